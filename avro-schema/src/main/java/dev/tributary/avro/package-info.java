@@ -1,0 +1,2 @@
+/** Avro decoding and the schema-registry client. */
+package dev.tributary.avro;

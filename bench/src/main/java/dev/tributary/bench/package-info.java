@@ -1,0 +1,2 @@
+/** Benchmarks run as programs. */
+package dev.tributary.bench;

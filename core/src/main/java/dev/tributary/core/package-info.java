@@ -1,0 +1,2 @@
+/** The pipeline API and its ClickHouse machinery. */
+package dev.tributary.core;

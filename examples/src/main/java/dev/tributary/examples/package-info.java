@@ -1,0 +1,2 @@
+/** Programs that show how to use Tributary. */
+package dev.tributary.examples;

@@ -1,0 +1,2 @@
+/** The Kafka source. */
+package dev.tributary.kafka;

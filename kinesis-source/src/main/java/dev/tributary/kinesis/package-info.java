@@ -1,0 +1,2 @@
+/** The Kinesis source. */
+package dev.tributary.kinesis;

@@ -1,0 +1,80 @@
+package dev.tributary.testkit;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * JUnit 5 extension that hands tests real servers: declare a parameter of type
+ * {@link ClickHouseServer}, {@link KafkaBroker}, {@link SecuredKafkaBroker}, {@link KinesisMock},
+ * {@link SchemaRegistry}, {@link ChDb} or {@link TestkitPaths} in a test, lifecycle method or
+ * constructor.
+ *
+ * <pre>{@code
+ * @ExtendWith(TestServers.class)
+ * class MyIT {
+ *     @Test
+ *     void lands(ClickHouseServer clickhouse, KafkaBroker kafka) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Each server is started on first use, once per test run (JVM), on free loopback ports, with its
+ * data and logs under {@code target/testkit/}, and stopped when the run ends. A server named by its
+ * environment variable ({@code TRIBUTARY_CLICKHOUSE_URL}, {@code TRIBUTARY_KAFKA_BOOTSTRAP},
+ * {@code TRIBUTARY_KAFKA_SECURED}, {@code TRIBUTARY_KINESIS_ENDPOINT},
+ * {@code TRIBUTARY_SCHEMA_REGISTRY_URL}) is reused instead, and left running. A server that cannot
+ * be had fails the test with a message saying how to get it: nothing is skipped.
+ */
+public final class TestServers implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestServers.class);
+
+    private static final Map<Class<?>, Function<TestkitPaths, AutoCloseable>> FACTORIES = Map.of(
+            ClickHouseServer.class, ClickHouseServer::fromEnvironmentOrStart,
+            KafkaBroker.class, KafkaBroker::fromEnvironmentOrStart,
+            SecuredKafkaBroker.class, SecuredKafkaBroker::fromEnvironmentOrStart,
+            KinesisMock.class, KinesisMock::fromEnvironmentOrStart,
+            SchemaRegistry.class, SchemaRegistry::fromEnvironmentOrStart,
+            ChDb.class, ChDb::open);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == TestkitPaths.class || FACTORIES.containsKey(type);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+        TestkitPaths paths = store.getOrComputeIfAbsent(TestkitPaths.class, key -> TestkitPaths.fromEnvironment(),
+                TestkitPaths.class);
+        if (type == TestkitPaths.class) {
+            return paths;
+        }
+        try {
+            Shared shared = store.getOrComputeIfAbsent(type, key -> new Shared(FACTORIES.get(type).apply(paths)), Shared.class);
+            return type.cast(shared.server);
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException("cannot provide a " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Holds a server in the root store, which closes it when the test run ends. */
+    private static final class Shared implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        private final AutoCloseable server;
+
+        Shared(AutoCloseable server) {
+            this.server = server;
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+        }
+    }
+}
