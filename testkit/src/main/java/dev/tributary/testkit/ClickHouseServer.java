@@ -151,6 +151,11 @@ public final class ClickHouseServer extends LocalServer {
                     <mark_cache_size>268435456</mark_cache_size>
                     <max_concurrent_queries>200</max_concurrent_queries>
                     <keep_alive_timeout>3</keep_alive_timeout>
+                    <query_log>
+                        <database>system</database>
+                        <table>query_log</table>
+                        <flush_interval_milliseconds>1000</flush_interval_milliseconds>
+                    </query_log>
                     <kafka>
                         <auto_offset_reset>smallest</auto_offset_reset>
                     </kafka>

@@ -1,0 +1,48 @@
+package dev.tributary.core;
+
+import dev.tributary.core.clickhouse.TableSchema;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Collects rows into an open batch and writes sealed batches to the target table, with the
+ * records that failed into the error table. Called from the pipeline thread; writes happen on the
+ * sink's own threads.
+ *
+ * <p>Contract: the future of {@link #flush()} completes normally only when every row and every
+ * error record appended before that call is durable (in the target table or in the error table);
+ * futures complete in the order of the flushes.
+ */
+public interface BatchingSink extends AutoCloseable {
+
+    /** Connects and reads the target table; called once, before anything else. */
+    TableSchema open(SinkContext context);
+
+    /**
+     * Appends one row that {@code writer} writes. If the writer throws, nothing is appended and the
+     * exception propagates (the caller then records the failure with {@link #appendError}).
+     *
+     * @param origin the record the row came from, kept so that a row the server refuses can be
+     *               written to the error table with its raw bytes
+     */
+    void append(SourceRecord origin, RowWriter writer) throws MappingException;
+
+    /** Records a record that could not be decoded or mapped; it is written to the error table with the batch. */
+    void appendError(SourceRecord origin, ErrorKind kind, String message);
+
+    /** Whether the open batch reached its maximum rows, bytes or age. */
+    boolean isFlushDue();
+
+    /** Whether the open batch holds nothing. */
+    boolean isEmpty();
+
+    /** Whether a batch can be sealed now without exceeding the bound on batches in flight. */
+    boolean canFlush();
+
+    /** Seals the open batch (possibly empty) and starts writing it. Call only when {@link #canFlush()}. */
+    CompletableFuture<Void> flush();
+
+    /** Waits for batches in flight (it does not flush the open batch) and releases connections. */
+    @Override
+    void close();
+}

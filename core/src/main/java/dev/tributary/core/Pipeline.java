@@ -1,0 +1,543 @@
+package dev.tributary.core;
+
+import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.mapping.DefaultSchemaMapper;
+import dev.tributary.core.metrics.MetricsSnapshot;
+import dev.tributary.core.metrics.PipelineMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+/**
+ * Moves records from a {@link Source} through a {@link Decoder} and a {@link SchemaMapper} into a
+ * {@link BatchingSink}, with at-least-once delivery: a position is committed to the source only
+ * once every record up to it in its split is durable — inserted into the table, or written to the
+ * error table. A crash replays from the last commit; records may be duplicated, never lost.
+ *
+ * <p>One thread (named {@code tributary-<name>}) polls, decodes, maps and encodes; the sink inserts
+ * on its own threads. When the sink has as many batches in flight as it allows, the source is
+ * paused (but kept alive) until one lands, so memory stays bounded by the batch settings.
+ *
+ * <pre>{@code
+ * try (Pipeline pipeline = Pipeline.builder()
+ *         .name("events")
+ *         .source(source)
+ *         .decoder(JsonDecoder.create())
+ *         .sink(ClickHouseSink.builder().endpoint("http://127.0.0.1:8123").table("events").build())
+ *         .build()) {
+ *     pipeline.start();
+ *     pipeline.awaitTermination();
+ * }
+ * }</pre>
+ */
+public final class Pipeline implements AutoCloseable {
+
+    /** Where a pipeline is in its life. */
+    public enum State { CREATED, RUNNING, STOPPING, STOPPED, FAILED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final String name;
+    private final Source source;
+    private final Decoder decoder;
+    private final SchemaMapper mapper;
+    private final BatchingSink sink;
+    private final Duration pollTimeout;
+    private final Duration metricsLogInterval;
+    private final Duration retryBackoffMax;
+    private final int maxRecordBytes;
+    private final PipelineMetrics metrics = new PipelineMetrics();
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean pauseRequested;
+    private volatile Throwable failure;
+    private ScheduledExecutorService metricsLogger;
+
+    // Owned by the pipeline thread.
+    private MappingPlan plan;
+    private final Map<String, SourcePosition> uncommitted = new HashMap<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private boolean sourcePaused;
+    private boolean closing;
+
+    private Pipeline(Builder builder) {
+        this.name = builder.name;
+        this.source = builder.source;
+        this.decoder = builder.decoder;
+        this.mapper = builder.mapper;
+        this.sink = builder.sink;
+        this.pollTimeout = builder.pollTimeout;
+        this.metricsLogInterval = builder.metricsLogInterval;
+        this.retryBackoffMax = builder.retryBackoffMax;
+        this.maxRecordBytes = builder.maxRecordBytes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** The pipeline's counters now. */
+    public MetricsSnapshot metrics() {
+        return metrics.snapshot();
+    }
+
+    /** Why the pipeline failed, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Starts the pipeline thread; returns at once. */
+    public void start() {
+        if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+            throw new IllegalStateException("pipeline " + name + " cannot start: it is " + state.get()
+                    + " (a pipeline runs once; build a new one to run again)");
+        }
+        Thread thread = new Thread(this::run, "tributary-" + name);
+        thread.setDaemon(false);
+        thread.start();
+        if (!metricsLogInterval.isZero()) {
+            metricsLogger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread logger = new Thread(runnable, "tributary-" + name + "-metrics");
+                logger.setDaemon(true);
+                return logger;
+            });
+            long every = metricsLogInterval.toMillis();
+            metricsLogger.scheduleAtFixedRate(() -> LOG.info("pipeline {}: {}", name, metrics.snapshot().summary()),
+                    every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops reading new records (the source keeps its positions); batches already read still land. */
+    public void pause() {
+        pauseRequested = true;
+    }
+
+    /** Reads records again after {@link #pause()}. */
+    public void resume() {
+        pauseRequested = false;
+    }
+
+    /**
+     * Asks the pipeline to stop gracefully: it stops reading, flushes what it holds, waits for it to
+     * land, commits, and releases the source and sink. Returns at once; see {@link #awaitTermination()}.
+     */
+    public void stop() {
+        stopRequested = true;
+        state.compareAndSet(State.RUNNING, State.STOPPING);
+        if (state.compareAndSet(State.CREATED, State.STOPPED)) {
+            terminated.countDown();
+        }
+        source.wakeup();
+    }
+
+    /**
+     * Waits until the pipeline has stopped.
+     *
+     * @throws PipelineException if it stopped because of a failure
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+        throwIfFailed();
+    }
+
+    /**
+     * Waits up to {@code timeout} for the pipeline to stop.
+     *
+     * @return whether it stopped
+     * @throws PipelineException if it stopped because of a failure
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        boolean done = terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (done) {
+            throwIfFailed();
+        }
+        return done;
+    }
+
+    private void throwIfFailed() {
+        Throwable cause = failure;
+        if (cause != null) {
+            throw new PipelineException("pipeline " + name + " failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** {@link #stop()}, then waits for the pipeline to finish; a failure is logged, not thrown. */
+    @Override
+    public void close() {
+        stop();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline{name=" + name + ", state=" + state.get() + "}";
+    }
+
+    // ---------------------------------------------------------------- the pipeline thread
+
+    private void run() {
+        try {
+            TableSchema schema = sink.open(new SinkContext() {
+                @Override
+                public String pipelineName() {
+                    return name;
+                }
+
+                @Override
+                public PipelineMetrics metrics() {
+                    return metrics;
+                }
+            });
+            plan = mapper.plan(schema, source.virtualColumns());
+            source.open(new SourceContext() {
+                @Override
+                public String pipelineName() {
+                    return name;
+                }
+
+                @Override
+                public SplitListener splitListener() {
+                    return new Rebalance();
+                }
+            });
+            LOG.info("pipeline {}: started", name);
+            while (!stopRequested) {
+                commitLandedBatches();
+                if (sink.isFlushDue() && sink.canFlush()) {
+                    flushOpenBatch();
+                }
+                // Backpressure: while the open batch is due but cannot be sealed, read nothing more.
+                setSourcePaused(pauseRequested || sink.isFlushDue());
+                List<SourceRecord> records = source.poll(pollTimeout);
+                for (SourceRecord record : records) {
+                    if (stopRequested) {
+                        break; // the rest was not processed, so it is not committed: read again next time
+                    }
+                    process(record);
+                }
+            }
+            state.set(State.STOPPING);
+            flushAndCommitAll();
+            state.set(State.STOPPED);
+            LOG.info("pipeline {}: stopped; {}", name, metrics.snapshot().summary());
+        } catch (Throwable e) {
+            failure = e;
+            state.set(State.FAILED);
+            LOG.error("pipeline {}: failed, nothing more is committed: {}", name, e.getMessage(), e);
+        } finally {
+            closing = true; // a source may report revoked splits while closing: nothing more is committed then
+            closeQuietly(source, "source");
+            closeQuietly(decoder, "decoder");
+            closeQuietly(sink, "sink");
+            if (metricsLogger != null) {
+                metricsLogger.shutdownNow();
+            }
+            terminated.countDown();
+        }
+    }
+
+    private void process(SourceRecord record) throws InterruptedException {
+        metrics.recordsRead(1);
+        byte[] value = record.value();
+        if (value != null && value.length > maxRecordBytes) {
+            sink.appendError(record, ErrorKind.DECODE, "message of " + value.length + " bytes exceeds the limit of "
+                    + maxRecordBytes + " bytes (maxRecordBytes)");
+            uncommitted.put(record.position().split(), record.position());
+            return;
+        }
+        DecodedRecord decoded;
+        try {
+            decoded = decodeRetrying(record);
+        } catch (DecodeException e) {
+            sink.appendError(record, ErrorKind.DECODE, e.getMessage());
+            uncommitted.put(record.position().split(), record.position());
+            return;
+        }
+        if (decoded == null) {
+            return; // stop requested while a dependency was down: not processed, not committed
+        }
+        try {
+            sink.append(record, out -> plan.writeRow(decoded, record, out));
+        } catch (MappingException e) {
+            sink.appendError(record, ErrorKind.MAPPING, e.getMessage());
+        }
+        uncommitted.put(record.position().split(), record.position());
+    }
+
+    /** Decodes, waiting out outages of what the decoder depends on (e.g. a schema registry). */
+    private DecodedRecord decodeRetrying(SourceRecord record) throws DecodeException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return decoder.decode(record);
+            } catch (RetriableException e) {
+                if (stopRequested) {
+                    return null;
+                }
+                long delay = Math.min(retryBackoffMax.toMillis(), 100L << Math.min(attempt, 10));
+                LOG.warn("pipeline {}: decoding {} failed for a reason outside the record, retrying in {} ms: {}",
+                        name, record.position(), delay, e.getMessage());
+                setSourcePaused(true);
+                long until = System.nanoTime() + delay * 1_000_000;
+                while (System.nanoTime() < until && !stopRequested) {
+                    commitLandedBatches();
+                    source.poll(Duration.ofMillis(Math.min(pollTimeout.toMillis(), delay))); // keeps the session alive
+                }
+            }
+        }
+    }
+
+    private void setSourcePaused(boolean paused) {
+        if (paused != sourcePaused) {
+            if (paused) {
+                source.pause();
+            } else {
+                source.resume();
+            }
+            sourcePaused = paused;
+        }
+    }
+
+    private void flushOpenBatch() {
+        Map<String, SourcePosition> positions = new HashMap<>(uncommitted);
+        uncommitted.clear();
+        inFlight.add(new InFlight(sink.flush(), positions));
+    }
+
+    /** Commits the positions of batches that landed, in order, stopping at the first still in flight. */
+    private void commitLandedBatches() {
+        Map<String, SourcePosition> landed = null;
+        while (!inFlight.isEmpty() && inFlight.peek().future.isDone()) {
+            InFlight head = inFlight.poll();
+            try {
+                head.future.join();
+            } catch (CompletionException e) {
+                throw new PipelineException("pipeline " + name + ": a batch could not be made durable: "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+            if (landed == null) {
+                landed = new HashMap<>();
+            }
+            landed.putAll(head.positions);
+        }
+        if (landed != null && !landed.isEmpty()) {
+            commit(landed.values());
+        }
+    }
+
+    private void commit(Collection<SourcePosition> positions) {
+        try {
+            source.commit(positions);
+            metrics.committed();
+        } catch (RuntimeException e) {
+            // The records stay uncommitted and will be read again: duplicates, never loss.
+            LOG.warn("pipeline {}: commit of {} failed; those records may be read again: {}", name, positions, e.toString());
+        }
+    }
+
+    /** Seals what is open, waits for every batch in flight to land, and commits. */
+    private void flushAndCommitAll() throws InterruptedException {
+        if (!sink.isEmpty() || !uncommitted.isEmpty()) {
+            while (!sink.canFlush()) {
+                awaitOldestFlush();
+                commitLandedBatches();
+            }
+            flushOpenBatch();
+        }
+        while (!inFlight.isEmpty()) {
+            awaitOldestFlush();
+            commitLandedBatches();
+        }
+    }
+
+    private void awaitOldestFlush() throws InterruptedException {
+        InFlight oldest = inFlight.peek();
+        if (oldest == null) {
+            return;
+        }
+        try {
+            oldest.future.get(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // A failure is raised by commitLandedBatches; a timeout just means not yet.
+        }
+    }
+
+    private void closeQuietly(AutoCloseable closeable, String what) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("pipeline {}: closing the {} failed: {}", name, what, e.toString());
+        }
+    }
+
+    /** Reacts to splits moving, on the pipeline thread, from within {@link Source#poll}. */
+    private final class Rebalance implements SplitListener {
+        @Override
+        public void onSplitsAssigned(Collection<String> splits) {
+            LOG.info("pipeline {}: assigned {}", name, splits);
+        }
+
+        @Override
+        public void onSplitsRevoked(Collection<String> splits) {
+            if (closing) {
+                return;
+            }
+            LOG.info("pipeline {}: {} revoked; flushing and committing what was read", name, splits);
+            try {
+                flushAndCommitAll();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PipelineException("pipeline " + name + ": interrupted while flushing revoked splits", e);
+            }
+        }
+
+        @Override
+        public void onSplitsLost(Collection<String> splits) {
+            LOG.warn("pipeline {}: {} lost; what was read from them will not be committed here", name, splits);
+            uncommitted.keySet().removeAll(splits);
+            for (InFlight batch : inFlight) {
+                batch.positions.keySet().removeAll(splits);
+            }
+        }
+    }
+
+    private record InFlight(CompletableFuture<Void> future, Map<String, SourcePosition> positions) {
+    }
+
+    /** Builds a {@link Pipeline}; {@link #build()} checks every setting and names the wrong one. */
+    public static final class Builder {
+        private String name;
+        private Source source;
+        private Decoder decoder;
+        private SchemaMapper mapper;
+        private BatchingSink sink;
+        private Duration pollTimeout = Duration.ofMillis(200);
+        private Duration metricsLogInterval = Duration.ofSeconds(60);
+        private Duration retryBackoffMax = Duration.ofSeconds(10);
+        private int maxRecordBytes = 20 * 1024 * 1024;
+
+        private Builder() {
+        }
+
+        /** The pipeline's name: letters, digits, '.', '_', '-'; written to the error table. Required. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder source(Source source) {
+            this.source = source;
+            return this;
+        }
+
+        public Builder decoder(Decoder decoder) {
+            this.decoder = decoder;
+            return this;
+        }
+
+        /** How fields map to columns (default: {@link DefaultSchemaMapper#create()}). */
+        public Builder mapper(SchemaMapper mapper) {
+            this.mapper = mapper;
+            return this;
+        }
+
+        public Builder sink(BatchingSink sink) {
+            this.sink = sink;
+            return this;
+        }
+
+        /** How long one poll of the source may wait for records (default 200 ms). */
+        public Builder pollTimeout(Duration pollTimeout) {
+            this.pollTimeout = pollTimeout;
+            return this;
+        }
+
+        /** How often a one-line summary of the counters is logged; zero turns it off (default 60 s). */
+        public Builder metricsLogInterval(Duration interval) {
+            this.metricsLogInterval = interval;
+            return this;
+        }
+
+        /** Longest wait between retries while a dependency of the decoder is down (default 10 s). */
+        public Builder retryBackoffMax(Duration max) {
+            this.retryBackoffMax = max;
+            return this;
+        }
+
+        /** Records with a larger value go to the error table undecoded (default 20 MiB). */
+        public Builder maxRecordBytes(int maxRecordBytes) {
+            this.maxRecordBytes = maxRecordBytes;
+            return this;
+        }
+
+        public Pipeline build() {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("Pipeline: name " + (name == null ? "is not set" : "'" + name + "' is not valid")
+                        + "; use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. name(\"github-events\")");
+            }
+            if (source == null) {
+                throw new IllegalArgumentException("Pipeline " + name + ": source is not set; call source(...), e.g. a KafkaSource");
+            }
+            if (decoder == null) {
+                throw new IllegalArgumentException("Pipeline " + name + ": decoder is not set; call decoder(JsonDecoder.create())"
+                        + " or another Decoder");
+            }
+            if (sink == null) {
+                throw new IllegalArgumentException("Pipeline " + name + ": sink is not set; call sink(ClickHouseSink.builder()...build())");
+            }
+            if (mapper == null) {
+                mapper = DefaultSchemaMapper.create();
+            }
+            if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero() || pollTimeout.toMillis() > 10_000) {
+                throw new IllegalArgumentException("Pipeline " + name + ": pollTimeout must be between 1 ms and 10 s, was " + pollTimeout);
+            }
+            if (metricsLogInterval == null || metricsLogInterval.isNegative()) {
+                throw new IllegalArgumentException("Pipeline " + name + ": metricsLogInterval must be zero (off) or positive, was "
+                        + metricsLogInterval);
+            }
+            if (retryBackoffMax == null || retryBackoffMax.isNegative() || retryBackoffMax.isZero()) {
+                throw new IllegalArgumentException("Pipeline " + name + ": retryBackoffMax must be positive, was " + retryBackoffMax);
+            }
+            if (maxRecordBytes < 1) {
+                throw new IllegalArgumentException("Pipeline " + name + ": maxRecordBytes must be positive, was " + maxRecordBytes);
+            }
+            return new Pipeline(this);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tributary.core.clickhouse;
+
+import dev.tributary.core.SourceRecord;
+import dev.tributary.core.rowbinary.RowBinaryOutput;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Rows collected for one insert: their RowBinary bytes back to back, where each row ends (so that a
+ * refused batch can be split down to the rows the server refuses), the record each row came from
+ * (for the error table), and the records that already failed to decode or map.
+ */
+final class Batch {
+
+    final long sequence;
+    final long createdNanos;
+    final RowBinaryOutput data;
+    final List<SourceRecord> origins = new ArrayList<>();
+    final List<ErrorRecord> errors = new ArrayList<>();
+    private int[] rowEnds = new int[1024];
+
+    Batch(long sequence, int initialBytes) {
+        this.sequence = sequence;
+        this.createdNanos = System.nanoTime();
+        this.data = new RowBinaryOutput(initialBytes);
+    }
+
+    int rows() {
+        return origins.size();
+    }
+
+    boolean isEmpty() {
+        return origins.isEmpty() && errors.isEmpty();
+    }
+
+    /** Marks the bytes written since the previous row as one row from {@code origin}. */
+    void endRow(SourceRecord origin) {
+        int index = origins.size();
+        if (index == rowEnds.length) {
+            rowEnds = Arrays.copyOf(rowEnds, index * 2);
+        }
+        rowEnds[index] = data.size();
+        origins.add(origin);
+    }
+
+    /** Where row {@code index} starts in {@link #data}. */
+    int rowStart(int index) {
+        return index == 0 ? 0 : rowEnds[index - 1];
+    }
+
+    /** Where row {@code index} ends (exclusive). */
+    int rowEnd(int index) {
+        return rowEnds[index];
+    }
+}

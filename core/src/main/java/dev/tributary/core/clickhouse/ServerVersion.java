@@ -1,0 +1,66 @@
+package dev.tributary.core.clickhouse;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A ClickHouse server's version, from {@code SELECT version()}. Features are enabled by version,
+ * never assumed: the users' servers are modern (23.x and later, ClickHouse Cloud), but an old one
+ * must still be served correctly.
+ */
+public record ServerVersion(int major, int minor, int patch, String text) implements Comparable<ServerVersion> {
+
+    private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+
+    /** Parses {@code 18.16.1}, {@code 24.8.4.13}, {@code 25.3.1.1-cloud}, ... */
+    public static ServerVersion parse(String text) {
+        Matcher matcher = VERSION.matcher(text.trim());
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("not a ClickHouse version: '" + text + "'");
+        }
+        return new ServerVersion(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
+                matcher.group(3) == null ? 0 : Integer.parseInt(matcher.group(3)), text.trim());
+    }
+
+    public boolean atLeast(int otherMajor, int otherMinor) {
+        return major > otherMajor || (major == otherMajor && minor >= otherMinor);
+    }
+
+    /** The RowBinaryWithDefaults input format (ClickHouse 23.2). */
+    public boolean supportsRowBinaryWithDefaults() {
+        return atLeast(23, 2);
+    }
+
+    /** The {@code insert_deduplication_token} setting (ClickHouse 22.2). */
+    public boolean supportsInsertDeduplicationToken() {
+        return atLeast(22, 2);
+    }
+
+    /**
+     * HTTP responses compressed on request. 18.x answers a compressed-response request with an empty
+     * body, which would make every query silently return nothing.
+     */
+    public boolean supportsCompressedResponses() {
+        return atLeast(19, 1);
+    }
+
+    /** The {@code X-ClickHouse-Format} header (18.x ignores it: name the format in the SQL instead). */
+    public boolean honoursFormatHeader() {
+        return atLeast(19, 1);
+    }
+
+    @Override
+    public int compareTo(ServerVersion other) {
+        int byMajor = Integer.compare(major, other.major);
+        if (byMajor != 0) {
+            return byMajor;
+        }
+        int byMinor = Integer.compare(minor, other.minor);
+        return byMinor != 0 ? byMinor : Integer.compare(patch, other.patch);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

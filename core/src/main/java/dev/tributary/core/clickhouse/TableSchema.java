@@ -1,0 +1,32 @@
+package dev.tributary.core.clickhouse;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A target table as the sink found it: its insertable columns in table order, the server's version
+ * and time zone, and whether rows are sent as RowBinaryWithDefaults (each value preceded by a byte
+ * that says "use the column's DEFAULT") or plain RowBinary.
+ */
+public record TableSchema(String database, String table, List<TableColumn> columns, ServerVersion serverVersion,
+                          ZoneId serverTimeZone, boolean withDefaults) {
+
+    public TableSchema {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(table, "table");
+        columns = List.copyOf(columns);
+        Objects.requireNonNull(serverVersion, "serverVersion");
+        Objects.requireNonNull(serverTimeZone, "serverTimeZone");
+    }
+
+    /** {@code database.table}, unquoted, for messages. */
+    public String qualifiedName() {
+        return database + "." + table;
+    }
+
+    /** The RowBinary format name for inserts. */
+    public String insertFormat() {
+        return withDefaults ? "RowBinaryWithDefaults" : "RowBinary";
+    }
+}

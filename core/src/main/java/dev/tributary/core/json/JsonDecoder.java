@@ -1,0 +1,188 @@
+package dev.tributary.core.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.tributary.core.DecodeException;
+import dev.tributary.core.DecodedRecord;
+import dev.tributary.core.Decoder;
+import dev.tributary.core.FieldPath;
+import dev.tributary.core.SourceRecord;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes a record whose value is one JSON object (UTF-8), with Jackson's streaming parser.
+ * Fields are addressable by path ({@code actor.login}); fields no column asks for are ignored.
+ *
+ * <p>Values: objects become {@code Map<String,Object>}, arrays {@code List<Object>}, strings
+ * {@code String}, integers {@code Long} (or {@code BigInteger} beyond 64 bits), other numbers
+ * {@code BigDecimal} (exact, so that Decimal columns get exactly what was sent), booleans
+ * {@code Boolean}, null {@code null}.
+ *
+ * <p>Refused, each with a reason that lands in the error table: no value (a tombstone), an empty
+ * or blank message, malformed or truncated JSON, a top-level value that is not an object, content
+ * after the object, duplicate keys, NaN/Infinity, invalid UTF-8, nesting deeper than
+ * {@link Builder#maxNestingDepth}, numbers longer than 1000 digits.
+ */
+public final class JsonDecoder implements Decoder {
+
+    private final JsonFactory factory;
+
+    private JsonDecoder(Builder builder) {
+        this.factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(builder.maxNestingDepth)
+                        .maxNumberLength(1000)
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .build())
+                .build();
+    }
+
+    /** A decoder with the default settings. */
+    public static JsonDecoder create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public DecodedRecord decode(SourceRecord record) throws DecodeException {
+        byte[] value = record.value();
+        if (value == null) {
+            throw new DecodeException("the record has no value (a tombstone)");
+        }
+        if (value.length == 0) {
+            throw new DecodeException("empty message: expected a JSON object");
+        }
+        try (JsonParser parser = factory.createParser(value)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new DecodeException("blank message: expected a JSON object");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new DecodeException("expected a JSON object at the top level, found " + describe(first));
+            }
+            Map<String, Object> object = readObject(parser);
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw new DecodeException("unexpected " + describe(trailing) + " after the JSON object at byte "
+                        + parser.currentTokenLocation().getByteOffset());
+            }
+            return new JsonRecord(object);
+        } catch (JsonProcessingException e) {
+            throw new DecodeException("malformed JSON: " + e.getOriginalMessage() + location(e), e);
+        } catch (IOException e) {
+            // Invalid UTF-8 and similar surface as plain IOExceptions (CharConversionException).
+            throw new DecodeException("unreadable JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> readObject(JsonParser parser) throws IOException {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            object.put(name, readValue(parser, parser.nextToken()));
+        }
+        return object;
+    }
+
+    private static Object readValue(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT:
+                return readObject(parser);
+            case START_ARRAY: {
+                List<Object> array = new ArrayList<>();
+                for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                    array.add(readValue(parser, element));
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    BigInteger big = parser.getBigIntegerValue();
+                    return big;
+                }
+                return parser.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return parser.getDecimalValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IOException("unexpected token " + token);
+        }
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.asString() == null ? token.name() : "'" + token.asString() + "'";
+        };
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
+    }
+
+    /** Settings of a {@link JsonDecoder}. */
+    public static final class Builder {
+        private int maxNestingDepth = 100;
+
+        private Builder() {
+        }
+
+        /** Objects and arrays nested deeper than this are refused (default 100). */
+        public Builder maxNestingDepth(int depth) {
+            this.maxNestingDepth = depth;
+            return this;
+        }
+
+        public JsonDecoder build() {
+            if (maxNestingDepth < 1 || maxNestingDepth > 10_000) {
+                throw new IllegalArgumentException("JsonDecoder: maxNestingDepth must be 1..10000, was " + maxNestingDepth);
+            }
+            return new JsonDecoder(this);
+        }
+    }
+
+    /** A decoded JSON object. */
+    private record JsonRecord(Map<String, Object> root) implements DecodedRecord {
+
+        @Override
+        public Object field(FieldPath path) {
+            Object current = root;
+            for (int i = 0; i < path.size(); i++) {
+                if (!(current instanceof Map<?, ?> map)) {
+                    return MISSING;
+                }
+                String segment = path.segment(i);
+                current = map.get(segment);
+                if (current == null && !map.containsKey(segment)) {
+                    return MISSING;
+                }
+            }
+            return current;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.tributary.core.mapping;
+
+import dev.tributary.core.DecodedRecord;
+import dev.tributary.core.FieldPath;
+import dev.tributary.core.MappingException;
+import dev.tributary.core.MappingPlan;
+import dev.tributary.core.SchemaMapper;
+import dev.tributary.core.SourceRecord;
+import dev.tributary.core.VirtualColumn;
+import dev.tributary.core.clickhouse.TableColumn;
+import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.rowbinary.ColumnEncoder;
+import dev.tributary.core.rowbinary.ColumnEncoders;
+import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.types.ValueConversionException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Maps decoded fields onto table columns:
+ * <ol>
+ *   <li>an explicit override for the column ({@link Builder#columnFromField},
+ *       {@link Builder#columnFromVirtual}, {@link Builder#constant});</li>
+ *   <li>else a virtual column of the same name ({@code _offset}, {@code _key}, ...);</li>
+ *   <li>else the top-level field of the same name, or, for a column name with dots
+ *       ({@code actor.login}), the nested field at that path.</li>
+ * </ol>
+ * A value that is missing, or null for a column that is not Nullable, takes the column's DEFAULT
+ * when the table has one and the server takes RowBinaryWithDefaults; otherwise the type's zero
+ * value — or, with {@link Builder#strict(boolean)}, the record goes to the error table.
+ */
+public final class DefaultSchemaMapper implements SchemaMapper {
+
+    private final Map<String, Override> overrides;
+    private final boolean strict;
+
+    private DefaultSchemaMapper(Builder builder) {
+        this.overrides = Map.copyOf(builder.overrides);
+        this.strict = builder.strict;
+    }
+
+    /** Maps by name, with no overrides, not strict. */
+    public static DefaultSchemaMapper create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public MappingPlan plan(TableSchema table, List<VirtualColumn> virtualColumns) {
+        Set<String> virtualNames = virtualColumns.stream().map(VirtualColumn::name).collect(Collectors.toSet());
+        Map<String, TableColumn> byName = new LinkedHashMap<>();
+        table.columns().forEach(column -> byName.put(column.name(), column));
+        for (String column : overrides.keySet()) {
+            if (!byName.containsKey(column)) {
+                throw new IllegalArgumentException("DefaultSchemaMapper: an override names column '" + column
+                        + "', which " + table.qualifiedName() + " does not have (or cannot be inserted: MATERIALIZED,"
+                        + " ALIAS and EPHEMERAL columns are computed by the server); columns: " + byName.keySet());
+            }
+        }
+        List<ColumnPlan> columns = new ArrayList<>();
+        for (TableColumn column : table.columns()) {
+            ColumnEncoder encoder = ColumnEncoders.forType(column.type(), table.serverTimeZone());
+            Override override = overrides.get(column.name());
+            ValueSource source;
+            if (override instanceof FromVirtual virtual) {
+                if (!virtualNames.contains(virtual.name())) {
+                    throw new IllegalArgumentException("DefaultSchemaMapper: column '" + column.name()
+                            + "' is mapped to virtual column '" + virtual.name() + "', which this source does not offer;"
+                            + " it offers " + virtualNames);
+                }
+                source = (decoded, record) -> record.virtualColumn(virtual.name());
+            } else if (override instanceof FromField field) {
+                source = (decoded, record) -> decoded.field(field.path());
+            } else if (override instanceof Constant constant) {
+                RowBinaryOutput bytes = new RowBinaryOutput(64);
+                try {
+                    encoder.encode(constant.value(), bytes);
+                } catch (ValueConversionException e) {
+                    throw new IllegalArgumentException("DefaultSchemaMapper: the constant for column '" + column.name()
+                            + "' does not fit its type " + column.type() + ": " + e.getMessage(), e);
+                }
+                Object value = constant.value();
+                source = (decoded, record) -> value;
+            } else if (virtualNames.contains(column.name())) {
+                String name = column.name();
+                source = (decoded, record) -> record.virtualColumn(name);
+            } else {
+                FieldPath exact = FieldPath.of(column.name());
+                FieldPath dotted = column.name().indexOf('.') > 0 ? FieldPath.parse(column.name()) : null;
+                source = dotted == null
+                        ? (decoded, record) -> decoded.field(exact)
+                        : (decoded, record) -> {
+                            Object value = decoded.field(exact);
+                            return value == DecodedRecord.MISSING ? decoded.field(dotted) : value;
+                        };
+            }
+            columns.add(new ColumnPlan(column, encoder, source, table.withDefaults(),
+                    table.withDefaults() && column.hasDefaultExpression(), strict));
+        }
+        return new Plan(columns.toArray(ColumnPlan[]::new));
+    }
+
+    @FunctionalInterface
+    private interface ValueSource {
+        Object get(DecodedRecord decoded, SourceRecord record);
+    }
+
+    /** How one column gets its bytes. */
+    private static final class ColumnPlan {
+        private final String name;
+        private final ColumnEncoder encoder;
+        private final ValueSource source;
+        private final boolean withDefaultsFormat;
+        private final boolean useServerDefault;
+        private final boolean nullable;
+        private final boolean strict;
+        private final String typeText;
+
+        ColumnPlan(TableColumn column, ColumnEncoder encoder, ValueSource source, boolean withDefaultsFormat,
+                   boolean useServerDefault, boolean strict) {
+            this.name = column.name();
+            this.encoder = encoder;
+            this.source = source;
+            this.withDefaultsFormat = withDefaultsFormat;
+            this.useServerDefault = useServerDefault;
+            this.nullable = column.type().isNullable();
+            this.strict = strict;
+            this.typeText = column.type().toString();
+        }
+
+        void write(DecodedRecord decoded, SourceRecord record, RowBinaryOutput out) throws MappingException {
+            Object value = source.get(decoded, record);
+            boolean missing = value == DecodedRecord.MISSING;
+            if (missing || (value == null && !nullable)) {
+                if (useServerDefault) {
+                    out.writeByte(1); // RowBinaryWithDefaults: "use the column's DEFAULT"
+                    return;
+                }
+                if (missing && nullable) {
+                    value = null; // a missing value of a Nullable column without DEFAULT is NULL
+                } else {
+                    if (strict) {
+                        throw new MappingException(name, (missing ? "missing" : "null") + " value for " + typeText
+                                + " column without a DEFAULT (strict mode)");
+                    }
+                    if (withDefaultsFormat) {
+                        out.writeByte(0);
+                    }
+                    encoder.encodeZero(out);
+                    return;
+                }
+            }
+            if (withDefaultsFormat) {
+                out.writeByte(0);
+            }
+            try {
+                encoder.encode(value, out);
+            } catch (ValueConversionException e) {
+                throw new MappingException(name, e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new MappingException(name, "cannot convert " + describe(value) + " to " + typeText + ": " + e, e);
+            }
+        }
+
+        private static String describe(Object value) {
+            String text = String.valueOf(value);
+            return text.length() > 100 ? text.substring(0, 100) + "…" : text;
+        }
+    }
+
+    private record Plan(ColumnPlan[] columns) implements MappingPlan {
+        @Override
+        public void writeRow(DecodedRecord decoded, SourceRecord record, RowBinaryOutput out) throws MappingException {
+            for (ColumnPlan column : columns) {
+                column.write(decoded, record, out);
+            }
+        }
+    }
+
+    private sealed interface Override permits FromField, FromVirtual, Constant {
+    }
+
+    private record FromField(FieldPath path) implements Override {
+    }
+
+    private record FromVirtual(String name) implements Override {
+    }
+
+    private record Constant(Object value) implements Override {
+    }
+
+    /** Overrides for particular columns; every other column is mapped by name. */
+    public static final class Builder {
+        private final Map<String, Override> overrides = new LinkedHashMap<>();
+        private boolean strict;
+
+        private Builder() {
+        }
+
+        /** {@code column} takes the field at {@code dottedPath}, e.g. {@code "actor.login"}. */
+        public Builder columnFromField(String column, String dottedPath) {
+            return put(column, new FromField(FieldPath.parse(dottedPath)));
+        }
+
+        /** {@code column} takes the field at {@code path}. */
+        public Builder columnFromField(String column, FieldPath path) {
+            return put(column, new FromField(Objects.requireNonNull(path, "path")));
+        }
+
+        /** {@code column} takes the source's virtual column {@code virtualColumn}, e.g. {@code _offset}. */
+        public Builder columnFromVirtual(String column, String virtualColumn) {
+            return put(column, new FromVirtual(Objects.requireNonNull(virtualColumn, "virtualColumn")));
+        }
+
+        /** {@code column} takes the same value in every row. */
+        public Builder constant(String column, Object value) {
+            return put(column, new Constant(value));
+        }
+
+        /**
+         * When true, a missing or null value for a non-Nullable column without DEFAULT sends the
+         * record to the error table instead of writing the type's zero value (default false).
+         */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        private Builder put(String column, Override override) {
+            if (column == null || column.isBlank()) {
+                throw new IllegalArgumentException("DefaultSchemaMapper: an override needs a column name");
+            }
+            if (overrides.putIfAbsent(column, override) != null) {
+                throw new IllegalArgumentException("DefaultSchemaMapper: column '" + column + "' is overridden twice");
+            }
+            return this;
+        }
+
+        public DefaultSchemaMapper build() {
+            return new DefaultSchemaMapper(this);
+        }
+    }
+}

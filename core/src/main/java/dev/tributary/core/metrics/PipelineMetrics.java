@@ -1,0 +1,75 @@
+package dev.tributary.core.metrics;
+
+import dev.tributary.core.ErrorKind;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A pipeline's counters, updated from its threads without locks; {@link #snapshot()} reads them
+ * all at once for reporting.
+ */
+public final class PipelineMetrics {
+
+    private final LongAdder recordsRead = new LongAdder();
+    private final LongAdder rowsInserted = new LongAdder();
+    private final LongAdder bytesInserted = new LongAdder();
+    private final LongAdder batchesInserted = new LongAdder();
+    private final LongAdder insertRetries = new LongAdder();
+    private final Map<ErrorKind, LongAdder> errors = new EnumMap<>(ErrorKind.class);
+    private final LongAdder insertNanosTotal = new LongAdder();
+    private final LongAccumulator insertNanosMax = new LongAccumulator(Math::max, 0);
+    private final AtomicLong lastInsertNanos = new AtomicLong();
+    private final AtomicLong lastCommitEpochMillis = new AtomicLong();
+    private final LongAdder commits = new LongAdder();
+
+    public PipelineMetrics() {
+        for (ErrorKind kind : ErrorKind.values()) {
+            errors.put(kind, new LongAdder());
+        }
+    }
+
+    public void recordsRead(int count) {
+        recordsRead.add(count);
+    }
+
+    /** One successful insert of {@code rows} rows in {@code bytes} encoded bytes, taking {@code nanos}. */
+    public void batchInserted(int rows, long bytes, long nanos) {
+        rowsInserted.add(rows);
+        bytesInserted.add(bytes);
+        batchesInserted.increment();
+        insertNanosTotal.add(nanos);
+        insertNanosMax.accumulate(nanos);
+        lastInsertNanos.set(nanos);
+    }
+
+    public void insertRetried() {
+        insertRetries.increment();
+    }
+
+    public void errorRecorded(ErrorKind kind) {
+        errors.get(kind).increment();
+    }
+
+    public void committed() {
+        commits.increment();
+        lastCommitEpochMillis.set(System.currentTimeMillis());
+    }
+
+    /** The counters as they are now. */
+    public MetricsSnapshot snapshot() {
+        Map<ErrorKind, Long> errorCounts = new EnumMap<>(ErrorKind.class);
+        errors.forEach((kind, adder) -> errorCounts.put(kind, adder.sum()));
+        long batches = batchesInserted.sum();
+        long lastCommit = lastCommitEpochMillis.get();
+        return new MetricsSnapshot(recordsRead.sum(), rowsInserted.sum(), bytesInserted.sum(), batches,
+                insertRetries.sum(), Map.copyOf(errorCounts),
+                batches == 0 ? 0 : insertNanosTotal.sum() / batches / 1_000_000.0,
+                insertNanosMax.get() / 1_000_000.0, lastInsertNanos.get() / 1_000_000.0,
+                commits.sum(), lastCommit == 0 ? null : Instant.ofEpochMilli(lastCommit));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tributary.core.clickhouse;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClickHouseSinkBuilderTest {
+
+    private static ClickHouseSink.Builder valid() {
+        return ClickHouseSink.builder().endpoint("http://127.0.0.1:8123").table("events");
+    }
+
+    private static void assertNamesSetting(ClickHouseSink.Builder builder, String setting) {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, builder::build);
+        assertTrue(error.getMessage().contains(setting), "'" + error.getMessage() + "' should name " + setting);
+    }
+
+    @Test
+    void namesTheWrongSetting() {
+        assertNamesSetting(ClickHouseSink.builder().table("t"), "endpoint is not set");
+        assertNamesSetting(valid().endpoint("ftp://host"), "endpoint 'ftp://host'");
+        assertNamesSetting(valid().endpoint("not a url"), "endpoint 'not a url'");
+        assertNamesSetting(ClickHouseSink.builder().endpoint("http://127.0.0.1:8123"), "table is not set");
+        assertNamesSetting(valid().errorTable("events"), "errorTable must differ");
+        assertNamesSetting(valid().maxRows(0), "maxRows");
+        assertNamesSetting(valid().maxBytes(10), "maxBytes");
+        assertNamesSetting(valid().maxAge(Duration.ZERO), "maxAge");
+        assertNamesSetting(valid().maxInFlightBatches(0), "maxInFlightBatches");
+        assertNamesSetting(valid().retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)), "retryBackoff max");
+        assertNamesSetting(valid().trustedCertificate(java.nio.file.Path.of("/no/such/ca.pem")), "trustedCertificate");
+        assertNamesSetting(valid().credentials("", "x"), "credentials user");
+    }
+
+    @Test
+    void neverPrintsThePassword() {
+        ClickHouseSink sink = valid().credentials("alice", "s3cr3t-value").build();
+        assertFalse(sink.toString().contains("s3cr3t-value"), sink.toString());
+        assertTrue(sink.toString().contains("alice"));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tributary.core.json;
+
+import dev.tributary.core.DecodeException;
+import dev.tributary.core.DecodedRecord;
+import dev.tributary.core.FieldPath;
+import dev.tributary.core.testing.TestRecord;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JsonDecoderTest {
+
+    private final JsonDecoder decoder = JsonDecoder.create();
+
+    private DecodedRecord decode(String json) throws DecodeException {
+        return decoder.decode(record(json == null ? null : json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static TestRecord record(byte[] value) {
+        return new TestRecord(new TestRecord.Position("s0", 0), null, value, 0);
+    }
+
+    @Test
+    void readsFieldsOfEveryJsonKind() throws DecodeException {
+        DecodedRecord record = decode("{\"s\":\"text\",\"i\":42,\"big\":123456789012345678901234567890,"
+                + "\"f\":1.50,\"t\":true,\"n\":null,\"a\":[1,\"x\"],\"o\":{\"k\":\"v\"}}");
+        assertEquals("text", record.field(FieldPath.of("s")));
+        assertEquals(42L, record.field(FieldPath.of("i")));
+        assertEquals(new BigInteger("123456789012345678901234567890"), record.field(FieldPath.of("big")));
+        assertEquals(new BigDecimal("1.50"), record.field(FieldPath.of("f")), "exact, scale kept");
+        assertEquals(Boolean.TRUE, record.field(FieldPath.of("t")));
+        assertNull(record.field(FieldPath.of("n")));
+        assertEquals(List.of(1L, "x"), record.field(FieldPath.of("a")));
+        assertEquals(Map.of("k", "v"), record.field(FieldPath.of("o")));
+    }
+
+    @Test
+    void addressesNestedFieldsByPath() throws DecodeException {
+        DecodedRecord record = decode("{\"actor\":{\"login\":\"octo\",\"id\":7},\"repo\":\"r\"}");
+        assertEquals("octo", record.field(FieldPath.parse("actor.login")));
+        assertSame(DecodedRecord.MISSING, record.field(FieldPath.parse("actor.missing")));
+        assertSame(DecodedRecord.MISSING, record.field(FieldPath.parse("repo.name")), "path through a non-object");
+        assertSame(DecodedRecord.MISSING, record.field(FieldPath.of("nope")));
+    }
+
+    @Test
+    void distinguishesMissingFromNull() throws DecodeException {
+        DecodedRecord record = decode("{\"present\":null}");
+        assertNull(record.field(FieldPath.of("present")));
+        assertSame(DecodedRecord.MISSING, record.field(FieldPath.of("absent")));
+    }
+
+    @Test
+    void refusesWhatIsNotOneJsonObject() {
+        assertReason(null, "tombstone");
+        assertReason("", "empty message");
+        assertReason("  ", "blank message");
+        assertReason("[1]", "found an array");
+        assertReason("{\"a\":1} {\"b\":2}", "after the JSON object");
+        assertReason("{\"a\":1,\"a\":2}", "Duplicate field 'a'");
+        assertReason("{\"a\":NaN}", "malformed JSON");
+        assertReason("{\"a\":", "malformed JSON");
+        assertReason("{\"a\":" + "[".repeat(150) + "]".repeat(150) + "}", "nesting depth");
+    }
+
+    @Test
+    void refusesInvalidUtf8() {
+        byte[] bytes = {'{', '"', 'a', '"', ':', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
+        DecodeException error = assertThrows(DecodeException.class, () -> decoder.decode(record(bytes)));
+        assertTrue(error.getMessage().toLowerCase().contains("utf-8"), error.getMessage());
+    }
+
+    @Test
+    void validatesItsSettings() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> JsonDecoder.builder().maxNestingDepth(0).build());
+        assertTrue(error.getMessage().contains("maxNestingDepth"), error.getMessage());
+    }
+
+    private void assertReason(String json, String fragment) {
+        DecodeException error = assertThrows(DecodeException.class, () -> decode(json));
+        assertTrue(error.getMessage().contains(fragment), "'" + error.getMessage() + "' should contain '" + fragment + "'");
+    }
+}

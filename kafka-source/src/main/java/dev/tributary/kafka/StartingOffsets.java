@@ -1,0 +1,62 @@
+package dev.tributary.kafka;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where to start reading a partition that has no committed offset in the consumer group.
+ * Partitions with a committed offset always resume after it.
+ */
+public sealed interface StartingOffsets {
+
+    /** The oldest record still in the partition. */
+    StartingOffsets EARLIEST = new Earliest();
+
+    /** Only records produced from now on. */
+    StartingOffsets LATEST = new Latest();
+
+    /** The first record whose timestamp is at or after {@code epochMillis} (the end if there is none). */
+    static StartingOffsets timestamp(long epochMillis) {
+        return new Timestamp(epochMillis);
+    }
+
+    /**
+     * Explicit offsets per partition; a partition not in the map starts at {@code otherwise}
+     * ({@link #EARLIEST} or {@link #LATEST}).
+     */
+    static StartingOffsets explicit(Map<TopicPartition, Long> offsets, StartingOffsets otherwise) {
+        return new Explicit(Map.copyOf(offsets), otherwise);
+    }
+
+    /** Oldest record. */
+    record Earliest() implements StartingOffsets {
+        @Override
+        public String toString() {
+            return "EARLIEST";
+        }
+    }
+
+    /** Newest record. */
+    record Latest() implements StartingOffsets {
+        @Override
+        public String toString() {
+            return "LATEST";
+        }
+    }
+
+    /** First record at or after a time. */
+    record Timestamp(long epochMillis) implements StartingOffsets {
+    }
+
+    /** Given offsets, else a fallback. */
+    record Explicit(Map<TopicPartition, Long> offsets, StartingOffsets otherwise) implements StartingOffsets {
+        public Explicit {
+            Objects.requireNonNull(offsets, "offsets");
+            if (!(otherwise instanceof Earliest || otherwise instanceof Latest)) {
+                throw new IllegalArgumentException("StartingOffsets.explicit: 'otherwise' must be EARLIEST or LATEST, was " + otherwise);
+            }
+        }
+    }
+}
