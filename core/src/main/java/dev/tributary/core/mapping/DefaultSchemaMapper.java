@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  */
 public final class DefaultSchemaMapper implements SchemaMapper {
 
-    private final Map<String, Override> overrides;
+    private final Map<String, ColumnOverride> overrides;
     private final boolean strict;
 
     private DefaultSchemaMapper(Builder builder) {
@@ -69,7 +69,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         List<ColumnPlan> columns = new ArrayList<>();
         for (TableColumn column : table.columns()) {
             ColumnEncoder encoder = ColumnEncoders.forType(column.type(), table.serverTimeZone());
-            Override override = overrides.get(column.name());
+            ColumnOverride override = overrides.get(column.name());
             ValueSource source;
             if (override instanceof FromVirtual virtual) {
                 if (!virtualNames.contains(virtual.name())) {
@@ -186,21 +186,21 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         }
     }
 
-    private sealed interface Override permits FromField, FromVirtual, Constant {
+    private sealed interface ColumnOverride permits FromField, FromVirtual, Constant {
     }
 
-    private record FromField(FieldPath path) implements Override {
+    private record FromField(FieldPath path) implements ColumnOverride {
     }
 
-    private record FromVirtual(String name) implements Override {
+    private record FromVirtual(String name) implements ColumnOverride {
     }
 
-    private record Constant(Object value) implements Override {
+    private record Constant(Object value) implements ColumnOverride {
     }
 
     /** Overrides for particular columns; every other column is mapped by name. */
     public static final class Builder {
-        private final Map<String, Override> overrides = new LinkedHashMap<>();
+        private final Map<String, ColumnOverride> overrides = new LinkedHashMap<>();
         private boolean strict;
 
         private Builder() {
@@ -235,7 +235,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
             return this;
         }
 
-        private Builder put(String column, Override override) {
+        private Builder put(String column, ColumnOverride override) {
             if (column == null || column.isBlank()) {
                 throw new IllegalArgumentException("DefaultSchemaMapper: an override needs a column name");
             }
