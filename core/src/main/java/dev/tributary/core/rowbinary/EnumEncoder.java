@@ -69,7 +69,7 @@ final class EnumEncoder extends BaseEncoder {
             } else {
                 throw fail(value, "is not a name of the enum", allowedNames);
             }
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        } else if (Integral.isJavaInteger(value)) {
             number = defined(((Number) value).longValue(), value, allowedNumbers);
         } else if (value instanceof BigInteger big) {
             number = defined(big.bitLength() < 32 ? big.longValue() : Long.MAX_VALUE, value, allowedNumbers);
