@@ -3,6 +3,7 @@ package dev.tributary.core.rowbinary;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.ValueConversionException;
 
+import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ abstract class BaseEncoder implements ColumnEncoder {
             return fail(null, "is not allowed", "the type is not Nullable");
         }
         String problem;
-        if (value instanceof byte[] || value instanceof java.nio.ByteBuffer) {
+        if (value instanceof byte[] || value instanceof ByteBuffer) {
             problem = "is raw bytes, which are not accepted";
         } else if (value instanceof Collection<?> || value instanceof Map<?, ?> || value.getClass().isArray()) {
             problem = "is a nested value (" + value.getClass().getSimpleName() + "), which is not accepted";

@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -92,6 +93,8 @@ class ClickHouse1816RoundTripIT {
                         "'[]'", List.of(), "[[0]]", List.of(List.of(0))),
                 column("tup", "Tuple(Int32, String)", "(1, 'a')", List.of(1, "a"), "(-1, '')", new Object[] {-1, ""},
                         "(0, 'z')", List.of("0", "z")),
+                column("tup_named", "Tuple(a Int32, b Nullable(String))", "(1, 'x')", Map.of("a", 1, "b", "x"),
+                        "(0, NULL)", Map.of(), "(-7, NULL)", Arrays.asList(-7, null)),
                 column("tup_n", "Tuple(Nullable(UInt8), Array(Date))", "(NULL, ['2020-01-01'])", Arrays.asList(null, List.of("2020-01-01")),
                         "(255, [])", List.of(255, List.of()), "(0, ['1970-01-01', '2000-01-01'])",
                         List.of(0, List.of(LocalDate.EPOCH, LocalDate.of(2000, 1, 1)))));
