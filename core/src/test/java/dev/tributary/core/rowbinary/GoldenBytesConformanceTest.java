@@ -7,6 +7,7 @@ import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.HexFormat;
@@ -40,15 +41,25 @@ class GoldenBytesConformanceTest {
         assertEquals(hex(golden), hex(written, 1), () -> c + " against CAST(" + c.literal() + " AS " + c.goldenType() + ")");
     }
 
-    /** Extra checks against hard-coded bytes, where the layout is easy to get backwards. */
-    @Test
-    void knownLayoutsMatchTheEngine(ChDb chdb) {
-        // UUID: high 64 bits first, each half little-endian (client-v2's writeUUID swaps the halves).
-        assertEquals("e711b35c04c4f061a0dbd36a00a67b90",
-                hex(chdb.rowBinary("'61f0c404-5cb3-11e7-907b-a6006ad3dba0'", "UUID")));
+    /** Extra checks against hard-coded bytes, where the layout is easy to get backwards: engine and encoder alike. */
+    @ParameterizedTest(name = "{1} <- {0}")
+    @CsvSource(delimiter = '|', value = {
+        // UUID: the high 64 bits first, each half little-endian (client-v2's writeUUID swaps the halves).
+        "61f0c404-5cb3-11e7-907b-a6006ad3dba0 | UUID          | e711b35c04c4f061a0dbd36a00a67b90",
         // IPv4 is a little-endian UInt32; IPv6 is 16 bytes in network order.
-        assertEquals("04030201", hex(chdb.rowBinary("'1.2.3.4'", "IPv4")));
-        assertEquals("00000000000000000000ffff01020304", hex(chdb.rowBinary("'1.2.3.4'", "IPv6")));
+        "1.2.3.4                              | IPv4          | 04030201",
+        "1.2.3.4                              | IPv6          | 00000000000000000000ffff01020304",
+        // Date32 counts days from 1970 with a sign; DateTime64 ticks are signed too.
+        "1969-12-31                           | Date32        | ffffffff",
+        "1969-12-31 23:59:59.999              | DateTime64(3) | ffffffffffffffff",
+        "-1.5                                 | Decimal(20, 1)| f1ffffffffffffffffffffffffffffff",
+    })
+    void knownLayoutsMatchTheEngine(String text, String type, String expectedHex, ChDb chdb)
+            throws ValueConversionException {
+        assertEquals(expectedHex, hex(chdb.rowBinary("'" + text + "'", type)));
+        RowBinaryOutput out = new RowBinaryOutput();
+        ColumnEncoders.forType(ClickHouseType.parse(type), ConformanceCases.ENGINE_ZONE).encode(text, out);
+        assertEquals(expectedHex, hex(out.toByteArray()));
     }
 
     @Test
