@@ -3,6 +3,7 @@ package dev.tributary.core.rowbinary;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.ValueConversionException;
 
+import java.lang.reflect.Array;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,12 +68,12 @@ final class ArrayEncoder extends BaseEncoder {
 
         @Override
         public Object get(int index) {
-            return java.lang.reflect.Array.get(array, index);
+            return Array.get(array, index);
         }
 
         @Override
         public int size() {
-            return java.lang.reflect.Array.getLength(array);
+            return Array.getLength(array);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.tributary.core.rowbinary;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.ValueConversionException;
 
+import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Map;
 
@@ -44,22 +45,19 @@ abstract class BaseEncoder implements ColumnEncoder {
         return new ValueConversionException(value, type, problem, detail);
     }
 
-    final ValueConversionException fail(Object value, String problem, String detail, Throwable cause) {
-        return new ValueConversionException(value, type, problem, detail, cause);
-    }
-
     /** For a value of a Java class this encoder does not take; {@code expected} lists what it takes. */
     final ValueConversionException notAccepted(Object value, String expected) {
         if (value == null) {
             return fail(null, "is not allowed", "the type is not Nullable");
         }
-        if (value instanceof byte[] || value instanceof java.nio.ByteBuffer) {
-            return fail(value, "is raw bytes, which are not accepted", "expected " + expected);
+        String problem;
+        if (value instanceof byte[] || value instanceof ByteBuffer) {
+            problem = "is raw bytes, which are not accepted";
+        } else if (value instanceof Collection<?> || value instanceof Map<?, ?> || value.getClass().isArray()) {
+            problem = "is a nested value (" + value.getClass().getSimpleName() + "), which is not accepted";
+        } else {
+            problem = "is of type " + value.getClass().getSimpleName() + ", which is not accepted";
         }
-        if (value instanceof Collection<?> || value instanceof Map<?, ?> || value.getClass().isArray()) {
-            return fail(value, "is a nested value (" + value.getClass().getSimpleName() + "), which is not accepted",
-                    "expected " + expected);
-        }
-        return fail(value, "is a " + value.getClass().getSimpleName() + ", which is not accepted", "expected " + expected);
+        return fail(value, problem, "expected " + expected);
     }
 }

@@ -34,8 +34,7 @@ final class BoolEncoder extends BaseEncoder {
             }
             throw fail(value, "is not a boolean", "expected true, false, 1 or 0");
         }
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
-                || value instanceof Double || value instanceof Float) {
+        if (Integral.isJavaInteger(value) || value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             return zeroOrOne(d == 1, d == 0, value);
         }

@@ -86,7 +86,7 @@ final class DateTimeEncoder extends BaseEncoder {
             ticks = ticks(instant.getEpochSecond(), instant.getNano(), value);
         } else if (value instanceof CharSequence text) {
             ticks = fromText(text, value);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        } else if (Integral.isJavaInteger(value)) {
             ticks = ticks(((Number) value).longValue(), 0, value);
         } else if (value instanceof OffsetDateTime dateTime) {
             ticks = ticks(dateTime.toEpochSecond(), dateTime.getNano(), value);

@@ -49,8 +49,7 @@ final class DecimalEncoder extends BaseEncoder {
 
     @Override
     public void encode(Object value, RowBinaryOutput out) throws ValueConversionException {
-        if ((value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte)
-                && scaleFactor != 0) {
+        if (Integral.isJavaInteger(value) && scaleFactor != 0) {
             encodeLong(((Number) value).longValue(), value, out);
         } else {
             encodeDecimal(toBigDecimal(value), value, out);
@@ -86,9 +85,11 @@ final class DecimalEncoder extends BaseEncoder {
                 throw fail(value, "is not a decimal number");
             }
         }
-        if (value instanceof BigInteger || value instanceof Long || value instanceof Integer
-                || value instanceof Short || value instanceof Byte) {
-            return value instanceof BigInteger big ? new BigDecimal(big) : BigDecimal.valueOf(((Number) value).longValue());
+        if (value instanceof BigInteger big) {
+            return new BigDecimal(big);
+        }
+        if (Integral.isJavaInteger(value)) {
+            return BigDecimal.valueOf(((Number) value).longValue());
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();

@@ -62,14 +62,15 @@ final class EnumEncoder extends BaseEncoder {
         int number;
         if (value instanceof CharSequence text) {
             Integer named = numbersByName.get(text.toString());
+            int digits = named == null ? Integral.digitCount(text) : 0;
             if (named != null) {
                 number = named;
-            } else if (Integral.digitCount(text) > 0 && Integral.digitCount(text) <= 6) {
+            } else if (digits > 0 && digits <= 6) {
                 number = defined(Integral.parseShortInteger(text), value, allowedNames);
             } else {
                 throw fail(value, "is not a name of the enum", allowedNames);
             }
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        } else if (Integral.isJavaInteger(value)) {
             number = defined(((Number) value).longValue(), value, allowedNumbers);
         } else if (value instanceof BigInteger big) {
             number = defined(big.bitLength() < 32 ? big.longValue() : Long.MAX_VALUE, value, allowedNumbers);

@@ -29,7 +29,7 @@ final class FloatEncoder extends BaseEncoder {
             write(d, out);
         } else if (value instanceof Float f) {
             write(f, out);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        } else if (Integral.isJavaInteger(value)) {
             long l = ((Number) value).longValue();
             // A long rounds to the nearest float directly; through a double it could round twice.
             if (single) {

@@ -20,6 +20,11 @@ final class Integral {
     private Integral() {
     }
 
+    /** Whether {@code value} is a Java Long, Integer, Short or Byte, whose {@code longValue()} is exact. */
+    static boolean isJavaInteger(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
+    }
+
     /**
      * The exact value of an integral {@code value}: a Java integer, an integral BigDecimal, Double or
      * Float, or integer text ({@code [+-]digits}). Booleans are not taken here (the callers that
@@ -28,7 +33,7 @@ final class Integral {
      * @param range the allowed range, for the out-of-range message
      */
     static long toLong(Object value, BaseEncoder encoder, String range) throws ValueConversionException {
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        if (isJavaInteger(value)) {
             return ((Number) value).longValue();
         }
         if (value instanceof CharSequence text) {
@@ -57,7 +62,7 @@ final class Integral {
         if (value instanceof BigInteger big) {
             return big;
         }
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        if (isJavaInteger(value)) {
             return BigInteger.valueOf(((Number) value).longValue());
         }
         if (value instanceof CharSequence text) {

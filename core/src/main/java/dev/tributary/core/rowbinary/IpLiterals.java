@@ -1,10 +1,8 @@
 package dev.tributary.core.rowbinary;
 
-import java.nio.ByteBuffer;
-
 /**
  * Parses IPv4 and IPv6 address literals by hand: {@code InetAddress.getByName} would look up any
- * text that is not a literal in DNS. Also the byte helpers the UUID and IP encoders share.
+ * text that is not a literal in DNS.
  */
 final class IpLiterals {
 
@@ -65,8 +63,8 @@ final class IpLiterals {
             }
             int start = i;
             int value = 0;
-            while (i < length && hexDigit(text.charAt(i)) >= 0 && i - start < 5) {
-                value = value << 4 | hexDigit(text.charAt(i++));
+            while (i < length && Bytes.hexDigit(text.charAt(i)) >= 0 && i - start < 5) {
+                value = value << 4 | Bytes.hexDigit(text.charAt(i++));
             }
             if (i < length && text.charAt(i) == '.') {
                 long ipv4 = count <= 6 ? parseIpv4(text, start, length) : -1;
@@ -117,35 +115,6 @@ final class IpLiterals {
         address[14] = (byte) (ipv4 >>> 8);
         address[15] = (byte) ipv4;
         return address;
-    }
-
-    /** An ASCII hex digit's value, or -1 (Character.digit would also take other scripts' digits). */
-    static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    }
-
-    /** Eight bytes at {@code index} as a big-endian long, whatever the buffer's byte order. */
-    static long bigEndianLong(ByteBuffer bytes, int index) {
-        long result = 0;
-        for (int i = 0; i < 8; i++) {
-            result = result << 8 | (bytes.get(index + i) & 0xFF);
-        }
-        return result;
-    }
-
-    /** Four bytes at {@code index} as a big-endian int. */
-    static int bigEndianInt(ByteBuffer bytes, int index) {
-        int result = 0;
-        for (int i = 0; i < 4; i++) {
-            result = result << 8 | (bytes.get(index + i) & 0xFF);
-        }
-        return result;
     }
 
     private static int indexOf(CharSequence text, char c) {

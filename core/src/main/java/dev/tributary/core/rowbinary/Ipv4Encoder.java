@@ -31,11 +31,11 @@ final class Ipv4Encoder extends BaseEncoder {
         } else if (value instanceof InetAddress) {
             throw fail(value, "is an IPv6 address");
         } else if (value instanceof byte[] || value instanceof ByteBuffer) {
-            ByteBuffer bytes = value instanceof byte[] array ? ByteBuffer.wrap(array) : (ByteBuffer) value;
+            ByteBuffer bytes = Bytes.asBuffer(value);
             if (bytes.remaining() != 4) {
                 throw fail(value, "is not 4 bytes long");
             }
-            address = IpLiterals.bigEndianInt(bytes, bytes.position());
+            address = Bytes.bigEndianInt(bytes, bytes.position());
         } else if (value instanceof Number) {
             long number = Integral.toLong(value, this, RANGE);
             if (number < 0 || number > 0xFFFFFFFFL) {

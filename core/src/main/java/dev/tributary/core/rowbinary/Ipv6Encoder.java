@@ -32,12 +32,12 @@ final class Ipv6Encoder extends BaseEncoder {
             byte[] address = inet.getAddress();
             out.writeBytes(inet instanceof Inet4Address ? IpLiterals.mapped(ByteBuffer.wrap(address).getInt()) : address);
         } else if (value instanceof byte[] || value instanceof ByteBuffer) {
-            ByteBuffer bytes = value instanceof byte[] array ? ByteBuffer.wrap(array) : (ByteBuffer) value;
+            ByteBuffer bytes = Bytes.asBuffer(value);
             int length = bytes.remaining();
             if (length == 16) {
                 out.writeBytes(bytes);
             } else if (length == 4) {
-                out.writeBytes(IpLiterals.mapped(IpLiterals.bigEndianInt(bytes, bytes.position())));
+                out.writeBytes(IpLiterals.mapped(Bytes.bigEndianInt(bytes, bytes.position())));
             } else {
                 throw fail(value, "is not 16 (or 4) bytes long");
             }

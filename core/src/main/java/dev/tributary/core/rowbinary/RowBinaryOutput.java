@@ -132,14 +132,12 @@ public final class RowBinaryOutput {
         ensure(utf8Length);
         byte[] b = buffer;
         int p = size;
-        if (utf8Length == length) {
-            for (int i = 0; i < length; i++) {
-                b[p + i] = (byte) text.charAt(i);
-            }
-            size = p + length;
-            return;
+        int i = 0;
+        // ASCII runs are copied char by char; the general loop takes over at the first other char.
+        for (char c; i < length && (c = text.charAt(i)) < 0x80; i++) {
+            b[p++] = (byte) c;
         }
-        for (int i = 0; i < length; i++) {
+        for (; i < length; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
                 b[p++] = (byte) c;
@@ -166,7 +164,7 @@ public final class RowBinaryOutput {
         size = p;
     }
 
-    /** The UTF-8 length of {@code text}: {@code length} exactly when it is all ASCII. */
+    /** The UTF-8 length of {@code text}, a lone surrogate counting as the one byte of {@code ?}. */
     static int utf8Length(CharSequence text, int length) {
         long bytes = length;
         for (int i = 0; i < length; i++) {

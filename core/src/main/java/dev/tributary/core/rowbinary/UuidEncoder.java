@@ -42,12 +42,12 @@ final class UuidEncoder extends BaseEncoder {
                 throw fail(value, "is not a UUID", FORMAT);
             }
         } else if (value instanceof byte[] || value instanceof ByteBuffer) {
-            ByteBuffer bytes = value instanceof byte[] array ? ByteBuffer.wrap(array) : (ByteBuffer) value;
+            ByteBuffer bytes = Bytes.asBuffer(value);
             if (bytes.remaining() != 16) {
                 throw fail(value, "is not 16 bytes long");
             }
-            high = IpLiterals.bigEndianLong(bytes, bytes.position());
-            low = IpLiterals.bigEndianLong(bytes, bytes.position() + 8);
+            high = Bytes.bigEndianLong(bytes, bytes.position());
+            low = Bytes.bigEndianLong(bytes, bytes.position() + 8);
         } else {
             throw notAccepted(value, EXPECTED);
         }
@@ -58,7 +58,7 @@ final class UuidEncoder extends BaseEncoder {
     private long hex(CharSequence text, int from, int to, Object value) throws ValueConversionException {
         long result = 0;
         for (int i = from; i < to; i++) {
-            int digit = IpLiterals.hexDigit(text.charAt(i));
+            int digit = Bytes.hexDigit(text.charAt(i));
             if (digit < 0) {
                 throw fail(value, "is not a UUID", FORMAT);
             }

@@ -1,7 +1,5 @@
 package dev.tributary.core.types;
 
-import java.time.ZoneId;
-
 /**
  * {@code DateTime64(P)} or {@code DateTime64(P, 'zone')}: ticks of 10^-P seconds since
  * 1970-01-01 00:00:00 UTC as a signed 64-bit number; P is {@code 0..9}.
@@ -9,7 +7,7 @@ import java.time.ZoneId;
  * @param precision digits after the second: 3 for milliseconds, 9 for nanoseconds
  * @param timezone the column's own time zone (a name Java knows), or null when it has none
  */
-public record DateTime64Type(int precision, String timezone) implements ClickHouseType {
+public record DateTime64Type(int precision, String timezone) implements ClickHouseType, TimeZoned {
 
     /** The largest precision: nanoseconds. */
     public static final int MAX_PRECISION = 9;
@@ -19,16 +17,6 @@ public record DateTime64Type(int precision, String timezone) implements ClickHou
             throw new IllegalArgumentException("DateTime64 precision " + precision + " is outside 0.." + MAX_PRECISION);
         }
         Zones.requireKnown(timezone);
-    }
-
-    /** Whether the column has a time zone of its own. */
-    public boolean hasTimezone() {
-        return timezone != null;
-    }
-
-    /** The column's zone, or {@code fallback} when it has none. */
-    public ZoneId zoneOr(ZoneId fallback) {
-        return Zones.zoneOr(timezone, fallback);
     }
 
     @Override

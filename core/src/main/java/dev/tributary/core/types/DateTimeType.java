@@ -1,30 +1,18 @@
 package dev.tributary.core.types;
 
-import java.time.ZoneId;
-
 /**
  * {@code DateTime} or {@code DateTime('zone')}: seconds since 1970-01-01 00:00:00 UTC as an
  * unsigned 32-bit number, shown in the column's time zone.
  *
  * @param timezone the column's own time zone (a name Java knows), or null when it has none
  */
-public record DateTimeType(String timezone) implements ClickHouseType {
+public record DateTimeType(String timezone) implements ClickHouseType, TimeZoned {
 
     /** {@code DateTime} without a time zone of its own. */
     public static final DateTimeType WITHOUT_TIMEZONE = new DateTimeType(null);
 
     public DateTimeType {
         Zones.requireKnown(timezone);
-    }
-
-    /** Whether the column has a time zone of its own. */
-    public boolean hasTimezone() {
-        return timezone != null;
-    }
-
-    /** The column's zone, or {@code fallback} when it has none. */
-    public ZoneId zoneOr(ZoneId fallback) {
-        return Zones.zoneOr(timezone, fallback);
     }
 
     @Override

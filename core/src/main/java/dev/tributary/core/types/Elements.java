@@ -13,8 +13,10 @@ final class Elements {
         if (types == null || types.isEmpty()) {
             throw new IllegalArgumentException(kind + " needs at least one element");
         }
-        if (types.contains(null)) {
-            throw new IllegalArgumentException(kind + " element types cannot be null");
+        for (ClickHouseType type : types) {
+            if (type == null) {
+                throw new IllegalArgumentException(kind + " element types cannot be null");
+            }
         }
         return List.copyOf(types);
     }

@@ -20,8 +20,4 @@ final class Zones {
             throw new IllegalArgumentException("unknown time zone " + TypeText.quoteString(timezone), e);
         }
     }
-
-    static ZoneId zoneOr(String timezone, ZoneId fallback) {
-        return timezone == null ? fallback : ZoneId.of(timezone);
-    }
 }

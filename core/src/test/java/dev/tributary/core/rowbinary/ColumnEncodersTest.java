@@ -1,0 +1,105 @@
+package dev.tributary.core.rowbinary;
+
+import dev.tributary.core.types.ClickHouseType;
+import dev.tributary.core.types.ValueConversionException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the conformance suites against chDB do not show: the encoder's reported type, zones, and sharing. */
+class ColumnEncodersTest {
+
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
+    @Test
+    void anEncoderReportsTheColumnTypeItWasBuiltFor() {
+        for (String text : List.of("LowCardinality(Nullable(String))", "Nested(a UInt8, b String)", "Decimal32(2)",
+                "Map(String, Array(Nullable(Int64)))", "Enum8('a' = 1)")) {
+            ClickHouseType type = ClickHouseType.parse(text);
+            assertEquals(type, ColumnEncoders.forType(type, UTC).type());
+        }
+    }
+
+    @Test
+    void errorsNameTheColumnTypeForWrappersThatWriteTheirElement() {
+        ColumnEncoder encoder = ColumnEncoders.forType(ClickHouseType.parse("LowCardinality(String)"), UTC);
+        ValueConversionException e = assertThrows(ValueConversionException.class,
+                () -> encoder.encode(List.of("x"), new RowBinaryOutput()));
+        assertTrue(e.getMessage().contains("for LowCardinality(String)"), e.getMessage());
+    }
+
+    @Test
+    void theColumnZoneWinsOverTheDefaultZone() throws ValueConversionException {
+        LocalDateTime local = LocalDateTime.of(2020, 1, 1, 8, 0);
+        assertEquals(hexOf("DateTime('Asia/Shanghai')", ZoneId.of("America/New_York"), local),
+                hexOf("DateTime", ZoneId.of("Asia/Shanghai"), local));
+        // 2020-01-01T00:00:00Z = 1577836800 = 0x5e0be100
+        assertEquals("00e10b5e", hexOf("DateTime", ZoneId.of("Asia/Shanghai"), "2020-01-01 08:00:00"));
+        assertEquals("00e10b5e", hexOf("DateTime", ZoneId.of("Asia/Shanghai"), "2020-01-01T00:00:00Z"));
+        assertEquals("00e10b5e", hexOf("DateTime('UTC')", ZoneId.of("Asia/Shanghai"), "2020-01-01 00:00:00"));
+    }
+
+    @Test
+    void theDateOfADateTimeIsItsOwnDatePart() throws ValueConversionException {
+        // 2020-02-29 = day 18321 = 0x4791; an Instant has no date of its own: it is taken in the default zone.
+        assertEquals("9147", hexOf("Date", UTC, "2020-02-29T23:30:00-05:00"));
+        assertEquals("9247", hexOf("Date", ZoneId.of("Asia/Tokyo"), Instant.parse("2020-02-29T23:30:00Z")));
+        assertEquals("9147", hexOf("Date", ZoneId.of("America/New_York"), Instant.parse("2020-03-01T01:00:00Z")));
+    }
+
+    @Test
+    void oneEncoderServesManyThreads() throws InterruptedException {
+        ColumnEncoder encoder = ColumnEncoders.forType(
+                ClickHouseType.parse("Array(Tuple(a DateTime64(3, 'Asia/Kolkata'), b Map(String, Decimal(20, 4))))"), UTC);
+        Object value = List.of(List.of("2020-01-01 00:00:00.123", Map.of("k", "12.5")));
+        String expected = hex(encodeQuietly(encoder, value));
+        List<Thread> threads = new ArrayList<>();
+        Queue<String> results = new ConcurrentLinkedQueue<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    results.add(hex(encodeQuietly(encoder, value)));
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(8000, results.size());
+        assertTrue(results.stream().allMatch(expected::equals));
+    }
+
+    private static RowBinaryOutput encodeQuietly(ColumnEncoder encoder, Object value) {
+        RowBinaryOutput out = new RowBinaryOutput();
+        try {
+            encoder.encode(value, out);
+        } catch (ValueConversionException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static String hexOf(String type, ZoneId zone, Object value) throws ValueConversionException {
+        RowBinaryOutput out = new RowBinaryOutput();
+        ColumnEncoders.forType(ClickHouseType.parse(type), zone).encode(value, out);
+        return hex(out);
+    }
+
+    private static String hex(RowBinaryOutput out) {
+        return HexFormat.of().formatHex(out.toByteArray());
+    }
+}
