@@ -68,6 +68,7 @@ public final class Pipeline implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean pauseRequested;
+    private volatile boolean pausedByUser;
     private volatile Throwable failure;
     private ScheduledExecutorService metricsLogger;
 
@@ -136,6 +137,11 @@ public final class Pipeline implements AutoCloseable {
     /** Stops reading new records (the source keeps its positions); batches already read still land. */
     public void pause() {
         pauseRequested = true;
+    }
+
+    /** Whether the source is paused at the user's request (true shortly after {@link #pause()}). */
+    public boolean isPaused() {
+        return pausedByUser;
     }
 
     /** Reads records again after {@link #pause()}. */
@@ -244,7 +250,9 @@ public final class Pipeline implements AutoCloseable {
                     flushOpenBatch();
                 }
                 // Backpressure: while the open batch is due but cannot be sealed, read nothing more.
-                setSourcePaused(pauseRequested || sink.isFlushDue());
+                boolean userPause = pauseRequested;
+                setSourcePaused(userPause || sink.isFlushDue());
+                pausedByUser = userPause;
                 List<SourceRecord> records = source.poll(pollTimeout);
                 for (SourceRecord record : records) {
                     if (stopRequested) {

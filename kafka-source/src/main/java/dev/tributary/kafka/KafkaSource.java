@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -87,6 +88,7 @@ public final class KafkaSource implements Source {
         properties.putAll(config.properties);
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + context.pipelineName());
         consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        checkReachable();
         if (config.pattern != null) {
             consumer.subscribe(config.pattern, new Rebalance());
         } else {
@@ -95,6 +97,43 @@ public final class KafkaSource implements Source {
         LOG.info("pipeline {}: consuming {} as group {} from {}", context.pipelineName(),
                 config.pattern != null ? "topics matching " + config.pattern : config.topics, config.groupId,
                 config.properties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+    }
+
+    /**
+     * Fails at start, with the reason, when the brokers cannot be reached or refuse the credentials,
+     * instead of letting the first poll wait forever.
+     */
+    private void checkReachable() {
+        String bootstrap = config.properties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Map<String, List<org.apache.kafka.common.PartitionInfo>> existing;
+        try {
+            existing = consumer.listTopics(config.startupTimeout);
+        } catch (AuthenticationException e) {
+            closeQuietly();
+            throw new IllegalStateException("KafkaSource: the brokers at " + bootstrap + " refused the credentials: "
+                    + e.getMessage(), e);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            closeQuietly();
+            throw new IllegalStateException("KafkaSource: no broker at " + bootstrap + " answered within "
+                    + config.startupTimeout.toSeconds() + " s; check bootstrapServers and the security settings", e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            closeQuietly();
+            throw new IllegalStateException("KafkaSource: cannot talk to the brokers at " + bootstrap + ": " + e.getMessage(), e);
+        }
+        for (String topic : config.topics) {
+            if (!existing.containsKey(topic)) {
+                LOG.warn("topic {} does not exist (yet) on {}; reading it once it does", topic, bootstrap);
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            consumer.close(Duration.ZERO);
+        } catch (RuntimeException ignored) {
+            // already failing
+        }
+        consumer = null;
     }
 
     @Override
@@ -244,7 +283,7 @@ public final class KafkaSource implements Source {
 
     /** Immutable settings of a source. */
     private record Config(Properties properties, List<String> topics, Pattern pattern, String groupId,
-                          StartingOffsets startingOffsets) {
+                          StartingOffsets startingOffsets, Duration startupTimeout) {
     }
 
     /**
@@ -257,6 +296,7 @@ public final class KafkaSource implements Source {
         private Pattern pattern;
         private String groupId;
         private StartingOffsets startingOffsets = StartingOffsets.EARLIEST;
+        private Duration startupTimeout = Duration.ofSeconds(60);
         private String securityProtocol;
         private String saslMechanism;
         private String saslUser;
@@ -302,6 +342,12 @@ public final class KafkaSource implements Source {
         /** Where partitions without a committed offset start (default {@link StartingOffsets#EARLIEST}). */
         public Builder startingOffsets(StartingOffsets startingOffsets) {
             this.startingOffsets = startingOffsets;
+            return this;
+        }
+
+        /** How long the brokers may take to answer at start before the source gives up (default 60 s). */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = timeout;
             return this;
         }
 
@@ -388,6 +434,9 @@ public final class KafkaSource implements Source {
                         + " (offsets are committed to this consumer group)");
             }
             Objects.requireNonNull(startingOffsets, "KafkaSource: startingOffsets is null");
+            if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
+                throw new IllegalArgumentException("KafkaSource: startupTimeout must be positive, was " + startupTimeout);
+            }
             Properties resolved = new Properties();
             resolved.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
             resolved.putAll(securityProperties());
@@ -402,7 +451,7 @@ public final class KafkaSource implements Source {
             StartingOffsets fallback = startingOffsets instanceof StartingOffsets.Explicit explicit ? explicit.otherwise() : startingOffsets;
             resolved.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                     fallback instanceof StartingOffsets.Latest ? "latest" : "earliest");
-            return new KafkaSource(new Config(resolved, List.copyOf(topics), pattern, groupId, startingOffsets));
+            return new KafkaSource(new Config(resolved, List.copyOf(topics), pattern, groupId, startingOffsets, startupTimeout));
         }
 
         private Properties securityProperties() {
