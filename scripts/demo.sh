@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is needed (scripts/setup.sh), then runs the main job end to end.
-# For now: starts ClickHouse and a Kafka broker on loopback, prints their addresses, runs one SQL
-# round trip and stops them. (The [kafka] milestone gives it its real job.)
+# Installs what is needed (scripts/setup.sh), then runs the main job end to end: starts ClickHouse
+# and a Kafka broker on loopback, produces 200,000 deterministic GitHub-events JSON messages to a
+# 5-partition topic, runs the Quickstart pipeline until the topic is drained, prints the row count
+# and a sample query, and stops the servers. DEMO_MESSAGES overrides the message count.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
@@ -11,10 +12,10 @@ bash "$ROOT/scripts/setup.sh"
 trap 'stop_leftover_servers "$ROOT"' EXIT
 cd "$ROOT"
 echo "[demo] building"
-mvn_batch -q install -DskipTests -pl testkit -am
-mvn_batch -q dependency:build-classpath -pl testkit -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
-echo "[demo] starting servers"
+mvn_batch -q install -DskipTests -pl examples -am
+mvn_batch -q dependency:build-classpath -pl examples -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+echo "[demo] running"
 java -Dtributary.testkit.dir="$ROOT/target/demo" \
-     -cp "$ROOT/testkit/target/classes:$(cat "$ROOT/testkit/target/runtime-classpath.txt")" \
-     dev.tributary.testkit.ServersCli smoke
+     -cp "$ROOT/examples/target/classes:$(cat "$ROOT/examples/target/runtime-classpath.txt")" \
+     dev.tributary.examples.Demo "${DEMO_MESSAGES:-200000}"
 echo "[demo] done"

@@ -7,6 +7,7 @@ import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
 import dev.tributary.testkit.TestServers;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -104,12 +105,23 @@ class KafkaSourceIT {
         ClickHouseSql sql = clickhouse.sql();
         createTable(sql, table);
         KafkaTestData.createTopic(kafka.clientProperties(), topic, 6);
-        KafkaTestData.produce(kafka.clientProperties(), topic, 0, 30_000);
 
         Pipeline first = pipeline("first", source(kafka, group).topics(topic).maxPollRecords(200).build(), clickhouse, table);
         Pipeline second = pipeline("second", source(kafka, group).topics(topic).maxPollRecords(200).build(), clickhouse, table);
         first.start();
         second.start();
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            await("two members sharing six partitions", Duration.ofMinutes(1), () -> {
+                try {
+                    var members = admin.describeConsumerGroups(List.of(group)).all().get().get(group).members();
+                    return members.size() == 2 && members.stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())
+                            && members.stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum() == 6;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        KafkaTestData.produce(kafka.clientProperties(), topic, 0, 30_000);
         await("both instances read", Duration.ofMinutes(1),
                 () -> first.metrics().recordsRead() > 0 && second.metrics().recordsRead() > 0);
         second.stop();

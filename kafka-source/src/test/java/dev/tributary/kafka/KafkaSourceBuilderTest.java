@@ -1,0 +1,81 @@
+package dev.tributary.kafka;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KafkaSourceBuilderTest {
+
+    private static KafkaSource.Builder valid() {
+        return KafkaSource.builder().bootstrapServers("127.0.0.1:9092").topics("events").groupId("g");
+    }
+
+    private static void assertNamesSetting(KafkaSource.Builder builder, String setting) {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, builder::build);
+        assertTrue(error.getMessage().contains(setting), "'" + error.getMessage() + "' should name " + setting);
+    }
+
+    @Test
+    void namesTheWrongSetting() {
+        assertNamesSetting(KafkaSource.builder().topics("t").groupId("g"), "bootstrapServers is not set");
+        assertNamesSetting(valid().bootstrapServers("host-without-port"), "bootstrapServers entry 'host-without-port'");
+        assertNamesSetting(KafkaSource.builder().bootstrapServers("h:1").groupId("g"), "topics(...) or topicPattern(...)");
+        assertNamesSetting(valid().topicPattern(Pattern.compile("x")), "not both");
+        assertNamesSetting(valid().topics("bad topic!"), "topic 'bad topic!'");
+        assertNamesSetting(KafkaSource.builder().bootstrapServers("h:1").topics("t"), "groupId is not set");
+        assertNamesSetting(valid().property("enable.auto.commit", "true"), "enable.auto.commit");
+        assertNamesSetting(valid().saslPlain("user", null), "needs a user and a password");
+        assertNamesSetting(valid().securityProtocol("SSL").saslPlain("u", "p"), "SASL_SSL or SASL_PLAINTEXT");
+        assertNamesSetting(valid().securityProtocol("TLS"), "securityProtocol must be");
+        assertThrows(IllegalArgumentException.class, () -> valid().saslScram("SCRAM-SHA-1", "u", "p"));
+    }
+
+    @Test
+    void commitsOnlyWhatTheSinkAcknowledged() {
+        Map<String, String> properties = valid().build().describe();
+        assertEquals("false", properties.get("enable.auto.commit"));
+        assertEquals("earliest", properties.get("auto.offset.reset"));
+        assertEquals("latest", valid().startingOffsets(StartingOffsets.LATEST).build().describe().get("auto.offset.reset"));
+    }
+
+    @Test
+    void presetsSetTheServicesSecurityAndHideTheSecrets() {
+        KafkaSource confluent = KafkaPresets.confluentCloud("pkc-1.us-east-1.aws.confluent.cloud:9092", "KEY", "SECRET-1")
+                .topics("t").groupId("g").build();
+        Map<String, String> c = confluent.describe();
+        assertEquals("SASL_SSL", c.get("security.protocol"));
+        assertEquals("PLAIN", c.get("sasl.mechanism"));
+        assertEquals("[hidden]", c.get("sasl.jaas.config"));
+        assertFalse(confluent.toString().contains("SECRET-1"));
+
+        String connection = "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=KEY-2";
+        KafkaSource hubs = KafkaPresets.azureEventHubs(connection).topics("hub").groupId("g").build();
+        assertEquals("my-ns.servicebus.windows.net:9093", hubs.describe().get("bootstrap.servers"));
+        assertEquals("SASL_SSL", hubs.describe().get("security.protocol"));
+        assertFalse(hubs.toString().contains("KEY-2"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> KafkaPresets.azureEventHubs("SharedAccessKey=KEY-3"));
+        assertFalse(bad.getMessage().contains("KEY-3"), "the connection string is not echoed");
+
+        Map<String, String> msk = KafkaPresets.mskScram("b-1.msk.amazonaws.com:9096", "u", "p").topics("t").groupId("g").build().describe();
+        assertEquals("SCRAM-SHA-512", msk.get("sasl.mechanism"));
+        assertEquals("SASL_SSL", msk.get("security.protocol"));
+
+        Map<String, String> iam = KafkaPresets.mskIam("b-1.msk.amazonaws.com:9098").topics("t").groupId("g").build().describe();
+        assertEquals("AWS_MSK_IAM", iam.get("sasl.mechanism"));
+        assertEquals("software.amazon.msk.auth.iam.IAMClientCallbackHandler", iam.get("sasl.client.callback.handler.class"));
+
+        Map<String, String> redpanda = KafkaPresets.redpanda("seed.redpanda.com:9092", "SCRAM-SHA-256", "u", "p")
+                .topics("t").groupId("g").build().describe();
+        assertEquals("SCRAM-SHA-256", redpanda.get("sasl.mechanism"));
+
+        Map<String, String> warp = KafkaPresets.warpStream("warp:9092", "us-east-1a").topics("t").groupId("g").build().describe();
+        assertEquals("tributary,ws_az=us-east-1a", warp.get("client.id"));
+    }
+}
