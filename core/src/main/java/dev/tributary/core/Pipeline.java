@@ -304,7 +304,7 @@ public final class Pipeline implements AutoCloseable {
         try {
             sink.append(record, out -> plan.writeRow(decoded, record, out));
         } catch (MappingException e) {
-            sink.appendError(record, ErrorKind.MAPPING, e.getMessage());
+            sink.appendError(record, e.kind(), e.getMessage());
         }
         uncommitted.put(record.position().split(), record.position());
     }
