@@ -9,6 +9,15 @@ public interface Decoder extends AutoCloseable {
 
     DecodedRecord decode(SourceRecord record) throws DecodeException;
 
+    /**
+     * Tells the decoder which fields the mapping reads (called by the pipeline once the mapping is
+     * planned, before the first record), so that it may skip the others instead of building them.
+     * A record decoded afterwards may answer {@link DecodedRecord#MISSING} for any other field.
+     * The default ignores the hint.
+     */
+    default void onlyFields(java.util.Set<FieldPath> fields) {
+    }
+
     @Override
     default void close() {
     }

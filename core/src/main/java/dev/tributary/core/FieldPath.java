@@ -21,6 +21,10 @@ public final class FieldPath {
                 throw new IllegalArgumentException("empty segment in field path " + Arrays.toString(segments));
             }
         }
+        // Interned like the field names the JSON parser returns, so that map lookups match by reference.
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = segments[i].intern();
+        }
         this.segments = segments;
         this.text = String.join(".", segments);
     }

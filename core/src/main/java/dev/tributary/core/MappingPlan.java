@@ -15,4 +15,12 @@ public interface MappingPlan {
      *                          drops whatever this call appended
      */
     void writeRow(DecodedRecord decoded, SourceRecord record, RowBinaryOutput out) throws MappingException;
+
+    /**
+     * Every field path {@link #writeRow} may read, for {@link Decoder#onlyFields}; null when the
+     * plan cannot tell (then decoders keep every field).
+     */
+    default java.util.Set<FieldPath> fieldsRead() {
+        return null;
+    }
 }

@@ -232,6 +232,10 @@ public final class Pipeline implements AutoCloseable {
                 }
             });
             plan = mapper.plan(schema, source.virtualColumns());
+            java.util.Set<FieldPath> fields = plan.fieldsRead();
+            if (fields != null) {
+                decoder.onlyFields(fields);
+            }
             source.open(new SourceContext() {
                 @Override
                 public String pipelineName() {

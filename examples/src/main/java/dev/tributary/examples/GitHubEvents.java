@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  */
 public final class GitHubEvents {
 
-    /** The guide's table, with {@code Enum8} (which every server version has) and an {@code id}. */
-    public static final String TABLE_COLUMNS = """
+    /** The guide's columns, with {@code Enum8} (which every server version has) and an {@code id}. */
+    public static final String COLUMNS = """
             (
                 id UInt64,
                 file_time DateTime,
@@ -48,7 +48,10 @@ public final class GitHubEvents {
                 merged_by LowCardinality(String),
                 review_comments UInt32,
                 member_login LowCardinality(String)
-            ) ENGINE = MergeTree ORDER BY (event_type, repo_name, created_at)""";
+            )""";
+
+    /** The columns and the guide's engine clause. */
+    public static final String TABLE_COLUMNS = COLUMNS + " ENGINE = MergeTree ORDER BY (event_type, repo_name, created_at)";
 
     private static final String[] EVENT_TYPES = {"PushEvent", "CreateEvent", "WatchEvent", "IssuesEvent",
             "PullRequestEvent", "IssueCommentEvent", "ForkEvent", "DeleteEvent", "ReleaseEvent", "PullRequestReviewEvent"};

@@ -1,6 +1,7 @@
 package dev.tributary.core.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -15,9 +16,11 @@ import dev.tributary.core.SourceRecord;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decodes a record whose value is one JSON object (UTF-8), with Jackson's streaming parser.
@@ -36,10 +39,12 @@ import java.util.Map;
 public final class JsonDecoder implements Decoder {
 
     private final JsonFactory factory;
+    /** Top-level fields the mapping reads, or null to keep every field; see {@link #onlyFields}. */
+    private volatile Projection projection;
 
     private JsonDecoder(Builder builder) {
+        // Duplicate keys are detected while building the objects (cheaper than Jackson's detector).
         this.factory = JsonFactory.builder()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(builder.maxNestingDepth)
@@ -56,6 +61,23 @@ public final class JsonDecoder implements Decoder {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Keeps only these fields (by their top-level name) from now on; fields no column reads are
+     * skipped without building them. Calls add up, so a decoder shared by pipelines keeps what
+     * any of them reads.
+     */
+    @Override
+    public synchronized void onlyFields(Set<FieldPath> fields) {
+        Map<String, Integer> slots = new HashMap<>();
+        if (projection != null) {
+            slots.putAll(projection.slots());
+        }
+        for (FieldPath path : fields) {
+            slots.putIfAbsent(path.segment(0), slots.size());
+        }
+        projection = new Projection(slots); // a HashMap: faster lookups than Map.copyOf's table
     }
 
     @Override
@@ -75,13 +97,14 @@ public final class JsonDecoder implements Decoder {
             if (first != JsonToken.START_OBJECT) {
                 throw new DecodeException("expected a JSON object at the top level, found " + describe(first));
             }
-            Map<String, Object> object = readObject(parser);
+            Projection wanted = projection;
+            DecodedRecord decoded = wanted == null ? new JsonRecord(readObject(parser)) : readProjected(parser, wanted);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
                 throw new DecodeException("unexpected " + describe(trailing) + " after the JSON object at byte "
                         + parser.currentTokenLocation().getByteOffset());
             }
-            return new JsonRecord(object);
+            return decoded;
         } catch (JsonProcessingException e) {
             throw new DecodeException("malformed JSON: " + e.getOriginalMessage() + location(e), e);
         } catch (IOException e) {
@@ -91,11 +114,33 @@ public final class JsonDecoder implements Decoder {
     }
 
     private static Map<String, Object> readObject(JsonParser parser) throws IOException {
-        Map<String, Object> object = new LinkedHashMap<>();
+        // Sized for a typical event without rehashing; field names are Jackson's interned strings.
+        Map<String, Object> object = new HashMap<>(64);
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-            object.put(name, readValue(parser, parser.nextToken()));
+            int size = object.size();
+            if (object.put(name, readValue(parser, parser.nextToken())) != null || object.size() == size) {
+                throw new JsonParseException(parser, "Duplicate field '" + name + "'");
+            }
         }
         return object;
+    }
+
+    /** The top-level object, keeping only the projected fields, in an array by slot. */
+    private static DecodedRecord readProjected(JsonParser parser, Projection projection) throws IOException {
+        Object[] values = new Object[projection.slots().size()];
+        Arrays.fill(values, DecodedRecord.MISSING);
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            JsonToken token = parser.nextToken();
+            Integer slot = projection.slots().get(name);
+            if (slot == null) {
+                parser.skipChildren(); // still tokenized, so malformed content is still refused
+            } else if (values[slot] != DecodedRecord.MISSING) {
+                throw new JsonParseException(parser, "Duplicate field '" + name + "'");
+            } else {
+                values[slot] = readValue(parser, token);
+            }
+        }
+        return new ProjectedRecord(projection, values);
     }
 
     private static Object readValue(JsonParser parser, JsonToken token) throws IOException {
@@ -166,23 +211,43 @@ public final class JsonDecoder implements Decoder {
         }
     }
 
-    /** A decoded JSON object. */
-    private record JsonRecord(Map<String, Object> root) implements DecodedRecord {
+    /** The value at {@code path} below {@code current}, starting at segment {@code from}. */
+    private static Object descend(Object current, FieldPath path, int from) {
+        for (int i = from; i < path.size(); i++) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return DecodedRecord.MISSING;
+            }
+            String segment = path.segment(i);
+            current = map.get(segment);
+            if (current == null && !map.containsKey(segment)) {
+                return DecodedRecord.MISSING;
+            }
+        }
+        return current;
+    }
 
+    /** Top-level field names the mapping reads, each with its slot. */
+    private record Projection(Map<String, Integer> slots) {
+    }
+
+    /** A decoded JSON object with every field. */
+    private record JsonRecord(Map<String, Object> root) implements DecodedRecord {
         @Override
         public Object field(FieldPath path) {
-            Object current = root;
-            for (int i = 0; i < path.size(); i++) {
-                if (!(current instanceof Map<?, ?> map)) {
-                    return MISSING;
-                }
-                String segment = path.segment(i);
-                current = map.get(segment);
-                if (current == null && !map.containsKey(segment)) {
-                    return MISSING;
-                }
+            return descend(root, path, 0);
+        }
+    }
+
+    /** A decoded JSON object with only the projected fields. */
+    private record ProjectedRecord(Projection projection, Object[] values) implements DecodedRecord {
+        @Override
+        public Object field(FieldPath path) {
+            Integer slot = projection.slots().get(path.segment(0));
+            if (slot == null) {
+                return MISSING;
             }
-            return current;
+            Object top = values[slot];
+            return top == MISSING || path.size() == 1 ? top : descend(top, path, 1);
         }
     }
 }

@@ -67,6 +67,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
             }
         }
         List<ColumnPlan> columns = new ArrayList<>();
+        Set<FieldPath> fieldsRead = new java.util.HashSet<>();
         for (TableColumn column : table.columns()) {
             ColumnEncoder encoder = ColumnEncoders.forType(column.type(), table.serverTimeZone());
             ColumnOverride override = overrides.get(column.name());
@@ -79,6 +80,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
                 }
                 source = (decoded, record) -> record.virtualColumn(virtual.name());
             } else if (override instanceof FromField field) {
+                fieldsRead.add(field.path());
                 source = (decoded, record) -> decoded.field(field.path());
             } else if (override instanceof Constant constant) {
                 RowBinaryOutput bytes = new RowBinaryOutput(64);
@@ -96,6 +98,10 @@ public final class DefaultSchemaMapper implements SchemaMapper {
             } else {
                 FieldPath exact = FieldPath.of(column.name());
                 FieldPath dotted = column.name().indexOf('.') > 0 ? FieldPath.parse(column.name()) : null;
+                fieldsRead.add(exact);
+                if (dotted != null) {
+                    fieldsRead.add(dotted);
+                }
                 source = dotted == null
                         ? (decoded, record) -> decoded.field(exact)
                         : (decoded, record) -> {
@@ -106,7 +112,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
             columns.add(new ColumnPlan(column, encoder, source, table.withDefaults(),
                     table.withDefaults() && column.hasDefaultExpression(), strict));
         }
-        return new Plan(columns.toArray(ColumnPlan[]::new));
+        return new Plan(columns.toArray(ColumnPlan[]::new), Set.copyOf(fieldsRead));
     }
 
     @FunctionalInterface
@@ -177,7 +183,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         }
     }
 
-    private record Plan(ColumnPlan[] columns) implements MappingPlan {
+    private record Plan(ColumnPlan[] columns, Set<FieldPath> fieldsRead) implements MappingPlan {
         @Override
         public void writeRow(DecodedRecord decoded, SourceRecord record, RowBinaryOutput out) throws MappingException {
             for (ColumnPlan column : columns) {

@@ -81,6 +81,22 @@ class JsonDecoderTest {
     }
 
     @Test
+    void withAProjectionKeepsOnlyTheFieldsReadAndStillRefusesBadJson() throws DecodeException {
+        JsonDecoder projected = JsonDecoder.create();
+        projected.onlyFields(java.util.Set.of(FieldPath.parse("actor.login"), FieldPath.of("id")));
+        DecodedRecord record = projected.decode(record("{\"id\":1,\"big\":{\"x\":[1,2,3]},\"actor\":{\"login\":\"o\"}}"
+                .getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1L, record.field(FieldPath.of("id")));
+        assertEquals("o", record.field(FieldPath.parse("actor.login")));
+        assertSame(DecodedRecord.MISSING, record.field(FieldPath.of("big")), "not read, not kept");
+        assertSame(DecodedRecord.MISSING, projected.decode(record("{}".getBytes(StandardCharsets.UTF_8))).field(FieldPath.of("id")));
+        assertThrows(DecodeException.class, () -> projected.decode(record("{\"id\":1,\"skipped\":[1,}".getBytes(StandardCharsets.UTF_8))));
+        DecodeException duplicate = assertThrows(DecodeException.class,
+                () -> projected.decode(record("{\"id\":1,\"id\":2}".getBytes(StandardCharsets.UTF_8))));
+        assertTrue(duplicate.getMessage().contains("Duplicate field 'id'"), duplicate.getMessage());
+    }
+
+    @Test
     void validatesItsSettings() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> JsonDecoder.builder().maxNestingDepth(0).build());

@@ -1,0 +1,52 @@
+package dev.tributary.bench;
+
+import dev.tributary.core.Pipeline;
+import dev.tributary.core.clickhouse.ClickHouseSink;
+import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.metrics.MetricsSnapshot;
+import dev.tributary.kafka.KafkaSource;
+import dev.tributary.kafka.StartingOffsets;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The pipeline under measurement, in a JVM of its own so that its CPU time and memory are its
+ * own: reads {@code expected} records from a topic into a table with the default batch settings,
+ * stops once all of them are in ClickHouse, and prints one {@code BENCH_PIPELINE} line.
+ *
+ * <p>Arguments: bootstrap servers, topic, group id, ClickHouse endpoint, table, expected records.
+ */
+public final class BenchPipeline {
+
+    private BenchPipeline() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long expected = Long.parseLong(args[5]);
+        Pipeline pipeline = Pipeline.builder()
+                .name("bench")
+                .source(KafkaSource.builder().bootstrapServers(args[0]).topics(args[1]).groupId(args[2])
+                        .startingOffsets(StartingOffsets.EARLIEST).build())
+                .decoder(JsonDecoder.create())
+                .sink(ClickHouseSink.builder().endpoint(args[3]).table(args[4]).build())
+                .metricsLogInterval(Duration.ZERO)
+                .build();
+        long started = System.nanoTime();
+        pipeline.start();
+        MetricsSnapshot now = pipeline.metrics();
+        while (now.rowsInserted() + now.errorsTotal() < expected) {
+            if (pipeline.awaitTermination(Duration.ofMillis(20))) {
+                throw new IllegalStateException("the pipeline stopped early: " + now.summary());
+            }
+            now = pipeline.metrics();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        pipeline.stop();
+        pipeline.awaitTermination();
+        MetricsSnapshot end = pipeline.metrics();
+        System.out.printf(Locale.ROOT, "BENCH_PIPELINE seconds=%.3f cpu_s=%.3f rss_peak_mb=%.1f heap_peak_mb=%.1f rows=%d"
+                        + " errors=%d batches=%d%n", seconds, ProcessStats.cpuSeconds(), ProcessStats.peakRssMb(),
+                ProcessStats.peakHeapMb(), end.rowsInserted(), end.errorsTotal(), end.batchesInserted());
+    }
+}

@@ -1,0 +1,120 @@
+package dev.tributary.bench;
+
+import dev.tributary.core.DecodeException;
+import dev.tributary.core.MappingException;
+import dev.tributary.core.MappingPlan;
+import dev.tributary.core.SourcePosition;
+import dev.tributary.core.SourceRecord;
+import dev.tributary.core.clickhouse.ServerVersion;
+import dev.tributary.core.clickhouse.TableColumn;
+import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.mapping.DefaultSchemaMapper;
+import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.types.ClickHouseType;
+import dev.tributary.examples.GitHubEvents;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hot path of one record, decode + map + encode into the batch buffer, for the GitHub-events
+ * JSON of the end-to-end benchmark: time and bytes allocated per record (run with {@code -prof gc}).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+public class HotPathBenchmark {
+
+    private static final int RECORDS = 4096;
+
+    private final JsonDecoder decoder = JsonDecoder.create();
+    private MappingPlan plan;
+    private SourceRecord[] records;
+    private RowBinaryOutput out;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        plan = DefaultSchemaMapper.create().plan(githubSchema(), List.of());
+        decoder.onlyFields(plan.fieldsRead()); // as the pipeline does
+        records = new SourceRecord[RECORDS];
+        for (int i = 0; i < RECORDS; i++) {
+            byte[] value = GitHubEvents.json(i);
+            records[i] = new Record(value);
+        }
+        out = new RowBinaryOutput(RECORDS * 1024);
+    }
+
+    @Benchmark
+    public int jsonDecodeMapEncode() throws DecodeException, MappingException {
+        if (next == RECORDS) {
+            next = 0;
+            out.reset();
+        }
+        SourceRecord record = records[next++];
+        plan.writeRow(decoder.decode(record), record, out);
+        return out.size();
+    }
+
+    /** The GitHub table as schema discovery would find it (18.16: plain RowBinary, UTC). */
+    static TableSchema githubSchema() {
+        String text = GitHubEvents.COLUMNS;
+        String body = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        List<TableColumn> columns = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i <= body.length(); i++) {
+            char c = i == body.length() ? ',' : body.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                String definition = body.substring(start, i).trim().replaceAll("\\s+", " ");
+                int space = definition.indexOf(' ');
+                columns.add(new TableColumn(definition.substring(0, space), ClickHouseType.parse(definition.substring(space + 1)),
+                        TableColumn.DefaultKind.NONE, ""));
+                start = i + 1;
+            }
+        }
+        return new TableSchema("default", "github", columns, ServerVersion.parse("18.16.1"), ZoneOffset.UTC, false);
+    }
+
+    private record Record(byte[] value) implements SourceRecord {
+        @Override
+        public SourcePosition position() {
+            return () -> "bench/0";
+        }
+
+        @Override
+        public byte[] key() {
+            return null;
+        }
+
+        @Override
+        public long timestampMillis() {
+            return 0;
+        }
+
+        @Override
+        public Object virtualColumn(String name) {
+            throw new IllegalArgumentException(name);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.tributary.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** CPU time, peak resident memory and peak heap of this JVM, as the benchmark reports them. */
+final class ProcessStats {
+
+    private ProcessStats() {
+    }
+
+    /** User + system CPU time of this process so far. */
+    static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
+    }
+
+    /** Peak resident set size (VmHWM), in MB. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: unknown
+        }
+        return -1;
+    }
+
+    /** Sum of the peak usage of the heap pools, in MB. */
+    static double peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024.0 * 1024.0);
+    }
+}

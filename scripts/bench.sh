@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what is needed (scripts/setup.sh), builds, then runs the benchmarks on this machine in
+# one run: the end-to-end comparison (dev.tributary.bench.BenchMain: raw consume, ClickHouse ingest
+# ceiling, Tributary in its own JVM, ClickHouse's Kafka table engine, latency) and the JMH
+# microbenchmark of the hot path. Prints a table and RESULT lines.
+#   BENCH_MESSAGES (default 1000000), BENCH_PARTITIONS (4), BENCH_LATENCY_SECONDS (60),
+#   BENCH_LATENCY_RATE (1000), BENCH_JMH=0 to skip JMH.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/scripts/lib.sh"
+
+bash "$ROOT/scripts/setup.sh"
+
+trap 'stop_leftover_servers "$ROOT"' EXIT
+cd "$ROOT"
+echo "[bench] building"
+mvn_batch -q install -DskipTests -pl bench -am
+mvn_batch -q dependency:build-classpath -pl bench -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/runtime-classpath.txt")"
+
+echo "[bench] end to end"
+java -Xmx3g -Dtributary.testkit.dir="$ROOT/target/bench" -cp "$CP" dev.tributary.bench.BenchMain
+
+if [ "${BENCH_JMH:-1}" != 0 ]; then
+  echo "[bench] JMH: decode + map + encode of one record"
+  java -cp "$CP" org.openjdk.jmh.Main HotPathBenchmark -prof gc -rf text -rff "$ROOT/target/jmh-hotpath.txt" \
+    | grep -E '^(Benchmark|HotPath)' || true
+  awk '/jsonDecodeMapEncode +avgt/ {ns=$4} /jsonDecodeMapEncode:gc.alloc.rate.norm/ {b=$4} END {printf "RESULT hotpath_json ns_per_record=%s bytes_per_record=%s\n", ns, b}' "$ROOT/target/jmh-hotpath.txt"
+fi
