@@ -21,10 +21,12 @@ final class Batch {
     final List<ErrorRecord> errors = new ArrayList<>();
     private int[] rowEnds = new int[1024];
 
-    Batch(long sequence, int initialBytes) {
+    /** A batch that writes into {@code buffer} (emptied first; buffers are recycled between batches). */
+    Batch(long sequence, RowBinaryOutput buffer) {
         this.sequence = sequence;
         this.createdNanos = System.nanoTime();
-        this.data = new RowBinaryOutput(initialBytes);
+        this.data = buffer;
+        buffer.reset();
     }
 
     int rows() {

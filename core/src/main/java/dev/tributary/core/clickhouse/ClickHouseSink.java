@@ -9,6 +9,7 @@ import dev.tributary.core.RowWriter;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.rowbinary.RowBinaryOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class ClickHouseSink implements BatchingSink {
     private Batch open;
     private long batchSequence;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.ArrayDeque<RowBinaryOutput> freeBuffers = new java.util.ArrayDeque<>();
     private CompletableFuture<Void> lastFlush = CompletableFuture.completedFuture(null);
 
     private ClickHouseSink(Config config) {
@@ -110,7 +112,25 @@ public final class ClickHouseSink implements BatchingSink {
     }
 
     private Batch newBatch() {
-        return new Batch(++batchSequence, (int) Math.min(config.maxBytes + 1024, 1 << 20));
+        RowBinaryOutput buffer;
+        synchronized (freeBuffers) {
+            buffer = freeBuffers.poll();
+        }
+        if (buffer == null) {
+            // Sized for a full batch: a buffer that grows by copying would allocate several large
+            // arrays per batch, which the garbage collector handles badly.
+            buffer = new RowBinaryOutput((int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
+        }
+        return new Batch(++batchSequence, buffer);
+    }
+
+    /** Gives a written batch's buffer back for the next batch. */
+    private void recycle(Batch batch) {
+        synchronized (freeBuffers) {
+            if (freeBuffers.size() <= config.maxInFlightBatches) {
+                freeBuffers.push(batch.data);
+            }
+        }
     }
 
     @Override
@@ -153,11 +173,15 @@ public final class ClickHouseSink implements BatchingSink {
         Batch sealed = open;
         open = newBatch();
         if (sealed.isEmpty()) {
+            recycle(sealed);
             return lastFlush;
         }
         inFlight.incrementAndGet();
         CompletableFuture<Void> written = CompletableFuture.runAsync(() -> writer.write(sealed), executor)
-                .whenComplete((ignored, error) -> inFlight.decrementAndGet());
+                .whenComplete((ignored, error) -> {
+                    recycle(sealed);
+                    inFlight.decrementAndGet();
+                });
         // Batches complete in the order they were sealed, so that commits never skip a failed batch.
         lastFlush = written.thenCombine(lastFlush, (a, b) -> null);
         return lastFlush;
