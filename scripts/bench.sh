@@ -19,7 +19,7 @@ mvn_batch -q dependency:build-classpath -pl bench -Dmdep.includeScope=runtime -D
 CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/runtime-classpath.txt")"
 
 echo "[bench] end to end"
-java -Xmx3g -Dtributary.testkit.dir="$ROOT/target/bench" -cp "$CP" dev.tributary.bench.BenchMain
+java -Xmx3g ${BENCH_JAVA_OPTS:-} -Dtributary.testkit.dir="$ROOT/target/bench" -cp "$CP" dev.tributary.bench.BenchMain
 
 if [ "${BENCH_JMH:-1}" != 0 ]; then
   echo "[bench] JMH: decode + map + encode of one record"

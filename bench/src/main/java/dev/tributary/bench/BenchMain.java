@@ -288,10 +288,16 @@ public final class BenchMain {
         double cpu = Double.parseDouble(stats.get("cpu_s"));
         double rss = Double.parseDouble(stats.get("rss_peak_mb"));
         double mbps = mb(jsonBytes) / seconds;
+        for (String line : java.nio.file.Files.readAllLines(logDir.resolve("pipeline.log"))) {
+            if (line.startsWith("BENCH_THREADS")) {
+                System.out.println("pipeline CPU seconds by thread:" + line.substring("BENCH_THREADS".length()));
+            }
+        }
         table.put("Tributary pipeline (own JVM)", String.format(Locale.ROOT,
-                "%.1f | %.1f s, %,.0f rows/s, CPU %.1f s (%.0f MB/CPU-s), peak RSS %.0f MB, peak heap %.0f MB, %s batches",
+                "%.1f | %.1f s, %,.0f rows/s, CPU %.1f s (%.0f MB/CPU-s), peak RSS %.0f MB, peak heap %.0f MB, %s batches,"
+                        + " insert ms mean %s max %s",
                 mbps, seconds, messages / seconds, cpu, mb(jsonBytes) / cpu, rss, Double.parseDouble(stats.get("heap_peak_mb")),
-                stats.get("batches")));
+                stats.get("batches"), stats.get("insert_ms_mean"), stats.get("insert_ms_max")));
         return new double[] {mbps, mb(jsonBytes) / cpu, rss};
     }
 

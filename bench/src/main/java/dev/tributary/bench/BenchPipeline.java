@@ -42,11 +42,19 @@ public final class BenchPipeline {
             now = pipeline.metrics();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        // Read while the pipeline's threads are still alive: a finished thread's CPU time is gone from /proc.
+        StringBuilder threads = new StringBuilder("BENCH_THREADS");
+        ProcessStats.cpuSecondsByThread().entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(8)
+                .forEach(e -> threads.append(String.format(Locale.ROOT, " [%s]=%.2f", e.getKey(), e.getValue())));
+        System.out.println(threads);
         pipeline.stop();
         pipeline.awaitTermination();
         MetricsSnapshot end = pipeline.metrics();
+
         System.out.printf(Locale.ROOT, "BENCH_PIPELINE seconds=%.3f cpu_s=%.3f rss_peak_mb=%.1f heap_peak_mb=%.1f rows=%d"
-                        + " errors=%d batches=%d%n", seconds, ProcessStats.cpuSeconds(), ProcessStats.peakRssMb(),
-                ProcessStats.peakHeapMb(), end.rowsInserted(), end.errorsTotal(), end.batchesInserted());
+                        + " errors=%d batches=%d insert_ms_mean=%.0f insert_ms_max=%.0f%n", seconds, ProcessStats.cpuSeconds(),
+                ProcessStats.peakRssMb(), ProcessStats.peakHeapMb(), end.rowsInserted(), end.errorsTotal(),
+                end.batchesInserted(), end.insertMillisMean(), end.insertMillisMax());
     }
 }

@@ -33,6 +33,31 @@ final class ProcessStats {
         return -1;
     }
 
+    /**
+     * CPU seconds by thread kind (numbers in thread names folded), from /proc/self/task: where the
+     * process's CPU time went — the pipeline thread, JIT compiler threads, GC threads, ...
+     */
+    static java.util.Map<String, Double> cpuSecondsByThread() {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        double ticksPerSecond = 100.0; // USER_HZ on Linux
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / ticksPerSecond;
+                    byName.merge(name, seconds, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return byName;
+    }
+
     /** Sum of the peak usage of the heap pools, in MB. */
     static double peakHeapMb() {
         long bytes = 0;
