@@ -1,0 +1,109 @@
+package dev.tributary.avro;
+
+import dev.tributary.core.DecodedRecord;
+import dev.tributary.core.FieldPath;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+import java.io.IOException;
+
+/**
+ * A message as {@link AvroConfluentDecoder} leaves it: the bytes, where the Avro body starts, and
+ * the writer schema. Nothing is decoded up front: {@link AvroSchemaMapper}'s plan reads the body
+ * straight into the row, and {@link #field} decodes it (once) with Avro's generic reader for any
+ * other mapper.
+ *
+ * <p>For other mappers a body that does not decode cannot raise a checked error from
+ * {@link #field}; every field then reads as an {@link Undecodable} value, which no column encoder
+ * accepts, so the record goes to the error table with the reason in the message.
+ */
+public final class AvroRecord implements DecodedRecord {
+
+    private final byte[] bytes;
+    private final int offset;
+    private final ResolvedSchema schema;
+    private Object decoded;
+
+    AvroRecord(byte[] bytes, int offset, ResolvedSchema schema) {
+        this.bytes = bytes;
+        this.offset = offset;
+        this.schema = schema;
+    }
+
+    /** The registry id of the schema the message was written with. */
+    public int schemaId() {
+        return schema.id();
+    }
+
+    /** The schema the message was written with. */
+    public Schema writerSchema() {
+        return schema.writer();
+    }
+
+    /** The schema the message is read as: the configured reader schema, else the writer schema. */
+    public Schema readerSchema() {
+        return schema.view();
+    }
+
+    ResolvedSchema resolved() {
+        return schema;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** Where the Avro body starts in {@link #bytes()}: after the 5-byte header, or 0 without one. */
+    int bodyOffset() {
+        return offset;
+    }
+
+    @Override
+    public Object field(FieldPath path) {
+        if (decoded == null) {
+            try {
+                decoded = schema.decodeGeneric(bytes, offset, bytes.length - offset);
+            } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+                decoded = new Undecodable("the Avro body of this message (" + schema + ") does not decode: " + e.getMessage());
+            }
+        }
+        if (decoded instanceof Undecodable) {
+            return decoded;
+        }
+        Object current = decoded;
+        for (int i = 0; i < path.size(); i++) {
+            if (!(current instanceof IndexedRecord record)) {
+                return MISSING;
+            }
+            Schema.Field field = record.getSchema().getField(path.segment(i));
+            if (field == null) {
+                return MISSING;
+            }
+            current = record.get(field.pos());
+            if (current == null && i < path.size() - 1) {
+                return MISSING; // a null record on the way: the field is not there
+            }
+        }
+        return AvroValues.plain(current);
+    }
+
+    @Override
+    public String toString() {
+        return "AvroRecord[" + schema + ", " + (bytes.length - offset) + " bytes]";
+    }
+
+    /** What {@link #field} gives for every path when the body does not decode; its text is the reason. */
+    public static final class Undecodable {
+        private final String reason;
+
+        Undecodable(String reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        public String toString() {
+            return reason;
+        }
+    }
+}
