@@ -108,7 +108,7 @@ public final class AvroConfluentDecoder implements Decoder {
             try {
                 registered = registry.schemaById(id);
             } catch (SchemaLookupException e) {
-                throw new DecodeException("unknown schema id " + id + ": " + e.getMessage(), e);
+                throw new DecodeException(e.getMessage(), e); // says which id and what the registry answered
             }
             known = remember(registered);
         }

@@ -7,6 +7,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A message as {@link AvroConfluentDecoder} leaves it: the bytes, where the Avro body starts, and
@@ -71,8 +73,21 @@ public final class AvroRecord implements DecodedRecord {
         if (decoded instanceof Undecodable) {
             return decoded;
         }
-        Object current = decoded;
-        for (int i = 0; i < path.size(); i++) {
+        return at(decoded, path, 0);
+    }
+
+    /** The value at segments {@code from...} of {@code path}; through an array, the list of each element's value. */
+    private static Object at(Object value, FieldPath path, int from) {
+        Object current = value;
+        for (int i = from; i < path.size(); i++) {
+            if (current instanceof List<?> elements) {
+                List<Object> projected = new ArrayList<>(elements.size());
+                for (Object element : elements) {
+                    Object inner = element == null ? null : at(element, path, i);
+                    projected.add(inner == MISSING ? null : inner);
+                }
+                return projected; // items.k: field k of every element, as a Nested column holds it
+            }
             if (!(current instanceof IndexedRecord record)) {
                 return MISSING;
             }

@@ -9,6 +9,7 @@ import dev.tributary.core.types.DecimalType;
 import dev.tributary.core.types.EnumType;
 import dev.tributary.core.types.FixedStringType;
 import dev.tributary.core.types.MapType;
+import dev.tributary.core.types.NestedType;
 import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
 import dev.tributary.core.types.TupleType;
@@ -26,8 +27,9 @@ import java.util.Map;
  * {@code [null, T]} → Nullable(T) (T itself for arrays, maps and records, which cannot be
  * Nullable), decimal → Decimal, uuid → UUID, date → Date32, timestamp-millis/micros/nanos →
  * DateTime64(3/6/9). On a server older than a type, the nearest type it has (e.g. 18.16: Bool →
- * UInt8, Date32 → Date, DateTime64 → DateTime); Map and wide decimals have none there and are
- * refused.
+ * UInt8, Date32 → Date, DateTime64 → DateTime, an array of records → Nested (one array column per
+ * field, as 18.16 splits any Array(Tuple) column), and tuples inside arrays without element names,
+ * which 18.16 does not parse there); Map and wide decimals have none there and are refused.
  */
 final class AvroTypeMapping {
 
@@ -38,15 +40,28 @@ final class AvroTypeMapping {
         this.server = server;
     }
 
-    /** The type of {@code schema}; {@code where} names the field in the message of a refusal. */
+    /** The type of a top-level field of {@code schema}; {@code where} names the field in the message of a refusal. */
     ClickHouseType typeOf(Schema schema, String where) {
+        Schema array = Schemas.nonNull(schema);
+        if (!server.atLeast(21, 1) && array.getType() == Schema.Type.ARRAY
+                && Schemas.nonNull(array.getElementType()).getType() == Schema.Type.RECORD) {
+            // Before 21.1 an Array(Tuple) column is split into one array per element anyway: say so.
+            TupleType tuple = (TupleType) recordType(Schemas.nonNull(array.getElementType()), where + "[]", true);
+            List<String> names = Schemas.nonNull(array.getElementType()).getFields().stream().map(Schema.Field::name).toList();
+            return new NestedType(names, tuple.types());
+        }
+        return typeOf(schema, where, false);
+    }
+
+    /** @param inCollection whether the type is an Array's element or a Map's value (at any depth) */
+    private ClickHouseType typeOf(Schema schema, String where, boolean inCollection) {
         if (schema.getType() == Schema.Type.UNION) {
             int nullBranch = Schemas.nullBranch(schema);
             if (nullBranch < 0) {
                 throw refuse(where, schema, "only a union of null and one type maps to a column (Nullable(T));"
                         + " other unions are not supported");
             }
-            ClickHouseType inner = typeOf(schema.getTypes().get(1 - nullBranch), where);
+            ClickHouseType inner = typeOf(schema.getTypes().get(1 - nullBranch), where, inCollection);
             return canBeNullable(inner) ? new NullableType(inner) : inner;
         }
         String unsupported = Schemas.unsupportedLogicalType(schema);
@@ -70,14 +85,14 @@ final class AvroTypeMapping {
             case STRING, BYTES -> SimpleType.STRING;
             case FIXED -> new FixedStringType(schema.getFixedSize());
             case ENUM -> enumType(schema, where);
-            case ARRAY -> new ArrayType(typeOf(schema.getElementType(), where + "[]"));
+            case ARRAY -> new ArrayType(typeOf(schema.getElementType(), where + "[]", true));
             case MAP -> {
                 if (!server.atLeast(21, 8)) {
                     throw refuse(where, schema, "the Map type needs ClickHouse 21.8 or later (the server is " + server + ")");
                 }
-                yield new MapType(SimpleType.STRING, typeOf(schema.getValueType(), where + "[]"));
+                yield new MapType(SimpleType.STRING, typeOf(schema.getValueType(), where + "[]", true));
             }
-            case RECORD -> recordType(schema, where);
+            case RECORD -> recordType(schema, where, inCollection);
             case UNION -> throw new IllegalStateException("unions are handled above");
         };
     }
@@ -119,7 +134,7 @@ final class AvroTypeMapping {
         return new EnumType(symbols.size() <= Byte.MAX_VALUE ? 8 : 16, values);
     }
 
-    private ClickHouseType recordType(Schema schema, String where) {
+    private ClickHouseType recordType(Schema schema, String where, boolean inCollection) {
         if (inProgress.put(schema, Boolean.TRUE) != null) {
             throw refuse(where, schema, "a recursive record has no finite ClickHouse type");
         }
@@ -132,9 +147,10 @@ final class AvroTypeMapping {
             List<ClickHouseType> types = new ArrayList<>();
             for (Schema.Field field : fields) {
                 names.add(field.name());
-                types.add(typeOf(field.schema(), where + "." + field.name()));
+                types.add(typeOf(field.schema(), where + "." + field.name(), inCollection));
             }
-            return new TupleType(names, types);
+            // Before 21.1 element names only parse outside an Array; by position the reader maps the same.
+            return new TupleType(inCollection && !server.atLeast(21, 1) ? List.of() : names, types);
         } finally {
             inProgress.remove(schema);
         }

@@ -146,12 +146,72 @@ final class ReaderCompiler {
                 elements[i] = new TupleReader.Element(segment, -1, null, constant(viewField, elementType, elementWhere));
             }
         }
-        List<Schema.Field> writerFields = writer.getFields();
-        Skipper[] skippers = new Skipper[writerFields.size()];
-        for (int f = 0; f < skippers.length; f++) {
-            skippers[f] = Skipper.of(writerFields.get(f).schema());
+        return new TupleReader(elements, skippers(writer));
+    }
+
+    /**
+     * The reader of a path into the elements of an array of records (column {@code items.k} of
+     * type {@code Array(T)} from {@code items: array<record{k, ...}>}): for each element, the field
+     * at {@code path} (by name, or by position from 1 as in 18.16's {@code items.1}), nothing else.
+     */
+    ValueReader projection(Schema array, Schema readerArray, List<String> path, ClickHouseType type, String where)
+            throws MappingRefusal {
+        ArrayType arrayType = (ArrayType) type;
+        Schema items = array.getElementType();
+        Schema readerItems = readerArray == null || readerArray.getType() != Schema.Type.ARRAY ? null : readerArray.getElementType();
+        int nullBranch = Schemas.nullBranch(items);
+        ValueReader element = project(Schemas.nonNull(items), readerItems == null ? null : Schemas.nonNull(readerItems), path,
+                arrayType.element(), where);
+        if (nullBranch >= 0) {
+            element = CompositeReaders.zeroOnNull(nullBranch, element, encoder(arrayType.element()));
         }
-        return new TupleReader(elements, skippers);
+        return CompositeReaders.array(element, false);
+    }
+
+    private ValueReader project(Schema record, Schema readerRecord, List<String> path, ClickHouseType type, String where)
+            throws MappingRefusal {
+        if (record.getType() != Schema.Type.RECORD) {
+            throw refuse(where, record, type, "a path into array elements needs records as elements");
+        }
+        Schema view = readerRecord == null ? record : readerRecord;
+        Schema.Field viewField = fieldByNameOrPosition(view, path.get(0));
+        Schema.Field writerField = viewField == null ? null : readerRecord == null ? viewField : writerField(record, viewField);
+        TupleReader.Element element;
+        if (writerField == null) {
+            element = new TupleReader.Element("." + path.get(0), -1, null,
+                    path.size() == 1 ? constant(viewField, type, where) : constant(null, type, where));
+        } else if (path.size() == 1) {
+            element = new TupleReader.Element("." + path.get(0), writerField.pos(),
+                    compile(writerField.schema(), readerRecord == null ? null : viewField.schema(), type, where), null);
+        } else {
+            Schema inner = writerField.schema();
+            int nullBranch = Schemas.nullBranch(inner);
+            ValueReader nested = project(Schemas.nonNull(inner), readerRecord == null ? null : Schemas.nonNull(viewField.schema()),
+                    path.subList(1, path.size()), type, where);
+            if (nullBranch >= 0) {
+                nested = CompositeReaders.zeroOnNull(nullBranch, nested, encoder(type));
+            }
+            element = new TupleReader.Element("." + path.get(0), writerField.pos(), nested, null);
+        }
+        return new TupleReader(new TupleReader.Element[] {element}, skippers(record));
+    }
+
+    private static Schema.Field fieldByNameOrPosition(Schema record, String segment) {
+        Schema.Field field = record.getField(segment);
+        if (field == null && segment.matches("[1-9][0-9]{0,5}")) {
+            int position = Integer.parseInt(segment) - 1;
+            field = position < record.getFields().size() ? record.getFields().get(position) : null;
+        }
+        return field;
+    }
+
+    private static Skipper[] skippers(Schema record) {
+        List<Schema.Field> fields = record.getFields();
+        Skipper[] skippers = new Skipper[fields.size()];
+        for (int f = 0; f < skippers.length; f++) {
+            skippers[f] = Skipper.of(fields.get(f).schema());
+        }
+        return skippers;
     }
 
     /** The writer's field for a reader field: same name, else one of the reader field's aliases. */

@@ -4,6 +4,7 @@ import dev.tributary.core.ErrorKind;
 import dev.tributary.core.FieldPath;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.ValueConversionException;
 import org.apache.avro.Schema;
@@ -121,6 +122,15 @@ final class RowReader {
             Schema value = nullBranch < 0 ? written : written.getTypes().get(1 - nullBranch);
             if (last) {
                 ValueReader reader = compiler.compile(value, readerSchema, column.type(), path.toString());
+                node.capture(writerField.pos(), new Capture(slot, nullBranch, reader));
+                return;
+            }
+            if (value.getType() == Schema.Type.ARRAY && column.type() instanceof ArrayType) {
+                // items.k into Array(T): field k of every element, as the columns of a Nested
+                // structure hold it (18.16 flattens every Array(Tuple) column into such columns).
+                List<String> rest = path.segments().subList(i + 1, path.size());
+                ValueReader reader = compiler.projection(value, readerSchema == null ? null : Schemas.nonNull(readerSchema), rest,
+                        column.type(), path.toString());
                 node.capture(writerField.pos(), new Capture(slot, nullBranch, reader));
                 return;
             }

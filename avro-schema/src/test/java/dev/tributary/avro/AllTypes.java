@@ -56,6 +56,21 @@ final class AllTypes {
     private AllTypes() {
     }
 
+    /** The schema without some fields (e.g. the maps, for ClickHouse 18.16, which has no Map). */
+    static Schema without(String... names) {
+        List<String> dropped = List.of(names);
+        List<Schema.Field> fields = SCHEMA.getFields().stream().filter(field -> !dropped.contains(field.name()))
+                .map(field -> new Schema.Field(field, field.schema())).toList();
+        return Schema.createRecord(SCHEMA.getName(), null, SCHEMA.getNamespace(), false, fields);
+    }
+
+    /** {@code record}'s values of the fields {@code schema} has. */
+    static GenericData.Record copy(GenericData.Record record, Schema schema) {
+        GenericData.Record copy = new GenericData.Record(schema);
+        schema.getFields().forEach(field -> copy.put(field.name(), record.get(field.name())));
+        return copy;
+    }
+
     static Schema field(String name) {
         return SCHEMA.getField(name).schema();
     }
@@ -110,7 +125,9 @@ final class AllTypes {
         record.put("day", LocalDate.of(1900, 1, 1));
         record.put("tsm", Instant.parse("1969-12-31T23:59:59.999Z"));
         record.put("tsu", Instant.parse("2299-12-31T23:59:59.999999Z"));
-        record.put("tsn", Instant.parse("1900-01-01T00:00:00.000000001Z"));
+        // 1900-01-01T00:00:00.000000001Z as a raw long: Avro 1.12.1's TimestampNanosConversion.toLong
+        // writes pre-1970 instants with a fraction wrongly (its fromLong reads them right).
+        record.put("tsn", -2_208_988_799_999_999_999L);
         record.put("arr", List.of());
         record.put("arrn", Arrays.asList((String) null));
         record.put("m", new HashMap<>());
