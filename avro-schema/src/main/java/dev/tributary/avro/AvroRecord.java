@@ -67,7 +67,9 @@ public final class AvroRecord implements DecodedRecord {
             try {
                 decoded = schema.decodeGeneric(bytes, offset, bytes.length - offset);
             } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-                decoded = new Undecodable("the Avro body of this message (" + schema + ") does not decode: " + e.getMessage());
+                // Kept short: a column encoder quotes this value in its error message, cut to about 60 characters.
+                decoded = new Undecodable("undecodable Avro body (" + schema + "): " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
             }
         }
         if (decoded instanceof Undecodable) {
