@@ -105,16 +105,25 @@ public final class AvroSchemaMapper implements SchemaMapper {
                 // A virtual column or a constant: DefaultSchemaMapper's own plan for just this column.
                 TableSchema alone = new TableSchema(table.database(), table.table(), List.of(column), table.serverVersion(),
                         table.serverTimeZone(), table.withDefaults());
-                columns.add(new AvroMappingPlan.Delegated(defaultMapper(Map.of(column.name(), override == null
-                        ? new FromVirtual(column.name()) : override)).plan(alone, virtualColumns)));
+                columns.add(new AvroMappingPlan.Delegated(planOf(defaultMapper(Map.of(column.name(), override == null
+                        ? new FromVirtual(column.name()) : override)), alone, virtualColumns)));
             } else {
                 columns.add(new AvroMappingPlan.FromPayload(payload.size(), column, compiler.encoder(column.type()),
                         table.withDefaults(), table.withDefaults() && column.hasDefaultExpression(), strict));
                 payload.add(new RowReader.PayloadColumn(column.name(), column.type(), path));
             }
         }
-        MappingPlan fallback = defaultMapper(overrides).plan(table, virtualColumns);
+        MappingPlan fallback = planOf(defaultMapper(overrides), table, virtualColumns);
         return new AvroMappingPlan(columns.toArray(AvroMappingPlan.Column[]::new), payload, compiler, fallback);
+    }
+
+    /** The delegate's plan; its refusals (a constant that does not fit) are worded as this mapper's. */
+    private static MappingPlan planOf(DefaultSchemaMapper mapper, TableSchema table, List<VirtualColumn> virtualColumns) {
+        try {
+            return mapper.plan(table, virtualColumns);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^DefaultSchemaMapper: ", "AvroSchemaMapper: "), e);
+        }
     }
 
     /** A DefaultSchemaMapper with these overrides and this mapper's strictness. */

@@ -50,7 +50,8 @@ final class AllTypes {
                 {"name": "k", "type": "string"}, {"name": "v", "type": "double"}]}}},
               {"name": "ns", "type": ["null", "string"]},
               {"name": "nl", "type": ["long", "null"]},
-              {"name": "nts", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}]}
+              {"name": "nts", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}]},
+              {"name": "bigd", "type": {"type": "bytes", "logicalType": "big-decimal"}}
             ]}""");
 
     private AllTypes() {
@@ -106,6 +107,7 @@ final class AllTypes {
         fields.put("ns", "present");
         fields.put("nl", 99L);
         fields.put("nts", Instant.parse("2000-01-01T00:00:00Z"));
+        fields.put("bigd", new BigDecimal("-12345678901234567890.123456789"));
         return AvroTestSupport.record(SCHEMA, fields);
     }
 
@@ -139,6 +141,7 @@ final class AllTypes {
         record.put("ns", null);
         record.put("nl", null);
         record.put("nts", null);
+        record.put("bigd", new BigDecimal("1E+3"));
         return record;
     }
 }

@@ -36,13 +36,13 @@ class AvroChDbRoundTripIT {
             + "\"arr\":[1,2,3],\"arrn\":[\"a\",null,\"c\"],\"m\":{\"k1\":10},\"rec\":{\"x\":7,\"y\":\"why\"},"
             + "\"recn\":{\"px\":1.25,\"py\":-2.5},\"arrnull\":[5,6],\"mapnull\":{\"a\":\"b\"},"
             + "\"items\":[{\"k\":\"one\",\"v\":1},{\"k\":\"two\",\"v\":2}],\"ns\":\"present\",\"nl\":99,"
-            + "\"nts\":\"2000-01-01 00:00:00.000\",\"f_text\":\"1.5\"}";
+            + "\"nts\":\"2000-01-01 00:00:00.000\",\"bigd\":\"-12345678901234567890.123456789\",\"f_text\":\"1.5\"}";
     private static final String EXTREMES = "{\"id\":2,\"b\":false,\"i\":-2147483648,\"f\":null,\"d\":-0,\"s\":\"\",\"by\":\"\","
             + "\"fx\":\"abcd\",\"e\":\"BLUE\",\"dec\":9999999.999,\"decf\":-0.00001,\"u\":\"61f0c404-5cb3-11e7-907b-a6006ad3dba0\","
             + "\"uf\":\"00112233-4455-6677-8899-aabbccddeeff\",\"day\":\"1900-01-01\",\"tsm\":\"1969-12-31 23:59:59.999\","
             + "\"tsu\":\"2299-12-31 23:59:59.999999\",\"tsn\":\"1900-01-01 00:00:00.000000001\",\"arr\":[],\"arrn\":[null],"
             + "\"m\":{},\"rec\":{\"x\":-1,\"y\":null},\"recn\":{\"px\":0,\"py\":0},\"arrnull\":[],\"mapnull\":{},\"items\":[],"
-            + "\"ns\":null,\"nl\":null,\"nts\":null,\"f_text\":\"-inf\"}";
+            + "\"ns\":null,\"nl\":null,\"nts\":null,\"bigd\":\"1000\",\"f_text\":\"-inf\"}";
 
     @Test
     void everyAvroTypeLandsInTheTableMadeFromTheSchema(ChDb chdb) throws Exception {

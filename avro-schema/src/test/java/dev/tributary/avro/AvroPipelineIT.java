@@ -132,13 +132,14 @@ class AvroPipelineIT {
                 List.of("1", "1", "-42", "1.5", "0.1", "héllo 世界 🎉", "0001FF", "abcd", "GREEN", "-1234567.891",
                         "1234567890123456789012345.12345", "61f0c404-5cb3-11e7-907b-a6006ad3dba0", "00112233-4455-6677-8899-aabbccddeeff",
                         "2024-02-29", "2024-01-31 12:34:56", "2024-01-31 12:34:56", "2024-01-31 12:34:56", "[1,2,3]", "['a',NULL,'c']",
-                        "(7,'why')", "(1.25,-2.5)", "[5,6]", "['one','two']", "[1,2]", "present", "99", "2000-01-01 00:00:00"),
+                        "(7,'why')", "(1.25,-2.5)", "[5,6]", "['one','two']", "[1,2]", "present", "99", "2000-01-01 00:00:00",
+                        "-12345678901234567890.123456789"),
                 Arrays.asList("2", "0", "-2147483648", "-inf", "-0", "", "", "abcd", "BLUE", "9999999.999", "-0.00001",
                         "61f0c404-5cb3-11e7-907b-a6006ad3dba0", "00112233-4455-6677-8899-aabbccddeeff", "0000-00-00",
                         "1970-01-01 00:00:01", "2037-12-31 23:59:59", "1970-01-01 00:00:01", "[]", "[NULL]", "(-1,NULL)", "(0,0)",
-                        "[]", "[]", "[]", null, null, null)),
+                        "[]", "[]", "[]", null, null, null, "1000")),
                 sql.rows("SELECT id, b, i, f, d, s, hex(by), fx, e, dec, decf, u, uf, day, tsm, tsu, tsn, arr, arrn, rec, recn,"
-                        + " arrnull, items.k, items.v, ns, nl, nts FROM " + table + " ORDER BY id"));
+                        + " arrnull, items.k, items.v, ns, nl, nts, bigd FROM " + table + " ORDER BY id"));
         assertEquals(List.of(List.of("MAPPING", "column day: value -1 is out of range for Date (1970-01-01..2149-06-06, days"
                 + " 0..65535 since 1970-01-01) (field day, schema id " + id + ")")),
                 sql.rows("SELECT error_kind, message FROM " + table + "_errors"));
