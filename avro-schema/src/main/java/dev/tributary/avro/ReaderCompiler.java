@@ -80,7 +80,8 @@ final class ReaderCompiler {
         return compileNonNull(writer, reader, target, where);
     }
 
-    private ValueReader compileNonNull(Schema writer, Schema reader, ClickHouseType type, String where) throws MappingRefusal {
+    private ValueReader compileNonNull(Schema writer, Schema readerSchema, ClickHouseType type, String where) throws MappingRefusal {
+        Schema reader = readerSchema;
         ClickHouseType target = type instanceof LowCardinalityType low ? low.element() : type;
         if (writer.getType() == Schema.Type.UNION) {
             throw refuse(where, writer, type, "a union inside a union is not supported");
@@ -88,6 +89,9 @@ final class ReaderCompiler {
         String unsupported = Schemas.unsupportedLogicalType(writer);
         if (unsupported != null) {
             throw refuse(where, writer, type, unsupported);
+        }
+        if (reader != null && reader.getType() != writer.getType()) {
+            reader = null; // a promotion (int to long, string to bytes, ...): the writer's value is what is read
         }
         if (target instanceof NestedType nested) {
             target = nested.asArrayOfTuples();
