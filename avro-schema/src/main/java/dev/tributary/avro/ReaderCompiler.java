@@ -7,6 +7,7 @@ import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.ClickHouseType.Kind;
 import dev.tributary.core.types.DateTime64Type;
+import dev.tributary.core.types.DecimalType;
 import dev.tributary.core.types.FixedStringType;
 import dev.tributary.core.types.LowCardinalityType;
 import dev.tributary.core.types.MapType;
@@ -348,7 +349,7 @@ final class ReaderCompiler {
                 return converting(ScalarReaders.STRING, JavaValue.TEXT, encoder, writer, type, where);
             case BYTES:
                 if ("decimal".equals(logical)) {
-                    return converting(ScalarReaders.decimal(-1, scale(writer)), JavaValue.DECIMAL, encoder, writer, type, where);
+                    return decimal(-1, writer, target, encoder, type, where);
                 }
                 if ("big-decimal".equals(logical)) {
                     return converting(ScalarReaders.bigDecimal(writer), JavaValue.DECIMAL, encoder, writer, type, where);
@@ -360,7 +361,7 @@ final class ReaderCompiler {
             case FIXED:
                 int size = writer.getFixedSize();
                 if ("decimal".equals(logical)) {
-                    return converting(ScalarReaders.decimal(size, scale(writer)), JavaValue.DECIMAL, encoder, writer, type, where);
+                    return decimal(size, writer, target, encoder, type, where);
                 }
                 if ("uuid".equals(logical) && size == 16) {
                     if (kind == Kind.UUID) {
@@ -388,6 +389,15 @@ final class ReaderCompiler {
 
     private static int scale(Schema schema) {
         return ((org.apache.avro.LogicalTypes.Decimal) schema.getLogicalType()).getScale();
+    }
+
+    /** A decimal: written directly into a Decimal column of the same scale, else converted by the encoder. */
+    private static ValueReader decimal(int size, Schema writer, ClickHouseType target, ColumnEncoder encoder, ClickHouseType type,
+                                       String where) throws MappingRefusal {
+        if (target instanceof DecimalType decimal && decimal.scale() == scale(writer)) {
+            return ScalarReaders.decimal(size, decimal.scale(), decimal.precision(), decimal.storageBits() / 8, encoder);
+        }
+        return converting(ScalarReaders.decimal(size, scale(writer)), JavaValue.DECIMAL, encoder, writer, type, where);
     }
 
     /** 3, 6 or 9 for timestamp-millis, -micros, -nanos; 0 otherwise. */

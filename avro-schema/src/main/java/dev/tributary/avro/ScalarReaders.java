@@ -234,6 +234,58 @@ final class ScalarReaders {
         };
     }
 
+    /**
+     * An Avro decimal into a Decimal column of the same scale: an unscaled value of up to 8 bytes
+     * (any value below 10^18) is written directly, sign-extended to the column's width, after the
+     * column's precision is checked; longer ones, and values that do not fit, go through the encoder.
+     *
+     * @param size the fixed size, or -1 for bytes
+     */
+    static ValueReader decimal(int size, int scale, int precision, int storageBytes, ColumnEncoder encoder) {
+        Source exact = decimal(size, scale);
+        long limit = precision >= 19 ? Long.MAX_VALUE : POWERS_OF_TEN_18[precision];
+        return (in, out) -> {
+            int at = in.position();
+            int length = size < 0 ? in.readLength() : size;
+            if (length > 8) {
+                in.position(at);
+                encoder.encode(exact.read(in), out);
+                return;
+            }
+            in.skip(length);
+            byte[] b = in.array();
+            int p = in.position() - length;
+            long unscaled = length == 0 ? 0 : b[p]; // sign from the first byte
+            for (int i = 1; i < length; i++) {
+                unscaled = unscaled << 8 | (b[p + i] & 0xFF);
+            }
+            if (unscaled >= limit || unscaled <= -limit) {
+                in.position(at);
+                encoder.encode(exact.read(in), out); // too many digits: the encoder says so
+                return;
+            }
+            if (storageBytes == 4) {
+                out.writeIntLE((int) unscaled);
+            } else {
+                out.writeLongLE(unscaled);
+                if (storageBytes > 8) {
+                    out.writeRepeated(unscaled < 0 ? 0xFF : 0, storageBytes - 8);
+                }
+            }
+        };
+    }
+
+    private static final long[] POWERS_OF_TEN_18 = powersOfTen(19);
+
+    private static long[] powersOfTen(int count) {
+        long[] powers = new long[count];
+        powers[0] = 1;
+        for (int i = 1; i < count; i++) {
+            powers[i] = powers[i - 1] * 10;
+        }
+        return powers;
+    }
+
     private static byte[] copy(AvroInput in, int length) {
         byte[] bytes = new byte[length];
         in.skip(length); // checks the bytes are there

@@ -246,6 +246,34 @@ class AvroSchemaMapperTest {
     }
 
     @Test
+    void decimalsAreWrittenDirectlyWhenTheScaleMatchesAndCheckedForPrecision() throws Exception {
+        Schema schema = parse("""
+                {"type": "record", "name": "D", "fields": [
+                  {"name": "d", "type": {"type": "bytes", "logicalType": "decimal", "precision": 30, "scale": 2}}]}""");
+        for (String type : List.of("Decimal(9, 2)", "Decimal(18, 2)", "Decimal(30, 2)", "Decimal(60, 2)", "Decimal(12, 4)")) {
+            TableSchema table = table("d", type);
+            MappingPlan fast = AvroSchemaMapper.create().plan(table, List.of());
+            MappingPlan slow = DefaultSchemaMapper.create().plan(table, List.of());
+            for (String value : List.of("0.00", "-1.50", "123.45", "-9999999.99", "21474836.47", "-92233720368547758.08")) {
+                byte[] bytes = body(schema, record(schema, Map.of("d", new java.math.BigDecimal(value))));
+                String fastRow;
+                String slowRow;
+                try {
+                    fastRow = HexFormat.of().formatHex(row(fast, decoded(1, schema, bytes)));
+                } catch (MappingException e) {
+                    fastRow = e.getMessage();
+                }
+                try {
+                    slowRow = HexFormat.of().formatHex(row(slow, decoded(1, schema, bytes)));
+                } catch (MappingException e) {
+                    slowRow = e.getMessage().replace(" (field d, schema id 1)", "");
+                }
+                assertEquals(slowRow, fastRow.replace(" (field d, schema id 1)", ""), value + " into " + type);
+            }
+        }
+    }
+
+    @Test
     void aReaderSchemaRenamesByAliasAndFillsDefaults() throws Exception {
         Schema reader = parse("""
                 {"type": "record", "name": "Event", "fields": [
