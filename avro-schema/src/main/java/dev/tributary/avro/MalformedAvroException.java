@@ -12,9 +12,4 @@ final class MalformedAvroException extends RuntimeException {
     MalformedAvroException(String message) {
         super(message, null, false, false);
     }
-
-    /** The same failure with {@code context} (e.g. the field being read) in front. */
-    MalformedAvroException in(String context) {
-        return new MalformedAvroException(context + ": " + getMessage());
-    }
 }

@@ -3,6 +3,7 @@ package dev.tributary.avro;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.types.SimpleType;
+import dev.tributary.core.types.ValueConversionException;
 import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
 
@@ -22,8 +23,8 @@ import java.util.UUID;
  */
 final class ScalarReaders {
 
-    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
-            10_000_000L, 100_000_000L, 1_000_000_000L};
+    /** 10^0 .. 10^18. */
+    private static final long[] POWERS_OF_TEN = powersOfTen(19);
     private static final long DATE_MAX_DAY = 65_535;
     private static final long DATE32_MIN_DAY = LocalDate.of(1900, 1, 1).toEpochDay();
     private static final long DATE32_MAX_DAY = LocalDate.of(2299, 12, 31).toEpochDay();
@@ -134,7 +135,7 @@ final class ScalarReaders {
     }
 
     private static long checked(boolean avroInt, AvroInput in, RowBinaryOutput out, long min, long max, ColumnEncoder encoder)
-            throws dev.tributary.core.types.ValueConversionException {
+            throws ValueConversionException {
         long value = avroInt ? in.readInt() : in.readLong();
         if (value < min || value > max) {
             encoder.encode(value, out); // out of range: the encoder raises the error that names the range
@@ -243,7 +244,7 @@ final class ScalarReaders {
      */
     static ValueReader decimal(int size, int scale, int precision, int storageBytes, ColumnEncoder encoder) {
         Source exact = decimal(size, scale);
-        long limit = precision >= 19 ? Long.MAX_VALUE : POWERS_OF_TEN_18[precision];
+        long limit = precision >= 19 ? Long.MAX_VALUE : POWERS_OF_TEN[precision];
         return (in, out) -> {
             int at = in.position();
             int length = size < 0 ? in.readLength() : size;
@@ -274,8 +275,6 @@ final class ScalarReaders {
             }
         };
     }
-
-    private static final long[] POWERS_OF_TEN_18 = powersOfTen(19);
 
     private static long[] powersOfTen(int count) {
         long[] powers = new long[count];

@@ -246,6 +246,55 @@ class AvroSchemaMapperTest {
     }
 
     @Test
+    void overridesAndVirtualColumnsAreFilledAsDefaultSchemaMapperFillsThem() throws Exception {
+        TableSchema table = table("id", "Int64", "off", "UInt64", "src", "String", "uid", "Int32", "_offset", "UInt64");
+        List<dev.tributary.core.VirtualColumn> virtuals = List.of(new dev.tributary.core.VirtualColumn("_offset", "UInt64", "offset"));
+        dev.tributary.core.SourceRecord origin = new dev.tributary.core.SourceRecord() {
+            @Override
+            public dev.tributary.core.SourcePosition position() {
+                return () -> "t/0";
+            }
+
+            @Override
+            public byte[] key() {
+                return null;
+            }
+
+            @Override
+            public byte[] value() {
+                return null;
+            }
+
+            @Override
+            public long timestampMillis() {
+                return 0;
+            }
+
+            @Override
+            public Object virtualColumn(String name) {
+                return 42L;
+            }
+        };
+        MappingPlan fast = AvroSchemaMapper.builder().columnFromVirtual("off", "_offset").constant("src", "avro")
+                .columnFromField("uid", "user.uid").build().plan(table, virtuals);
+        MappingPlan slow = DefaultSchemaMapper.builder().columnFromVirtual("off", "_offset").constant("src", "avro")
+                .columnFromField("uid", "user.uid").build().plan(table, virtuals);
+        AvroRecord decoded = decoded(3, EVENT, body(EVENT, event(5, "n", 1, 77, 1)));
+        RowBinaryOutput fastRow = new RowBinaryOutput();
+        fast.writeRow(decoded, origin, fastRow);
+        RowBinaryOutput slowRow = new RowBinaryOutput();
+        slow.writeRow(decoded(3, EVENT, body(EVENT, event(5, "n", 1, 77, 1))), origin, slowRow);
+        RowBinaryOutput expected = new RowBinaryOutput();
+        expected.writeLongLE(5);
+        expected.writeLongLE(42);
+        expected.writeString("avro");
+        expected.writeIntLE(77);
+        expected.writeLongLE(42);
+        assertArrayEquals(expected.toByteArray(), fastRow.toByteArray());
+        assertArrayEquals(expected.toByteArray(), slowRow.toByteArray());
+    }
+
+    @Test
     void decimalsAreWrittenDirectlyWhenTheScaleMatchesAndCheckedForPrecision() throws Exception {
         Schema schema = parse("""
                 {"type": "record", "name": "D", "fields": [
