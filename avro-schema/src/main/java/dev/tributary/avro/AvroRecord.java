@@ -1,0 +1,126 @@
+package dev.tributary.avro;
+
+import dev.tributary.core.DecodedRecord;
+import dev.tributary.core.FieldPath;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A message as {@link AvroConfluentDecoder} leaves it: the bytes, where the Avro body starts, and
+ * the writer schema. Nothing is decoded up front: {@link AvroSchemaMapper}'s plan reads the body
+ * straight into the row, and {@link #field} decodes it (once) with Avro's generic reader for any
+ * other mapper.
+ *
+ * <p>For other mappers a body that does not decode cannot raise a checked error from
+ * {@link #field}; every field then reads as an {@link Undecodable} value, which no column encoder
+ * accepts, so the record goes to the error table with the reason in the message.
+ */
+public final class AvroRecord implements DecodedRecord {
+
+    private final byte[] bytes;
+    private final int offset;
+    private final ResolvedSchema schema;
+    private Object decoded;
+
+    AvroRecord(byte[] bytes, int offset, ResolvedSchema schema) {
+        this.bytes = bytes;
+        this.offset = offset;
+        this.schema = schema;
+    }
+
+    /** The registry id of the schema the message was written with. */
+    public int schemaId() {
+        return schema.id();
+    }
+
+    /** The schema the message was written with. */
+    public Schema writerSchema() {
+        return schema.writer();
+    }
+
+    /** The schema the message is read as: the configured reader schema, else the writer schema. */
+    public Schema readerSchema() {
+        return schema.view();
+    }
+
+    ResolvedSchema resolved() {
+        return schema;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** Where the Avro body starts in {@link #bytes()}: after the 5-byte header, or 0 without one. */
+    int bodyOffset() {
+        return offset;
+    }
+
+    @Override
+    public Object field(FieldPath path) {
+        if (decoded == null) {
+            try {
+                decoded = schema.decodeGeneric(bytes, offset, bytes.length - offset);
+            } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+                // Kept short: a column encoder quotes this value in its error message, cut to about 60 characters.
+                decoded = new Undecodable("undecodable Avro body (" + schema + "): " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            }
+        }
+        if (decoded instanceof Undecodable) {
+            return decoded;
+        }
+        return at(decoded, path, 0);
+    }
+
+    /** The value at segments {@code from...} of {@code path}; through an array, the list of each element's value. */
+    private static Object at(Object value, FieldPath path, int from) {
+        Object current = value;
+        for (int i = from; i < path.size(); i++) {
+            if (current instanceof List<?> elements) {
+                List<Object> projected = new ArrayList<>(elements.size());
+                for (Object element : elements) {
+                    Object inner = element == null ? null : at(element, path, i);
+                    projected.add(inner == MISSING ? null : inner);
+                }
+                return projected; // items.k: field k of every element, as a Nested column holds it
+            }
+            if (!(current instanceof IndexedRecord record)) {
+                return MISSING;
+            }
+            Schema.Field field = record.getSchema().getField(path.segment(i));
+            if (field == null) {
+                return MISSING;
+            }
+            current = record.get(field.pos());
+            if (current == null && i < path.size() - 1) {
+                return MISSING; // a null record on the way: the field is not there
+            }
+        }
+        return AvroValues.plain(current);
+    }
+
+    @Override
+    public String toString() {
+        return "AvroRecord[" + schema + ", " + (bytes.length - offset) + " bytes]";
+    }
+
+    /** What {@link #field} gives for every path when the body does not decode; its text is the reason. */
+    public static final class Undecodable {
+        private final String reason;
+
+        Undecodable(String reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        public String toString() {
+            return reason;
+        }
+    }
+}
