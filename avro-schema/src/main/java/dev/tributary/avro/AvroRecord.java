@@ -1,6 +1,7 @@
 package dev.tributary.avro;
 
 import dev.tributary.core.DecodedRecord;
+import dev.tributary.core.FieldDecodeException;
 import dev.tributary.core.FieldPath;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -16,9 +17,8 @@ import java.util.List;
  * straight into the row, and {@link #field} decodes it (once) with Avro's generic reader for any
  * other mapper.
  *
- * <p>For other mappers a body that does not decode cannot raise a checked error from
- * {@link #field}; every field then reads as an {@link Undecodable} value, which no column encoder
- * accepts, so the record goes to the error table with the reason in the message.
+ * <p>For other mappers a body that does not decode makes {@link #field} throw
+ * {@link FieldDecodeException}, which the mapper reports as a DECODE error with the reason.
  */
 public final class AvroRecord implements DecodedRecord {
 
@@ -26,6 +26,7 @@ public final class AvroRecord implements DecodedRecord {
     private final int offset;
     private final ResolvedSchema schema;
     private Object decoded;
+    private FieldDecodeException undecodable;
 
     AvroRecord(byte[] bytes, int offset, ResolvedSchema schema) {
         this.bytes = bytes;
@@ -63,17 +64,17 @@ public final class AvroRecord implements DecodedRecord {
 
     @Override
     public Object field(FieldPath path) {
+        if (undecodable != null) {
+            throw undecodable;
+        }
         if (decoded == null) {
             try {
                 decoded = schema.decodeGeneric(bytes, offset, bytes.length - offset);
             } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-                // Kept short: a column encoder quotes this value in its error message, cut to about 60 characters.
-                decoded = new Undecodable("undecodable Avro body (" + schema + "): " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+                undecodable = new FieldDecodeException("undecodable Avro body (" + schema + "): " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+                throw undecodable;
             }
-        }
-        if (decoded instanceof Undecodable) {
-            return decoded;
         }
         return at(decoded, path, 0);
     }
@@ -108,19 +109,5 @@ public final class AvroRecord implements DecodedRecord {
     @Override
     public String toString() {
         return "AvroRecord[" + schema + ", " + (bytes.length - offset) + " bytes]";
-    }
-
-    /** What {@link #field} gives for every path when the body does not decode; its text is the reason. */
-    public static final class Undecodable {
-        private final String reason;
-
-        Undecodable(String reason) {
-            this.reason = reason;
-        }
-
-        @Override
-        public String toString() {
-            return reason;
-        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.tributary.core.mapping;
 
 import dev.tributary.core.DecodedRecord;
+import dev.tributary.core.ErrorKind;
+import dev.tributary.core.FieldDecodeException;
 import dev.tributary.core.FieldPath;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
@@ -144,7 +146,12 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         }
 
         void write(DecodedRecord decoded, SourceRecord record, RowBinaryOutput out) throws MappingException {
-            Object value = source.get(decoded, record);
+            Object value;
+            try {
+                value = source.get(decoded, record);
+            } catch (FieldDecodeException e) {
+                throw new MappingException(null, e.getMessage(), e, ErrorKind.DECODE);
+            }
             boolean missing = value == DecodedRecord.MISSING;
             if (missing || (value == null && !nullable)) {
                 if (useServerDefault) {
