@@ -14,8 +14,9 @@ bash "$ROOT/scripts/setup.sh"
 trap 'stop_leftover_servers "$ROOT"' EXIT
 cd "$ROOT"
 echo "[bench] building"
-mvn_batch -q install -DskipTests -pl bench -am
-mvn_batch -q dependency:build-classpath -pl bench -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+# One reactor build: sibling modules come from this tree, never from stale jars in ~/.m2.
+mvn_batch -q package -DskipTests -pl bench -am dependency:build-classpath \
+  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
 CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/runtime-classpath.txt")"
 
 echo "[bench] end to end"

@@ -2,6 +2,7 @@ package dev.tributary.bench;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.data.ClickHouseFormat;
+import dev.tributary.avro.SchemaRegistryClient;
 import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
@@ -16,6 +17,7 @@ import dev.tributary.examples.GitHubEvents;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.SchemaRegistry;
 import dev.tributary.testkit.TestkitPaths;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -69,6 +71,7 @@ public final class BenchMain {
     private ClickHouseServer clickhouse;
     private KafkaBroker kafka;
     private long jsonBytes;
+    private long avroBytes;
 
     public static void main(String[] args) throws Exception {
         new BenchMain().run();
@@ -101,8 +104,10 @@ public final class BenchMain {
 
             double raw = rawConsume(topic);
             double[] ceiling = ceiling();
-            double[] tributary = tributary(topic, "github_tributary", paths.newServerDir("bench-pipeline"));
+            double[] tributary = tributary("Tributary pipeline, JSON (own JVM)", topic, "github_tributary", jsonBytes,
+                    paths.newServerDir("bench-pipeline"));
             double engine = kafkaEngine(topic);
+            double[] avro = avro(paths);
             double[] latency = latency(paths.newServerDir("bench-latency"));
 
             double tributaryMbps = tributary[0];
@@ -113,6 +118,10 @@ public final class BenchMain {
             System.out.println();
             System.out.printf(Locale.ROOT, "RESULT json mbps=%.1f mb_per_cpu_s=%.1f vs_kafka_engine=%.2f vs_ch_ceiling=%.2f rss_mb=%.0f%n",
                     tributaryMbps, tributary[1], tributaryMbps / engine, tributaryMbps / ceiling[0], tributary[2]);
+            // The same rows: the ceiling's seconds, over the Avro bytes they came from.
+            double ceilingSeconds = mb(jsonBytes) / ceiling[0];
+            System.out.printf(Locale.ROOT, "RESULT avro mbps=%.1f mb_per_cpu_s=%.1f vs_kafka_engine=n/a vs_ch_ceiling=%.2f rss_mb=%.0f%n",
+                    avro[0], avro[1], avro[0] / (mb(avroBytes) / ceilingSeconds), avro[2]);
             System.out.printf(Locale.ROOT, "RESULT raw_consume mbps=%.1f%n", raw);
             System.out.printf(Locale.ROOT, "RESULT latency p50_ms=%.0f p99_ms=%.0f%n", latency[0], latency[1]);
         }
@@ -280,30 +289,34 @@ public final class BenchMain {
 
     // ------------------------------------------------------------------ (3) Tributary
 
-    /** Runs the pipeline in its own JVM; returns MB/s, MB per CPU-second, peak RSS MB. */
-    private double[] tributary(String topic, String tableName, Path logDir) throws Exception {
+    /** Runs the pipeline in its own JVM; returns MB/s, MB per CPU-second, peak RSS MB (MB of {@code bytes}). */
+    private double[] tributary(String label, String topic, String tableName, long bytes, Path logDir, String... extra)
+            throws Exception {
         clickhouse.sql().execute(GitHubEvents.createTable(tableName));
-        Map<String, String> stats = runPipeline(topic, "bench-tributary", tableName, messages, logDir.resolve("pipeline.log"));
+        Map<String, String> stats = runPipeline(topic, "bench-" + tableName, tableName, messages, logDir.resolve("pipeline.log"),
+                List.of("-Dbench.maxAgeMillis=1000"), extra);
         double seconds = Double.parseDouble(stats.get("seconds"));
         double cpu = Double.parseDouble(stats.get("cpu_s"));
         double rss = Double.parseDouble(stats.get("rss_peak_mb"));
-        double mbps = mb(jsonBytes) / seconds;
+        double mbps = mb(bytes) / seconds;
         for (String line : java.nio.file.Files.readAllLines(logDir.resolve("pipeline.log"))) {
             if (line.startsWith("BENCH_THREADS")) {
-                System.out.println("pipeline CPU seconds by thread:" + line.substring("BENCH_THREADS".length()));
+                System.out.println(label + " CPU seconds by thread:" + line.substring("BENCH_THREADS".length()));
             }
         }
-        table.put("Tributary pipeline (own JVM)", String.format(Locale.ROOT,
+        table.put(label, String.format(Locale.ROOT,
                 "%.1f | %.1f s, %,.0f rows/s, CPU %.1f s (%.0f MB/CPU-s), peak RSS %.0f MB, peak heap %.0f MB, %s batches,"
                         + " insert ms mean %s max %s",
-                mbps, seconds, messages / seconds, cpu, mb(jsonBytes) / cpu, rss, Double.parseDouble(stats.get("heap_peak_mb")),
+                mbps, seconds, messages / seconds, cpu, mb(bytes) / cpu, rss, Double.parseDouble(stats.get("heap_peak_mb")),
                 stats.get("batches"), stats.get("insert_ms_mean"), stats.get("insert_ms_max")));
-        return new double[] {mbps, mb(jsonBytes) / cpu, rss};
+        return new double[] {mbps, mb(bytes) / cpu, rss};
     }
 
-    private Process startPipeline(String topic, String group, String tableName, long expected, Path log) throws Exception {
+    private Process startPipeline(String topic, String group, String tableName, long expected, Path log, List<String> jvmOptions,
+                                  String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx" + System.getProperty("bench.pipelineHeap", "512m")));
+        command.addAll(jvmOptions);
         String jfr = System.getenv("BENCH_JFR");
         if (jfr != null && !jfr.isBlank()) {
             command.add("-XX:StartFlightRecording=filename=" + log.resolveSibling("pipeline.jfr") + ",settings=profile");
@@ -311,11 +324,13 @@ public final class BenchMain {
         command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"), BenchPipeline.class.getName(),
                 kafka.bootstrapServers(), topic, group, clickhouse.endpoint(), tableName, Long.toString(expected)));
+        command.addAll(List.of(extra));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private Map<String, String> runPipeline(String topic, String group, String tableName, long expected, Path log) throws Exception {
-        Process process = startPipeline(topic, group, tableName, expected, log);
+    private Map<String, String> runPipeline(String topic, String group, String tableName, long expected, Path log,
+                                            List<String> jvmOptions, String... extra) throws Exception {
+        Process process = startPipeline(topic, group, tableName, expected, log, jvmOptions, extra);
         if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
             process.destroyForcibly();
             throw new IllegalStateException("the benchmark pipeline failed; see " + log);
@@ -364,6 +379,35 @@ public final class BenchMain {
         return mbps;
     }
 
+    // ------------------------------------------------------------------ Avro
+
+    /** The same events as Confluent-framed Avro through a schema registry; MB are Avro MB. */
+    private double[] avro(TestkitPaths paths) throws Exception {
+        try (SchemaRegistry registry = SchemaRegistry.start(paths)) {
+            String topic = "bench-avro";
+            createTopic(topic, partitions);
+            int schemaId = SchemaRegistryClient.builder().url(registry.url().toString()).build()
+                    .register(topic + "-value", GitHubAvro.SCHEMA);
+            GitHubAvro events = new GitHubAvro(schemaId);
+            Properties properties = kafka.clientProperties();
+            properties.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+            properties.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (long n = 0; n < messages; n++) {
+                    byte[] value = events.message(n);
+                    avroBytes += value.length;
+                    producer.send(new ProducerRecord<>(topic, Long.toString(n).getBytes(StandardCharsets.UTF_8), value));
+                }
+                producer.flush();
+            }
+            System.out.printf(Locale.ROOT, "avro data: %,d messages, %.1f MB (%.0f B/message), schema id %d%n", messages,
+                    mb(avroBytes), (double) avroBytes / messages, schemaId);
+            table.put("ClickHouse Kafka table engine, Avro", "n/a | 18.16 has no AvroConfluent input format");
+            return tributary("Tributary pipeline, Avro (own JVM; MB of Avro)", topic, "github_avro", avroBytes,
+                    paths.newServerDir("bench-pipeline-avro"), "avro", registry.url().toString());
+        }
+    }
+
     // ------------------------------------------------------------------ (5) latency
 
     /** Steady rate into a one-partition topic; latency from produce to visible in ClickHouse. Returns p50, p99 ms. */
@@ -373,7 +417,7 @@ public final class BenchMain {
         createTopic(topic, 1);
         clickhouse.sql().execute(GitHubEvents.createTable(tableName));
         int total = latencySeconds * latencyRate;
-        Process pipeline = startPipeline(topic, "bench-latency", tableName, total + 1, logDir.resolve("pipeline.log"));
+        Process pipeline = startPipeline(topic, "bench-latency", tableName, total + 1, logDir.resolve("pipeline.log"), List.of());
         ClickHouseSql sql = clickhouse.sql();
         AtomicLongArray producedAt = new AtomicLongArray(total + 1);
         Properties properties = kafka.clientProperties();

@@ -1,8 +1,11 @@
 package dev.tributary.bench;
 
+import dev.tributary.avro.AvroConfluentDecoder;
+import dev.tributary.avro.AvroSchemaMapper;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.StartingOffsets;
@@ -15,7 +18,10 @@ import java.util.Locale;
  * own: reads {@code expected} records from a topic into a table with the default batch settings,
  * stops once all of them are in ClickHouse, and prints one {@code BENCH_PIPELINE} line.
  *
- * <p>Arguments: bootstrap servers, topic, group id, ClickHouse endpoint, table, expected records.
+ * <p>Arguments: bootstrap servers, topic, group id, ClickHouse endpoint, table, expected records,
+ * and optionally {@code avro <registry url>} for Confluent-framed Avro (JSON otherwise). The system
+ * property {@code bench.maxAgeMillis} overrides the batch age (default 5 s): the throughput runs
+ * set 1 s so that the last, partial batch does not wait 5 s after the topic is drained.
  */
 public final class BenchPipeline {
 
@@ -24,12 +30,15 @@ public final class BenchPipeline {
 
     public static void main(String[] args) throws Exception {
         long expected = Long.parseLong(args[5]);
+        boolean avro = args.length > 7 && args[6].equals("avro");
         Pipeline pipeline = Pipeline.builder()
                 .name("bench")
                 .source(KafkaSource.builder().bootstrapServers(args[0]).topics(args[1]).groupId(args[2])
                         .startingOffsets(StartingOffsets.EARLIEST).build())
-                .decoder(JsonDecoder.create())
-                .sink(ClickHouseSink.builder().endpoint(args[3]).table(args[4]).build())
+                .decoder(avro ? AvroConfluentDecoder.builder().registryUrl(args[7]).build() : JsonDecoder.create())
+                .mapper(avro ? AvroSchemaMapper.create() : DefaultSchemaMapper.create())
+                .sink(ClickHouseSink.builder().endpoint(args[3]).table(args[4])
+                        .maxAge(Duration.ofMillis(Long.getLong("bench.maxAgeMillis", 5_000))).build())
                 .metricsLogInterval(Duration.ZERO)
                 .build();
         long started = System.nanoTime();
