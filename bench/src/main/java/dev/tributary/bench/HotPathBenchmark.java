@@ -1,5 +1,8 @@
 package dev.tributary.bench;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.tributary.avro.AvroConfluentDecoder;
+import dev.tributary.avro.AvroSchemaMapper;
 import dev.tributary.core.DecodeException;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
@@ -22,16 +25,22 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The hot path of one record, decode + map + encode into the batch buffer, for the GitHub-events
- * JSON of the end-to-end benchmark: time and bytes allocated per record (run with {@code -prof gc}).
+ * The hot path of one record, decode + map + encode into the batch buffer, for the GitHub events of
+ * the end-to-end benchmark as JSON and as Confluent-framed Avro: time and bytes allocated per
+ * record (run with {@code -prof gc}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,19 +55,43 @@ public class HotPathBenchmark {
     private final JsonDecoder decoder = JsonDecoder.create();
     private MappingPlan plan;
     private SourceRecord[] records;
+    private AvroConfluentDecoder avroDecoder;
+    private MappingPlan avroPlan;
+    private SourceRecord[] avroRecords;
+    private HttpServer registry;
     private RowBinaryOutput out;
     private int next;
 
     @Setup
-    public void setUp() {
-        plan = DefaultSchemaMapper.create().plan(githubSchema(), List.of());
+    public void setUp() throws IOException {
+        TableSchema schema = githubSchema();
+        plan = DefaultSchemaMapper.create().plan(schema, List.of());
         decoder.onlyFields(plan.fieldsRead()); // as the pipeline does
         records = new SourceRecord[RECORDS];
+        avroRecords = new SourceRecord[RECORDS];
+        GitHubAvro avro = new GitHubAvro(1);
         for (int i = 0; i < RECORDS; i++) {
-            byte[] value = GitHubEvents.json(i);
-            records[i] = new Record(value);
+            records[i] = new Record(GitHubEvents.json(i));
+            avroRecords[i] = new Record(avro.message(i));
         }
+        // The decoder asks a registry for schema id 1 once; a loopback stand-in answers.
+        registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] body = ("{\"schema\":" + quote(GitHubAvro.SCHEMA.toString()) + "}").getBytes(StandardCharsets.UTF_8);
+        registry.createContext("/schemas/ids/1", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        registry.start();
+        avroDecoder = AvroConfluentDecoder.builder().registryUrl("http://127.0.0.1:" + registry.getAddress().getPort()).build();
+        avroPlan = AvroSchemaMapper.create().plan(schema, List.of());
         out = new RowBinaryOutput(RECORDS * 1024);
+    }
+
+    @TearDown
+    public void tearDown() {
+        registry.stop(0);
     }
 
     @Benchmark
@@ -70,6 +103,21 @@ public class HotPathBenchmark {
         SourceRecord record = records[next++];
         plan.writeRow(decoder.decode(record), record, out);
         return out.size();
+    }
+
+    @Benchmark
+    public int avroDecodeMapEncode() throws DecodeException, MappingException {
+        if (next == RECORDS) {
+            next = 0;
+            out.reset();
+        }
+        SourceRecord record = avroRecords[next++];
+        avroPlan.writeRow(avroDecoder.decode(record), record, out);
+        return out.size();
+    }
+
+    private static String quote(String json) {
+        return "\"" + json.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** The GitHub table as schema discovery would find it (18.16: plain RowBinary, UTC). */
