@@ -38,8 +38,9 @@ final class ShardDiscovery implements AutoCloseable {
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
     private final AtomicBoolean extraRunQueued = new AtomicBoolean();
     private final Signal signal;
-    private int failures;
     private final RetryBackoff backoff;
+    private volatile boolean closed;
+    private int failures;
 
     ShardDiscovery(String pipeline, KinesisClient kinesis, StreamRef stream, CheckpointStore store, String application,
                    long intervalMillis, ScheduledExecutorService executor, Signal signal, RetryBackoff backoff) {
@@ -119,6 +120,9 @@ final class ShardDiscovery implements AutoCloseable {
         try {
             shards = listShards();
         } catch (RuntimeException e) {
+            if (closed) {
+                return false; // interrupted by close
+            }
             failures++;
             if (KinesisErrors.isThrottling(e)) {
                 LOG.debug("pipeline {}: ListShards of stream {} throttled: {}", pipeline, stream, KinesisErrors.describe(e));
@@ -136,6 +140,9 @@ final class ShardDiscovery implements AutoCloseable {
         try {
             checkpoints = store.load(application, stream.name());
         } catch (RuntimeException e) {
+            if (closed) {
+                return false;
+            }
             LOG.warn("pipeline {}: reading the checkpoints of stream {} failed, using the previous ones: {}", pipeline,
                     stream, e.getMessage());
         }
@@ -145,6 +152,7 @@ final class ShardDiscovery implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         executor.shutdownNow();
     }
 }
