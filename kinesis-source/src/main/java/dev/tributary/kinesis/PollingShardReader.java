@@ -1,5 +1,7 @@
 package dev.tributary.kinesis;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 
 /**
@@ -11,6 +13,8 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
  * ever running and its fields need no locking.
  */
 final class PollingShardReader extends ShardReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollingShardReader.class);
 
     private IteratorStart start;
     private String iterator;
@@ -58,7 +62,9 @@ final class PollingShardReader extends ShardReader {
             if (KinesisErrors.isExpiredIterator(e)) {
                 // Re-created from the last record fetched: at once the first time, with backoff if it repeats.
                 iterator = null;
-                long delay = onFailure("GetRecords (iterator expired)", e);
+                LOG.info("pipeline {}: the iterator of shard {} expired; continuing from {}", context.pipeline(), describe(),
+                        resumePoint());
+                long delay = onFailure("GetRecords", e);
                 schedule(this::fetch, failures() == 1 ? 0 : delay);
             } else {
                 schedule(this::fetch, onFailure(iterator == null ? "GetShardIterator" : "GetRecords", e));

@@ -175,8 +175,11 @@ abstract class ShardReader implements AutoCloseable {
     final synchronized long onFailure(String what, Throwable error) {
         failures++;
         long delay = context.backoff().delayMillis(failures);
-        if (KinesisErrors.isThrottling(error)) {
-            LOG.debug("pipeline {}: {} of shard {} throttled ({}), retrying in {} ms", context.pipeline(), what,
+        if (closed) {
+            return delay; // interrupted by close: nothing to report
+        }
+        if (KinesisErrors.isThrottling(error) || KinesisErrors.isExpiredIterator(error)) {
+            LOG.debug("pipeline {}: {} of shard {}: {}, retrying in {} ms", context.pipeline(), what,
                     describe(), KinesisErrors.describe(error), delay);
         } else {
             LOG.warn("pipeline {}: {} of shard {} failed (attempt {}), retrying in {} ms: {}", context.pipeline(), what,
