@@ -5,7 +5,6 @@ import com.clickhouse.client.api.query.QueryResponse;
 import dev.tributary.core.clickhouse.Identifiers;
 
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -257,17 +256,7 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
                 throw new IllegalArgumentException("ClickHouseCheckpointStore: endpoint is not set;"
                         + " call endpoint(\"http://host:8123\") (usually the sink's endpoint)");
             }
-            URI uri;
-            try {
-                uri = URI.create(endpoint.trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ClickHouseCheckpointStore: endpoint '" + endpoint
-                        + "' is not a URL; use http://host:8123 or https://host:8443", e);
-            }
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("ClickHouseCheckpointStore: endpoint '" + endpoint
-                        + "' must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8123");
-            }
+            Settings.requireHttpUrl("ClickHouseCheckpointStore", endpoint, "endpoint", "http://127.0.0.1:8123");
             Settings.requireText("ClickHouseCheckpointStore", database, "database", "database(\"default\")");
             Settings.requireText("ClickHouseCheckpointStore", table, "table", "table(\"" + DEFAULT_TABLE + "\")");
             Settings.requireText("ClickHouseCheckpointStore", user, "credentials user", "credentials(\"default\", \"\")");

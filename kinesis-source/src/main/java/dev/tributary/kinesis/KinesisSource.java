@@ -730,10 +730,7 @@ public final class KinesisSource implements Source {
                         + "' must be 1-128 letters, digits, '_', '.' or '-'");
             }
             Settings.requirePositive("KinesisSource", pollInterval, "pollInterval");
-            if (getRecordsLimit < 1 || getRecordsLimit > 10_000) {
-                throw new IllegalArgumentException("KinesisSource: getRecordsLimit must be 1..10000 (Kinesis' maximum), was "
-                        + getRecordsLimit);
-            }
+            Settings.requireRange("KinesisSource", getRecordsLimit, 1, 10_000, "getRecordsLimit");
             if (checkpointStore == null) {
                 throw new IllegalArgumentException("KinesisSource: checkpointStore is not set; call checkpointStore("
                         + "ClickHouseCheckpointStore.builder().endpoint(\"http://host:8123\").build())");
@@ -748,9 +745,9 @@ public final class KinesisSource implements Source {
                 throw new IllegalArgumentException("KinesisSource: shardDiscoveryInterval must be at least 100 ms (ListShards"
                         + " allows 1000 calls per second per account), was " + shardDiscoveryInterval);
             }
-            requireRange(maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
-            requireRange(maxPollRecords, 1, 1_000_000, "maxPollRecords");
-            requireRange(fetchThreads, 1, 256, "fetchThreads");
+            Settings.requireRange("KinesisSource", maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
+            Settings.requireRange("KinesisSource", maxPollRecords, 1, 1_000_000, "maxPollRecords");
+            Settings.requireRange("KinesisSource", fetchThreads, 1, 256, "fetchThreads");
             Settings.requirePositive("KinesisSource", startupTimeout, "startupTimeout");
             Settings.requirePositive("KinesisSource", retryInitial, "retryBackoff initial");
             Settings.requirePositive("KinesisSource", retryMax, "retryBackoff max");
@@ -783,27 +780,8 @@ public final class KinesisSource implements Source {
         }
 
         private URI endpoint() {
-            if (endpoint == null) {
-                return null;
-            }
-            URI uri;
-            try {
-                uri = URI.create(endpoint.trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("KinesisSource: endpointOverride '" + endpoint + "' is not a URL;"
-                        + " use e.g. https://kinesis.us-east-1.amazonaws.com or http://127.0.0.1:4568", e);
-            }
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("KinesisSource: endpointOverride '" + endpoint + "' must be an http:// or"
-                        + " https:// URL with a host, e.g. http://127.0.0.1:4568");
-            }
-            return uri;
-        }
-
-        private static void requireRange(int value, int min, int max, String setting) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException("KinesisSource: " + setting + " must be " + min + ".." + max + ", was " + value);
-            }
+            return endpoint == null ? null : Settings.requireHttpUrl("KinesisSource", endpoint, "endpointOverride",
+                    "http://127.0.0.1:4568 or https://kinesis.us-east-1.amazonaws.com");
         }
     }
 }
