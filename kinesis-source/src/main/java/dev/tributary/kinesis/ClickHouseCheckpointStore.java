@@ -7,7 +7,6 @@ import dev.tributary.core.clickhouse.Identifiers;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,51 +58,23 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
                     .build();
         }
         if (config.createTable) {
-            run("create the checkpoint table " + qualifiedName(), "CREATE TABLE IF NOT EXISTS " + qualifiedName()
-                    + " (application String, stream String, shard_id String, sequence_number String,"
-                    + " version UInt64, updated_at DateTime)"
-                    + " ENGINE = ReplacingMergeTree(version) ORDER BY (application, stream, shard_id)");
+            run("create the checkpoint table " + qualifiedName(), CheckpointTable.create(qualifiedName()));
         }
     }
 
     @Override
     public Map<String, Checkpoint> load(String application, String stream) {
         String text = query("read the checkpoints of stream " + stream + " from " + qualifiedName(),
-                "SELECT shard_id, argMax(sequence_number, version) FROM " + qualifiedName()
-                        + " WHERE application = " + Identifiers.literal(application)
-                        + " AND stream = " + Identifiers.literal(stream)
-                        + " GROUP BY shard_id FORMAT TabSeparated");
-        Map<String, Checkpoint> checkpoints = new HashMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] fields = line.split("\t", -1);
-            if (fields.length != 2) {
-                throw new IllegalStateException("unexpected row in checkpoint table " + qualifiedName() + ": " + line);
-            }
-            checkpoints.put(fields[0], new Checkpoint(fields[1]));
-        }
-        return checkpoints;
+                CheckpointTable.select(qualifiedName(), application, stream));
+        return CheckpointTable.parse(text, qualifiedName());
     }
 
     @Override
     public void save(String application, String stream, Map<String, Checkpoint> checkpoints) {
-        if (checkpoints.isEmpty()) {
-            return;
+        if (!checkpoints.isEmpty()) {
+            run("save checkpoints of stream " + stream + " to " + qualifiedName(),
+                    CheckpointTable.insert(qualifiedName(), application, stream, checkpoints, nextVersion()));
         }
-        long version = nextVersion();
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(qualifiedName())
-                .append(" (application, stream, shard_id, sequence_number, version, updated_at) VALUES");
-        String separator = " ";
-        for (Map.Entry<String, Checkpoint> entry : checkpoints.entrySet()) {
-            sql.append(separator).append('(').append(Identifiers.literal(application)).append(", ")
-                    .append(Identifiers.literal(stream)).append(", ").append(Identifiers.literal(entry.getKey()))
-                    .append(", ").append(Identifiers.literal(entry.getValue().sequenceNumber())).append(", ")
-                    .append(version).append(", now())");
-            separator = ", ";
-        }
-        run("save checkpoints of stream " + stream + " to " + qualifiedName(), sql.toString());
     }
 
     /** Microseconds since the epoch, always above the previous version of this store. */

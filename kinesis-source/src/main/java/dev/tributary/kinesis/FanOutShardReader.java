@@ -37,6 +37,7 @@ final class FanOutShardReader extends ShardReader {
     private int generation;
     private Subscription subscription;
     private boolean requested;
+    private boolean eventReceived;
     private boolean checkingEnd;
     private long lastEndCheck;
 
@@ -59,6 +60,7 @@ final class FanOutShardReader extends ShardReader {
             current = ++generation;
             subscription = null;
             requested = false;
+            eventReceived = false;
         }
         String after = continuation;
         IteratorStart from = after != null ? IteratorStart.after(after) : start;
@@ -77,11 +79,17 @@ final class FanOutShardReader extends ShardReader {
     }
 
     private void onSubscriptionEnd(int ended, Throwable error) {
+        boolean delivered;
         synchronized (lock) {
             if (ended != generation || isClosed() || isEnded()) {
                 return;
             }
             subscription = null;
+            delivered = eventReceived;
+        }
+        if (error == null && !delivered) {
+            // Ended at once without a single event: retry with backoff rather than at once, again and again.
+            error = new IllegalStateException("the subscription ended without an event");
         }
         if (error == null) {
             // Subscriptions end after five minutes: renew at once, after the last continuation.
@@ -111,6 +119,7 @@ final class FanOutShardReader extends ShardReader {
                 return;
             }
             requested = false;
+            eventReceived = true;
         }
         onSuccess();
         deliver(event.records(), event.millisBehindLatest());

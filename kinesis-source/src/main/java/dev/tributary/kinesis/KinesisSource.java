@@ -84,7 +84,7 @@ public final class KinesisSource implements Source {
     private final Set<String> finished = new HashSet<>();
     private final Set<String> closedShards = new HashSet<>();
     private int pendingFailures;
-    private long nextPendingAttempt;
+    private long nextPendingAttempt = System.nanoTime();
     private int drainStart;
 
     private KinesisSource(Config config) {
@@ -323,7 +323,7 @@ public final class KinesisSource implements Source {
     }
 
     private void retryPendingCheckpoints() {
-        if (!pending.isEmpty() && System.nanoTime() >= nextPendingAttempt) {
+        if (!pending.isEmpty() && System.nanoTime() - nextPendingAttempt >= 0) {
             if (savePending(false)) {
                 finishMarkedShards();
             }
