@@ -141,12 +141,15 @@ final class KinesisTestData {
         return ClickHouseCheckpointStore.builder().endpoint(clickhouse.endpoint()).build();
     }
 
-    /** A source reading {@code stream} of {@code kinesis} at {@code endpoint}, in {@code mode}. */
+    /**
+     * A source reading {@code stream} (a name, or an ARN, which also names the region) of
+     * {@code kinesis} at {@code endpoint}, in {@code mode}.
+     */
     static KinesisSource.Builder source(KinesisMock kinesis, URI endpoint, String stream, Mode mode, ClickHouseServer clickhouse) {
-        KinesisSource.Builder builder = KinesisSource.builder()
-                .streamName(stream)
-                .region(kinesis.region())
-                .endpointOverride(endpoint.toString())
+        KinesisSource.Builder builder = stream.startsWith("arn:")
+                ? KinesisSource.builder().streamArn(stream)
+                : KinesisSource.builder().streamName(stream).region(kinesis.region());
+        builder.endpointOverride(endpoint.toString())
                 .credentials(KinesisCredentials.staticKeys(kinesis.accessKeyId(), kinesis.secretAccessKey()))
                 .checkpointStore(checkpointStore(clickhouse))
                 .shardDiscoveryInterval(Duration.ofSeconds(1))
