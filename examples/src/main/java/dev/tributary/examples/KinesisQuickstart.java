@@ -1,0 +1,183 @@
+package dev.tributary.examples;
+
+import dev.tributary.core.Pipeline;
+import dev.tributary.core.clickhouse.ClickHouseSink;
+import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.metrics.MetricsSnapshot;
+import dev.tributary.kinesis.ClickHouseCheckpointStore;
+import dev.tributary.kinesis.KinesisCredentials;
+import dev.tributary.kinesis.KinesisSource;
+import dev.tributary.kinesis.StartingPosition;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * JSON records from an Amazon Kinesis stream into a ClickHouse table — the smallest complete use
+ * of the Kinesis source.
+ *
+ * <pre>
+ * java dev.tributary.examples.KinesisQuickstart --stream github --region us-east-1 \
+ *      --clickhouse http://127.0.0.1:8123 --table github_kinesis \
+ *      [--endpoint http://127.0.0.1:4568] [--fan-out tributary-github] [--latest] \
+ *      [--profile NAME | --role-arn arn:aws:iam::123456789012:role/reader]
+ *      [--create-stream 4] [--produce 10000] [--until-drained]
+ * </pre>
+ * Credentials come from the AWS SDK's default chain (e.g. {@code AWS_ACCESS_KEY_ID} and
+ * {@code AWS_SECRET_ACCESS_KEY}), a profile, or a role assumed with them. The table is created from
+ * {@link GitHubEvents#TABLE_COLUMNS} if it does not exist; checkpoints go to
+ * {@code tributary_kinesis_checkpoints} in the same ClickHouse. To try it out (e.g. against
+ * kinesis-mock), {@code --create-stream SHARDS} creates the stream if it does not exist and
+ * {@code --produce N} first puts N GitHub-like events into it. Every few seconds it prints
+ * records/s, rows inserted, shards and how far behind the stream it is; at the end a summary. With
+ * {@code --until-drained} it stops once it has caught up.
+ */
+public final class KinesisQuickstart {
+
+    /** What to read and where to write. */
+    public record Settings(String stream, String region, String endpoint, String clickhouseEndpoint, String table,
+                           String fanOutConsumer, boolean latest, String profile, String roleArn, int createShards,
+                           long produce, boolean untilDrained, Duration progressEvery) {
+    }
+
+    private KinesisQuickstart() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        List<String> flags = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--until-drained") || args[i].equals("--latest")) {
+                flags.add(args[i]);
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                options.put(args[i].substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+            }
+        }
+        String stream = options.getOrDefault("stream", "github");
+        run(new Settings(stream, options.getOrDefault("region", "us-east-1"), options.get("endpoint"),
+                options.getOrDefault("clickhouse", "http://127.0.0.1:8123"), options.getOrDefault("table", stream + "_kinesis"),
+                options.get("fan-out"), flags.contains("--latest"), options.get("profile"), options.get("role-arn"),
+                Integer.parseInt(options.getOrDefault("create-stream", "0")), Long.parseLong(options.getOrDefault("produce", "0")), flags.contains("--until-drained"), Duration.ofSeconds(3)));
+    }
+
+    /** Runs the pipeline; returns its final counters. */
+    public static MetricsSnapshot run(Settings settings) throws InterruptedException {
+        if (settings.createShards() > 0 || settings.produce() > 0) {
+            prepareStream(settings);
+        }
+        KinesisSource.Builder source = KinesisSource.builder()
+                .streamName(settings.stream())
+                .region(settings.region())
+                .credentials(credentials(settings))
+                .startingPosition(settings.latest() ? StartingPosition.LATEST : StartingPosition.TRIM_HORIZON)
+                .checkpointStore(ClickHouseCheckpointStore.builder().endpoint(settings.clickhouseEndpoint()).build());
+        if (settings.endpoint() != null) {
+            source.endpointOverride(settings.endpoint());
+        }
+        if (settings.fanOutConsumer() != null) {
+            source.enhancedFanOut(settings.fanOutConsumer());
+        }
+        KinesisSource kinesis = source.build();
+        Pipeline pipeline = Pipeline.builder()
+                .name("kinesis-quickstart-" + settings.table())
+                .source(kinesis)
+                .decoder(JsonDecoder.create())
+                .sink(ClickHouseSink.builder()
+                        .endpoint(settings.clickhouseEndpoint())
+                        .table(settings.table())
+                        .createTableIfMissing(GitHubEvents.createTable(settings.table()))
+                        .maxAge(Duration.ofSeconds(1))
+                        .build())
+                .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "kinesis-quickstart-shutdown"));
+
+        long started = System.nanoTime();
+        pipeline.start();
+        long previousRead = 0;
+        long previousTime = started;
+        while (!pipeline.awaitTermination(settings.progressEvery())) {
+            MetricsSnapshot now = pipeline.metrics();
+            long time = System.nanoTime();
+            long read = now.recordsRead() - previousRead;
+            long behind = kinesis.millisBehindLatest();
+            System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, %d shards, %s behind%n",
+                    read / ((time - previousTime) / 1e9), now.rowsInserted(), now.errorsTotal(), kinesis.assignedSplits().size(),
+                    behind < 0 ? "?" : String.format(Locale.ROOT, "%,d ms", behind));
+            previousRead = now.recordsRead();
+            previousTime = time;
+            // Caught up: nothing behind, nothing read during the last interval, everything read inserted.
+            if (settings.untilDrained() && behind == 0 && read == 0 && now.recordsRead() > 0
+                    && now.rowsInserted() + now.errorsTotal() >= now.recordsRead()) {
+                pipeline.stop();
+            }
+        }
+        MetricsSnapshot end = pipeline.metrics();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "summary: %,d records read, %,d rows inserted in %,d batches, %,d errors,"
+                        + " %.1f s, %,.0f records/s, insert latency mean %.1f ms%n",
+                end.recordsRead(), end.rowsInserted(), end.batchesInserted(), end.errorsTotal(), seconds,
+                end.recordsRead() / seconds, end.insertMillisMean());
+        return end;
+    }
+
+    private static KinesisCredentials credentials(Settings settings) {
+        KinesisCredentials base = settings.profile() != null
+                ? KinesisCredentials.profile(settings.profile()) : KinesisCredentials.defaultChain();
+        return settings.roleArn() != null ? KinesisCredentials.assumeRole(settings.roleArn(), "tributary-quickstart", base) : base;
+    }
+
+    /** Creates the stream if asked and missing, and puts {@code settings.produce()} GitHub-like events into it. */
+    private static void prepareStream(Settings settings) throws InterruptedException {
+        KinesisClientBuilder builder = KinesisClient.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(ApacheHttpClient.create());
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(URI.create(settings.endpoint()));
+        }
+        try (KinesisClient client = builder.build()) {
+            if (settings.createShards() > 0) {
+                try {
+                    client.createStream(request -> request.streamName(settings.stream()).shardCount(settings.createShards()));
+                    System.out.printf(Locale.ROOT, "created stream %s with %d shards%n", settings.stream(), settings.createShards());
+                } catch (ResourceInUseException e) {
+                    System.out.printf(Locale.ROOT, "stream %s exists%n", settings.stream());
+                }
+                while (client.describeStreamSummary(request -> request.streamName(settings.stream()))
+                        .streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
+                    Thread.sleep(200);
+                }
+            }
+            for (long from = 0; from < settings.produce(); from += 500) {
+                List<PutRecordsRequestEntry> entries = new ArrayList<>();
+                for (long n = from; n < Math.min(settings.produce(), from + 500); n++) {
+                    entries.add(PutRecordsRequestEntry.builder().partitionKey("event-" + n)
+                            .data(SdkBytes.fromByteArray(GitHubEvents.json(n))).build());
+                }
+                int failed = client.putRecords(request -> request.streamName(settings.stream()).records(entries)).failedRecordCount();
+                if (failed > 0) {
+                    throw new IllegalStateException(failed + " records refused by Kinesis (throttled?); try again");
+                }
+            }
+            if (settings.produce() > 0) {
+                System.out.printf(Locale.ROOT, "produced %,d events into stream %s%n", settings.produce(), settings.stream());
+            }
+        }
+    }
+}

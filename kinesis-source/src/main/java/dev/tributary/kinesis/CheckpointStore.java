@@ -1,0 +1,38 @@
+package dev.tributary.kinesis;
+
+import java.util.Map;
+
+/**
+ * Where a {@link KinesisSource} keeps, per application, stream and shard, the last record that is
+ * durably in ClickHouse. The source writes only from {@link KinesisSource#commit}, i.e. after the
+ * sink acknowledged the records, and reads at start and when it waits for a parent shard that
+ * another instance reads. Implementations must let the newest write of a shard win, and must be
+ * safe to call from two threads (the pipeline thread saves, a background thread loads).
+ *
+ * <p>{@link ClickHouseCheckpointStore} is the default; any durable key-value store will do.
+ */
+public interface CheckpointStore extends AutoCloseable {
+
+    /** Prepares the store (e.g. creates its table); called once when the source opens. */
+    default void open() {
+    }
+
+    /**
+     * The checkpoints of every shard of {@code stream} saved for {@code application}, by shard id.
+     *
+     * @throws RuntimeException if the store cannot be read; the message says why
+     */
+    Map<String, Checkpoint> load(String application, String stream);
+
+    /**
+     * Saves these checkpoints, by shard id; each replaces what was saved for its shard before.
+     *
+     * @throws RuntimeException if they could not be made durable; none may then be assumed saved
+     */
+    void save(String application, String stream, Map<String, Checkpoint> checkpoints);
+
+    /** Releases connections. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tributary.kinesis;
+
+import dev.tributary.core.SourceRecord;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** A Kinesis record as a {@link SourceRecord}, with Kinesis' virtual columns. */
+final class KinesisRecord implements SourceRecord {
+
+    private final KinesisPosition position;
+    private final String partitionKey;
+    private final byte[] data;
+    private final Instant arrival;
+
+    KinesisRecord(String stream, String shardId, Record record) {
+        this.position = new KinesisPosition(stream, shardId, record.sequenceNumber());
+        this.partitionKey = record.partitionKey();
+        // The SDK's bytes are not shared with anyone else: no copy needed.
+        this.data = record.data().asByteArrayUnsafe();
+        this.arrival = record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH;
+    }
+
+    @Override
+    public KinesisPosition position() {
+        return position;
+    }
+
+    String sequenceNumber() {
+        return position.sequenceNumber();
+    }
+
+    @Override
+    public byte[] key() {
+        return partitionKey.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] value() {
+        return data;
+    }
+
+    @Override
+    public long timestampMillis() {
+        return arrival.toEpochMilli();
+    }
+
+    @Override
+    public Object virtualColumn(String name) {
+        return switch (name) {
+            case KinesisVirtualColumns.KEY -> partitionKey;
+            case KinesisVirtualColumns.TIMESTAMP -> arrival;
+            case KinesisVirtualColumns.STREAM -> position.stream();
+            case KinesisVirtualColumns.SEQUENCE_NUMBER -> position.sequenceNumber();
+            case KinesisVirtualColumns.RAW_MESSAGE -> data;
+            default -> throw new IllegalArgumentException("Kinesis records have no virtual column '" + name
+                    + "'; they have " + KinesisVirtualColumns.NAMES);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "KinesisRecord{" + position + ", " + data.length + " bytes}";
+    }
+}

@@ -1,0 +1,787 @@
+package dev.tributary.kinesis;
+
+import dev.tributary.core.Source;
+import dev.tributary.core.SourceContext;
+import dev.tributary.core.SourcePosition;
+import dev.tributary.core.SourceRecord;
+import dev.tributary.core.SplitListener;
+import dev.tributary.core.VirtualColumn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an Amazon Kinesis data stream with the AWS SDK v2, by polling ({@code GetRecords}) or with
+ * enhanced fan-out ({@code SubscribeToShard} over HTTP/2). Each shard is a split named
+ * {@code <stream>/<shardId>}.
+ *
+ * <p>Shards are read in the background by one reader each, into bounded buffers that {@link #poll}
+ * drains on the pipeline thread; {@link #pause()} stops the fetching. New shards are discovered
+ * with {@code ListShards} every {@code shardDiscoveryInterval}; a child shard is read only after
+ * each of its parents was read to its end and everything read from it was committed (its
+ * {@link Checkpoint#SHARD_END} marker saved), so the records of a partition key stay in order across
+ * splits and merges. A shard that ends is reported revoked to the pipeline, which then flushes and
+ * commits what it read from it.
+ *
+ * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) only from
+ * {@link #commit}, i.e. once the sink has made the records durable; a restart resumes after them.
+ * Several instances can share a stream with a static {@link ShardAssignment}.
+ *
+ * <pre>{@code
+ * KinesisSource source = KinesisSource.builder()
+ *         .streamName("events")
+ *         .region("eu-west-1")
+ *         .credentials(KinesisCredentials.assumeRole("arn:aws:iam::123456789012:role/reader", "tributary",
+ *                 KinesisCredentials.defaultChain()))
+ *         .startingPosition(StartingPosition.TRIM_HORIZON)
+ *         .checkpointStore(ClickHouseCheckpointStore.builder().endpoint("http://127.0.0.1:8123").build())
+ *         .build();
+ * }</pre>
+ * Secrets (keys, session tokens, external ids, the store's password) never appear in logs,
+ * exceptions or {@code toString()}.
+ */
+public final class KinesisSource implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisSource.class);
+
+    private final Config config;
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicBoolean wakeupRequested = new AtomicBoolean();
+    private final Signal signal = new Signal();
+    /** Shards being read, by shard id; read by progress queries from other threads. */
+    private final Map<String, ActiveShard> active = new ConcurrentHashMap<>();
+
+    // Owned by the pipeline thread.
+    private String pipeline;
+    private String application;
+    private SplitListener listener;
+    private KinesisClients clients;
+    private ScheduledExecutorService fetchThreads;
+    private ShardDiscovery discovery;
+    private FetchContext fetch;
+    private ShardTracker tracker;
+    private final Map<String, Checkpoint> pending = new LinkedHashMap<>();
+    private final Set<String> finished = new HashSet<>();
+    private final Set<String> closedShards = new HashSet<>();
+    private int pendingFailures;
+    private long nextPendingAttempt = System.nanoTime();
+    private int drainStart;
+
+    private KinesisSource(Config config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void open(SourceContext context) {
+        if (clients != null) {
+            throw new IllegalStateException("KinesisSource for stream " + config.stream + " is already open");
+        }
+        pipeline = context.pipelineName();
+        listener = context.splitListener();
+        application = config.applicationName != null ? config.applicationName : pipeline;
+        long deadline = System.nanoTime() + config.startupTimeout.toNanos();
+        try {
+            clients = KinesisClients.create(config);
+            String streamArn = awaitStream(deadline).streamARN();
+            CheckpointStore store = config.checkpointStore;
+            startupCall("open the checkpoint store " + store, deadline, () -> {
+                store.open();
+                return null;
+            });
+            Map<String, Checkpoint> checkpoints = startupCall("read the checkpoints from " + store, deadline,
+                    () -> store.load(application, config.stream.name()));
+            String consumerArn = config.fanOutConsumer == null ? null : startupCall("register the enhanced fan-out consumer "
+                    + config.fanOutConsumer, deadline, () -> FanOutConsumer.ensureActive(clients.sync, streamArn,
+                    config.fanOutConsumer, deadline));
+            fetchThreads = Executors.newScheduledThreadPool(config.fetchThreads, threads("tributary-kinesis-" + pipeline + "-fetch"));
+            RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
+            fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, fetchThreads, paused,
+                    signal, config.maxBufferedRecordsPerShard, config.getRecordsLimit, config.pollInterval.toMillis(), backoff);
+            discovery = new ShardDiscovery(pipeline, clients.sync, config.stream, store, application,
+                    config.shardDiscoveryInterval.toMillis(),
+                    Executors.newSingleThreadScheduledExecutor(threads("tributary-kinesis-" + pipeline + "-discovery")),
+                    signal, backoff);
+            List<ShardInfo> shards = startupCall("list the shards of stream " + config.stream, deadline, discovery::listShards);
+            tracker = new ShardTracker(config.assignment, config.startingPosition);
+            // Applied by the first poll: splits are reported to the pipeline from within poll.
+            discovery.publish(new ShardDiscovery.Snapshot(shards, checkpoints));
+            discovery.start();
+            LOG.info("pipeline {}: reading Kinesis stream {} ({} shards, {}, {}) as application {}, {}; new shards start at {};"
+                            + " checkpoints in {}", pipeline, config.stream, shards.size(),
+                    consumerArn == null ? "polling every " + config.pollInterval.toMillis() + " ms" : "enhanced fan-out as " + consumerArn,
+                    config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint, application,
+                    config.assignment, config.startingPosition, store);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("KinesisSource: interrupted while opening stream " + config.stream, e);
+        }
+    }
+
+    /** Waits (within the startup timeout) until the stream exists and is ACTIVE or UPDATING. */
+    private StreamDescriptionSummary awaitStream(long deadline) throws InterruptedException {
+        while (true) {
+            StreamDescriptionSummary summary = startupCall("find stream " + config.stream, deadline,
+                    () -> clients.sync.describeStreamSummary(request -> config.stream.applyTo(request)).streamDescriptionSummary());
+            if (summary.streamStatus() == StreamStatus.ACTIVE || summary.streamStatus() == StreamStatus.UPDATING) {
+                return summary;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("KinesisSource: stream " + config.stream + " is " + summary.streamStatus()
+                        + ", not ACTIVE, after the startup timeout of " + config.startupTimeout.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Runs a call needed to start, retrying failures that may pass (network, throttling, a
+     * checkpoint store still starting) until the startup timeout; a missing stream or refused
+     * credentials fail at once.
+     */
+    private <T> T startupCall(String what, long deadline, Callable<T> call) throws InterruptedException {
+        RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                String where = config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint;
+                if (KinesisErrors.isPermanent(e)) {
+                    throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + "): "
+                            + KinesisErrors.describe(e) + "; check the stream name or ARN, the region and the credentials ("
+                            + config.credentials + ")", e);
+                }
+                long delay = backoff.delayMillis(attempt);
+                if (System.nanoTime() + delay * 1_000_000 > deadline) {
+                    throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + ") within the startup"
+                            + " timeout of " + config.startupTimeout.toSeconds() + " s: " + KinesisErrors.describe(e), e);
+                }
+                LOG.warn("pipeline {}: cannot {} yet (attempt {}), retrying in {} ms: {}", pipeline, what, attempt, delay,
+                        KinesisErrors.describe(e));
+                Thread.sleep(delay);
+            }
+        }
+    }
+
+    @Override
+    public List<SourceRecord> poll(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<SourceRecord> out = new ArrayList<>();
+        while (true) {
+            applyDiscovery();
+            finishEndedShards();
+            retryPendingCheckpoints();
+            if (!paused.get()) {
+                drain(out);
+            }
+            long remaining = deadline - System.nanoTime();
+            if (!out.isEmpty() || remaining <= 0 || wakeupRequested.getAndSet(false)) {
+                return out;
+            }
+            signal.await(remaining);
+        }
+    }
+
+    /** Applies the newest shard listing: starts the shards that became ready. */
+    private void applyDiscovery() {
+        ShardDiscovery.Snapshot snapshot = discovery.take();
+        if (snapshot == null) {
+            return;
+        }
+        closedShards.clear();
+        for (ShardInfo shard : snapshot.shards()) {
+            if (shard.closed()) {
+                closedShards.add(shard.shardId());
+                ActiveShard reading = active.get(shard.shardId());
+                if (reading != null) {
+                    reading.reader.onClosedInListing();
+                }
+            }
+        }
+        startReaders(tracker.onListing(snapshot.shards(), snapshot.checkpoints()));
+    }
+
+    private void startReaders(List<ShardStart> starts) {
+        if (starts.isEmpty()) {
+            return;
+        }
+        List<String> splits = new ArrayList<>();
+        for (ShardStart start : starts) {
+            ShardReader reader = fetch.consumerArn() != null
+                    ? new FanOutShardReader(fetch, start.shardId())
+                    : new PollingShardReader(fetch, start.shardId());
+            active.put(start.shardId(), new ActiveShard(reader));
+            if (closedShards.contains(start.shardId())) {
+                reader.onClosedInListing();
+            }
+            reader.start(start.start());
+            splits.add(KinesisPosition.split(config.stream.name(), start.shardId()));
+            LOG.info("pipeline {}: reading shard {} from {}", pipeline, reader.describe(), start.start());
+        }
+        listener.onSplitsAssigned(splits);
+    }
+
+    /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
+    private void drain(List<SourceRecord> out) {
+        List<ActiveShard> shards = new ArrayList<>(active.values());
+        if (shards.isEmpty()) {
+            return;
+        }
+        int quota = Math.max(1, config.maxPollRecords / shards.size());
+        boolean moved = true;
+        while (moved && out.size() < config.maxPollRecords) {
+            moved = false;
+            for (int i = 0; i < shards.size() && out.size() < config.maxPollRecords; i++) {
+                ActiveShard shard = shards.get((drainStart + i) % shards.size());
+                KinesisRecord last = shard.reader.drainTo(out, Math.min(quota, config.maxPollRecords - out.size()));
+                if (last != null) {
+                    shard.lastEmitted = last.sequenceNumber();
+                    moved = true;
+                }
+            }
+        }
+        drainStart++;
+        for (ActiveShard shard : shards) {
+            shard.reader.afterDrain();
+        }
+    }
+
+    /**
+     * Shards read to their end and handed out entirely: the pipeline commits what it read from them
+     * (they are reported revoked, so it flushes at once), then their {@code SHARD_END} markers are
+     * saved and their children may start.
+     */
+    private void finishEndedShards() {
+        List<ActiveShard> ended = active.values().stream().filter(shard -> shard.reader.isDrainedAtEnd()).toList();
+        if (ended.isEmpty()) {
+            return;
+        }
+        List<String> uncommitted = ended.stream().filter(shard -> !shard.allCommitted())
+                .map(shard -> KinesisPosition.split(config.stream.name(), shard.reader.shardId)).toList();
+        if (!uncommitted.isEmpty()) {
+            listener.onSplitsRevoked(uncommitted); // the pipeline flushes and calls commit before this returns
+        }
+        boolean queued = false;
+        for (ActiveShard shard : ended) {
+            if (!shard.markerQueued && shard.allCommitted()) {
+                pending.put(shard.reader.shardId, Checkpoint.SHARD_END);
+                shard.markerQueued = true;
+                queued = true;
+            }
+        }
+        if (queued) {
+            savePending(false);
+        }
+        finishMarkedShards();
+    }
+
+    /** Shards whose {@code SHARD_END} marker is saved are finished: their children may start. */
+    private void finishMarkedShards() {
+        List<ActiveShard> done = active.values().stream()
+                .filter(shard -> shard.markerQueued && !pending.containsKey(shard.reader.shardId)).toList();
+        for (ActiveShard shard : done) {
+            String shardId = shard.reader.shardId;
+            active.remove(shardId);
+            shard.reader.close();
+            finished.add(shardId);
+            LOG.info("pipeline {}: shard {} finished (read to its end, committed, SHARD_END saved)", pipeline,
+                    shard.reader.describe());
+            startReaders(tracker.onFinished(shardId));
+        }
+        if (!done.isEmpty()) {
+            discovery.requestSoon(); // the children may not be listed yet
+        }
+    }
+
+    private void retryPendingCheckpoints() {
+        if (!pending.isEmpty() && System.nanoTime() - nextPendingAttempt >= 0) {
+            if (savePending(false)) {
+                finishMarkedShards();
+            }
+        }
+    }
+
+    /**
+     * Saves the checkpoints not saved yet. A failure keeps them for the next attempt (after a
+     * backoff when retried from {@code poll}) and is thrown if {@code rethrow}.
+     */
+    private boolean savePending(boolean rethrow) {
+        if (pending.isEmpty()) {
+            return true;
+        }
+        Map<String, Checkpoint> batch = new LinkedHashMap<>(pending);
+        try {
+            config.checkpointStore.save(application, config.stream.name(), batch);
+            pending.clear();
+            if (pendingFailures > 0) {
+                LOG.info("pipeline {}: checkpoints of stream {} saved again after {} failed attempts", pipeline,
+                        config.stream, pendingFailures);
+            }
+            pendingFailures = 0;
+            return true;
+        } catch (RuntimeException e) {
+            pendingFailures++;
+            long delay = fetch.backoff().delayMillis(pendingFailures);
+            nextPendingAttempt = System.nanoTime() + delay * 1_000_000;
+            String message = "checkpoints " + batch + " of stream " + config.stream + " not saved (attempt " + pendingFailures
+                    + "; kept and saved again with the next commit or in " + delay + " ms): " + e.getMessage();
+            if (rethrow) {
+                throw new IllegalStateException("KinesisSource: " + message, e);
+            }
+            LOG.warn("pipeline {}: {}", pipeline, message);
+            return false;
+        }
+    }
+
+    @Override
+    public void pause() {
+        paused.set(true);
+    }
+
+    @Override
+    public void resume() {
+        if (paused.getAndSet(false)) {
+            for (ActiveShard shard : active.values()) {
+                shard.reader.resume();
+            }
+        }
+    }
+
+    @Override
+    public void commit(Collection<SourcePosition> positions) {
+        for (SourcePosition position : positions) {
+            if (!(position instanceof KinesisPosition kinesis) || !kinesis.stream().equals(config.stream.name())) {
+                throw new IllegalArgumentException("KinesisSource for stream " + config.stream + " cannot commit " + position);
+            }
+            String shardId = kinesis.shardId();
+            if (finished.contains(shardId)) {
+                continue; // SHARD_END already saved: it stays
+            }
+            ActiveShard shard = active.get(shardId);
+            if (shard != null) {
+                shard.durable = kinesis.sequenceNumber();
+            }
+            Checkpoint queued = pending.get(shardId);
+            if (queued == null || !queued.isShardEnd()) {
+                pending.put(shardId, Checkpoint.at(kinesis.sequenceNumber()));
+            }
+        }
+        savePending(true);
+    }
+
+    @Override
+    public void wakeup() {
+        wakeupRequested.set(true);
+        signal.raise();
+    }
+
+    @Override
+    public List<VirtualColumn> virtualColumns() {
+        return KinesisVirtualColumns.ALL;
+    }
+
+    /** Releases the readers, clients and the checkpoint store; commits nothing. */
+    @Override
+    public void close() {
+        if (discovery != null) {
+            discovery.close();
+            discovery = null;
+        }
+        for (ActiveShard shard : active.values()) {
+            shard.reader.close();
+        }
+        active.clear();
+        if (fetchThreads != null) {
+            fetchThreads.shutdownNow();
+            fetchThreads = null;
+        }
+        if (clients != null) {
+            clients.close();
+            clients = null;
+        }
+        try {
+            config.checkpointStore.close();
+        } catch (Exception e) {
+            LOG.debug("closing the checkpoint store failed: {}", e.toString());
+        }
+    }
+
+    /** The shards being read now, as splits; safe to call from any thread. */
+    public Set<String> assignedSplits() {
+        Set<String> splits = new HashSet<>();
+        active.keySet().forEach(shardId -> splits.add(KinesisPosition.split(config.stream.name(), shardId)));
+        return splits;
+    }
+
+    /**
+     * How far behind the newest record the slowest shard is, from its last fetch, in milliseconds;
+     * -1 before the first fetch. Safe to call from any thread.
+     */
+    public long millisBehindLatest() {
+        long max = -1;
+        for (ActiveShard shard : active.values()) {
+            max = Math.max(max, shard.reader.millisBehindLatest());
+        }
+        return max;
+    }
+
+    /** The settings in force, secrets masked. */
+    public String describe() {
+        return config.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "KinesisSource" + config;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger sequence = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + sequence.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** A shard being read: its reader, and what the pipeline was handed and committed of it. */
+    private static final class ActiveShard {
+        final ShardReader reader;
+        String lastEmitted;
+        String durable;
+        boolean markerQueued;
+
+        ActiveShard(ShardReader reader) {
+            this.reader = reader;
+        }
+
+        boolean allCommitted() {
+            return lastEmitted == null || lastEmitted.equals(durable);
+        }
+    }
+
+    /** Immutable settings of a source; see {@link Builder}. */
+    static final class Config {
+        final StreamRef stream;
+        final String region;
+        final URI endpoint;
+        final KinesisCredentials credentials;
+        final StartingPosition startingPosition;
+        final String fanOutConsumer;
+        final Duration pollInterval;
+        final int getRecordsLimit;
+        final CheckpointStore checkpointStore;
+        final String applicationName;
+        final ShardAssignment assignment;
+        final Duration shardDiscoveryInterval;
+        final int maxBufferedRecordsPerShard;
+        final int maxPollRecords;
+        final int fetchThreads;
+        final Duration startupTimeout;
+        final Duration retryInitial;
+        final Duration retryMax;
+        final Duration apiCallTimeout;
+
+        private Config(Builder b, StreamRef stream, String region, URI endpoint) {
+            this.stream = stream;
+            this.region = region;
+            this.endpoint = endpoint;
+            this.credentials = b.credentials;
+            this.startingPosition = b.startingPosition;
+            this.fanOutConsumer = b.fanOutConsumer;
+            this.pollInterval = b.pollInterval;
+            this.getRecordsLimit = b.getRecordsLimit;
+            this.checkpointStore = b.checkpointStore;
+            this.applicationName = b.applicationName;
+            this.assignment = b.assignment;
+            this.shardDiscoveryInterval = b.shardDiscoveryInterval;
+            this.maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
+            this.maxPollRecords = b.maxPollRecords;
+            this.fetchThreads = b.fetchThreads;
+            this.startupTimeout = b.startupTimeout;
+            this.retryInitial = b.retryInitial;
+            this.retryMax = b.retryMax;
+            this.apiCallTimeout = b.apiCallTimeout;
+        }
+
+        @Override
+        public String toString() {
+            // Credentials print without their secrets.
+            return "{stream=" + stream + ", region=" + region + (endpoint == null ? "" : ", endpoint=" + endpoint)
+                    + ", credentials=" + credentials + ", startingPosition=" + startingPosition
+                    + ", read=" + (fanOutConsumer == null ? "polling every " + pollInterval.toMillis() + " ms, up to "
+                    + getRecordsLimit + " records" : "enhanced fan-out as consumer " + fanOutConsumer)
+                    + ", checkpointStore=" + checkpointStore
+                    + (applicationName == null ? "" : ", applicationName=" + applicationName) + ", assignment=" + assignment
+                    + ", shardDiscoveryInterval=" + shardDiscoveryInterval + ", maxBufferedRecordsPerShard="
+                    + maxBufferedRecordsPerShard + "}";
+        }
+    }
+
+    /** Builds a {@link KinesisSource}; {@link #build()} checks every setting and names the wrong one. */
+    public static final class Builder {
+        private static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+        private static final Pattern CONSUMER = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
+        private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
+        private String streamName;
+        private String streamArn;
+        private String region;
+        private String endpoint;
+        private KinesisCredentials credentials = KinesisCredentials.defaultChain();
+        private StartingPosition startingPosition = StartingPosition.TRIM_HORIZON;
+        private String fanOutConsumer;
+        private Duration pollInterval = Duration.ofMillis(200);
+        private int getRecordsLimit = 10_000;
+        private CheckpointStore checkpointStore;
+        private String applicationName;
+        private ShardAssignment assignment = ShardAssignment.all();
+        private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
+        private int maxBufferedRecordsPerShard = 10_000;
+        private int maxPollRecords = 5_000;
+        private int fetchThreads = 4;
+        private Duration startupTimeout = Duration.ofSeconds(60);
+        private Duration retryInitial = Duration.ofMillis(200);
+        private Duration retryMax = Duration.ofSeconds(10);
+        private Duration apiCallTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** The stream, by name (in the account of the credentials). Give this or {@link #streamArn}. */
+        public Builder streamName(String streamName) {
+            this.streamName = streamName;
+            return this;
+        }
+
+        /** The stream, by ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}); also sets the region. */
+        public Builder streamArn(String streamArn) {
+            this.streamArn = streamArn;
+            return this;
+        }
+
+        /** The AWS region, e.g. {@code us-east-1}. Required unless {@link #streamArn} names it. */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /** Another endpoint than the region's (a VPC endpoint, LocalStack, kinesis-mock), e.g. {@code http://127.0.0.1:4568}. */
+        public Builder endpointOverride(String endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** How to authenticate (default {@link KinesisCredentials#defaultChain()}). */
+        public Builder credentials(KinesisCredentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Where shards without a checkpoint start (default {@link StartingPosition#TRIM_HORIZON}). */
+        public Builder startingPosition(StartingPosition startingPosition) {
+            this.startingPosition = startingPosition;
+            return this;
+        }
+
+        /** Read by polling ({@code GetRecords}): the default. */
+        public Builder polling() {
+            this.fanOutConsumer = null;
+            return this;
+        }
+
+        /**
+         * Read with enhanced fan-out as the consumer {@code consumerName} (registered if missing,
+         * left registered on close): dedicated throughput per consumer, records pushed over HTTP/2.
+         */
+        public Builder enhancedFanOut(String consumerName) {
+            this.fanOutConsumer = Objects.requireNonNull(consumerName, "consumerName");
+            return this;
+        }
+
+        /** Time between {@code GetRecords} calls of a shard when polling (default 200 ms: Kinesis allows 5 per second). */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        /** Records per {@code GetRecords} call at most, 1..10,000 (default 10,000). */
+        public Builder getRecordsLimit(int limit) {
+            this.getRecordsLimit = limit;
+            return this;
+        }
+
+        /** Where checkpoints are kept, e.g. a {@link ClickHouseCheckpointStore}. Required. The source opens and closes it. */
+        public Builder checkpointStore(CheckpointStore store) {
+            this.checkpointStore = store;
+            return this;
+        }
+
+        /**
+         * The name checkpoints are kept under (default: the pipeline's name). Instances that share a
+         * stream's shards use the same name; pipelines that each read the whole stream use different ones.
+         */
+        public Builder applicationName(String applicationName) {
+            this.applicationName = applicationName;
+            return this;
+        }
+
+        /** This is instance {@code index} (0-based) of {@code count} sharing the stream; see {@link ShardAssignment}. */
+        public Builder instance(int index, int count) {
+            this.assignment = ShardAssignment.instance(index, count);
+            return this;
+        }
+
+        /** How often shards are listed to find new ones after a reshard (default 10 s). */
+        public Builder shardDiscoveryInterval(Duration interval) {
+            this.shardDiscoveryInterval = interval;
+            return this;
+        }
+
+        /** Records fetched ahead per shard at most (default 10,000); bounds the memory used. */
+        public Builder maxBufferedRecordsPerShard(int max) {
+            this.maxBufferedRecordsPerShard = max;
+            return this;
+        }
+
+        /** Records one {@code poll} hands out at most (default 5,000). */
+        public Builder maxPollRecords(int max) {
+            this.maxPollRecords = max;
+            return this;
+        }
+
+        /** Threads that poll shards (and check fan-out subscriptions) (default 4). */
+        public Builder fetchThreads(int threads) {
+            this.fetchThreads = threads;
+            return this;
+        }
+
+        /** How long the stream, the checkpoint store and the fan-out consumer may take to answer at start (default 60 s). */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /** Backoff after failed calls: from {@code initial}, doubling, up to {@code max} (default 200 ms to 10 s). */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.retryInitial = initial;
+            this.retryMax = max;
+            return this;
+        }
+
+        /** Longest time one Kinesis call (with the SDK's own retries) may take (default 30 s). */
+        public Builder apiCallTimeout(Duration timeout) {
+            this.apiCallTimeout = timeout;
+            return this;
+        }
+
+        public KinesisSource build() {
+            StreamRef stream = stream();
+            String resolvedRegion = region != null ? region.trim() : stream.arnRegion();
+            if (resolvedRegion == null || resolvedRegion.isEmpty()) {
+                throw new IllegalArgumentException("KinesisSource: region is not set; call region(\"us-east-1\")"
+                        + " (or give streamArn(...), which names it)");
+            }
+            if (!REGION.matcher(resolvedRegion).matches()) {
+                throw new IllegalArgumentException("KinesisSource: region '" + resolvedRegion + "' is not an AWS region"
+                        + " name; use e.g. us-east-1 or eu-central-1");
+            }
+            if (region != null && stream.arnRegion() != null && !stream.arnRegion().equals(resolvedRegion)) {
+                throw new IllegalArgumentException("KinesisSource: region " + resolvedRegion + " differs from the region "
+                        + stream.arnRegion() + " of streamArn; drop region(...) or fix it");
+            }
+            URI endpointUri = endpoint();
+            CredentialProviders.validate(credentials);
+            if (startingPosition == null) {
+                throw new IllegalArgumentException("KinesisSource: startingPosition is null; use StartingPosition.TRIM_HORIZON,"
+                        + " LATEST or atTimestamp(...)");
+            }
+            if (fanOutConsumer != null && !CONSUMER.matcher(fanOutConsumer).matches()) {
+                throw new IllegalArgumentException("KinesisSource: enhancedFanOut consumer name '" + fanOutConsumer
+                        + "' must be 1-128 letters, digits, '_', '.' or '-'");
+            }
+            Settings.requirePositive("KinesisSource", pollInterval, "pollInterval");
+            Settings.requireRange("KinesisSource", getRecordsLimit, 1, 10_000, "getRecordsLimit");
+            if (checkpointStore == null) {
+                throw new IllegalArgumentException("KinesisSource: checkpointStore is not set; call checkpointStore("
+                        + "ClickHouseCheckpointStore.builder().endpoint(\"http://host:8123\").build())");
+            }
+            if (applicationName != null && !APPLICATION.matcher(applicationName).matches()) {
+                throw new IllegalArgumentException("KinesisSource: applicationName '" + applicationName + "' must be 1-255"
+                        + " letters, digits, '.', '_' or '-', starting with a letter or digit");
+            }
+            Objects.requireNonNull(assignment, "assignment");
+            Settings.requirePositive("KinesisSource", shardDiscoveryInterval, "shardDiscoveryInterval");
+            if (shardDiscoveryInterval.toMillis() < 100) {
+                throw new IllegalArgumentException("KinesisSource: shardDiscoveryInterval must be at least 100 ms (ListShards"
+                        + " allows 1000 calls per second per account), was " + shardDiscoveryInterval);
+            }
+            Settings.requireRange("KinesisSource", maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
+            Settings.requireRange("KinesisSource", maxPollRecords, 1, 1_000_000, "maxPollRecords");
+            Settings.requireRange("KinesisSource", fetchThreads, 1, 256, "fetchThreads");
+            Settings.requirePositive("KinesisSource", startupTimeout, "startupTimeout");
+            Settings.requirePositive("KinesisSource", retryInitial, "retryBackoff initial");
+            Settings.requirePositive("KinesisSource", retryMax, "retryBackoff max");
+            if (retryMax.compareTo(retryInitial) < 0) {
+                throw new IllegalArgumentException("KinesisSource: retryBackoff max (" + retryMax + ") is below initial ("
+                        + retryInitial + ")");
+            }
+            Settings.requirePositive("KinesisSource", apiCallTimeout, "apiCallTimeout");
+            return new KinesisSource(new Config(this, stream, resolvedRegion, endpointUri));
+        }
+
+        private StreamRef stream() {
+            if ((streamName == null) == (streamArn == null)) {
+                throw new IllegalArgumentException("KinesisSource: give either streamName(...) or streamArn(...), "
+                        + (streamName == null ? "neither was set" : "not both"));
+            }
+            if (streamName != null) {
+                if (!StreamRef.NAME.matcher(streamName).matches()) {
+                    throw new IllegalArgumentException("KinesisSource: streamName '" + streamName + "' is not a Kinesis stream"
+                            + " name (1-128 letters, digits, '_', '.', '-')");
+                }
+                return StreamRef.ofName(streamName);
+            }
+            StreamRef stream = StreamRef.ofArn(streamArn.trim());
+            if (stream == null) {
+                throw new IllegalArgumentException("KinesisSource: streamArn '" + streamArn + "' is not a Kinesis stream ARN;"
+                        + " use arn:aws:kinesis:<region>:<12-digit account>:stream/<name>");
+            }
+            return stream;
+        }
+
+        private URI endpoint() {
+            return endpoint == null ? null : Settings.requireHttpUrl("KinesisSource", endpoint, "endpointOverride",
+                    "http://127.0.0.1:4568 or https://kinesis.us-east-1.amazonaws.com");
+        }
+    }
+}

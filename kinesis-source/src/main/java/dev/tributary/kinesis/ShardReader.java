@@ -1,0 +1,218 @@
+package dev.tributary.kinesis;
+
+import dev.tributary.core.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads one shard in the background into a bounded buffer that the pipeline thread drains in
+ * {@code poll} (a split reader, as in Flink). A reader fetches only while the source is not paused
+ * and its buffer has room, so memory stays bounded by {@code maxBufferedRecords} (plus one fetch).
+ * It retries every failure with backoff — reading resumes by itself after an outage — and re-creates
+ * expired iterators from the last record it fetched.
+ *
+ * <p>Thread use: {@link #start}, {@link #drainTo}, {@link #isDrainedAtEnd}, {@link #resume} and
+ * {@link #close} are called on the pipeline thread; fetching happens on the fetch threads (and, for
+ * fan-out, the SDK's event threads).
+ */
+abstract class ShardReader implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
+
+    final FetchContext context;
+    final String shardId;
+    private final Queue<KinesisRecord> buffer = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger buffered = new AtomicInteger();
+    private volatile boolean ended;
+    private volatile long millisBehindLatest = -1;
+    private volatile boolean closed;
+    /** The sequence number of the last record fetched into the buffer (where to resume fetching). */
+    private volatile String lastFetched;
+    private int failures;
+
+    ShardReader(FetchContext context, String shardId) {
+        this.context = context;
+        this.shardId = shardId;
+    }
+
+    /** Starts fetching in the background from {@code start}. */
+    abstract void start(IteratorStart start);
+
+    /** The source is no longer paused: fetch again. */
+    void resume() {
+    }
+
+    /** {@code ListShards} says the shard is closed (fan-out readers confirm its end with it). */
+    void onClosedInListing() {
+    }
+
+    /** Something may have been drained: fan-out readers ask for more events. */
+    void afterDrain() {
+    }
+
+    /** {@code stream/shardId}, for messages. */
+    final String describe() {
+        return context.stream().name() + "/" + shardId;
+    }
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    final String lastFetched() {
+        return lastFetched;
+    }
+
+    /** How many more records the buffer may take now. */
+    final int room() {
+        return context.maxBufferedRecords() - buffered.get();
+    }
+
+    /** Whether fetching should wait: paused, buffer full, or closed. */
+    final boolean mustHold() {
+        return closed || context.paused() || room() <= 0;
+    }
+
+    /** Adds fetched records to the buffer, in order, and wakes the pipeline thread. */
+    final void deliver(List<Record> records, Long behind) {
+        if (behind != null) {
+            millisBehindLatest = behind;
+        }
+        if (records.isEmpty() || closed) {
+            return;
+        }
+        String stream = context.stream().name();
+        for (Record record : records) {
+            buffer.add(new KinesisRecord(stream, shardId, record));
+        }
+        lastFetched = records.get(records.size() - 1).sequenceNumber();
+        buffered.addAndGet(records.size());
+        context.signal().raise();
+    }
+
+    /** The shard was read to its end (after every record was delivered). */
+    final void end(List<ChildShard> children) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        millisBehindLatest = 0;
+        LOG.info("pipeline {}: reached the end of shard {}{}", context.pipeline(), describe(),
+                children == null || children.isEmpty() ? "" : "; child shards "
+                        + children.stream().map(ChildShard::shardId).toList());
+        context.signal().raise();
+    }
+
+    final boolean isEnded() {
+        return ended;
+    }
+
+    /**
+     * Moves up to {@code max} buffered records to {@code out}, in order.
+     *
+     * @return the last record moved, or null if none
+     */
+    final KinesisRecord drainTo(List<SourceRecord> out, int max) {
+        KinesisRecord last = null;
+        int moved = 0;
+        while (moved < max) {
+            KinesisRecord record = buffer.poll();
+            if (record == null) {
+                break;
+            }
+            out.add(record);
+            last = record;
+            moved++;
+        }
+        if (moved > 0) {
+            buffered.addAndGet(-moved);
+        }
+        return last;
+    }
+
+    /** Whether the shard ended and every record of it left the buffer. */
+    final boolean isDrainedAtEnd() {
+        // 'ended' is set after the last delivery: read it first, then the buffer.
+        return ended && buffer.isEmpty();
+    }
+
+    final boolean hasBuffered() {
+        return !buffer.isEmpty();
+    }
+
+    /** How far behind the newest record of the shard the last fetch was, or -1 if not known yet. */
+    final long millisBehindLatest() {
+        return millisBehindLatest;
+    }
+
+    /**
+     * Schedules {@code task} on the fetch threads after {@code delayMillis} (unless closed).
+     */
+    final void schedule(Runnable task, long delayMillis) {
+        if (closed) {
+            return;
+        }
+        try {
+            context.executor().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the source is closing
+        }
+    }
+
+    /**
+     * Notes a failed fetch and returns how long to wait before the next attempt. Throttling is
+     * expected and logged quietly; anything else is a warning with the stream and shard.
+     */
+    final synchronized long onFailure(String what, Throwable error) {
+        failures++;
+        long delay = context.backoff().delayMillis(failures);
+        if (closed) {
+            return delay; // interrupted by close: nothing to report
+        }
+        if (KinesisErrors.isThrottling(error) || KinesisErrors.isExpiredIterator(error)) {
+            LOG.debug("pipeline {}: {} of shard {}: {}, retrying in {} ms", context.pipeline(), what,
+                    describe(), KinesisErrors.describe(error), delay);
+        } else {
+            LOG.warn("pipeline {}: {} of shard {} failed (attempt {}), retrying in {} ms: {}", context.pipeline(), what,
+                    describe(), failures, delay, KinesisErrors.describe(error));
+        }
+        return delay;
+    }
+
+    /** Notes a successful fetch. */
+    final synchronized void onSuccess() {
+        if (failures > 0) {
+            LOG.info("pipeline {}: reading shard {} again after {} failed attempts", context.pipeline(), describe(), failures);
+            failures = 0;
+        }
+    }
+
+    final synchronized int failures() {
+        return failures;
+    }
+
+    /** The records and position of a {@code GetRecords} answer; returns whether the shard ended. */
+    final boolean accept(GetRecordsResponse response) {
+        deliver(response.records(), response.millisBehindLatest());
+        if (response.nextShardIterator() == null) {
+            end(response.childShards());
+            return true;
+        }
+        return false;
+    }
+
+    /** Stops fetching; records still buffered are dropped (they were not handed out, so not committed). */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
