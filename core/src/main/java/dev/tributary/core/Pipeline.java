@@ -301,6 +301,14 @@ public final class Pipeline implements AutoCloseable {
             sink.appendError(record, ErrorKind.DECODE, e.getMessage());
             uncommitted.put(record.position().split(), record.position());
             return;
+        } catch (PipelineException e) {
+            throw e; // not about this record: a batch failed while the decoder waited for a dependency
+        } catch (RuntimeException e) {
+            // A decoder that breaks its contract on one record must not stop the pipeline for good:
+            // the record would be read again, and fail again, at every restart (a poison pill).
+            sink.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e);
+            uncommitted.put(record.position().split(), record.position());
+            return;
         }
         if (decoded == null) {
             return; // stop requested while a dependency was down: not processed, not committed
@@ -309,6 +317,11 @@ public final class Pipeline implements AutoCloseable {
             sink.append(record, out -> plan.writeRow(decoded, record, out));
         } catch (MappingException e) {
             sink.appendError(record, e.kind(), e.getMessage());
+        } catch (RetriableException | PipelineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Likewise for a mapping that breaks its contract on one record (the sink dropped the partial row).
+            sink.appendError(record, ErrorKind.MAPPING, "the mapping failed on this record: " + e);
         }
         uncommitted.put(record.position().split(), record.position());
     }

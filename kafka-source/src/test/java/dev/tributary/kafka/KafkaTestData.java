@@ -15,16 +15,22 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
-/** Topics and deterministic messages for the Kafka tests. */
-final class KafkaTestData {
+/** Topics and deterministic messages for the Kafka tests (also those in sub-packages). */
+public final class KafkaTestData {
 
     private KafkaTestData() {
     }
 
     /** Creates a topic and waits until every partition has a leader (producing earlier is refused). */
     static void createTopic(Properties connection, String topic, int partitions) throws Exception {
+        createTopic(connection, topic, partitions, java.util.Map.of());
+    }
+
+    /** {@link #createTopic(Properties, String, int)} with topic configs, e.g. {@code max.message.bytes}. */
+    public static void createTopic(Properties connection, String topic, int partitions, java.util.Map<String, String> configs)
+            throws Exception {
         try (Admin admin = Admin.create(connection)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get();
             await("leaders of " + topic, Duration.ofSeconds(30), () -> {
                 try {
                     TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
@@ -69,7 +75,7 @@ final class KafkaTestData {
     }
 
     /** Waits for a condition the test cannot be told about directly, polling it. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -60,7 +60,9 @@ final class KafkaProcess {
             throw new UncheckedIOException("cannot write " + config, e);
         }
         List<String> command = new ArrayList<>(java(paths));
-        command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", newClusterId(), "-c", config.toString()));
+        // "--cluster-id=<id>" in one argument: a random id may start with '-', which the tool would
+        // otherwise take for an option ("argument --cluster-id/-t: expected one argument").
+        command.addAll(List.of("kafka.tools.StorageTool", "format", "--cluster-id=" + newClusterId(), "-c", config.toString()));
         for (String credential : scramCredentials) {
             command.add("--add-scram");
             command.add(credential);

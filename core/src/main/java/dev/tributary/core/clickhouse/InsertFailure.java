@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  *       parts): wait and send them again;</li>
  *   <li>{@link Kind#BAD_DATA} — the server refused the data: narrow the batch down to the rows it
  *       refuses and send those to the error table;</li>
- *   <li>{@link Kind#FATAL} — no row can be inserted (unknown table, no permission, bad setting):
- *       stop the pipeline without committing.</li>
+ *   <li>{@link Kind#FATAL} — no row can be inserted (unknown table, no permission, bad setting, a TLS
+ *       certificate that is untrusted or for another host name): stop the pipeline without committing.</li>
  * </ul>
  */
 record InsertFailure(Kind kind, int code, String message, Throwable cause) {
@@ -86,6 +86,11 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
         }
         if (error instanceof com.clickhouse.client.api.ClientMisconfigurationException) {
             return new InsertFailure(Kind.FATAL, 0, message, error);
+        }
+        // A server certificate that is not trusted, or not for this host name, stays so: waiting does not help.
+        if (find(error, java.security.cert.CertificateException.class) != null
+                || find(error, javax.net.ssl.SSLPeerUnverifiedException.class) != null) {
+            return new InsertFailure(Kind.FATAL, 0, "the server's TLS certificate is refused: " + message, error);
         }
         if (find(error, IOException.class) != null || find(error, TimeoutException.class) != null
                 || error instanceof com.clickhouse.client.api.ConnectionInitiationException
