@@ -14,9 +14,7 @@ bash "$ROOT/scripts/setup.sh"
 trap 'stop_leftover_servers "$ROOT"' EXIT
 cd "$ROOT"
 echo "[bench] building"
-mvn_batch -q install -DskipTests -pl bench -am
-mvn_batch -q dependency:build-classpath -pl bench -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
-CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/runtime-classpath.txt")"
+CP=$(private_classpath "$ROOT" bench bench)
 
 echo "[bench] end to end"
 java -Xmx3g -Dtributary.testkit.dir="$ROOT/target/bench" -cp "$CP" dev.tributary.bench.BenchMain

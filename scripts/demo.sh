@@ -12,10 +12,9 @@ bash "$ROOT/scripts/setup.sh"
 trap 'stop_leftover_servers "$ROOT"' EXIT
 cd "$ROOT"
 echo "[demo] building"
-mvn_batch -q install -DskipTests -pl examples -am
-mvn_batch -q dependency:build-classpath -pl examples -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+CP=$(private_classpath "$ROOT" examples demo)
 echo "[demo] running"
 java -Dtributary.testkit.dir="$ROOT/target/demo" \
-     -cp "$ROOT/examples/target/classes:$(cat "$ROOT/examples/target/runtime-classpath.txt")" \
+     -cp "$CP" \
      dev.tributary.examples.Demo "${DEMO_MESSAGES:-200000}"
 echo "[demo] done"
