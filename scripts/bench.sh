@@ -14,10 +14,7 @@ bash "$ROOT/scripts/setup.sh"
 trap 'stop_leftover_servers "$ROOT"' EXIT
 cd "$ROOT"
 echo "[bench] building"
-# One reactor build: sibling modules come from this tree, never from stale jars in ~/.m2.
-mvn_batch -q package -DskipTests -pl bench -am dependency:build-classpath \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
-CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/runtime-classpath.txt")"
+CP=$(private_classpath "$ROOT" bench bench)
 
 echo "[bench] end to end"
 java -Xmx3g ${BENCH_JAVA_OPTS:-} -Dtributary.testkit.dir="$ROOT/target/bench" -cp "$CP" dev.tributary.bench.BenchMain

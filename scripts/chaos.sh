@@ -18,9 +18,7 @@ bash "$ROOT/scripts/setup.sh"
 trap 'stop_leftover_servers "$ROOT"' EXIT
 cd "$ROOT"
 echo "[chaos] building"
-mvn_batch -q install -DskipTests -pl bench -am
-mvn_batch -q dependency:build-classpath -pl bench -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
-CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/runtime-classpath.txt")"
+CP=$(private_classpath "$ROOT" bench chaos)
 
 rm -rf "$ROOT/target/chaos"
 echo "[chaos] running"

@@ -12,11 +12,9 @@ bash "$ROOT/scripts/setup.sh"
 trap 'stop_leftover_servers "$ROOT"' EXIT
 cd "$ROOT"
 echo "[demo] building"
-# One reactor build: sibling modules come from this tree, never from stale jars in ~/.m2.
-mvn_batch -q package -DskipTests -pl examples -am dependency:build-classpath \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+CP=$(private_classpath "$ROOT" examples demo)
 echo "[demo] running"
 java -Dtributary.testkit.dir="$ROOT/target/demo" \
-     -cp "$ROOT/examples/target/classes:$(cat "$ROOT/examples/target/runtime-classpath.txt")" \
+     -cp "$CP" \
      dev.tributary.examples.Demo "${DEMO_MESSAGES:-200000}"
 echo "[demo] done"
