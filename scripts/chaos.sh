@@ -5,7 +5,7 @@
 # restarts the Kafka broker (2) and ClickHouse (2), and stalls ClickHouse behind a loopback proxy for
 # longer than the sink's request timeout (3). At the end it checks every message id and prints
 #   RESULT chaos lost=… dup=… kills=… broker_restarts=… ch_restarts=… stalls=…
-# and exits non-zero if anything was lost. Everything runs on 127.0.0.1; servers and the pipeline
+# and exits non-zero if anything was lost (or the pipeline died by itself). Everything runs on 127.0.0.1; servers and the pipeline
 # are stopped by process id. Settings: CHAOS_MESSAGES, CHAOS_KILLS, CHAOS_BROKER_RESTARTS,
 # CHAOS_CH_RESTARTS, CHAOS_STALLS, CHAOS_STALL_SECONDS, CHAOS_PRODUCE_SECONDS, CHAOS_SEED
 # (see ChaosMain). Server data and the pipeline's logs are under target/chaos/.
