@@ -89,6 +89,11 @@ public final class JsonDecoder implements Decoder {
         if (value.length == 0) {
             throw new DecodeException("empty message: expected a JSON object");
         }
+        int invalid = Utf8.isUtf16Or32(value) ? -1 : Utf8.firstInvalidByte(value);
+        if (invalid >= 0) {
+            throw new DecodeException("invalid UTF-8 at byte " + invalid + " (0x"
+                    + Integer.toHexString(value[invalid] & 0xff) + ")");
+        }
         try (JsonParser parser = factory.createParser(value)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -110,6 +115,9 @@ public final class JsonDecoder implements Decoder {
         } catch (IOException e) {
             // Invalid UTF-8 and similar surface as plain IOExceptions (CharConversionException).
             throw new DecodeException("unreadable JSON: " + e.getMessage(), e);
+        } catch (NumberFormatException e) {
+            // Jackson reads some numbers lazily and throws this unchecked (e.g. an exponent beyond int).
+            throw new DecodeException("malformed JSON: a number cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -75,7 +75,6 @@ final class JsonCorpus {
         all.addAll(refusedUndecodable());
         all.addAll(refusedUnconvertible());
         all.addAll(accepted());
-        all.addAll(knownGaps());
         return all;
     }
 
@@ -118,7 +117,10 @@ final class JsonCorpus {
                 refused("invalid UTF-8: byte 0xFF", nameWithBytes(0xFF, 0xFE), d, "invalid utf-8"),
                 refused("invalid UTF-8: lone continuation byte", nameWithBytes(0x80), d, "invalid utf-8"),
                 refused("invalid UTF-8: truncated sequence", nameWithBytes(0xE2, 0x82), d, "invalid utf-8"),
-                refused("invalid UTF-8: encoded surrogate (CESU-8)", nameWithBytes(0xED, 0xA0, 0x80), d, "surrogate"),
+                refused("invalid UTF-8: encoded surrogate (CESU-8)", nameWithBytes(0xED, 0xA0, 0x80), d, "invalid utf-8"),
+                refused("invalid UTF-8: overlong encoding of '/' (C0 AF)", nameWithBytes(0xC0, 0xAF), d, "invalid utf-8"),
+                refused("invalid UTF-8: a code point beyond U+10FFFF (F5 80 80 80)", nameWithBytes(0xF5, 0x80, 0x80, 0x80), d,
+                        "invalid utf-8"),
                 refused("raw NUL inside a string", nameWithBytes('a', 0x00, 'b'), d, "ctrl-char, code 0", "escaped"),
                 refused("raw control character inside a string", nameWithBytes('a', 0x01, 'b'), d, "ctrl-char, code 1"),
                 refused("raw NUL after the object", utf8("{\"id\":1}\u0000"), d, "ctrl-char, code 0"),
@@ -195,18 +197,5 @@ final class JsonCorpus {
                         utf8("{\"id\":17,\"zz\":" + "[".repeat(99) + "]".repeat(99) + "}"), "id", "17"),
                 lands("exactly maxRecordBytes (20 MiB)", ofLength(18, MAX_RECORD_BYTES), "id", "18", "length(name)",
                         Integer.toString(MAX_RECORD_BYTES - "{\"id\":18,\"name\":\"\"}".length())));
-    }
-
-    /**
-     * Invalid input the JSON decoder accepts today although it should refuse it (its contract says
-     * invalid UTF-8 is refused): pinned here so that the fix shows up as a failure to move the case
-     * to {@link #refusedUndecodable()}. Reported in docs/reliability.md, "Known gaps".
-     */
-    private static List<CorpusCase> knownGaps() {
-        return List.of(
-                lands("GAP invalid UTF-8: overlong encoding of '/' (C0 AF) is read as '/'", nameWithBytes(0xC0, 0xAF),
-                        "hex(name)", "2F"),
-                lands("GAP invalid UTF-8: a code point beyond U+10FFFF (F5 80 80 80) is read as '??'",
-                        nameWithBytes(0xF5, 0x80, 0x80, 0x80), "hex(name)", "3F3F"));
     }
 }

@@ -1,0 +1,78 @@
+package dev.tributary.core.json;
+
+/**
+ * Strict UTF-8 validation (RFC 3629): Jackson's parser accepts overlong forms such as
+ * {@code C0 AF} for '/', and code points beyond U+10FFFF, which would land in ClickHouse as text
+ * that no longer matches the bytes that were sent. ASCII, the common case, costs one comparison
+ * per byte.
+ */
+final class Utf8 {
+
+    private Utf8() {
+    }
+
+    /**
+     * Whether the bytes look like UTF-16 or UTF-32 JSON, which Jackson detects (a byte-order mark
+     * FE FF / FF FE, or a zero byte among the first four, as in RFC 4627's detection) and decodes
+     * with its own checks; strict UTF-8 validation does not apply to them.
+     */
+    static boolean isUtf16Or32(byte[] bytes) {
+        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+                || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            if (bytes[i] == 0) {
+                return bytes.length >= 4;
+            }
+        }
+        return false;
+    }
+
+    /** The index of the first byte that is not part of well-formed UTF-8, or -1 if all are. */
+    static int firstInvalidByte(byte[] bytes) {
+        int i = 0;
+        int n = bytes.length;
+        while (i < n) {
+            int b = bytes[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            int lead = b & 0xff;
+            int length;
+            int min2;
+            int max2;
+            if (lead >= 0xC2 && lead <= 0xDF) {
+                length = 2;
+                min2 = 0x80;
+                max2 = 0xBF;
+            } else if (lead >= 0xE0 && lead <= 0xEF) {
+                length = 3;
+                min2 = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong three-byte forms
+                max2 = lead == 0xED ? 0x9F : 0xBF;   // no UTF-16 surrogates
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                length = 4;
+                min2 = lead == 0xF0 ? 0x90 : 0x80;   // no overlong four-byte forms
+                max2 = lead == 0xF4 ? 0x8F : 0xBF;   // nothing beyond U+10FFFF
+            } else {
+                return i; // a stray continuation byte, C0/C1 (overlong) or F5-FF
+            }
+            if (i + length > n) {
+                return i;
+            }
+            int second = bytes[i + 1] & 0xff;
+            if (second < min2 || second > max2) {
+                return i + 1;
+            }
+            for (int k = 2; k < length; k++) {
+                int next = bytes[i + k] & 0xff;
+                if (next < 0x80 || next > 0xBF) {
+                    return i + k;
+                }
+            }
+            i += length;
+        }
+        return -1;
+    }
+}
