@@ -3,7 +3,6 @@ package dev.tributary.avro;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.FieldDecodeException;
 import dev.tributary.core.FieldPath;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -70,7 +69,9 @@ public final class AvroRecord implements DecodedRecord {
         if (decoded == null) {
             try {
                 decoded = schema.decodeGeneric(bytes, offset, bytes.length - offset);
-            } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            } catch (IOException | RuntimeException e) {
+                // Any failure here is the body's (Avro's reader also throws UnsupportedOperationException
+                // for a length beyond its limits, found by AvroDecodeMapFuzzTest): a DECODE error.
                 undecodable = new FieldDecodeException("undecodable Avro body (" + schema + "): " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
                 throw undecodable;
