@@ -6,7 +6,6 @@ import dev.tributary.avro.SchemaRegistryClient;
 import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.SourcePosition;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.json.JsonDecoder;
@@ -261,29 +260,6 @@ public final class BenchMain {
             });
         } finally {
             sink.close();
-        }
-    }
-
-    /** A record with only a value, for encoding outside a pipeline. */
-    private record BenchRecord(byte[] value) implements SourceRecord {
-        @Override
-        public SourcePosition position() {
-            return () -> "bench/0";
-        }
-
-        @Override
-        public byte[] key() {
-            return null;
-        }
-
-        @Override
-        public long timestampMillis() {
-            return 0;
-        }
-
-        @Override
-        public Object virtualColumn(String name) {
-            throw new IllegalArgumentException(name);
         }
     }
 

@@ -6,7 +6,6 @@ import dev.tributary.avro.AvroSchemaMapper;
 import dev.tributary.core.DecodeException;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
-import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.clickhouse.ServerVersion;
 import dev.tributary.core.clickhouse.TableColumn;
@@ -71,8 +70,8 @@ public class HotPathBenchmark {
         avroRecords = new SourceRecord[RECORDS];
         GitHubAvro avro = new GitHubAvro(1);
         for (int i = 0; i < RECORDS; i++) {
-            records[i] = new Record(GitHubEvents.json(i));
-            avroRecords[i] = new Record(avro.message(i));
+            records[i] = new BenchRecord(GitHubEvents.json(i));
+            avroRecords[i] = new BenchRecord(avro.message(i));
         }
         // The decoder asks a registry for schema id 1 once; a loopback stand-in answers.
         registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -142,27 +141,5 @@ public class HotPathBenchmark {
             }
         }
         return new TableSchema("default", "github", columns, ServerVersion.parse("18.16.1"), ZoneOffset.UTC, false);
-    }
-
-    private record Record(byte[] value) implements SourceRecord {
-        @Override
-        public SourcePosition position() {
-            return () -> "bench/0";
-        }
-
-        @Override
-        public byte[] key() {
-            return null;
-        }
-
-        @Override
-        public long timestampMillis() {
-            return 0;
-        }
-
-        @Override
-        public Object virtualColumn(String name) {
-            throw new IllegalArgumentException(name);
-        }
     }
 }
