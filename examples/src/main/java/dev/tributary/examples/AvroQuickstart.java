@@ -17,8 +17,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,7 +34,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,17 +83,8 @@ public final class AvroQuickstart {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        boolean untilDrained = false;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--until-drained")) {
-                untilDrained = true;
-            } else if (args[i].startsWith("--") && i + 1 < args.length) {
-                options.put(args[i].substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-            }
-        }
+        Map<String, String> options = Quickstart.options(args);
+        boolean untilDrained = options.containsKey("until-drained");
         String topic = options.getOrDefault("topic", "clicks");
         run(new Settings(options.getOrDefault("bootstrap", "127.0.0.1:9092"), topic, options.getOrDefault("group", "tributary-" + topic),
                 options.getOrDefault("registry", "http://127.0.0.1:8081"), options.get("registry-user"), options.get("registry-password"),
@@ -149,33 +137,9 @@ public final class AvroQuickstart {
 
     /** Prints progress until the pipeline ends (or, with --until-drained, the topic is drained), then a summary. */
     private static MetricsSnapshot watch(Pipeline pipeline, Settings settings) throws InterruptedException {
-        Quickstart.Settings lagOf = new Quickstart.Settings(settings.bootstrapServers(), settings.topic(), settings.groupId(),
-                settings.clickhouseEndpoint(), settings.table(), settings.untilDrained(), settings.progressEvery());
-        Properties admin = new Properties();
-        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        long started = System.nanoTime();
-        try (Admin kafka = Admin.create(admin)) {
-            pipeline.start();
-            long previousRead = 0;
-            long previousTime = started;
-            while (!pipeline.awaitTermination(settings.progressEvery())) {
-                MetricsSnapshot now = pipeline.metrics();
-                long lag = Quickstart.lag(kafka, lagOf);
-                long time = System.nanoTime();
-                System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, lag %,d%n",
-                        (now.recordsRead() - previousRead) / ((time - previousTime) / 1e9), now.rowsInserted(), now.errorsTotal(), lag);
-                previousRead = now.recordsRead();
-                previousTime = time;
-                if (settings.untilDrained() && lag == 0 && now.recordsRead() > 0) {
-                    pipeline.stop();
-                }
-            }
-        }
-        MetricsSnapshot end = pipeline.metrics();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf(Locale.ROOT, "summary: %,d records read, %,d rows inserted, %,d errors, %.1f s, %,.0f records/s%n",
-                end.recordsRead(), end.rowsInserted(), end.errorsTotal(), seconds, end.recordsRead() / seconds);
-        return end;
+        return Quickstart.watch(pipeline, new Quickstart.Settings(settings.bootstrapServers(), settings.topic(),
+                settings.groupId(), settings.clickhouseEndpoint(), settings.table(), settings.untilDrained(),
+                settings.progressEvery()));
     }
 
     /** Registers {@link #CLICK} under {@code <topic>-value} and sends {@code --produce} events, Confluent-framed. */

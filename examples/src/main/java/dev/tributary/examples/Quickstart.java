@@ -41,22 +41,27 @@ public final class Quickstart {
     }
 
     public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        String topic = options.getOrDefault("topic", "github");
+        Settings settings = new Settings(options.getOrDefault("bootstrap", "127.0.0.1:9092"), topic,
+                options.getOrDefault("group", "tributary-" + topic), options.getOrDefault("clickhouse", "http://127.0.0.1:8123"),
+                options.getOrDefault("table", topic), options.containsKey("until-drained"), Duration.ofSeconds(3));
+        run(settings);
+    }
+
+    /** {@code --name value} pairs, and {@code --until-drained} as a flag (present with value "true"). */
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
-        boolean untilDrained = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--until-drained")) {
-                untilDrained = true;
+                options.put("until-drained", "true");
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 options.put(args[i].substring(2), args[++i]);
             } else {
                 throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
             }
         }
-        String topic = options.getOrDefault("topic", "github");
-        Settings settings = new Settings(options.getOrDefault("bootstrap", "127.0.0.1:9092"), topic,
-                options.getOrDefault("group", "tributary-" + topic), options.getOrDefault("clickhouse", "http://127.0.0.1:8123"),
-                options.getOrDefault("table", topic), untilDrained, Duration.ofSeconds(3));
-        run(settings);
+        return options;
     }
 
     /** Runs the pipeline; returns its final counters. */
@@ -79,7 +84,15 @@ public final class Quickstart {
                 .sink(sink)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "quickstart-shutdown"));
+        return watch(pipeline, settings);
+    }
 
+    /**
+     * Starts the pipeline and prints progress (records/s, rows, errors, consumer lag) every
+     * {@code progressEvery} until it ends — or, with {@code untilDrained}, until the group has
+     * committed the whole topic — then a summary; returns the final counters.
+     */
+    static MetricsSnapshot watch(Pipeline pipeline, Settings settings) throws InterruptedException {
         Properties admin = new Properties();
         admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         long started = System.nanoTime();
