@@ -211,7 +211,7 @@ class AvroSchemaMapperTest {
         expected.writeVarUInt(0);
         assertArrayEquals(expected.toByteArray(), row);
 
-        MappingPlan strict = AvroSchemaMapper.builder().strict(true).build().plan(table("id", "Int64", "missing", "Int32"), List.of());
+        MappingPlan strict = AvroSchemaMapper.of(DefaultSchemaMapper.builder().strict(true).build()).plan(table("id", "Int64", "missing", "Int32"), List.of());
         MappingException e = assertThrows(MappingException.class, () -> row(strict, decoded(3, EVENT, body(EVENT, event(9, "n", 5, null, 1)))));
         assertEquals("column missing: missing value for Int32 column without a DEFAULT (strict mode)", e.getMessage());
     }
@@ -219,7 +219,7 @@ class AvroSchemaMapperTest {
     @Test
     void tupleElementsInAnotherOrderThanTheFieldsAreReordered() throws Exception {
         TableSchema table = table("user", "Tuple(tags Array(String), uid Int64, extra String, uid2 Int32)");
-        MappingPlan plan = AvroSchemaMapper.builder().build().plan(table, List.of());
+        MappingPlan plan = AvroSchemaMapper.of(DefaultSchemaMapper.builder().build()).plan(table, List.of());
         byte[] row = row(plan, decoded(3, EVENT, body(EVENT, event(1, "n", 5, 12, 1))));
         RowBinaryOutput expected = new RowBinaryOutput();
         expected.writeVarUInt(1);
@@ -275,10 +275,10 @@ class AvroSchemaMapperTest {
                 return 42L;
             }
         };
-        MappingPlan fast = AvroSchemaMapper.builder().columnFromVirtual("off", "_offset").constant("src", "avro")
-                .columnFromField("uid", "user.uid").build().plan(table, virtuals);
-        MappingPlan slow = DefaultSchemaMapper.builder().columnFromVirtual("off", "_offset").constant("src", "avro")
-                .columnFromField("uid", "user.uid").build().plan(table, virtuals);
+        DefaultSchemaMapper rules = DefaultSchemaMapper.builder().columnFromVirtual("off", "_offset").constant("src", "avro")
+                .columnFromField("uid", "user.uid").build();
+        MappingPlan fast = AvroSchemaMapper.of(rules).plan(table, virtuals);
+        MappingPlan slow = rules.plan(table, virtuals);
         AvroRecord decoded = decoded(3, EVENT, body(EVENT, event(5, "n", 1, 77, 1)));
         RowBinaryOutput fastRow = new RowBinaryOutput();
         fast.writeRow(decoded, origin, fastRow);

@@ -1,5 +1,7 @@
 package dev.tributary.avro;
 
+import dev.tributary.core.mapping.DefaultSchemaMapper;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -50,12 +52,12 @@ class BuildersTest {
 
     @Test
     void mapperSettings() {
-        assertTrue(refusal(() -> AvroSchemaMapper.builder().constant("a", 1).constant("a", 2)).contains("overridden twice"));
-        assertTrue(refusal(() -> AvroSchemaMapper.builder().columnFromField("nope", "x").build()
+        assertTrue(refusal(() -> DefaultSchemaMapper.builder().constant("a", 1).constant("a", 2)).contains("overridden twice"));
+        assertTrue(refusal(() -> AvroSchemaMapper.of(DefaultSchemaMapper.builder().columnFromField("nope", "x").build())
                 .plan(AvroTestSupport.table("id", "Int64"), java.util.List.of())).contains("names column 'nope'"));
-        assertTrue(refusal(() -> AvroSchemaMapper.builder().columnFromVirtual("id", "_offset").build()
+        assertTrue(refusal(() -> AvroSchemaMapper.of(DefaultSchemaMapper.builder().columnFromVirtual("id", "_offset").build())
                 .plan(AvroTestSupport.table("id", "Int64"), java.util.List.of())).contains("does not offer"));
-        assertTrue(refusal(() -> AvroSchemaMapper.builder().constant("id", "x").build()
+        assertTrue(refusal(() -> AvroSchemaMapper.of(DefaultSchemaMapper.builder().constant("id", "x").build())
                 .plan(AvroTestSupport.table("id", "Int64"), java.util.List.of())).startsWith("AvroSchemaMapper: the constant for column 'id' does not fit"));
     }
 }

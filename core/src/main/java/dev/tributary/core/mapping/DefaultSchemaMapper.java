@@ -42,9 +42,24 @@ public final class DefaultSchemaMapper implements SchemaMapper {
     private final Map<String, ColumnOverride> overrides;
     private final boolean strict;
 
-    private DefaultSchemaMapper(Builder builder) {
-        this.overrides = Map.copyOf(builder.overrides);
-        this.strict = builder.strict;
+    private DefaultSchemaMapper(Map<String, ColumnOverride> overrides, boolean strict) {
+        this.overrides = Map.copyOf(overrides);
+        this.strict = strict;
+    }
+
+    /** The overrides, by column name. */
+    public Map<String, ColumnOverride> overrides() {
+        return overrides;
+    }
+
+    /** Whether a missing or null value without DEFAULT is an error rather than the zero value. */
+    public boolean strict() {
+        return strict;
+    }
+
+    /** A mapper with the same strictness and only {@code only} as its overrides. */
+    public DefaultSchemaMapper withOverrides(Map<String, ColumnOverride> only) {
+        return new DefaultSchemaMapper(only, strict);
     }
 
     /** Maps by name, with no overrides, not strict. */
@@ -199,16 +214,20 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         }
     }
 
-    private sealed interface ColumnOverride permits FromField, FromVirtual, Constant {
+    /** Where an overridden column takes its value from. */
+    public sealed interface ColumnOverride permits FromField, FromVirtual, Constant {
     }
 
-    private record FromField(FieldPath path) implements ColumnOverride {
+    /** The field at a path. */
+    public record FromField(FieldPath path) implements ColumnOverride {
     }
 
-    private record FromVirtual(String name) implements ColumnOverride {
+    /** A virtual column of the source. */
+    public record FromVirtual(String name) implements ColumnOverride {
     }
 
-    private record Constant(Object value) implements ColumnOverride {
+    /** The same value in every row. */
+    public record Constant(Object value) implements ColumnOverride {
     }
 
     /** Overrides for particular columns; every other column is mapped by name. */
@@ -259,7 +278,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         }
 
         public DefaultSchemaMapper build() {
-            return new DefaultSchemaMapper(this);
+            return new DefaultSchemaMapper(overrides, strict);
         }
     }
 }
