@@ -127,13 +127,7 @@ public final class KinesisQuickstart {
                 pipeline.stop();
             }
         }
-        MetricsSnapshot end = pipeline.metrics();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf(Locale.ROOT, "summary: %,d records read, %,d rows inserted in %,d batches, %,d errors,"
-                        + " %.1f s, %,.0f records/s, insert latency mean %.1f ms%n",
-                end.recordsRead(), end.rowsInserted(), end.batchesInserted(), end.errorsTotal(), seconds,
-                end.recordsRead() / seconds, end.insertMillisMean());
-        return end;
+        return Quickstart.summary(pipeline, started);
     }
 
     private static KinesisCredentials credentials(Settings settings) {

@@ -114,8 +114,13 @@ public final class Quickstart {
                 }
             }
         }
+        return summary(pipeline, started);
+    }
+
+    /** Prints the final one-line summary of a pipeline that ran since {@code startedNanos}; returns its counters. */
+    static MetricsSnapshot summary(Pipeline pipeline, long startedNanos) {
         MetricsSnapshot end = pipeline.metrics();
-        double seconds = (System.nanoTime() - started) / 1e9;
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
         System.out.printf(Locale.ROOT, "summary: %,d records read, %,d rows inserted in %,d batches, %,d errors,"
                         + " %.1f s, %,.0f records/s, insert latency mean %.1f ms%n",
                 end.recordsRead(), end.rowsInserted(), end.batchesInserted(), end.errorsTotal(), seconds,
