@@ -57,7 +57,7 @@ import java.util.concurrent.TimeoutException;
  * resolved. Credentials are never logged, printed or put into exception messages, and are sent
  * only to the configured origin (scheme, host and port): redirects are followed by this class, not
  * by java.net.http (whose JDK 17 versions forward the Authorization header to any host), at most
- * {@value #MAX_REDIRECTS} of them, never from https to http, and without credentials when they lead
+ * 5 of them, never from https to http, and without credentials when they lead
  * elsewhere. An answer longer than {@link Builder#maxResponseBytes} is refused unread, and the
  * {@link Builder#requestTimeout} bounds each attempt whole, redirects and a trickling body
  * included. Thread-safe.
