@@ -133,6 +133,64 @@ record RegistryUrl(URI root, Integer schemaId, String subject, String version, S
         return uri.getRawUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "****@");
     }
 
+    /**
+     * Whether {@code a} and {@code b} have the same origin: scheme, host and port (a missing port
+     * is the scheme's default). Credentials go to the configured origin only, so a redirect to
+     * another port of the same host counts as another host.
+     */
+    static boolean sameOrigin(URI a, URI b) {
+        return scheme(a).equals(scheme(b)) && host(a).equals(host(b)) && port(a) == port(b);
+    }
+
+    /** {@code scheme://host[:port]} of {@code uri}, without user info, path or query. */
+    static String origin(URI uri) {
+        return scheme(uri) + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    /**
+     * Where a redirect's {@code Location} leads from {@code current}: resolved against it (it may
+     * be relative), without user info (never credentials taken from a server) or fragment.
+     *
+     * @throws IllegalArgumentException if it is not a valid http(s) URL; the message never repeats user info
+     */
+    static URI redirectTarget(URI current, String location) {
+        URI target;
+        try {
+            target = current.resolve(new URI(location.trim()));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the redirect's Location is not a valid URI: " + e.getReason());
+        }
+        String scheme = scheme(target);
+        if (!scheme.equals("http") && !scheme.equals("https") || target.getHost() == null) {
+            throw new IllegalArgumentException("the redirect's Location is not an http(s) URL with a host (" + redact(target) + ")");
+        }
+        try {
+            return new URI(scheme + "://" + target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort())
+                    + target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the redirect's Location is not a valid URI: " + e.getReason());
+        }
+    }
+
+    private static String scheme(URI uri) {
+        return uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    }
+
+    private static String host(URI uri) {
+        return uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return switch (scheme(uri)) {
+            case "http" -> 80;
+            case "https" -> 443;
+            default -> -1;
+        };
+    }
+
     /** The URL as given, without credentials. */
     @Override
     public String toString() {

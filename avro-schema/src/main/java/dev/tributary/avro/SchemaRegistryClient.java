@@ -10,21 +10,31 @@ import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A client of the Confluent Schema Registry REST API (Confluent, Redpanda, Apicurio's
@@ -44,7 +54,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * 429 answers; after that, and at once for 401/403, a {@link RetriableException} says the registry
  * is unavailable (a pipeline then waits and tries again). A definite "no" — unknown id, subject or
  * version, a schema that is not Avro — is a {@link SchemaLookupException}. Schema references are
- * resolved. Credentials are never logged, printed or put into exception messages. Thread-safe.
+ * resolved. Credentials are never logged, printed or put into exception messages, and are sent
+ * only to the configured origin (scheme, host and port): redirects are followed by this class, not
+ * by java.net.http (whose JDK 17 versions forward the Authorization header to any host), at most
+ * 5 of them, never from https to http, and without credentials when they lead
+ * elsewhere. An answer longer than {@link Builder#maxResponseBytes} is refused unread, and the
+ * {@link Builder#requestTimeout} bounds each attempt whole, redirects and a trickling body
+ * included. Thread-safe.
  */
 public final class SchemaRegistryClient {
 
@@ -53,6 +69,9 @@ public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final long UNKNOWN_ID_MEMORY_NANOS = Duration.ofMinutes(1).toNanos();
     private static final int MAX_UNKNOWN_IDS = 10_000;
+    /** As many as java.net.http follows by default. */
+    static final int MAX_REDIRECTS = 5;
+    static final long DEFAULT_MAX_RESPONSE_BYTES = 4L << 20;
 
     private final RegistryUrl url;
     private final String authorization;
@@ -60,6 +79,7 @@ public final class SchemaRegistryClient {
     private final Duration requestTimeout;
     private final int maxAttempts;
     private final Duration retryBackoff;
+    private final long maxResponseBytes;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, RegisteredSchema> byId = new ConcurrentHashMap<>();
     private final Map<String, RegisteredSchema> byVersion = new ConcurrentHashMap<>();
@@ -75,9 +95,10 @@ public final class SchemaRegistryClient {
         this.requestTimeout = builder.requestTimeout;
         this.maxAttempts = builder.maxAttempts;
         this.retryBackoff = builder.retryBackoff;
+        this.maxResponseBytes = builder.maxResponseBytes;
         HttpClient.Builder http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // followed in send(), where credentials are kept in check
                 .version(HttpClient.Version.HTTP_1_1);
         if (builder.caPem != null) {
             http.sslContext(PemTrust.sslContext(builder.caPem, builder.caOrigin));
@@ -188,11 +209,8 @@ public final class SchemaRegistryClient {
      */
     public int register(String subject, Schema schema) throws SchemaLookupException {
         ObjectNode body = json.createObjectNode().put("schema", schema.toString());
-        HttpRequest request = request(url.subjectVersions(subject))
-                .header("Content-Type", CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-                .build();
-        JsonNode answer = send(request, "registering a schema under subject " + subject);
+        JsonNode answer = send(new Call("POST", url.subjectVersions(subject), body.toString()),
+                "registering a schema under subject " + subject);
         int id = answer.path("id").asInt(-1);
         if (id < 0) {
             throw new SchemaLookupException("the registry's answer to registering a schema under subject " + subject
@@ -202,29 +220,29 @@ public final class SchemaRegistryClient {
     }
 
     private JsonNode get(URI uri, String what) throws SchemaLookupException {
-        return send(request(uri).GET().build(), what);
+        return send(new Call("GET", uri, null), what);
     }
 
-    private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", ACCEPT);
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return request;
+    /** One request: its method, where it goes, and its JSON body (null for none). */
+    private record Call(String method, URI uri, String body) {
+    }
+
+    /** The last answer of an exchange, where it came from, and what a message about it should say. */
+    private record Answer(int status, String body, String where) {
     }
 
     /** Sends with bounded retries; a definite refusal is a {@link SchemaLookupException}, an outage a {@link RetriableException}. */
-    private JsonNode send(HttpRequest request, String what) throws SchemaLookupException {
-        String where = request.method() + " " + request.uri();
+    private JsonNode send(Call call, String what) throws SchemaLookupException {
+        String where = call.method() + " " + call.uri();
         String lastProblem = null;
         Exception lastCause = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             if (attempt > 1) {
                 pause(retryBackoff.multipliedBy(1L << Math.min(attempt - 2, 10)), what);
             }
-            HttpResponse<String> response;
+            Answer response;
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = exchange(call, what);
             } catch (IOException e) {
                 lastProblem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
                 lastCause = e;
@@ -233,7 +251,8 @@ public final class SchemaRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new RetriableException("interrupted while asking the schema registry for " + what, e);
             }
-            int status = response.statusCode();
+            int status = response.status();
+            where = response.where();
             if (status >= 200 && status < 300) {
                 return readJson(response.body(), what, where);
             }
@@ -260,6 +279,168 @@ public final class SchemaRegistryClient {
         }
         throw new RetriableException("the schema registry at " + url.root() + " is unavailable: " + where + " failed "
                 + maxAttempts + (maxAttempts == 1 ? " time" : " times") + ", last: " + lastProblem, lastCause);
+    }
+
+    /**
+     * One attempt: the request and the redirects it leads to, all within one {@code requestTimeout}.
+     * A redirect that must not be followed, or an answer too large, is a {@link RetriableException}
+     * at once (trying again would meet the same answer; a pipeline waits and tries later).
+     */
+    private Answer exchange(Call first, String what) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        Call call = first;
+        String where = first.method() + " " + first.uri();
+        for (int redirects = 0; ; redirects++) {
+            boolean credentials = RegistryUrl.sameOrigin(url.root(), call.uri());
+            HttpResponse<byte[]> response = sendWithin(request(call, credentials, deadline), deadline, what, where);
+            int status = response.statusCode();
+            String location = response.headers().firstValue("Location").orElse(null);
+            if (!isRedirect(status) || location == null) {
+                String body = new String(response.body(), StandardCharsets.UTF_8);
+                return new Answer(status, body, credentials || authorization == null ? where
+                        : where + " (credentials are sent only to " + RegistryUrl.origin(url.root()) + ")");
+            }
+            if (redirects == MAX_REDIRECTS) {
+                throw new RetriableException("the schema registry at " + url.root() + " sent more than " + MAX_REDIRECTS
+                        + " redirects for " + what + " (" + where + "); give the registry's final URL", null);
+            }
+            URI target;
+            try {
+                target = RegistryUrl.redirectTarget(call.uri(), location);
+            } catch (IllegalArgumentException e) {
+                throw new RetriableException("the schema registry redirected " + where + " for " + what + ", but " + e.getMessage(), null);
+            }
+            if (call.uri().getScheme().equalsIgnoreCase("https") && target.getScheme().equals("http")) {
+                throw new RetriableException("the schema registry client does not follow a redirect from https to http ("
+                        + where + " → " + target + ") for " + what + "; give the registry's https URL", null);
+            }
+            // As java.net.http and browsers do: 303 always, and 301/302 after a POST, continue as a GET without body.
+            boolean toGet = status == 303 || (status == 301 || status == 302) && call.method().equals("POST");
+            where = where + " → redirected to " + target + (toGet && !call.method().equals("GET") ? " (as GET)" : "");
+            call = toGet ? new Call("GET", target, null) : new Call(call.method(), target, call.body());
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private HttpRequest request(Call call, boolean credentials, long deadline) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(call.uri())
+                .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                .header("Accept", ACCEPT);
+        if (credentials && authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (call.body() == null) {
+            request.method(call.method(), HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", CONTENT_TYPE)
+                    .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
+        }
+        return request.build();
+    }
+
+    /**
+     * Sends and reads the whole answer by the deadline. java.net.http's own request timeout ends
+     * once the headers are in, so a body that trickles forever would hold the caller forever;
+     * waiting on the future with a deadline, and cancelling it (which aborts the exchange), does not.
+     */
+    private HttpResponse<byte[]> sendWithin(HttpRequest request, long deadline, String what, String where)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, info -> new BoundedBody(maxResponseBytes,
+                info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        try {
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("no complete answer within the requestTimeout of " + requestTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof TooLarge tooLarge) {
+                    throw new RetriableException("the schema registry's answer for " + what + " (" + where + ") is larger than"
+                            + " maxResponseBytes (" + maxResponseBytes + " bytes)" + tooLarge.getMessage() + " and was not read;"
+                            + " if the registry's schemas are this large, raise SchemaRegistryClient.Builder.maxResponseBytes", null);
+                }
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause() == null ? e.toString() : e.getCause().toString(), e.getCause());
+        }
+    }
+
+    /** The message is the detail appended to the refusal: the declared length, if any. */
+    private static final class TooLarge extends IOException {
+        TooLarge(String detail) {
+            super(detail);
+        }
+    }
+
+    /**
+     * Collects an answer's bytes up to a limit: a declared length over it is refused before any
+     * byte is read, and an undeclared one as soon as it passes it (the exchange is then cancelled).
+     */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long limit;
+        private final long declared;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes;
+        private Flow.Subscription subscription;
+        private long size;
+
+        BoundedBody(long limit, long declared) {
+            this.limit = limit;
+            this.declared = declared;
+            this.bytes = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), Math.min(limit, 64 << 10)));
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            if (declared > limit) {
+                subscription.cancel();
+                result.completeExceptionally(new TooLarge(": its Content-Length declares " + declared + " bytes"));
+            } else {
+                subscription.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                size += item.remaining();
+                if (size > limit) {
+                    subscription.cancel();
+                    result.completeExceptionally(new TooLarge(": it had sent more than that without its end"));
+                    return;
+                }
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            result.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
     }
 
     private void pause(Duration delay, String what) {
@@ -344,6 +525,7 @@ public final class SchemaRegistryClient {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(200);
+        private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
         private Builder() {
         }
@@ -409,6 +591,16 @@ public final class SchemaRegistryClient {
             return this;
         }
 
+        /**
+         * The largest answer read from the registry (default 4 MiB, far above any real schema); a
+         * larger one, by its Content-Length or as it arrives, is refused unread: the lookup fails
+         * with a {@link RetriableException} that names this setting.
+         */
+        public Builder maxResponseBytes(long bytes) {
+            this.maxResponseBytes = bytes;
+            return this;
+        }
+
         public SchemaRegistryClient build() {
             RegistryUrl parsed;
             try {
@@ -440,6 +632,10 @@ public final class SchemaRegistryClient {
             if (maxAttempts < 1 || maxAttempts > 10) {
                 throw new IllegalArgumentException("SchemaRegistryClient: maxAttempts must be 1 to 10, was " + maxAttempts
                         + "; a pipeline waits and retries on its own after a failed lookup");
+            }
+            if (maxResponseBytes < 1024 || maxResponseBytes > 1L << 30) {
+                throw new IllegalArgumentException("SchemaRegistryClient: maxResponseBytes must be 1 KiB to 1 GiB, was "
+                        + maxResponseBytes + "; e.g. maxResponseBytes(4L << 20) for 4 MiB");
             }
             if (caPem != null && !parsed.root().getScheme().equals("https")) {
                 throw new IllegalArgumentException("SchemaRegistryClient: trusted certificates are given, but the URL "

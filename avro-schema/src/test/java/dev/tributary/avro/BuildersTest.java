@@ -29,6 +29,10 @@ class BuildersTest {
                 .contains("maxAttempts must be 1 to 10"));
         assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").requestTimeout(Duration.ZERO).build())
                 .contains("requestTimeout must be positive"));
+        assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").maxResponseBytes(0).build())
+                .contains("maxResponseBytes must be 1 KiB to 1 GiB, was 0"));
+        assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").maxResponseBytes(2L << 30).build())
+                .contains("maxResponseBytes must be 1 KiB to 1 GiB"));
         assertTrue(refusal(() -> SchemaRegistryClient.builder().url("http://r").trustedCertificatesPem("x").build())
                 .contains("is not https://"));
         assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").trustedCertificatesPem("not a pem").build())

@@ -17,13 +17,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A front for the real registry, on loopback: forwards every request to it, counts the requests,
  * and, when configured, speaks TLS with a test certificate and demands HTTP basic credentials —
- * what a hosted registry does, which Apicurio without an identity server cannot.
+ * what a hosted registry does, which Apicurio without an identity server cannot. Records the
+ * Authorization header of every request.
  */
 final class RegistryFront implements AutoCloseable {
 
@@ -32,6 +36,7 @@ final class RegistryFront implements AutoCloseable {
     private final String expectedAuthorization;
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicInteger requests = new AtomicInteger();
+    private final List<Optional<String>> authorizations = new CopyOnWriteArrayList<>();
 
     private RegistryFront(HttpServer server, URI target, String expectedAuthorization) {
         this.server = server;
@@ -49,6 +54,15 @@ final class RegistryFront implements AutoCloseable {
 
     /** HTTPS with the server certificate in {@code keystore}, asking for basic credentials. */
     static RegistryFront tls(URI registryRoot, Path keystore, String storePassword, String user, String password) throws Exception {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(serverTls(keystore, storePassword)));
+        String authorization = "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new RegistryFront(server, registryRoot, authorization);
+    }
+
+    /** A server-side TLS context presenting the certificate in {@code keystore} (PKCS12). */
+    static SSLContext serverTls(Path keystore, String storePassword) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             store.load(in, storePassword.toCharArray());
@@ -57,11 +71,7 @@ final class RegistryFront implements AutoCloseable {
         keys.init(store, storePassword.toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
-        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(context));
-        String authorization = "Basic " + java.util.Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return new RegistryFront(server, registryRoot, authorization);
+        return context;
     }
 
     /** The front's equivalent of the registry root, e.g. {@code https://127.0.0.1:4711/apis/ccompat/v7}. */
@@ -74,8 +84,14 @@ final class RegistryFront implements AutoCloseable {
         return requests.get();
     }
 
+    /** The Authorization header of each request so far, in order; empty where there was none. */
+    List<Optional<String>> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        authorizations.add(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")));
         try (exchange) {
             if (expectedAuthorization != null && !expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 byte[] body = "{\"error_code\":40101,\"message\":\"Unauthorized\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -64,4 +64,32 @@ class RegistryUrlTest {
                 .getMessage().contains("no query"));
         assertNull(RegistryUrl.parse("https://r").schemaId());
     }
+
+    @Test
+    void anOriginIsSchemeHostAndPortWithTheDefaultPortImplied() {
+        URI root = URI.create("https://registry.example.com/apis/ccompat/v7");
+        assertTrue(RegistryUrl.sameOrigin(root, URI.create("https://registry.example.com:443/other")));
+        assertTrue(RegistryUrl.sameOrigin(root, URI.create("HTTPS://Registry.Example.COM/x")));
+        assertTrue(RegistryUrl.sameOrigin(URI.create("http://127.0.0.1/a"), URI.create("http://127.0.0.1:80/b")));
+        assertFalse(RegistryUrl.sameOrigin(root, URI.create("https://registry.example.com:8443/apis")), "another port");
+        assertFalse(RegistryUrl.sameOrigin(root, URI.create("http://registry.example.com/apis")), "another scheme");
+        assertFalse(RegistryUrl.sameOrigin(root, URI.create("https://registry.example.com.evil.test/apis")), "another host");
+        assertFalse(RegistryUrl.sameOrigin(URI.create("http://127.0.0.1:8080"), URI.create("http://127.0.0.1:8081")));
+        assertEquals("https://registry.example.com", RegistryUrl.origin(root));
+        assertEquals("http://127.0.0.1:8080", RegistryUrl.origin(URI.create("http://127.0.0.1:8080/x/y")));
+    }
+
+    @Test
+    void aRedirectLocationIsResolvedWithoutUserInfoOrFragment() {
+        URI current = URI.create("http://127.0.0.1:8080/old/schemas/ids/1");
+        assertEquals(URI.create("http://127.0.0.1:8080/new/schemas/ids/1"), RegistryUrl.redirectTarget(current, "/new/schemas/ids/1"));
+        assertEquals(URI.create("http://127.0.0.1:8080/old/schemas/ids/2"), RegistryUrl.redirectTarget(current, "2"));
+        assertEquals(URI.create("https://other.example.com/x?y=1"),
+                RegistryUrl.redirectTarget(current, "https://user:secret@other.example.com/x?y=1#frag"));
+        IllegalArgumentException ftp = assertThrows(IllegalArgumentException.class,
+                () -> RegistryUrl.redirectTarget(current, "ftp://user:secret@other.example.com/x"));
+        assertTrue(ftp.getMessage().contains("not an http(s) URL") && !ftp.getMessage().contains("secret"), ftp.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RegistryUrl.redirectTarget(current, "http://[::1"))
+                .getMessage().contains("not a valid URI"));
+    }
 }

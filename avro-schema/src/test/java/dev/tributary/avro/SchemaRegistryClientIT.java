@@ -7,6 +7,7 @@ import dev.tributary.testkit.TestCertificates;
 import dev.tributary.testkit.TestServers;
 import dev.tributary.testkit.TestkitPaths;
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +31,14 @@ class SchemaRegistryClientIT {
     private static final Schema V2 = AvroTestSupport.parse("""
             {"type": "record", "name": "Ev", "fields": [{"name": "id", "type": "long"},
               {"name": "note", "type": "string", "default": ""}]}""");
+
+    /** One throwaway CA for the class: making it takes a dozen keytool runs. */
+    private static TestCertificates certificates;
+
+    @BeforeAll
+    static void makeCertificates(TestkitPaths paths) {
+        certificates = TestCertificates.create(paths.newServerDir("registry-tls"));
+    }
 
     private static String subject(String name) {
         return name + "-" + System.nanoTime() + "-value";
@@ -84,10 +93,8 @@ class SchemaRegistryClientIT {
     }
 
     @Test
-    void basicAuthAndACustomCaReachAnHttpsRegistryAndCredentialsNeverShow(SchemaRegistry registry, TestkitPaths paths)
-            throws Exception {
+    void basicAuthAndACustomCaReachAnHttpsRegistryAndCredentialsNeverShow(SchemaRegistry registry) throws Exception {
         int id = client(registry.url().toString()).register(subject("tls"), V1);
-        TestCertificates certificates = TestCertificates.create(paths.newServerDir("registry-tls"));
         String password = "s3cret-Pa55";
         try (RegistryFront front = RegistryFront.tls(registry.url(), certificates.serverKeystore(),
                 certificates.storePassword(), "alice", password)) {
@@ -113,6 +120,21 @@ class SchemaRegistryClientIT {
             RetriableException tls = assertThrows(RetriableException.class, () -> untrusted.schemaById(id));
             assertTrue(tls.getMessage().contains("SSLHandshakeException"), tls.getMessage());
             assertFalse(tls.getMessage().contains(password), tls.getMessage());
+        }
+    }
+
+    @Test
+    void aRedirectFromHttpsToHttpIsNotFollowed() throws Exception {
+        String answer = "{\"schema\": \"\\\"long\\\"\"}";
+        try (LoopbackHttp plain = LoopbackHttp.http(exchange -> LoopbackHttp.json(exchange, 200, answer));
+             LoopbackHttp secure = LoopbackHttp.https(RegistryFront.serverTls(certificates.serverKeystore(), certificates.storePassword()),
+                     exchange -> LoopbackHttp.redirect(exchange, 301, plain.origin() + exchange.getRequestURI().getRawPath()))) {
+            SchemaRegistryClient client = SchemaRegistryClient.builder().url(secure.origin()).basicAuth("alice", "s3cret-Pa55")
+                    .trustedCertificates(certificates.caPem()).build();
+            RetriableException e = assertThrows(RetriableException.class, () -> client.schemaById(3));
+            assertTrue(e.getMessage().contains("does not follow a redirect from https to http"), e.getMessage());
+            assertEquals(1, secure.requests(), "a refusal by design is not retried");
+            assertEquals(0, plain.requests());
         }
     }
 
