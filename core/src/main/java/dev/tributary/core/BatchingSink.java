@@ -13,22 +13,20 @@ import java.util.concurrent.CompletableFuture;
  * error record appended before that call is durable (in the target table or in the error table);
  * futures complete in the order of the flushes.
  */
-public interface BatchingSink extends AutoCloseable {
+public interface BatchingSink extends RowTarget, AutoCloseable {
 
     /** Connects and reads the target table; called once, before anything else. */
     TableSchema open(SinkContext context);
 
     /**
-     * Appends one row that {@code writer} writes. If the writer throws, nothing is appended and the
-     * exception propagates (the caller then records the failure with {@link #appendError}).
-     *
-     * @param origin the record the row came from, kept so that a row the server refuses can be
-     *               written to the error table with its raw bytes
+     * The table that rows appended now must be encoded for. It is what {@link #open} returned until
+     * the sink finds that the table changed under it; then it changes, but only at a {@link #flush()},
+     * so that every batch holds rows of one layout. Sinks that never see their table change keep the
+     * default, null, which means "what {@link #open} returned".
      */
-    void append(SourceRecord origin, RowWriter writer) throws MappingException;
-
-    /** Records a record that could not be decoded or mapped; it is written to the error table with the batch. */
-    void appendError(SourceRecord origin, ErrorKind kind, String message);
+    default TableSchema encodingSchema() {
+        return null;
+    }
 
     /** Whether the open batch reached its maximum rows, bytes or age. */
     boolean isFlushDue();

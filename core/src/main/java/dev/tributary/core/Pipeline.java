@@ -72,8 +72,18 @@ public final class Pipeline implements AutoCloseable {
     private volatile Throwable failure;
     private ScheduledExecutorService metricsLogger;
 
+    /** Requests of the sink's threads to encode records again for a changed table; served by the pipeline thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Reencoding> reencodings = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     // Owned by the pipeline thread.
     private MappingPlan plan;
+    /** The table layout {@link #plan} writes. */
+    private TableSchema planSchema;
+    /** A plan for another layout, kept for the next batch encoded again for it. */
+    private MappingPlan otherPlan;
+    private TableSchema otherPlanSchema;
+    /** Splits revoked or lost since they were last assigned: nothing more of them is processed or committed. */
+    private final java.util.Set<String> departedSplits = new java.util.HashSet<>();
     private final Map<String, SourcePosition> uncommitted = new HashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private boolean sourcePaused;
@@ -230,12 +240,20 @@ public final class Pipeline implements AutoCloseable {
                 public PipelineMetrics metrics() {
                     return metrics;
                 }
+
+                @Override
+                public CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
+                    Reencoding request = new Reencoding(table, records, target, new CompletableFuture<>());
+                    reencodings.add(request);
+                    if (terminated.getCount() == 0) {
+                        request.done.completeExceptionally(new IllegalStateException("pipeline " + name + " has stopped"));
+                    }
+                    source.wakeup(); // served between polls
+                    return request.done;
+                }
             });
-            plan = mapper.plan(schema, source.virtualColumns());
-            java.util.Set<FieldPath> fields = plan.fieldsRead();
-            if (fields != null) {
-                decoder.onlyFields(fields);
-            }
+            plan = compile(schema);
+            planSchema = schema;
             source.open(new SourceContext() {
                 @Override
                 public String pipelineName() {
@@ -249,6 +267,7 @@ public final class Pipeline implements AutoCloseable {
             });
             LOG.info("pipeline {}: started", name);
             while (!stopRequested) {
+                serveReencodings();
                 commitLandedBatches();
                 if (sink.isFlushDue() && sink.canFlush()) {
                     flushOpenBatch();
@@ -275,6 +294,9 @@ public final class Pipeline implements AutoCloseable {
             LOG.error("pipeline {}: failed, nothing more is committed: {}", name, e.getMessage(), e);
         } finally {
             closing = true; // a source may report revoked splits while closing: nothing more is committed then
+            for (Reencoding request; (request = reencodings.poll()) != null; ) {
+                request.done.completeExceptionally(new IllegalStateException("pipeline " + name + " stopped"));
+            }
             closeQuietly(source, "source");
             closeQuietly(decoder, "decoder");
             closeQuietly(sink, "sink");
@@ -287,50 +309,78 @@ public final class Pipeline implements AutoCloseable {
 
     private void process(SourceRecord record) throws InterruptedException {
         metrics.recordsRead(1);
+        String split = record.position().split();
+        if (departedSplits.contains(split)) {
+            return; // revoked while an earlier record waited: its new owner reads it
+        }
+        if (encode(record, plan, sink, true)) {
+            uncommitted.put(split, record.position());
+        }
+    }
+
+    /**
+     * Decodes {@code record} and hands its row, or the reason it has none, to {@code target}.
+     *
+     * @param waitForDependencies whether to wait out an outage of what the decoder depends on (else
+     *                            its {@link RetriableException} propagates)
+     * @return false if, while decoding waited, the pipeline was asked to stop or the record's split was
+     *         revoked: nothing was handed over
+     */
+    private boolean encode(SourceRecord record, MappingPlan plan, RowTarget target, boolean waitForDependencies)
+            throws InterruptedException {
         byte[] value = record.value();
         if (value != null && value.length > maxRecordBytes) {
-            sink.appendError(record, ErrorKind.DECODE, "message of " + value.length + " bytes exceeds the limit of "
+            target.appendError(record, ErrorKind.DECODE, "message of " + value.length + " bytes exceeds the limit of "
                     + maxRecordBytes + " bytes (maxRecordBytes)");
-            uncommitted.put(record.position().split(), record.position());
-            return;
+            return true;
         }
         DecodedRecord decoded;
         try {
-            decoded = decodeRetrying(record);
+            decoded = waitForDependencies ? decodeRetrying(record) : decodeOnce(record);
         } catch (DecodeException e) {
-            sink.appendError(record, ErrorKind.DECODE, e.getMessage());
-            uncommitted.put(record.position().split(), record.position());
-            return;
-        } catch (PipelineException e) {
-            throw e; // not about this record: a batch failed while the decoder waited for a dependency
+            target.appendError(record, ErrorKind.DECODE, e.getMessage());
+            return true;
+        } catch (RetriableException | PipelineException e) {
+            throw e; // not about this record: a dependency is down, or a batch failed while the decoder waited for one
         } catch (RuntimeException e) {
             // A decoder that breaks its contract on one record must not stop the pipeline for good:
             // the record would be read again, and fail again, at every restart (a poison pill).
-            sink.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e);
-            uncommitted.put(record.position().split(), record.position());
-            return;
+            target.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e);
+            return true;
         }
-        if (decoded == null) {
-            return; // stop requested while a dependency was down: not processed, not committed
+        if (decoded == null || waitForDependencies && departedSplits.contains(record.position().split())) {
+            return false; // stop requested, or the split was revoked, while the decoder waited
         }
         try {
-            sink.append(record, out -> plan.writeRow(decoded, record, out));
+            target.append(record, out -> plan.writeRow(decoded, record, out));
         } catch (MappingException e) {
-            sink.appendError(record, e.kind(), e.getMessage());
+            target.appendError(record, e.kind(), e.getMessage());
         } catch (RetriableException | PipelineException e) {
             throw e;
         } catch (RuntimeException e) {
             // Likewise for a mapping that breaks its contract on one record (the sink dropped the partial row).
-            sink.appendError(record, ErrorKind.MAPPING, "the mapping failed on this record: " + e);
+            target.appendError(record, ErrorKind.MAPPING, "the mapping failed on this record: " + e);
         }
-        uncommitted.put(record.position().split(), record.position());
+        return true;
     }
 
-    /** Decodes, waiting out outages of what the decoder depends on (e.g. a schema registry). */
+    /** Decodes once; a decoder that returns nothing has broken its contract on this record. */
+    private DecodedRecord decodeOnce(SourceRecord record) throws DecodeException {
+        DecodedRecord decoded = decoder.decode(record);
+        if (decoded == null) {
+            throw new DecodeException("the decoder " + decoder.getClass().getName() + " returned no record (null)");
+        }
+        return decoded;
+    }
+
+    /**
+     * Decodes, waiting out outages of what the decoder depends on (e.g. a schema registry); null if
+     * the pipeline was asked to stop meanwhile.
+     */
     private DecodedRecord decodeRetrying(SourceRecord record) throws DecodeException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return decoder.decode(record);
+                return decodeOnce(record);
             } catch (RetriableException e) {
                 if (stopRequested) {
                     return null;
@@ -341,6 +391,7 @@ public final class Pipeline implements AutoCloseable {
                 setSourcePaused(true);
                 long until = System.nanoTime() + delay * 1_000_000;
                 while (System.nanoTime() < until && !stopRequested) {
+                    serveReencodings();
                     commitLandedBatches();
                     source.poll(Duration.ofMillis(Math.min(pollTimeout.toMillis(), delay))); // keeps the session alive
                 }
@@ -362,7 +413,53 @@ public final class Pipeline implements AutoCloseable {
     private void flushOpenBatch() {
         Map<String, SourcePosition> positions = new HashMap<>(uncommitted);
         uncommitted.clear();
-        inFlight.add(new InFlight(sink.flush(), positions));
+        CompletableFuture<Void> landed = sink.flush();
+        // Commit as soon as it lands, not when the next poll happens to return.
+        landed.whenComplete((ignored, error) -> source.wakeup());
+        inFlight.add(new InFlight(landed, positions));
+        // The table changed under the sink: the batch just opened is for its new layout.
+        TableSchema next = sink.encodingSchema();
+        if (next != null && !next.equals(planSchema)) {
+            plan = planFor(next);
+            planSchema = next;
+            LOG.info("pipeline {}: mapping compiled again for the changed table {}", name, next.qualifiedName());
+        }
+    }
+
+    /** The plan for {@code table}: the current one, the last other one, or a new one. */
+    private MappingPlan planFor(TableSchema table) {
+        if (table.equals(planSchema)) {
+            return plan;
+        }
+        if (!table.equals(otherPlanSchema)) {
+            otherPlan = compile(table);
+            otherPlanSchema = table;
+        }
+        return otherPlan;
+    }
+
+    private MappingPlan compile(TableSchema table) {
+        MappingPlan compiled = mapper.plan(table, source.virtualColumns());
+        java.util.Set<FieldPath> fields = compiled.fieldsRead();
+        if (fields != null) {
+            decoder.onlyFields(fields);
+        }
+        return compiled;
+    }
+
+    /** Encodes again the records the sink asked for (on this thread: decoders and plans are not thread-safe). */
+    private void serveReencodings() throws InterruptedException {
+        for (Reencoding request; (request = reencodings.poll()) != null; ) {
+            try {
+                MappingPlan forTable = planFor(request.table);
+                for (SourceRecord record : request.records) {
+                    encode(record, forTable, request.target, false);
+                }
+                request.done.complete(null);
+            } catch (RuntimeException e) {
+                request.done.completeExceptionally(e);
+            }
+        }
     }
 
     /** Commits the positions of batches that landed, in order, stopping at the first still in flight. */
@@ -417,10 +514,11 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         try {
-            oldest.future.get(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            oldest.future.get(Math.min(50, pollTimeout.toMillis()), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // A failure is raised by commitLandedBatches; a timeout just means not yet.
         }
+        serveReencodings(); // the oldest batch may be waiting for this thread to encode it again
     }
 
     private void closeQuietly(AutoCloseable closeable, String what) {
@@ -436,6 +534,7 @@ public final class Pipeline implements AutoCloseable {
         @Override
         public void onSplitsAssigned(Collection<String> splits) {
             LOG.info("pipeline {}: assigned {}", name, splits);
+            departedSplits.removeAll(splits);
         }
 
         @Override
@@ -444,6 +543,7 @@ public final class Pipeline implements AutoCloseable {
                 return;
             }
             LOG.info("pipeline {}: {} revoked; flushing and committing what was read", name, splits);
+            departedSplits.addAll(splits);
             try {
                 flushAndCommitAll();
             } catch (InterruptedException e) {
@@ -455,6 +555,7 @@ public final class Pipeline implements AutoCloseable {
         @Override
         public void onSplitsLost(Collection<String> splits) {
             LOG.warn("pipeline {}: {} lost; what was read from them will not be committed here", name, splits);
+            departedSplits.addAll(splits);
             uncommitted.keySet().removeAll(splits);
             for (InFlight batch : inFlight) {
                 batch.positions.keySet().removeAll(splits);
@@ -463,6 +564,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private record InFlight(CompletableFuture<Void> future, Map<String, SourcePosition> positions) {
+    }
+
+    private record Reencoding(TableSchema table, List<SourceRecord> records, RowTarget target, CompletableFuture<Void> done) {
     }
 
     /** Builds a {@link Pipeline}; {@link #build()} checks every setting and names the wrong one. */

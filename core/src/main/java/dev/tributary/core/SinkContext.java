@@ -1,6 +1,10 @@
 package dev.tributary.core;
 
+import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.metrics.PipelineMetrics;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** What a pipeline hands its sink when it opens it. */
 public interface SinkContext {
@@ -10,4 +14,17 @@ public interface SinkContext {
 
     /** Where the sink counts rows, bytes, batches, errors and insert latency. */
     PipelineMetrics metrics();
+
+    /**
+     * Encodes {@code records} again, as rows of {@code table}, into {@code target}: for a sink whose
+     * table changed after the records were encoded (a column dropped, renamed or retyped). Decoders
+     * and mapping plans belong to the pipeline's thread, so the work is done there; the future
+     * completes when every record was handed to the target (as a row or as an error), and fails when
+     * the records cannot be encoded for the table now (e.g. the mapping names a column that was
+     * dropped, or the decoder's dependency is down: {@link RetriableException}).
+     */
+    default CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this sink context cannot encode records again after a change of the table " + table.qualifiedName()));
+    }
 }

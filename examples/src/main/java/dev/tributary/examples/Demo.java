@@ -58,7 +58,8 @@ public final class Demo {
         }
     }
 
-    private static void createTopic(KafkaBroker kafka, String topic, int partitions) throws Exception {
+    /** Creates a topic and waits until every partition has a leader. */
+    static void createTopic(KafkaBroker kafka, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -72,7 +73,8 @@ public final class Demo {
         }
     }
 
-    private static void produce(KafkaBroker kafka, String topic, long messages) {
+    /** Produces GitHub events 0 to {@code messages - 1}, keyed by number. */
+    static void produce(KafkaBroker kafka, String topic, long messages) {
         Properties properties = kafka.clientProperties();
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         properties.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));

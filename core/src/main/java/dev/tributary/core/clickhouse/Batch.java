@@ -1,5 +1,9 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.ErrorKind;
+import dev.tributary.core.MappingException;
+import dev.tributary.core.RowTarget;
+import dev.tributary.core.RowWriter;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 
@@ -10,23 +14,51 @@ import java.util.List;
 /**
  * Rows collected for one insert: their RowBinary bytes back to back, where each row ends (so that a
  * refused batch can be split down to the rows the server refuses), the record each row came from
- * (for the error table), and the records that already failed to decode or map.
+ * (for the error table), and the records that already failed to decode or map. All its rows are
+ * encoded for one layout of the table, {@link #schema}.
  */
-final class Batch {
+final class Batch implements RowTarget {
 
     final long sequence;
+    /** 0 for a batch as the pipeline encoded it; 1, 2, ... each time it was encoded again after a table change. */
+    final int generation;
+    final TableSchema schema;
     final long createdNanos;
     final RowBinaryOutput data;
     final List<SourceRecord> origins = new ArrayList<>();
     final List<ErrorRecord> errors = new ArrayList<>();
     private int[] rowEnds = new int[1024];
 
-    /** A batch that writes into {@code buffer} (emptied first; buffers are recycled between batches). */
-    Batch(long sequence, RowBinaryOutput buffer) {
+    /** A batch of rows encoded for {@code schema} that writes into {@code buffer} (emptied first; buffers are recycled). */
+    Batch(long sequence, int generation, TableSchema schema, RowBinaryOutput buffer) {
         this.sequence = sequence;
+        this.generation = generation;
+        this.schema = schema;
         this.createdNanos = System.nanoTime();
         this.data = buffer;
         buffer.reset();
+    }
+
+    @Override
+    public void append(SourceRecord origin, RowWriter writer) throws MappingException {
+        int start = data.size();
+        try {
+            writer.write(data);
+        } catch (MappingException | RuntimeException | Error e) {
+            data.truncate(start);
+            throw e;
+        }
+        endRow(origin);
+    }
+
+    @Override
+    public void appendError(SourceRecord origin, ErrorKind kind, String message) {
+        errors.add(new ErrorRecord(System.currentTimeMillis(), origin, kind, message));
+    }
+
+    /** The records of rows {@code from} to the last, for encoding them again. */
+    List<SourceRecord> originsFrom(int from) {
+        return origins.subList(from, origins.size());
     }
 
     int rows() {

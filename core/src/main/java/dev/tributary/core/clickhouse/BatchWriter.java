@@ -27,13 +27,13 @@ final class BatchWriter {
     private final PipelineMetrics metrics;
     private final String quotedTable;
     private final String quotedErrorTable;
-    private final ClickHouseFormat format;
     private final Backoff backoff;
+    private final TableChanges tableChanges;
     private final String queryIdPrefix;
     private volatile boolean closed;
 
     BatchWriter(ClickHouseGateway gateway, TableSchema schema, ClickHouseSink.Config config, String pipeline,
-                PipelineMetrics metrics) {
+                PipelineMetrics metrics, TableChanges tableChanges) {
         this.gateway = gateway;
         this.schema = schema;
         this.config = config;
@@ -41,8 +41,8 @@ final class BatchWriter {
         this.metrics = metrics;
         this.quotedTable = Identifiers.qualified(schema.database(), schema.table());
         this.quotedErrorTable = Identifiers.qualified(schema.database(), config.errorTable);
-        this.format = ClickHouseSink.format(schema);
         this.backoff = new Backoff(config.retryInitial, config.retryMax);
+        this.tableChanges = tableChanges;
         // Query ids are unique per sink instance, batch, row range and attempt.
         this.queryIdPrefix = "tributary-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     }
@@ -50,11 +50,20 @@ final class BatchWriter {
     /** Writes the batch; throws if its records cannot all be made durable. */
     void write(Batch batch) {
         List<ErrorRecord> refused = new ArrayList<>();
-        insertRows(batch, 0, batch.rows(), refused);
-        if (!batch.errors.isEmpty() || !refused.isEmpty()) {
-            List<ErrorRecord> all = new ArrayList<>(batch.errors.size() + refused.size());
-            all.addAll(batch.errors);
-            all.addAll(refused);
+        List<ErrorRecord> all = new ArrayList<>(batch.errors);
+        Batch pending = batch;
+        while (true) {
+            try {
+                insertRows(pending, 0, pending.rows(), refused);
+                break;
+            } catch (TableChanged change) {
+                // Rows before firstPending are in the table (or refused); the rest are encoded again.
+                pending = tableChanges.reencode(pending, change.firstPending, change.schema, () -> closed);
+                all.addAll(pending.errors);
+            }
+        }
+        all.addAll(refused);
+        if (!all.isEmpty()) {
             writeErrors(batch, all);
         }
     }
@@ -70,19 +79,29 @@ final class BatchWriter {
         }
         int offset = batch.rowStart(from);
         int length = batch.rowEnd(to - 1) - offset;
+        boolean whole = from == 0 && to == batch.rows();
         for (int attempt = 0; ; attempt++) {
             long start = System.nanoTime();
             try {
-                gateway.insert(quotedTable, List.of(), batch.data.array(), offset, length, format,
-                        queryIdPrefix + batch.sequence + "-" + from + "-" + to + "-" + attempt, config.insertSettings);
+                if (whole) {
+                    checkTable(batch, from); // a changed column must not be sent rows of its old layout
+                }
+                gateway.insert(quotedTable, insertColumns(batch.schema), batch.data.array(), offset, length,
+                        ClickHouseSink.format(batch.schema), queryId(batch, from, to, attempt), config.insertSettings);
                 metrics.batchInserted(to - from, length, System.nanoTime() - start);
                 if (attempt > 0) {
                     LOG.info("pipeline {}: batch {} rows {}..{} inserted into {} after {} retries", pipeline,
                             batch.sequence, from, to, schema.qualifiedName(), attempt);
                 }
                 return;
+            } catch (TableChanged change) {
+                throw change;
             } catch (Exception e) {
                 InsertFailure failure = InsertFailure.classify(e);
+                if (failure.kind() != InsertFailure.Kind.RETRYABLE
+                        && (whole || TableChanges.mayMeanTableChanged(failure.code()))) {
+                    checkTableAfterRefusal(batch, from);
+                }
                 switch (failure.kind()) {
                     case RETRYABLE -> {
                         metrics.insertRetried();
@@ -112,6 +131,54 @@ final class BatchWriter {
                     default -> throw new AssertionError(failure.kind());
                 }
             }
+        }
+    }
+
+    /** Throws {@link TableChanged} if rows {@code from}.. of {@code batch} no longer fit the table. */
+    private void checkTable(Batch batch, int from) throws Exception {
+        TableSchema now = tableChanges.changedSince(batch.schema);
+        if (now != null) {
+            throw new TableChanged(from, now);
+        }
+    }
+
+    /**
+     * After a refusal that can mean the table changed: throws {@link TableChanged} if it did. If it
+     * did not, or the table cannot be read now, the refusal is taken for what its code says.
+     */
+    private void checkTableAfterRefusal(Batch batch, int from) {
+        try {
+            checkTable(batch, from);
+        } catch (TableChanged change) {
+            throw change;
+        } catch (Exception e) {
+            LOG.debug("pipeline {}: could not read {} after a refusal: {}", pipeline, schema.qualifiedName(), e.toString());
+        }
+    }
+
+    /** The quoted column names an insert of rows encoded for {@code schema} names, in order. */
+    private static List<String> insertColumns(TableSchema schema) {
+        List<String> names = new ArrayList<>(schema.columns().size());
+        for (TableColumn column : schema.columns()) {
+            names.add(Identifiers.quote(column.name()));
+        }
+        return names;
+    }
+
+    private String queryId(Batch batch, int from, int to, int attempt) {
+        String generation = batch.generation == 0 ? "" : "." + batch.generation;
+        return queryIdPrefix + batch.sequence + generation + "-" + from + "-" + to + "-" + attempt;
+    }
+
+    /** Rows from {@code firstPending} on must be encoded again for {@code schema}, the table as it is now. */
+    private static final class TableChanged extends RuntimeException {
+        final int firstPending;
+        final TableSchema schema;
+
+        TableChanged(int firstPending, TableSchema schema) {
+            super("table changed", null, false, false);
+            this.firstPending = firstPending;
+            this.schema = schema;
         }
     }
 

@@ -50,6 +50,7 @@ public final class ClickHouseSink implements BatchingSink {
     private PipelineMetrics metrics;
     private String pipelineName;
     private TableSchema schema;
+    private TableChanges tableChanges;
     private Batch open;
     private long batchSequence;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -92,7 +93,9 @@ public final class ClickHouseSink implements BatchingSink {
             thread.setDaemon(true);
             return thread;
         });
-        this.writer = new BatchWriter(gateway, schema, config, pipelineName, metrics);
+        Backoff retries = new Backoff(config.retryInitial, config.retryMax);
+        this.tableChanges = new TableChanges(gateway, context, schema, retries);
+        this.writer = new BatchWriter(gateway, schema, config, pipelineName, metrics, tableChanges);
         this.open = newBatch();
         LOG.info("pipeline {}: writing to {} (ClickHouse {}, {} columns, format {}), errors to {}.{}", pipelineName,
                 schema.qualifiedName(), schema.serverVersion(), schema.columns().size(), schema.insertFormat(),
@@ -121,7 +124,7 @@ public final class ClickHouseSink implements BatchingSink {
             // arrays per batch, which the garbage collector handles badly.
             buffer = new RowBinaryOutput((int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
         }
-        return new Batch(++batchSequence, buffer);
+        return new Batch(++batchSequence, 0, tableChanges.latest(), buffer);
     }
 
     /** Gives a written batch's buffer back for the next batch. */
@@ -135,19 +138,17 @@ public final class ClickHouseSink implements BatchingSink {
 
     @Override
     public void append(SourceRecord origin, RowWriter rowWriter) throws MappingException {
-        int start = open.data.size();
-        try {
-            rowWriter.write(open.data);
-        } catch (MappingException | RuntimeException e) {
-            open.data.truncate(start);
-            throw e;
-        }
-        open.endRow(origin);
+        open.append(origin, rowWriter);
     }
 
     @Override
     public void appendError(SourceRecord origin, ErrorKind kind, String message) {
-        open.errors.add(new ErrorRecord(System.currentTimeMillis(), origin, kind, message));
+        open.appendError(origin, kind, message);
+    }
+
+    @Override
+    public TableSchema encodingSchema() {
+        return open.schema;
     }
 
     @Override
@@ -187,7 +188,7 @@ public final class ClickHouseSink implements BatchingSink {
         return lastFlush;
     }
 
-    /** The table as discovered at {@link #open}. */
+    /** The table as discovered at {@link #open} (see {@link #encodingSchema()} for its layout now). */
     public TableSchema schema() {
         return schema;
     }

@@ -56,9 +56,17 @@ final class SchemaDiscovery {
      * server has it and a column has a DEFAULT expression worth asking for.
      */
     static TableSchema discover(ClickHouseGateway gateway, String database, String table) throws Exception {
-        ServerVersion version = serverVersion(gateway);
-        ZoneId zone = serverTimeZone(gateway);
-        List<TableColumn> all = columns(gateway, database, table);
+        return schemaOf(database, table, serverVersion(gateway), serverTimeZone(gateway), columns(gateway, database, table));
+    }
+
+    /** The table's schema now, on the server {@code previous} was read from (version and zone are kept). */
+    static TableSchema refresh(ClickHouseGateway gateway, TableSchema previous) throws Exception {
+        return schemaOf(previous.database(), previous.table(), previous.serverVersion(), previous.serverTimeZone(),
+                columns(gateway, previous.database(), previous.table()));
+    }
+
+    private static TableSchema schemaOf(String database, String table, ServerVersion version, ZoneId zone,
+                                        List<TableColumn> all) {
         if (all.isEmpty()) {
             throw new IllegalStateException("table " + database + "." + table + " does not exist (or the user"
                     + " cannot see it); create it first, or give the sink a CREATE TABLE statement with createTableIfMissing(...)");

@@ -25,6 +25,23 @@ public record TableSchema(String database, String table, List<TableColumn> colum
         return database + "." + table;
     }
 
+    /**
+     * Whether rows encoded for this schema can still be inserted into a table that now has
+     * {@code now}: every column they name is still there with the same type and default kind (columns
+     * added since are left to the server to fill: rows keep their own insert format).
+     */
+    public boolean canInsertInto(TableSchema now) {
+        java.util.Map<String, TableColumn> present = new java.util.HashMap<>();
+        now.columns.forEach(column -> present.put(column.name(), column));
+        for (TableColumn column : columns) {
+            TableColumn current = present.get(column.name());
+            if (current == null || !current.type().equals(column.type()) || current.defaultKind() != column.defaultKind()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The RowBinary format name for inserts. */
     public String insertFormat() {
         return withDefaults ? "RowBinaryWithDefaults" : "RowBinary";

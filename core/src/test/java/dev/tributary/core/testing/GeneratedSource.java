@@ -32,6 +32,8 @@ public final class GeneratedSource implements Source {
     private volatile boolean paused;
     private volatile CountDownLatch wakeup = new CountDownLatch(1);
     private final List<Long> commitCalls = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.Queue<String> revokeAtNextPoll = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private SourceContext context;
 
     public GeneratedSource(int splits, long total, int maxPollRecords, LongFunction<byte[]> values) {
         this.splits = splits;
@@ -48,6 +50,7 @@ public final class GeneratedSource implements Source {
 
     @Override
     public void open(SourceContext context) {
+        this.context = context;
         // Resume after the lowest committed index of any split (records are spread round-robin).
         long resume = Long.MAX_VALUE;
         for (int s = 0; s < splits; s++) {
@@ -61,6 +64,9 @@ public final class GeneratedSource implements Source {
 
     @Override
     public List<SourceRecord> poll(Duration timeout) {
+        for (String split; (split = revokeAtNextPoll.poll()) != null; ) {
+            context.splitListener().onSplitsRevoked(List.of(split)); // as a consumer group does, from within poll
+        }
         if (paused || next >= total) {
             try {
                 wakeup.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -120,6 +126,16 @@ public final class GeneratedSource implements Source {
             count += offset == null ? 0 : offset + 1;
         }
         return count;
+    }
+
+    /** The last committed offset of {@code split}, or null. */
+    public Long committedOffset(String split) {
+        return committed.get(split);
+    }
+
+    /** Reports {@code split} revoked from within the next poll (its records are still returned, as by a lagging fetch). */
+    public void revokeAtNextPoll(String split) {
+        revokeAtNextPoll.add(split);
     }
 
     public List<Long> commitCalls() {
