@@ -11,6 +11,10 @@ import java.util.List;
  * Rows collected for one insert: their RowBinary bytes back to back, where each row ends (so that a
  * refused batch can be split down to the rows the server refuses), the record each row came from
  * (for the error table), and the records that already failed to decode or map.
+ *
+ * <p>{@link #bytes()} counts all of it — the encoded rows, the raw records kept for the error table
+ * (key, value, headers) and the error records — so that the sink's byte bound bounds its memory
+ * whatever the ratio of raw to encoded bytes (10 KB events of which four fields are mapped).
  */
 final class Batch {
 
@@ -20,6 +24,7 @@ final class Batch {
     final List<SourceRecord> origins = new ArrayList<>();
     final List<ErrorRecord> errors = new ArrayList<>();
     private int[] rowEnds = new int[1024];
+    private long heldBytes;
 
     /** A batch that writes into {@code buffer} (emptied first; buffers are recycled between batches). */
     Batch(long sequence, RowBinaryOutput buffer) {
@@ -37,6 +42,11 @@ final class Batch {
         return origins.isEmpty() && errors.isEmpty();
     }
 
+    /** The bytes this batch holds: encoded rows, the records they came from, and the error records. */
+    long bytes() {
+        return data.size() + heldBytes;
+    }
+
     /** Marks the bytes written since the previous row as one row from {@code origin}. */
     void endRow(SourceRecord origin) {
         int index = origins.size();
@@ -45,6 +55,13 @@ final class Batch {
         }
         rowEnds[index] = data.size();
         origins.add(origin);
+        heldBytes += origin.sizeInBytes();
+    }
+
+    /** Adds a record that goes to the error table with this batch. */
+    void addError(ErrorRecord error) {
+        errors.add(error);
+        heldBytes += error.sizeInBytes();
     }
 
     /** Where row {@code index} starts in {@link #data}. */
