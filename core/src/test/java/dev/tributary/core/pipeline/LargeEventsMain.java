@@ -5,6 +5,9 @@ import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.testing.GeneratedSource;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -46,10 +49,18 @@ public final class LargeEventsMain {
         });
 
         AtomicLong peakHeap = new AtomicLong();
+        AtomicLong peakAfterGc = new AtomicLong();
         Thread sampler = new Thread(() -> {
             Runtime runtime = Runtime.getRuntime();
             while (!Thread.currentThread().isInterrupted()) {
                 peakHeap.accumulateAndGet(runtime.totalMemory() - runtime.freeMemory(), Math::max);
+                long afterGc = 0; // what the last collection of each heap pool left: close to the live data
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                        afterGc += pool.getCollectionUsage().getUsed();
+                    }
+                }
+                peakAfterGc.accumulateAndGet(afterGc, Math::max);
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {
@@ -77,8 +88,8 @@ public final class LargeEventsMain {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         sampler.interrupt();
-        System.out.printf("RESULT rows=%d event_bytes=%d seconds=%.1f rows_per_s=%.0f mb_per_s=%.1f peak_heap_mb=%.0f max_heap_mb=%d%n",
+        System.out.printf("RESULT rows=%d event_bytes=%d seconds=%.1f rows_per_s=%.0f mb_per_s=%.1f peak_heap_mb=%.0f peak_after_gc_mb=%.0f max_heap_mb=%d%n",
                 count, eventBytes, seconds, count / seconds, count * (double) eventBytes / seconds / 1e6,
-                peakHeap.get() / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576);
+                peakHeap.get() / 1048576.0, peakAfterGc.get() / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576);
     }
 }
