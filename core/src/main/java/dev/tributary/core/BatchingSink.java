@@ -40,7 +40,11 @@ public interface BatchingSink extends RowTarget, AutoCloseable {
     /** Seals the open batch (possibly empty) and starts writing it. Call only when {@link #canFlush()}. */
     CompletableFuture<Void> flush();
 
-    /** Waits for batches in flight (it does not flush the open batch) and releases connections. */
+    /**
+     * Stops writing and releases connections, in bounded time: batches still in flight get a short
+     * grace, then are abandoned (they were not committed, so they are read again). It does not flush
+     * the open batch.
+     */
     @Override
     void close();
 }

@@ -63,10 +63,12 @@ public final class Pipeline implements AutoCloseable {
     private final Duration metricsLogInterval;
     private final Duration retryBackoffMax;
     private final int maxRecordBytes;
+    private final Duration shutdownTimeout;
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopRequested;
+    private volatile long stopRequestedNanos;
     private volatile boolean pauseRequested;
     private volatile boolean pausedByUser;
     private volatile Throwable failure;
@@ -86,6 +88,7 @@ public final class Pipeline implements AutoCloseable {
     private final java.util.Set<String> departedSplits = new java.util.HashSet<>();
     private final Map<String, SourcePosition> uncommitted = new HashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private long recordsReadAtLastFlush;
     private boolean sourcePaused;
     private boolean closing;
 
@@ -99,6 +102,7 @@ public final class Pipeline implements AutoCloseable {
         this.metricsLogInterval = builder.metricsLogInterval;
         this.retryBackoffMax = builder.retryBackoffMax;
         this.maxRecordBytes = builder.maxRecordBytes;
+        this.shutdownTimeout = builder.shutdownTimeout;
     }
 
     public static Builder builder() {
@@ -162,8 +166,13 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Asks the pipeline to stop gracefully: it stops reading, flushes what it holds, waits for it to
      * land, commits, and releases the source and sink. Returns at once; see {@link #awaitTermination()}.
+     * What has not landed within {@code shutdownTimeout} is left uncommitted (and logged): it is read
+     * again at the next start.
      */
     public void stop() {
+        if (!stopRequested) {
+            stopRequestedNanos = System.nanoTime();
+        }
         stopRequested = true;
         state.compareAndSet(State.RUNNING, State.STOPPING);
         if (state.compareAndSet(State.CREATED, State.STOPPED)) {
@@ -203,18 +212,29 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** {@link #stop()}, then waits for the pipeline to finish; a failure is logged, not thrown. */
+    /**
+     * {@link #stop()}, then waits for the pipeline to finish, at most {@code shutdownTimeout} (default
+     * 30 s) from the stop even while ClickHouse is down; a failure is logged, not thrown.
+     */
     @Override
     public void close() {
         stop();
         boolean interrupted = false;
-        while (true) {
-            try {
-                terminated.await();
+        boolean done = false;
+        while (!done) {
+            long left = stopRequestedNanos + shutdownTimeout.toNanos() - System.nanoTime();
+            if (left <= 0) {
                 break;
+            }
+            try {
+                done = terminated.await(left, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
+        }
+        if (!done && terminated.getCount() > 0) {
+            LOG.warn("pipeline {}: not stopped within shutdownTimeout ({}); returning while its thread finishes closing"
+                    + " the source and sink; nothing more is committed", name, shutdownTimeout);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -416,7 +436,9 @@ public final class Pipeline implements AutoCloseable {
         CompletableFuture<Void> landed = sink.flush();
         // Commit as soon as it lands, not when the next poll happens to return.
         landed.whenComplete((ignored, error) -> source.wakeup());
-        inFlight.add(new InFlight(landed, positions));
+        long read = metrics.snapshot().recordsRead();
+        inFlight.add(new InFlight(landed, positions, read - recordsReadAtLastFlush));
+        recordsReadAtLastFlush = read;
         // The table changed under the sink: the batch just opened is for its new layout.
         TableSchema next = sink.encodingSchema();
         if (next != null && !next.equals(planSchema)) {
@@ -493,19 +515,57 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Seals what is open, waits for every batch in flight to land, and commits. */
+    /**
+     * Seals what is open, waits for every batch in flight to land, and commits. Once a stop is
+     * requested this gives up at the shutdown deadline, leaving uncommitted what has not landed.
+     */
     private void flushAndCommitAll() throws InterruptedException {
         if (!sink.isEmpty() || !uncommitted.isEmpty()) {
-            while (!sink.canFlush()) {
+            while (!sink.canFlush() && !pastShutdownDeadline()) {
                 awaitOldestFlush();
                 commitLandedBatches();
             }
-            flushOpenBatch();
+            if (sink.canFlush()) {
+                flushOpenBatch();
+            }
         }
-        while (!inFlight.isEmpty()) {
+        while (!inFlight.isEmpty() && !pastShutdownDeadline()) {
             awaitOldestFlush();
             commitLandedBatches();
         }
+        commitLandedBatches();
+        if (!inFlight.isEmpty() || !sink.isEmpty() || !uncommitted.isEmpty()) {
+            logLeftUncommitted();
+        }
+    }
+
+    /**
+     * Whether a requested stop has used up its time for flushing: {@code shutdownTimeout} less what
+     * is kept for closing the source and sink (a third of it, at most 5 s).
+     */
+    private boolean pastShutdownDeadline() {
+        if (!stopRequested) {
+            return false;
+        }
+        long closing = Math.min(shutdownTimeout.toNanos() / 3, TimeUnit.SECONDS.toNanos(5));
+        return System.nanoTime() - stopRequestedNanos >= shutdownTimeout.toNanos() - closing;
+    }
+
+    private void logLeftUncommitted() {
+        long batches = inFlight.size();
+        long records = 0;
+        for (InFlight batch : inFlight) {
+            records += batch.records;
+        }
+        if (!sink.isEmpty() || !uncommitted.isEmpty()) {
+            batches++;
+            records += metrics.snapshot().recordsRead() - recordsReadAtLastFlush;
+        }
+        java.util.Set<String> splits = new java.util.TreeSet<>(uncommitted.keySet());
+        inFlight.forEach(batch -> splits.addAll(batch.positions.keySet()));
+        LOG.warn("pipeline {}: shutdownTimeout ({}) reached with {} batches ({} records) left uncommitted, not durable in"
+                + " ClickHouse yet; they will be read again from the last commit of {} at the next start",
+                name, shutdownTimeout, batches, records, splits);
     }
 
     private void awaitOldestFlush() throws InterruptedException {
@@ -563,7 +623,7 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private record InFlight(CompletableFuture<Void> future, Map<String, SourcePosition> positions) {
+    private record InFlight(CompletableFuture<Void> future, Map<String, SourcePosition> positions, long records) {
     }
 
     private record Reencoding(TableSchema table, List<SourceRecord> records, RowTarget target, CompletableFuture<Void> done) {
@@ -580,6 +640,7 @@ public final class Pipeline implements AutoCloseable {
         private Duration metricsLogInterval = Duration.ofSeconds(60);
         private Duration retryBackoffMax = Duration.ofSeconds(10);
         private int maxRecordBytes = 20 * 1024 * 1024;
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -635,6 +696,16 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long {@link Pipeline#close()} (or a stop) may take (default 30 s), even while ClickHouse
+         * is down: batches that have not landed by then are left uncommitted, logged, and read again
+         * at the next start. The last third of it (at most 5 s) is kept for closing the source and sink.
+         */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
         public Pipeline build() {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("Pipeline: name " + (name == null ? "is not set" : "'" + name + "' is not valid")
@@ -665,6 +736,10 @@ public final class Pipeline implements AutoCloseable {
             }
             if (maxRecordBytes < 1) {
                 throw new IllegalArgumentException("Pipeline " + name + ": maxRecordBytes must be positive, was " + maxRecordBytes);
+            }
+            if (shutdownTimeout == null || shutdownTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("Pipeline " + name + ": shutdownTimeout must be positive, was "
+                        + shutdownTimeout + "; e.g. shutdownTimeout(Duration.ofSeconds(30))");
             }
             return new Pipeline(this);
         }

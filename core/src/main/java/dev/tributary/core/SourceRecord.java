@@ -25,4 +25,14 @@ public interface SourceRecord {
      * @throws IllegalArgumentException if the source offers no such column
      */
     Object virtualColumn(String name);
+
+    /**
+     * The bytes this record holds: key, value and, for sources that have them, headers. Batches count
+     * it against their byte bound, since they keep their records for the error table.
+     */
+    default long sizeInBytes() {
+        byte[] key = key();
+        byte[] value = value();
+        return (key == null ? 0 : key.length) + (value == null ? 0L : value.length);
+    }
 }

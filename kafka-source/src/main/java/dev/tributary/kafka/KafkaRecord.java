@@ -41,6 +41,15 @@ final class KafkaRecord implements SourceRecord {
     }
 
     @Override
+    public long sizeInBytes() {
+        long size = SourceRecord.super.sizeInBytes();
+        for (Header header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
+    }
+
+    @Override
     public Object virtualColumn(String name) {
         return switch (name) {
             case KafkaVirtualColumns.KEY -> record.key();

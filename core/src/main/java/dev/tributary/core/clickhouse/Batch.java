@@ -16,6 +16,10 @@ import java.util.List;
  * refused batch can be split down to the rows the server refuses), the record each row came from
  * (for the error table), and the records that already failed to decode or map. All its rows are
  * encoded for one layout of the table, {@link #schema}.
+ *
+ * <p>{@link #bytes()} counts all of it — the encoded rows, the raw records kept for the error table
+ * (key, value, headers) and the error records — so that the sink's byte bound bounds its memory
+ * whatever the ratio of raw to encoded bytes (10 KB events of which four fields are mapped).
  */
 final class Batch implements RowTarget {
 
@@ -28,12 +32,18 @@ final class Batch implements RowTarget {
     final List<SourceRecord> origins = new ArrayList<>();
     final List<ErrorRecord> errors = new ArrayList<>();
     private int[] rowEnds = new int[1024];
+    final int maxErrorRawBytes;
+    private long heldBytes;
 
-    /** A batch of rows encoded for {@code schema} that writes into {@code buffer} (emptied first; buffers are recycled). */
-    Batch(long sequence, int generation, TableSchema schema, RowBinaryOutput buffer) {
+    /**
+     * A batch of rows encoded for {@code schema} that writes into {@code buffer} (emptied first;
+     * buffers are recycled); the raw bytes of its error records are cut at {@code maxErrorRawBytes}.
+     */
+    Batch(long sequence, int generation, TableSchema schema, RowBinaryOutput buffer, int maxErrorRawBytes) {
         this.sequence = sequence;
         this.generation = generation;
         this.schema = schema;
+        this.maxErrorRawBytes = maxErrorRawBytes;
         this.createdNanos = System.nanoTime();
         this.data = buffer;
         buffer.reset();
@@ -53,7 +63,7 @@ final class Batch implements RowTarget {
 
     @Override
     public void appendError(SourceRecord origin, ErrorKind kind, String message) {
-        errors.add(new ErrorRecord(System.currentTimeMillis(), origin, kind, message));
+        addError(ErrorRecord.of(System.currentTimeMillis(), origin, kind, message, maxErrorRawBytes));
     }
 
     /** The records of rows {@code from} to the last, for encoding them again. */
@@ -69,6 +79,11 @@ final class Batch implements RowTarget {
         return origins.isEmpty() && errors.isEmpty();
     }
 
+    /** The bytes this batch holds: encoded rows, the records they came from, and the error records. */
+    long bytes() {
+        return data.size() + heldBytes;
+    }
+
     /** Marks the bytes written since the previous row as one row from {@code origin}. */
     void endRow(SourceRecord origin) {
         int index = origins.size();
@@ -77,6 +92,13 @@ final class Batch implements RowTarget {
         }
         rowEnds[index] = data.size();
         origins.add(origin);
+        heldBytes += origin.sizeInBytes();
+    }
+
+    /** Adds a record that goes to the error table with this batch. */
+    void addError(ErrorRecord error) {
+        errors.add(error);
+        heldBytes += error.sizeInBytes();
     }
 
     /** Where row {@code index} starts in {@link #data}. */

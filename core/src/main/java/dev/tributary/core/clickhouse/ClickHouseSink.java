@@ -38,10 +38,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rows are found, and those go to the error table while the rest land. Records that failed to
  * decode or map go to the error table with the batch. If the error table cannot be written, the
  * batch fails and the pipeline stops without committing.
+ *
+ * <p>Memory: {@code maxBytes} bounds everything a batch holds — the encoded rows, the records they
+ * came from (kept for the error table) and the error records — so the sink holds at most
+ * {@code maxInFlightBatches + 1} batches of about {@code maxBytes} each, plus a buffer of
+ * {@code maxBytes} per batch for the encoded rows. Disk: the error table is created with a TTL
+ * ({@code errorTableTtl}, default 7 days) on servers that have table TTLs (19.6+).
  */
 public final class ClickHouseSink implements BatchingSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSink.class);
+
+    /** How long {@link #close()} waits for inserts under way before abandoning them. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
     private final Config config;
     private ClickHouseGateway gateway;
@@ -79,10 +88,19 @@ public final class ClickHouseSink implements BatchingSink {
                 if (config.createTableDdl != null) {
                     gateway.execute(config.createTableDdl);
                 }
-                gateway.execute(ErrorTable.createStatement(config.database, config.errorTable));
-                checkErrorTable();
+                ServerVersion version = SchemaDiscovery.serverVersion(gateway);
+                gateway.execute(ErrorTable.createStatement(config.database, config.errorTable, config.errorTableTtl, version));
+                ErrorTable.checkColumns(SchemaDiscovery.columns(gateway, config.database, config.errorTable),
+                        config.database, config.errorTable);
                 return SchemaDiscovery.discover(gateway, config.database, config.table);
             });
+            if (ErrorTable.hasTtl(config.errorTableTtl) && !schema.serverVersion().supportsTableTtl()) {
+                LOG.warn("pipeline {}: ClickHouse {} has no table TTL (it came in 19.6), so Tributary cannot set a TTL on the"
+                        + " error table {}.{}; if it creates it, old error rows stay until deleted, e.g. ALTER TABLE {} DELETE"
+                        + " WHERE time < now() - {}", context.pipelineName(), schema.serverVersion(), config.database,
+                        config.errorTable, Identifiers.qualified(config.database, config.errorTable),
+                        config.errorTableTtl.toSeconds());
+            }
         } catch (RuntimeException e) {
             gateway.close();
             gateway = null;
@@ -103,17 +121,6 @@ public final class ClickHouseSink implements BatchingSink {
         return schema;
     }
 
-    private void checkErrorTable() throws Exception {
-        List<String> present = SchemaDiscovery.columns(gateway, config.database, config.errorTable).stream()
-                .map(TableColumn::name).toList();
-        List<String> missing = ErrorTable.COLUMNS.stream().filter(column -> !present.contains(column)).toList();
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("error table " + config.database + "." + config.errorTable
-                    + " exists but lacks the columns " + missing + "; drop it to let Tributary create it, or name"
-                    + " another one with errorTable(...)");
-        }
-    }
-
     private Batch newBatch() {
         RowBinaryOutput buffer;
         synchronized (freeBuffers) {
@@ -124,7 +131,7 @@ public final class ClickHouseSink implements BatchingSink {
             // arrays per batch, which the garbage collector handles badly.
             buffer = new RowBinaryOutput((int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
         }
-        return new Batch(++batchSequence, 0, tableChanges.latest(), buffer);
+        return new Batch(++batchSequence, 0, tableChanges.latest(), buffer, config.maxErrorRawBytes);
     }
 
     /** Gives a written batch's buffer back for the next batch. */
@@ -154,7 +161,7 @@ public final class ClickHouseSink implements BatchingSink {
     @Override
     public boolean isFlushDue() {
         return open.rows() >= config.maxRows
-                || open.data.size() >= config.maxBytes
+                || open.bytes() >= config.maxBytes
                 || open.errors.size() >= config.maxRows
                 || (!open.isEmpty() && System.nanoTime() - open.createdNanos >= config.maxAge.toNanos());
     }
@@ -193,6 +200,11 @@ public final class ClickHouseSink implements BatchingSink {
         return schema;
     }
 
+    /**
+     * Stops retrying (a batch still failing fails now), gives inserts under way {@link #CLOSE_GRACE}
+     * to end, then abandons them and closes the connections: bounded even while ClickHouse is down
+     * or stalled. An abandoned batch was not committed, so its records are read again.
+     */
     @Override
     public void close() {
         if (writer != null) {
@@ -201,7 +213,9 @@ public final class ClickHouseSink implements BatchingSink {
         if (executor != null) {
             executor.shutdown();
             try {
-                if (!executor.awaitTermination(config.requestTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                if (!executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("pipeline {}: {} insert(s) into {}.{} still under way at close; abandoned, not committed",
+                            pipelineName, inFlight.get(), config.database, config.table);
                     executor.shutdownNow();
                 }
             } catch (InterruptedException e) {
@@ -210,7 +224,7 @@ public final class ClickHouseSink implements BatchingSink {
             }
         }
         if (gateway != null) {
-            gateway.close();
+            gateway.close(); // also ends a request blocked on a stalled server
         }
     }
 
@@ -242,6 +256,8 @@ public final class ClickHouseSink implements BatchingSink {
         final Path clientCertificate;
         final Path clientKey;
         final Map<String, String> clientOptions;
+        final Duration errorTableTtl;
+        final int maxErrorRawBytes;
 
         private Config(Builder b) {
             this.endpoint = b.endpoint;
@@ -265,6 +281,8 @@ public final class ClickHouseSink implements BatchingSink {
             this.clientCertificate = b.clientCertificate;
             this.clientKey = b.clientKey;
             this.clientOptions = Map.copyOf(b.clientOptions);
+            this.errorTableTtl = b.errorTableTtl;
+            this.maxErrorRawBytes = b.maxErrorRawBytes;
         }
 
         Client newClient() {
@@ -296,7 +314,8 @@ public final class ClickHouseSink implements BatchingSink {
             return "{endpoint=" + endpoint + ", table=" + database + "." + table + ", errorTable=" + errorTable
                     + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)" : "****") + ", maxRows=" + maxRows
                     + ", maxBytes=" + maxBytes + ", maxAge=" + maxAge + ", maxInFlightBatches=" + maxInFlightBatches
-                    + ", insertSettings=" + insertSettings + "}";
+                    + ", insertSettings=" + insertSettings + ", errorTableTtl=" + errorTableTtl
+                    + ", maxErrorRawBytes=" + maxErrorRawBytes + "}";
         }
     }
 
@@ -323,6 +342,8 @@ public final class ClickHouseSink implements BatchingSink {
         private Path clientCertificate;
         private Path clientKey;
         private final Map<String, String> clientOptions = new LinkedHashMap<>();
+        private Duration errorTableTtl = Duration.ofDays(7);
+        private int maxErrorRawBytes = 64 * 1024 * 1024;
 
         private Builder() {
         }
@@ -369,7 +390,10 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
-        /** A batch is sealed at this many encoded bytes (default 20 MiB). */
+        /**
+         * A batch is sealed when it holds this many bytes (default 20 MiB): its encoded rows, plus the
+         * records they came from (key, value, headers; kept for the error table), plus its error records.
+         */
         public Builder maxBytes(long maxBytes) {
             this.maxBytes = maxBytes;
             return this;
@@ -430,6 +454,30 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
+        /**
+         * How long error rows are kept: the error table is created with {@code TTL time + INTERVAL ...}
+         * (default 7 days, as the managed service does), so that a producer of garbage cannot fill the
+         * server's disk through it. {@link Duration#ZERO} keeps them forever. Whole seconds. Servers
+         * before 19.6 have no table TTL: the table is then created without one (logged at open). An
+         * existing error table is left as it is.
+         */
+        public Builder errorTableTtl(Duration ttl) {
+            this.errorTableTtl = ttl;
+            return this;
+        }
+
+        /**
+         * An error row keeps its record's raw key and value whole up to this many bytes each (default
+         * 64 MiB, above the pipeline's default {@code maxRecordBytes} of 20 MiB, so that every failed
+         * record, one refused for its size included, can be replayed from the error table). A longer
+         * one is cut to its first {@code maxErrorRawBytes} bytes and the message says so and where the
+         * whole record is in the source. Keep it at least the pipeline's {@code maxRecordBytes}.
+         */
+        public Builder maxErrorRawBytes(int maxErrorRawBytes) {
+            this.maxErrorRawBytes = maxErrorRawBytes;
+            return this;
+        }
+
         /** Any client-v2 option, passed through as is. */
         public Builder clientOption(String name, String value) {
             this.clientOptions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
@@ -440,11 +488,13 @@ public final class ClickHouseSink implements BatchingSink {
             if (endpoint == null || endpoint.isBlank()) {
                 throw new IllegalArgumentException("ClickHouseSink: endpoint is not set; call endpoint(\"http://host:8123\")");
             }
+            refuseCredentialsInEndpoint(endpoint);
             URI uri;
             try {
                 uri = URI.create(endpoint.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ClickHouseSink: endpoint '" + endpoint + "' is not a URL; use http://host:8123 or https://host:8443", e);
+                // Not chained: URISyntaxException quotes the whole input.
+                throw new IllegalArgumentException("ClickHouseSink: endpoint '" + endpoint + "' is not a URL; use http://host:8123 or https://host:8443");
             }
             if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
                     || uri.getHost() == null || uri.getPort() == 0) {
@@ -487,10 +537,71 @@ public final class ClickHouseSink implements BatchingSink {
             requireReadable(trustedCertificate, "trustedCertificate");
             requireReadable(clientCertificate, "clientCertificate");
             requireReadable(clientKey, "clientCertificate key");
+            refuseAsyncInsertWithoutWait();
+            if (errorTableTtl == null || errorTableTtl.isNegative() || errorTableTtl.getNano() != 0) {
+                throw new IllegalArgumentException("ClickHouseSink: errorTableTtl must be whole seconds, zero for none, was "
+                        + errorTableTtl + "; e.g. errorTableTtl(Duration.ofDays(7))");
+            }
+            if (maxErrorRawBytes < 1024) {
+                throw new IllegalArgumentException("ClickHouseSink: maxErrorRawBytes must be at least 1024, was "
+                        + maxErrorRawBytes + "; keep it at least the pipeline's maxRecordBytes (20 MiB by default)");
+            }
             if (createTableDdl != null && createTableDdl.isBlank()) {
                 throw new IllegalArgumentException("ClickHouseSink: createTableIfMissing was given an empty statement");
             }
             return new ClickHouseSink(new Config(this));
+        }
+
+        /**
+         * Credentials belong in {@link #credentials}: in the URL they would be printed wherever the
+         * endpoint is (logs, {@code toString}, exception messages). The message never repeats them.
+         */
+        private static void refuseCredentialsInEndpoint(String endpoint) {
+            int scheme = endpoint.indexOf("://");
+            int authorityStart = scheme < 0 ? 0 : scheme + 3;
+            int authorityEnd = authorityStart;
+            while (authorityEnd < endpoint.length() && "/?#".indexOf(endpoint.charAt(authorityEnd)) < 0) {
+                authorityEnd++;
+            }
+            int at = endpoint.lastIndexOf('@', authorityEnd - 1);
+            if (at >= authorityStart) {
+                throw new IllegalArgumentException("ClickHouseSink: the endpoint "
+                        + endpoint.substring(0, authorityStart) + "****@" + endpoint.substring(at + 1)
+                        + " embeds credentials; remove them from the URL and pass them with credentials(user, password)");
+            }
+            String query = endpoint.substring(authorityEnd).toLowerCase(java.util.Locale.ROOT);
+            if (query.matches("(?s).*[?&](password|user)=.*")) {
+                throw new IllegalArgumentException("ClickHouseSink: the endpoint " + endpoint.substring(0, authorityEnd)
+                        + " has a user or password in its query string; remove it and pass them with credentials(user, password)");
+            }
+        }
+
+        /**
+         * {@code async_insert=1} alone acknowledges an insert once the server has buffered it, before
+         * it is written: a commit would then follow data that a server restart can still lose.
+         */
+        private void refuseAsyncInsertWithoutWait() {
+            String async = setting("async_insert");
+            if (async != null && isTrue(async)) {
+                String wait = setting("wait_for_async_insert");
+                if (wait == null || !isTrue(wait)) {
+                    throw new IllegalArgumentException("ClickHouseSink: async_insert=" + async + " without wait_for_async_insert=1"
+                            + " acknowledges inserts before they are durable, so source positions could be committed for"
+                            + " rows a server restart loses; add insertSetting(\"wait_for_async_insert\", \"1\") (or drop"
+                            + " async_insert: the sink already sends large batches)");
+                }
+            }
+        }
+
+        /** A server setting as given by {@link #insertSetting} or a client-v2 {@code clickhouse_setting_} option. */
+        private String setting(String name) {
+            String value = insertSettings.get(name);
+            return value != null ? value : clientOptions.get("clickhouse_setting_" + name);
+        }
+
+        private static boolean isTrue(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            return !(v.equals("0") || v.equals("false") || v.isEmpty());
         }
 
         private static void requireText(String value, String setting, String example) {

@@ -1,8 +1,12 @@
 package dev.tributary.core.clickhouse;
 
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.types.ClickHouseType;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The table where records that could not be ingested land, with everything needed to understand
@@ -10,28 +14,80 @@ import java.util.List;
  */
 final class ErrorTable {
 
-    /** The columns the library writes, in this order. */
-    static final List<String> COLUMNS = List.of(
-            "time", "pipeline", "split", "position", "error_kind", "message", "raw_key", "raw_value");
+    /** The columns the library writes, in this order, with the types it creates them with. */
+    private static final Map<String, String> TYPES = new LinkedHashMap<>();
 
-    /** Messages are cut to this many characters: the raw value is there for the details. */
-    private static final int MAX_MESSAGE_CHARS = 4000;
+    static {
+        TYPES.put("time", "DateTime");
+        TYPES.put("pipeline", "String");
+        TYPES.put("split", "String");
+        TYPES.put("position", "String");
+        TYPES.put("error_kind", "String");
+        TYPES.put("message", "String");
+        TYPES.put("raw_key", "Nullable(String)");
+        TYPES.put("raw_value", "Nullable(String)");
+    }
+
+    /** The columns the library writes, in this order. */
+    static final List<String> COLUMNS = List.copyOf(TYPES.keySet());
 
     private ErrorTable() {
     }
 
-    /** {@code CREATE TABLE IF NOT EXISTS}; works on every server version. */
-    static String createStatement(String database, String table) {
-        return "CREATE TABLE IF NOT EXISTS " + Identifiers.qualified(database, table) + " ("
-                + "time DateTime, "
-                + "pipeline String, "
-                + "split String, "
-                + "position String, "
-                + "error_kind String, "
-                + "message String, "
-                + "raw_key Nullable(String), "
-                + "raw_value Nullable(String)"
-                + ") ENGINE = MergeTree ORDER BY (pipeline, time)";
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS}, with a TTL on {@code time} when {@code ttl} is positive and
+     * the server has table TTLs (19.6+); works on every server version.
+     */
+    static String createStatement(String database, String table, Duration ttl, ServerVersion version) {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(Identifiers.qualified(database, table))
+                .append(" (");
+        TYPES.forEach((column, type) -> ddl.append(column).append(' ').append(type).append(", "));
+        ddl.setLength(ddl.length() - 2);
+        ddl.append(") ENGINE = MergeTree ORDER BY (pipeline, time)");
+        if (hasTtl(ttl) && version.supportsTableTtl()) {
+            ddl.append(" TTL time + INTERVAL ").append(ttl.toSeconds()).append(" SECOND");
+        }
+        return ddl.toString();
+    }
+
+    static boolean hasTtl(Duration ttl) {
+        return ttl != null && !ttl.isZero();
+    }
+
+    /**
+     * Checks that an existing error table has every column the library writes, each of a type that
+     * takes the bytes it writes (a time zone on {@code time} and {@code LowCardinality} strings are fine).
+     *
+     * @throws IllegalStateException naming the column, its type, the expected type and the fix
+     */
+    static void checkColumns(List<TableColumn> present, String database, String table) {
+        String qualified = database + "." + table;
+        String fix = "; drop the table to let Tributary create it, or name another one with errorTable(...)";
+        List<String> names = present.stream().map(TableColumn::name).toList();
+        List<String> missing = COLUMNS.stream().filter(column -> !names.contains(column)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("error table " + qualified + " exists but lacks the columns " + missing + fix);
+        }
+        for (TableColumn column : present) {
+            String expected = TYPES.get(column.name());
+            if (expected != null && !accepts(expected, column.type())) {
+                throw new IllegalStateException("error table " + qualified + ": column " + column.name() + " has type "
+                        + column.type() + ", expected " + expected + " (the bytes Tributary writes there would be misread)."
+                        + " Fix it with ALTER TABLE " + Identifiers.qualified(database, table) + " MODIFY COLUMN "
+                        + Identifiers.quote(column.name()) + " " + expected + fix);
+            }
+        }
+    }
+
+    private static boolean accepts(String expected, ClickHouseType actual) {
+        String type = actual.toString();
+        if (type.startsWith("LowCardinality(")) {
+            type = type.substring("LowCardinality(".length(), type.length() - 1); // same bytes in RowBinary
+        }
+        if (expected.equals("DateTime")) {
+            return actual.kind() == ClickHouseType.Kind.DATETIME; // with or without a time zone: UInt32 seconds
+        }
+        return type.equals(expected);
     }
 
     /** Appends one error row in RowBinary, in the order of {@link #COLUMNS}. */
@@ -41,8 +97,7 @@ final class ErrorTable {
         out.writeString(error.origin().position().split());
         out.writeString(error.origin().position().toString());
         out.writeString(error.kind().name());
-        String message = error.message() == null ? "" : error.message();
-        out.writeString(message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) + "…" : message);
+        out.writeString(error.message()); // already cut to ErrorRecord.MAX_MESSAGE_CHARS
         writeNullableBytes(error.origin().key(), out);
         writeNullableBytes(error.origin().value(), out);
     }

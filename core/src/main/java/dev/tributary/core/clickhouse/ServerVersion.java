@@ -44,6 +44,11 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
         return atLeast(19, 1);
     }
 
+    /** Table TTL ({@code TTL time + INTERVAL ...} in {@code CREATE TABLE}; ClickHouse 19.6). */
+    public boolean supportsTableTtl() {
+        return atLeast(19, 6);
+    }
+
     /** The {@code X-ClickHouse-Format} header (18.x ignores it: name the format in the SQL instead). */
     public boolean honoursFormatHeader() {
         return atLeast(19, 1);

@@ -98,7 +98,8 @@ final class TableChanges {
         LOG.info("pipeline {}: encoding {} rows of batch {} again for the new columns of {}", pipeline, records.size(),
                 batch.sequence, schema.qualifiedName());
         for (int attempt = 0; ; attempt++) {
-            Batch again = new Batch(batch.sequence, batch.generation + 1, schema, new RowBinaryOutput(Math.max(1024, bytes)));
+            Batch again = new Batch(batch.sequence, batch.generation + 1, schema, new RowBinaryOutput(Math.max(1024, bytes)),
+                    batch.maxErrorRawBytes);
             Throwable failure = await(context.reencode(schema, records, again), closed);
             if (failure == null) {
                 return again;

@@ -3,6 +3,7 @@ package dev.tributary.core.clickhouse;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +34,38 @@ class ClickHouseSinkBuilderTest {
         assertNamesSetting(valid().retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)), "retryBackoff max");
         assertNamesSetting(valid().trustedCertificate(java.nio.file.Path.of("/no/such/ca.pem")), "trustedCertificate");
         assertNamesSetting(valid().credentials("", "x"), "credentials user");
+        assertNamesSetting(valid().errorTableTtl(Duration.ofMillis(1500)), "errorTableTtl");
+        assertNamesSetting(valid().errorTableTtl(Duration.ofDays(-1)), "errorTableTtl");
+        assertNamesSetting(valid().maxErrorRawBytes(10), "maxErrorRawBytes");
+    }
+
+    @Test
+    void refusesCredentialsInTheEndpointUrlWithoutPrintingThem() {
+        for (String endpoint : List.of("http://alice:s3cr3t-value@127.0.0.1:8123", "https://alice:s3cr3t-value@host:8443/",
+                "http://alice@127.0.0.1:8123", "http://alice:s3cr3t-value@bad host:8123")) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> valid().endpoint(endpoint).build(), endpoint);
+            assertTrue(error.getMessage().contains("credentials("), error.getMessage());
+            assertFalse(error.getMessage().contains("s3cr3t-value"), error.getMessage());
+        }
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> valid().endpoint("http://127.0.0.1:8123/?user=alice&password=s3cr3t-value").build());
+        assertTrue(error.getMessage().contains("credentials("), error.getMessage());
+        assertFalse(error.getMessage().contains("s3cr3t-value"), error.getMessage());
+    }
+
+    @Test
+    void refusesAsyncInsertsThatDoNotWaitForDurability() {
+        for (ClickHouseSink.Builder builder : List.of(valid().insertSetting("async_insert", "1"),
+                valid().insertSetting("async_insert", "true").insertSetting("wait_for_async_insert", "0"),
+                valid().clientOption("clickhouse_setting_async_insert", "1"))) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, builder::build);
+            assertTrue(error.getMessage().contains("async_insert"), error.getMessage());
+            assertTrue(error.getMessage().contains("insertSetting(\"wait_for_async_insert\", \"1\")"), error.getMessage());
+            assertTrue(error.getMessage().contains("durable"), error.getMessage());
+        }
+        valid().insertSetting("async_insert", "1").insertSetting("wait_for_async_insert", "1").build();
+        valid().insertSetting("async_insert", "0").build();
     }
 
     @Test

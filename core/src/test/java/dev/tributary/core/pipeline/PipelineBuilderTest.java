@@ -35,6 +35,7 @@ class PipelineBuilderTest {
         assertNamesSetting(valid().pollTimeout(Duration.ZERO), "pollTimeout");
         assertNamesSetting(valid().metricsLogInterval(Duration.ofSeconds(-1)), "metricsLogInterval");
         assertNamesSetting(valid().maxRecordBytes(0), "maxRecordBytes");
+        assertNamesSetting(valid().shutdownTimeout(Duration.ZERO), "shutdownTimeout");
     }
 
     @Test
