@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -416,7 +417,7 @@ public final class KafkaSource implements Source {
             consumer.seek(partition, offset);
             offsets.put(partition, new OffsetAndMetadata(offset, METADATA_STARTING_POSITION));
         });
-        Map<String, Long> bySplit = new java.util.TreeMap<>();
+        Map<String, Long> bySplit = new TreeMap<>();
         start.forEach((partition, offset) -> bySplit.put(KafkaPosition.split(partition), offset));
         try {
             redoRun(() -> consumer.commitSync(offsets));
@@ -643,6 +644,8 @@ public final class KafkaSource implements Source {
         /**
          * How long no broker may answer anything while the source runs before it gives up and the
          * pipeline fails, naming the brokers (default 15 minutes). Shorter outages are waited out.
+         * Keep it well above the group's longest rebalance: while it waits to join, a member may
+         * hear nothing for up to {@code max.poll.interval.ms} (5 minutes by default).
          */
         public Builder unreachableTimeout(Duration timeout) {
             this.unreachableTimeout = timeout;
