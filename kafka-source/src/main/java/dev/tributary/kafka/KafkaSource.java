@@ -80,22 +80,25 @@ public final class KafkaSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
 
-    /**
-     * Consumer properties whose values are secret: every property the Kafka clients type
-     * {@code PASSWORD} (which they print as {@code [hidden]} themselves), taken from their own
-     * config definitions so that properties added by a newer client are covered too.
-     */
-    private static final Set<String> PASSWORD_PROPERTIES = Stream.of(ConsumerConfig.configDef(),
+    /** Every property the Kafka clients (consumer, producer, admin) define, with its type. */
+    private static final List<ConfigDef.ConfigKey> CLIENT_CONFIG_KEYS = Stream.of(ConsumerConfig.configDef(),
                     ProducerConfig.configDef(), AdminClientConfig.configDef())
             .flatMap(def -> def.configKeys().values().stream())
+            .toList();
+
+    /**
+     * Properties whose values are secret: every property the Kafka clients type {@code PASSWORD}
+     * (which they print as {@code [hidden]} themselves), taken from their own config definitions so
+     * that properties a newer client adds are covered too.
+     */
+    private static final Set<String> PASSWORD_PROPERTIES = CLIENT_CONFIG_KEYS.stream()
             .filter(key -> key.type == ConfigDef.Type.PASSWORD)
             .map(key -> key.name)
             .collect(Collectors.toUnmodifiableSet());
 
-    /** Every property the Kafka clients define; the name check below is for the others (plug-ins', a registry's). */
-    private static final Set<String> CLIENT_PROPERTIES = Stream.of(ConsumerConfig.configDef(),
-                    ProducerConfig.configDef(), AdminClientConfig.configDef())
-            .flatMap(def -> def.names().stream())
+    /** The clients' property names; the name check below is only for others (a plug-in's, a registry's). */
+    private static final Set<String> CLIENT_PROPERTIES = CLIENT_CONFIG_KEYS.stream()
+            .map(key -> key.name)
             .collect(Collectors.toUnmodifiableSet());
 
     /** Names that suggest a secret in a property the clients do not define (e.g. {@code basic.auth.user.info}). */
