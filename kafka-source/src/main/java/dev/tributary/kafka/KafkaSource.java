@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.LogTruncationException;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -252,7 +253,9 @@ public final class KafkaSource implements Source {
      */
     private void repositionAfter(InvalidOffsetException invalid) {
         try {
-            if (invalid instanceof OffsetOutOfRangeException outOfRange) {
+            if (invalid instanceof LogTruncationException truncation) {
+                resumeAfterTruncation(truncation);
+            } else if (invalid instanceof OffsetOutOfRangeException outOfRange) {
                 resumeAfterGap(outOfRange.offsetOutOfRangePartitions());
             } else if (invalid instanceof NoOffsetForPartitionException noOffset) {
                 positionFresh(noOffset.partitions());
@@ -452,13 +455,25 @@ public final class KafkaSource implements Source {
                 }
             }
         } else if (starting instanceof StartingOffsets.Explicit explicit) {
+            Map<TopicPartition, Long> given = new HashMap<>();
             for (TopicPartition partition : partitions) {
                 Long offset = explicit.offsets().get(partition);
                 if (offset != null) {
-                    start.put(partition, offset); // out of the log's range: handled as a gap by the first poll
+                    given.put(partition, offset); // below the log start: a gap, reported by the first poll
                 } else {
                     (explicit.otherwise() instanceof StartingOffsets.Latest ? toEnd : toBeginning).add(partition);
                 }
+            }
+            if (!given.isEmpty()) {
+                Map<TopicPartition, Long> end = redo(() -> consumer.endOffsets(given.keySet()));
+                given.forEach((partition, offset) -> {
+                    long last = end.get(partition);
+                    if (offset > last) {
+                        LOG.warn("pipeline {}: explicit starting offset {} of {} is beyond the end of the log ({}); starting"
+                                + " at the end", context.pipelineName(), offset, KafkaPosition.split(partition), last);
+                    }
+                    start.put(partition, Math.min(offset, last));
+                });
             }
         } else {
             (starting instanceof StartingOffsets.Latest ? toEnd : toBeginning).addAll(partitions);
@@ -476,7 +491,8 @@ public final class KafkaSource implements Source {
      * Resumes partitions whose next offset is no longer in the log. Below the log start (records
      * deleted by retention before they were read): at the earliest retained record, with the gap
      * logged and counted, never at the end. Beyond the log end (a truncated or recreated
-     * partition): at the end, which skips nothing that exists.
+     * partition, whose records may all be new): at the earliest retained record too, duplicates
+     * rather than loss.
      */
     private void resumeAfterGap(Map<TopicPartition, Long> outOfRange) {
         Set<TopicPartition> assigned = consumer.assignment();
@@ -499,13 +515,42 @@ public final class KafkaSource implements Source {
                 context.recordsSkipped(KafkaPosition.split(partition), skipped);
                 consumer.seek(partition, first);
             } else if (offset > last) {
+                // The log this offset was taken from was truncated or replaced: every record there may be new.
                 LOG.warn("pipeline {}: partition {}: the {} {} is beyond the end of the log ({}): the partition was truncated"
-                                + " or recreated; resuming at its end", context.pipelineName(), KafkaPosition.split(partition),
-                        which, offset, last);
-                consumer.seek(partition, last);
+                                + " or recreated; reading it again from the earliest retained offset {} (records may be read"
+                                + " twice, none skipped)", context.pipelineName(), KafkaPosition.split(partition), which, offset,
+                        last, first);
+                consumer.seek(partition, first);
             } else {
                 consumer.seek(partition, offset); // back in range (e.g. a new leader caught up): read on
             }
+        }
+    }
+
+    /**
+     * The log was truncated below the position (an unclean leader election replaced records): read
+     * again from the first offset that diverged, as the consumer itself does with a reset policy,
+     * so that the records written in place of the lost ones are not skipped.
+     */
+    private void resumeAfterTruncation(LogTruncationException truncation) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, Long> rest = new HashMap<>();
+        truncation.offsetOutOfRangePartitions().forEach((partition, offset) -> {
+            OffsetAndMetadata divergent = truncation.divergentOffsets().get(partition);
+            if (!assigned.contains(partition)) {
+                return;
+            }
+            if (divergent == null) {
+                rest.put(partition, offset);
+                return;
+            }
+            LOG.warn("pipeline {}: partition {}: the log was truncated below offset {} (unclean leader election); reading"
+                            + " again from offset {}, where it diverged", context.pipelineName(), KafkaPosition.split(partition),
+                    offset, divergent.offset());
+            consumer.seek(partition, divergent);
+        });
+        if (!rest.isEmpty()) {
+            resumeAfterGap(rest);
         }
     }
 
