@@ -284,6 +284,11 @@ public final class Pipeline implements AutoCloseable {
                 public SplitListener splitListener() {
                     return new Rebalance();
                 }
+
+                @Override
+                public void recordsSkipped(String split, long count) {
+                    metrics.recordsSkipped(count);
+                }
             });
             LOG.info("pipeline {}: started", name);
             while (!stopRequested) {

@@ -8,4 +8,12 @@ public interface SourceContext {
 
     /** Where the source reports splits being assigned, revoked and lost. */
     SplitListener splitListener();
+
+    /**
+     * Reports records of {@code split} that the source had to skip because they were gone before
+     * it could read them (e.g. deleted by retention). Counted in the pipeline's metrics; the
+     * source logs the details. The default ignores the report.
+     */
+    default void recordsSkipped(String split, long count) {
+    }
 }

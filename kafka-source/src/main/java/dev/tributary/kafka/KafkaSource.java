@@ -6,15 +6,26 @@ import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.LogTruncationException;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -27,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +46,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads Kafka-protocol brokers (Apache Kafka, Confluent Cloud, Redpanda, AWS MSK, Azure Event
@@ -42,8 +59,12 @@ import java.util.regex.Pattern;
  *
  * <p>Offsets are committed only through {@link #commit} (auto-commit is off): the pipeline commits
  * what has landed in ClickHouse. A partition without a committed offset starts at
- * {@link StartingOffsets}. On a rebalance the pipeline hears about revoked partitions before they
- * move, and flushes and commits what it read from them.
+ * {@link StartingOffsets}, resolved at its first assignment and committed at once, so that it
+ * applies once. A committed offset that fell out of retention resumes at the earliest retained
+ * record, with the gap logged and counted. On a rebalance the pipeline hears about revoked
+ * partitions before they move, and flushes and commits what it read from them. A
+ * {@link #wakeup()} only ends a poll early. When no broker answers for
+ * {@link Builder#unreachableTimeout} the source fails.
  *
  * <pre>{@code
  * KafkaSource source = KafkaSource.builder()
@@ -60,15 +81,52 @@ public final class KafkaSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
 
-    /** Consumer properties whose values are secret. */
-    private static final Set<String> SECRET_PROPERTIES = Set.of("sasl.jaas.config", "ssl.keystore.password",
-            "ssl.key.password", "ssl.truststore.password", "ssl.keystore.key", "ssl.keystore.certificate.chain",
-            "ssl.truststore.certificates", "basic.auth.user.info");
+    /** Every property the Kafka clients (consumer, producer, admin) define, with its type. */
+    private static final List<ConfigDef.ConfigKey> CLIENT_CONFIG_KEYS = Stream.of(ConsumerConfig.configDef(),
+                    ProducerConfig.configDef(), AdminClientConfig.configDef())
+            .flatMap(def -> def.configKeys().values().stream())
+            .toList();
+
+    /**
+     * Properties whose values are secret: every property the Kafka clients type {@code PASSWORD}
+     * (which they print as {@code [hidden]} themselves), taken from their own config definitions so
+     * that properties a newer client adds are covered too.
+     */
+    private static final Set<String> PASSWORD_PROPERTIES = CLIENT_CONFIG_KEYS.stream()
+            .filter(key -> key.type == ConfigDef.Type.PASSWORD)
+            .map(key -> key.name)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** The clients' property names; the name check below is only for others (a plug-in's, a registry's). */
+    private static final Set<String> CLIENT_PROPERTIES = CLIENT_CONFIG_KEYS.stream()
+            .map(key -> key.name)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** Names that suggest a secret in a property the clients do not define (e.g. {@code basic.auth.user.info}). */
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "(?i)password|passwd|secret|passphrase|credential|token|jaas|private|user\\.info|(^|[._-])key($|[._-])");
+
+    private static final String METADATA_STARTING_POSITION = "tributary: starting position";
 
     private final Config config;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private SourceContext context;
     private SplitListener listener;
     private boolean paused;
+    /** A wakeup arrived: the next poll returns at once (a wakeup is only ever meant to end a poll early). */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    /**
+     * True only while the pipeline thread waits in {@code consumer.poll} outside this source's
+     * rebalance callbacks: the only time a wakeup is passed to the consumer, so that it cannot
+     * abort a commit, an offset lookup or a seek.
+     */
+    private volatile boolean wakeable;
+    /** The consumer's count of responses received from any broker, to tell an idle topic from unreachable brokers. */
+    private Metric responses;
+    private double responsesSeen;
+    private long lastContactNanos;
+    /** Partitions assigned from which no record has been read yet: their position is the committed offset. */
+    private final Set<TopicPartition> unreadSinceAssignment = new HashSet<>();
 
     private KafkaSource(Config config) {
         this.config = config;
@@ -83,12 +141,21 @@ public final class KafkaSource implements Source {
         if (consumer != null) {
             throw new IllegalStateException("KafkaSource for group " + config.groupId + " is already open");
         }
+        this.context = context;
         this.listener = context.splitListener();
         Properties properties = new Properties();
         properties.putAll(config.properties);
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + context.pipelineName());
         consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         checkReachable();
+        responses = responseCounter(consumer);
+        if (responses == null) {
+            LOG.warn("pipeline {}: this Kafka client has no consumer-metrics/response-total metric; unreachableTimeout"
+                    + " is not enforced", context.pipelineName());
+        } else {
+            responsesSeen = ((Number) responses.metricValue()).doubleValue();
+        }
+        lastContactNanos = System.nanoTime();
         if (config.pattern != null) {
             consumer.subscribe(config.pattern, new Rebalance());
         } else {
@@ -96,7 +163,11 @@ public final class KafkaSource implements Source {
         }
         LOG.info("pipeline {}: consuming {} as group {} from {}", context.pipelineName(),
                 config.pattern != null ? "topics matching " + config.pattern : config.topics, config.groupId,
-                config.properties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+                bootstrapServers());
+    }
+
+    private String bootstrapServers() {
+        return config.properties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
 
     /**
@@ -104,10 +175,10 @@ public final class KafkaSource implements Source {
      * instead of letting the first poll wait forever.
      */
     private void checkReachable() {
-        String bootstrap = config.properties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        String bootstrap = bootstrapServers();
         Map<String, List<org.apache.kafka.common.PartitionInfo>> existing;
         try {
-            existing = consumer.listTopics(config.startupTimeout);
+            existing = redo(() -> consumer.listTopics(config.startupTimeout));
         } catch (AuthenticationException e) {
             closeQuietly();
             throw new IllegalStateException("KafkaSource: the brokers at " + bootstrap + " refused the credentials: "
@@ -116,7 +187,7 @@ public final class KafkaSource implements Source {
             closeQuietly();
             throw new IllegalStateException("KafkaSource: no broker at " + bootstrap + " answered within "
                     + config.startupTimeout.toSeconds() + " s; check bootstrapServers and the security settings", e);
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             closeQuietly();
             throw new IllegalStateException("KafkaSource: cannot talk to the brokers at " + bootstrap + ": " + e.getMessage(), e);
         }
@@ -125,6 +196,15 @@ public final class KafkaSource implements Source {
                 LOG.warn("topic {} does not exist (yet) on {}; reading it once it does", topic, bootstrap);
             }
         }
+    }
+
+    private static Metric responseCounter(KafkaConsumer<?, ?> consumer) {
+        for (Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet()) {
+            if (metric.getKey().name().equals("response-total") && metric.getKey().group().equals("consumer-metrics")) {
+                return metric.getValue();
+            }
+        }
+        return null;
     }
 
     private void closeQuietly() {
@@ -138,20 +218,83 @@ public final class KafkaSource implements Source {
 
     @Override
     public List<SourceRecord> poll(Duration timeout) {
-        ConsumerRecords<byte[], byte[]> records;
+        ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
+        InvalidOffsetException invalidOffset = null;
+        wakeable = true;
         try {
-            records = consumer.poll(timeout);
+            records = consumer.poll(wakeupPending.getAndSet(false) ? Duration.ZERO : timeout);
         } catch (WakeupException e) {
-            return List.of();
+            // A wakeup ends a poll early, nothing more.
+        } catch (InvalidOffsetException e) {
+            invalidOffset = e; // handled below, where no wakeup can interrupt the handling
+        } finally {
+            wakeable = false;
         }
+        if (invalidOffset != null) {
+            repositionAfter(invalidOffset);
+        }
+        checkContact(!records.isEmpty());
         if (records.isEmpty()) {
             return List.of();
+        }
+        if (!unreadSinceAssignment.isEmpty()) {
+            unreadSinceAssignment.removeAll(records.partitions());
         }
         List<SourceRecord> out = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
             out.add(new KafkaRecord(record));
         }
         return out;
+    }
+
+    /**
+     * A partition whose offset is not in the log (deleted by retention, or a truncated log) or that
+     * has no offset at all: auto.offset.reset is none, so the consumer asks instead of jumping.
+     */
+    private void repositionAfter(InvalidOffsetException invalid) {
+        try {
+            if (invalid instanceof LogTruncationException truncation) {
+                resumeAfterTruncation(truncation);
+            } else if (invalid instanceof OffsetOutOfRangeException outOfRange) {
+                resumeAfterGap(outOfRange.offsetOutOfRangePartitions());
+            } else if (invalid instanceof NoOffsetForPartitionException noOffset) {
+                positionFresh(noOffset.partitions());
+            } else {
+                throw invalid;
+            }
+        } catch (RetriableException e) {
+            // The next poll raises the same again and this is retried; unreachableTimeout bounds the wait.
+            LOG.warn("pipeline {}: cannot reposition {} yet, retrying: {}", context.pipelineName(), invalid.partitions(), e.toString());
+        }
+    }
+
+    /**
+     * Fails the source when no broker has answered anything (fetches, heartbeats, metadata) for
+     * {@code unreachableTimeout}: an idle topic still gets answers, unreachable brokers give none.
+     */
+    private void checkContact(boolean gotRecords) {
+        if (responses == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        double seen = ((Number) responses.metricValue()).doubleValue();
+        if (gotRecords || seen > responsesSeen) {
+            responsesSeen = seen;
+            lastContactNanos = now;
+        } else if (now - lastContactNanos > config.unreachableTimeout.toNanos()) {
+            throw new IllegalStateException("KafkaSource (group " + config.groupId + "): no broker at " + bootstrapServers()
+                    + " has answered for " + readable(config.unreachableTimeout) + " (unreachableTimeout); giving up."
+                    + " Check that the brokers run and can be reached from here (address, network, security settings),"
+                    + " or raise unreachableTimeout(...)");
+        }
+    }
+
+    private static String readable(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds < 120) {
+            return duration.toMillis() % 1000 == 0 ? seconds + " s" : duration.toMillis() + " ms";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
     }
 
     @Override
@@ -175,16 +318,43 @@ public final class KafkaSource implements Source {
             offsets.put(kafka.topicPartition(), new OffsetAndMetadata(kafka.offset() + 1));
         }
         if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets);
+            redoRun(() -> consumer.commitSync(offsets));
         }
     }
 
+    /**
+     * Ends a poll in progress early (or makes the next one return at once). It never reaches a
+     * commit or an offset lookup: a stop, or a wakeup after every landed batch, cannot lose a commit.
+     */
     @Override
     public void wakeup() {
+        wakeupPending.set(true);
         KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
+        if (current != null && wakeable) {
             current.wakeup();
         }
+    }
+
+    /**
+     * Runs a consumer call to its end. A wakeup is passed to the consumer only during a poll, but
+     * one can still land just as the poll returns; it is meant for a poll, so the call is redone and
+     * the next poll returns at once.
+     */
+    private <T> T redo(Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (WakeupException e) {
+                wakeupPending.set(true);
+            }
+        }
+    }
+
+    private void redoRun(Runnable call) {
+        redo(() -> {
+            call.run();
+            return null;
+        });
     }
 
     @Override
@@ -194,8 +364,11 @@ public final class KafkaSource implements Source {
 
     @Override
     public void close() {
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(10));
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            // Brokers that stopped answering would only make close wait for them.
+            boolean unreachable = responses != null && System.nanoTime() - lastContactNanos > config.unreachableTimeout.toNanos();
+            current.close(unreachable ? Duration.ZERO : Duration.ofSeconds(10));
             consumer = null;
         }
     }
@@ -204,8 +377,14 @@ public final class KafkaSource implements Source {
     public Map<String, String> describe() {
         Map<String, String> described = new LinkedHashMap<>();
         config.properties.stringPropertyNames().stream().sorted().forEach(name -> described.put(name,
-                SECRET_PROPERTIES.contains(name) ? "[hidden]" : config.properties.getProperty(name)));
+                isSecret(name) ? "[hidden]" : config.properties.getProperty(name)));
         return described;
+    }
+
+    /** Whether a property's value is secret: typed PASSWORD by the clients, or named like a secret if they do not know it. */
+    static boolean isSecret(String property) {
+        return PASSWORD_PROPERTIES.contains(property)
+                || (!CLIENT_PROPERTIES.contains(property) && SECRET_NAME.matcher(property).find());
     }
 
     @Override
@@ -213,19 +392,187 @@ public final class KafkaSource implements Source {
         return "KafkaSource" + describe();
     }
 
-    /** Hands partition moves to the pipeline and positions partitions that have no committed offset. */
+    /**
+     * Positions the partitions that have no committed offset at the starting offsets and commits
+     * that position at once, so that it applies once: a later start (after a crash before the first
+     * batch too) resumes from it instead of resolving it again. Partitions with a committed offset
+     * resume after it.
+     */
+    private void positionFresh(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Set<TopicPartition> asked = partitions.stream().filter(assigned::contains).collect(Collectors.toSet());
+        if (asked.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = redo(() -> consumer.committed(asked));
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition partition : asked) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                fresh.add(partition);
+            } else {
+                consumer.seek(partition, offset);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> start = startingOffsets(fresh);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        start.forEach((partition, offset) -> {
+            consumer.seek(partition, offset);
+            offsets.put(partition, new OffsetAndMetadata(offset, METADATA_STARTING_POSITION));
+        });
+        Map<String, Long> bySplit = new TreeMap<>();
+        start.forEach((partition, offset) -> bySplit.put(KafkaPosition.split(partition), offset));
+        try {
+            redoRun(() -> consumer.commitSync(offsets));
+            LOG.info("pipeline {}: no committed offset for {}; starting at {} ({}), committed at once",
+                    context.pipelineName(), bySplit.keySet(), bySplit, config.startingOffsets);
+        } catch (KafkaException e) {
+            LOG.warn("pipeline {}: no committed offset for {}; starting at {} ({}), but committing that failed ({}):"
+                            + " a restart before the first batch lands resolves {} again", context.pipelineName(),
+                    bySplit.keySet(), bySplit, config.startingOffsets, e.toString(), config.startingOffsets);
+        }
+    }
+
+    /** Where {@link StartingOffsets} put each of these partitions now. */
+    private Map<TopicPartition, Long> startingOffsets(List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> start = new HashMap<>();
+        List<TopicPartition> toBeginning = new ArrayList<>();
+        List<TopicPartition> toEnd = new ArrayList<>();
+        StartingOffsets starting = config.startingOffsets;
+        if (starting instanceof StartingOffsets.Timestamp timestamp) {
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(partition -> query.put(partition, timestamp.epochMillis()));
+            Map<TopicPartition, OffsetAndTimestamp> found = redo(() -> consumer.offsetsForTimes(query));
+            for (TopicPartition partition : partitions) {
+                OffsetAndTimestamp at = found.get(partition);
+                if (at == null) {
+                    toEnd.add(partition); // nothing at or after that time yet
+                } else {
+                    start.put(partition, at.offset());
+                }
+            }
+        } else if (starting instanceof StartingOffsets.Explicit explicit) {
+            Map<TopicPartition, Long> given = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                Long offset = explicit.offsets().get(partition);
+                if (offset != null) {
+                    given.put(partition, offset); // below the log start: a gap, reported by the first poll
+                } else {
+                    (explicit.otherwise() instanceof StartingOffsets.Latest ? toEnd : toBeginning).add(partition);
+                }
+            }
+            if (!given.isEmpty()) {
+                Map<TopicPartition, Long> end = redo(() -> consumer.endOffsets(given.keySet()));
+                given.forEach((partition, offset) -> {
+                    long last = end.get(partition);
+                    if (offset > last) {
+                        LOG.warn("pipeline {}: explicit starting offset {} of {} is beyond the end of the log ({}); starting"
+                                + " at the end", context.pipelineName(), offset, KafkaPosition.split(partition), last);
+                    }
+                    start.put(partition, Math.min(offset, last));
+                });
+            }
+        } else {
+            (starting instanceof StartingOffsets.Latest ? toEnd : toBeginning).addAll(partitions);
+        }
+        if (!toBeginning.isEmpty()) {
+            start.putAll(redo(() -> consumer.beginningOffsets(toBeginning)));
+        }
+        if (!toEnd.isEmpty()) {
+            start.putAll(redo(() -> consumer.endOffsets(toEnd)));
+        }
+        return start;
+    }
+
+    /**
+     * Resumes partitions whose next offset is no longer in the log. Below the log start (records
+     * deleted by retention before they were read): at the earliest retained record, with the gap
+     * logged and counted, never at the end. Beyond the log end (a truncated or recreated
+     * partition, whose records may all be new): at the earliest retained record too, duplicates
+     * rather than loss.
+     */
+    private void resumeAfterGap(Map<TopicPartition, Long> outOfRange) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Set<TopicPartition> partitions = outOfRange.keySet().stream().filter(assigned::contains).collect(Collectors.toSet());
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> earliest = redo(() -> consumer.beginningOffsets(partitions));
+        Map<TopicPartition, Long> end = redo(() -> consumer.endOffsets(partitions));
+        for (TopicPartition partition : partitions) {
+            long offset = outOfRange.get(partition);
+            long first = earliest.get(partition);
+            long last = end.get(partition);
+            String which = unreadSinceAssignment.contains(partition) ? "committed offset" : "next offset";
+            if (offset < first) {
+                long skipped = first - offset;
+                LOG.warn("pipeline {}: partition {}: the {} {} is no longer in the log (records deleted by retention before"
+                                + " they were read); resuming at the earliest retained offset {}: {} records skipped",
+                        context.pipelineName(), KafkaPosition.split(partition), which, offset, first, skipped);
+                context.recordsSkipped(KafkaPosition.split(partition), skipped);
+                consumer.seek(partition, first);
+            } else if (offset > last) {
+                // The log this offset was taken from was truncated or replaced: every record there may be new.
+                LOG.warn("pipeline {}: partition {}: the {} {} is beyond the end of the log ({}): the partition was truncated"
+                                + " or recreated; reading it again from the earliest retained offset {} (records may be read"
+                                + " twice, none skipped)", context.pipelineName(), KafkaPosition.split(partition), which, offset,
+                        last, first);
+                consumer.seek(partition, first);
+            } else {
+                consumer.seek(partition, offset); // back in range (e.g. a new leader caught up): read on
+            }
+        }
+    }
+
+    /**
+     * The log was truncated below the position (an unclean leader election replaced records): read
+     * again from the first offset that diverged, as the consumer itself does with a reset policy,
+     * so that the records written in place of the lost ones are not skipped.
+     */
+    private void resumeAfterTruncation(LogTruncationException truncation) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, Long> rest = new HashMap<>();
+        truncation.offsetOutOfRangePartitions().forEach((partition, offset) -> {
+            OffsetAndMetadata divergent = truncation.divergentOffsets().get(partition);
+            if (!assigned.contains(partition)) {
+                return;
+            }
+            if (divergent == null) {
+                rest.put(partition, offset);
+                return;
+            }
+            LOG.warn("pipeline {}: partition {}: the log was truncated below offset {} (unclean leader election); reading"
+                            + " again from offset {}, where it diverged", context.pipelineName(), KafkaPosition.split(partition),
+                    offset, divergent.offset());
+            consumer.seek(partition, divergent);
+        });
+        if (!rest.isEmpty()) {
+            resumeAfterGap(rest);
+        }
+    }
+
+    /** Hands partition moves to the pipeline and positions partitions seen for the first time. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                listener.onSplitsRevoked(splits(partitions));
+                unwakeable(() -> {
+                    unreadSinceAssignment.removeAll(partitions);
+                    listener.onSplitsRevoked(splits(partitions));
+                });
             }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                listener.onSplitsLost(splits(partitions));
+                unwakeable(() -> {
+                    unreadSinceAssignment.removeAll(partitions);
+                    listener.onSplitsLost(splits(partitions));
+                });
             }
         }
 
@@ -234,45 +581,31 @@ public final class KafkaSource implements Source {
             if (partitions.isEmpty()) {
                 return;
             }
-            if (config.startingOffsets instanceof StartingOffsets.Timestamp
-                    || config.startingOffsets instanceof StartingOffsets.Explicit) {
-                positionUncommitted(partitions);
-            }
-            if (paused) {
-                consumer.pause(partitions);
-            }
-            listener.onSplitsAssigned(splits(partitions));
+            unwakeable(() -> {
+                unreadSinceAssignment.addAll(partitions);
+                try {
+                    positionFresh(partitions);
+                } catch (RetriableException e) {
+                    // Left without a position, a partition raises NoOffsetForPartitionException at
+                    // the next poll (auto.offset.reset is none), where this is tried again.
+                    LOG.warn("pipeline {}: cannot position {} yet, retrying at the next poll: {}", context.pipelineName(),
+                            splits(partitions), e.toString());
+                }
+                if (paused) {
+                    consumer.pause(partitions);
+                }
+                listener.onSplitsAssigned(splits(partitions));
+            });
         }
 
-        private void positionUncommitted(Collection<TopicPartition> partitions) {
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
-            List<TopicPartition> fresh = partitions.stream().filter(p -> committed.get(p) == null).toList();
-            if (fresh.isEmpty()) {
-                return;
-            }
-            if (config.startingOffsets instanceof StartingOffsets.Timestamp timestamp) {
-                Map<TopicPartition, Long> query = new HashMap<>();
-                fresh.forEach(p -> query.put(p, timestamp.epochMillis()));
-                Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-                List<TopicPartition> toEnd = new ArrayList<>();
-                for (TopicPartition partition : fresh) {
-                    OffsetAndTimestamp at = found.get(partition);
-                    if (at == null) {
-                        toEnd.add(partition); // nothing at or after that time yet
-                    } else {
-                        consumer.seek(partition, at.offset());
-                    }
-                }
-                if (!toEnd.isEmpty()) {
-                    consumer.seekToEnd(toEnd);
-                }
-            } else if (config.startingOffsets instanceof StartingOffsets.Explicit explicit) {
-                for (TopicPartition partition : fresh) {
-                    Long offset = explicit.offsets().get(partition);
-                    if (offset != null) {
-                        consumer.seek(partition, offset);
-                    }
-                }
+        /** A callback runs inside poll; wakeups wait for it to finish (they are meant for the poll). */
+        private void unwakeable(Runnable callback) {
+            boolean was = wakeable;
+            wakeable = false;
+            try {
+                callback.run();
+            } finally {
+                wakeable = was;
             }
         }
 
@@ -283,7 +616,7 @@ public final class KafkaSource implements Source {
 
     /** Immutable settings of a source. */
     private record Config(Properties properties, List<String> topics, Pattern pattern, String groupId,
-                          StartingOffsets startingOffsets, Duration startupTimeout) {
+                          StartingOffsets startingOffsets, Duration startupTimeout, Duration unreachableTimeout) {
     }
 
     /**
@@ -297,6 +630,7 @@ public final class KafkaSource implements Source {
         private String groupId;
         private StartingOffsets startingOffsets = StartingOffsets.EARLIEST;
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private Duration unreachableTimeout = Duration.ofMinutes(15);
         private String securityProtocol;
         private String saslMechanism;
         private String saslUser;
@@ -339,7 +673,11 @@ public final class KafkaSource implements Source {
             return this;
         }
 
-        /** Where partitions without a committed offset start (default {@link StartingOffsets#EARLIEST}). */
+        /**
+         * Where partitions without a committed offset start (default {@link StartingOffsets#EARLIEST}).
+         * The position is resolved when the group first assigns a partition and committed at once,
+         * so it applies once: later starts resume from the committed offset.
+         */
         public Builder startingOffsets(StartingOffsets startingOffsets) {
             this.startingOffsets = startingOffsets;
             return this;
@@ -348,6 +686,17 @@ public final class KafkaSource implements Source {
         /** How long the brokers may take to answer at start before the source gives up (default 60 s). */
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long no broker may answer anything while the source runs before it gives up and the
+         * pipeline fails, naming the brokers (default 15 minutes). Shorter outages are waited out.
+         * Keep it well above the group's longest rebalance: while it waits to join, a member may
+         * hear nothing for up to {@code max.poll.interval.ms} (5 minutes by default).
+         */
+        public Builder unreachableTimeout(Duration timeout) {
+            this.unreachableTimeout = timeout;
             return this;
         }
 
@@ -437,6 +786,10 @@ public final class KafkaSource implements Source {
             if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
                 throw new IllegalArgumentException("KafkaSource: startupTimeout must be positive, was " + startupTimeout);
             }
+            if (unreachableTimeout == null || unreachableTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("KafkaSource: unreachableTimeout must be at least 1 s (brokers answer"
+                        + " heartbeats every few seconds), was " + unreachableTimeout + "; e.g. unreachableTimeout(Duration.ofMinutes(15))");
+            }
             Properties resolved = new Properties();
             resolved.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
             resolved.putAll(securityProperties());
@@ -448,10 +801,16 @@ public final class KafkaSource implements Source {
                         + " land in ClickHouse; remove that property");
             }
             resolved.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            StartingOffsets fallback = startingOffsets instanceof StartingOffsets.Explicit explicit ? explicit.otherwise() : startingOffsets;
-            resolved.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    fallback instanceof StartingOffsets.Latest ? "latest" : "earliest");
-            return new KafkaSource(new Config(resolved, List.copyOf(topics), pattern, groupId, startingOffsets, startupTimeout));
+            // The source resolves starting positions itself, once, and never lets the consumer jump
+            // (auto.offset.reset=latest would skip records that fell out of retention and everything after them).
+            String reset = resolved.getProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+            if (reset != null && !reset.equalsIgnoreCase("none")) {
+                throw new IllegalArgumentException("KafkaSource: auto.offset.reset=" + reset + " is not used; remove that"
+                        + " property and call startingOffsets(StartingOffsets.EARLIEST or LATEST, a timestamp or explicit offsets)");
+            }
+            resolved.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+            return new KafkaSource(new Config(resolved, List.copyOf(topics), pattern, groupId, startingOffsets, startupTimeout,
+                    unreachableTimeout));
         }
 
         private Properties securityProperties() {

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where to start reading a partition that has no committed offset in the consumer group.
- * Partitions with a committed offset always resume after it.
+ * Where to start reading a partition that has no committed offset in the consumer group. The
+ * position is resolved when the group first assigns the partition and committed at once, so it
+ * applies once: later starts (after a crash before the first batch too) resume from the committed
+ * offset, never from a new "latest". Partitions with a committed offset always resume after it.
  */
 public sealed interface StartingOffsets {
 
@@ -48,6 +50,10 @@ public sealed interface StartingOffsets {
 
     /** First record at or after a time. */
     record Timestamp(long epochMillis) implements StartingOffsets {
+        @Override
+        public String toString() {
+            return "TIMESTAMP(" + java.time.Instant.ofEpochMilli(epochMillis) + ")";
+        }
     }
 
     /** Given offsets, else a fallback. */
@@ -57,6 +63,11 @@ public sealed interface StartingOffsets {
             if (!(otherwise instanceof Earliest || otherwise instanceof Latest)) {
                 throw new IllegalArgumentException("StartingOffsets.explicit: 'otherwise' must be EARLIEST or LATEST, was " + otherwise);
             }
+        }
+
+        @Override
+        public String toString() {
+            return "EXPLICIT(" + offsets.size() + " partitions, otherwise " + otherwise + ")";
         }
     }
 }

@@ -80,13 +80,7 @@ class KafkaCrashIT {
 
     private static Process startChild(KafkaBroker kafka, ClickHouseServer clickhouse, String topic, String table, Path log)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                CrashTestPipeline.class.getName(), kafka.bootstrapServers(), topic, "crash-group-" + topic,
-                clickhouse.endpoint(), table)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        return CrashTestPipeline.start(kafka, clickhouse, topic, "crash-group-" + topic, table, log);
     }
 
 }

@@ -1,9 +1,18 @@
 package dev.tributary.kafka;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,14 +43,56 @@ class KafkaSourceBuilderTest {
         assertNamesSetting(valid().securityProtocol("SSL").saslPlain("u", "p"), "SASL_SSL or SASL_PLAINTEXT");
         assertNamesSetting(valid().securityProtocol("TLS"), "securityProtocol must be");
         assertThrows(IllegalArgumentException.class, () -> valid().saslScram("SCRAM-SHA-1", "u", "p"));
+        assertNamesSetting(valid().property("auto.offset.reset", "latest"), "startingOffsets(");
+        assertNamesSetting(valid().unreachableTimeout(Duration.ofMillis(10)), "unreachableTimeout must be at least 1 s");
+        assertNamesSetting(valid().unreachableTimeout(null), "unreachableTimeout");
     }
 
     @Test
-    void commitsOnlyWhatTheSinkAcknowledged() {
-        Map<String, String> properties = valid().build().describe();
-        assertEquals("false", properties.get("enable.auto.commit"));
-        assertEquals("earliest", properties.get("auto.offset.reset"));
-        assertEquals("latest", valid().startingOffsets(StartingOffsets.LATEST).build().describe().get("auto.offset.reset"));
+    void commitsOnlyWhatTheSinkAcknowledgedAndNeverLetsTheConsumerJump() {
+        for (StartingOffsets starting : List.of(StartingOffsets.EARLIEST, StartingOffsets.LATEST, StartingOffsets.timestamp(1))) {
+            Map<String, String> properties = valid().startingOffsets(starting).build().describe();
+            assertEquals("false", properties.get("enable.auto.commit"), starting.toString());
+            // Starting positions are resolved by the source (once); an invalid offset is reported, not reset.
+            assertEquals("none", properties.get("auto.offset.reset"), starting.toString());
+        }
+        assertEquals("none", valid().property("auto.offset.reset", "none").build().describe().get("auto.offset.reset"));
+    }
+
+    /** Every property any Kafka client (consumer, producer, admin) types PASSWORD, whatever its name. */
+    private static Set<String> passwordTypedProperties() {
+        Set<String> names = new TreeSet<>();
+        Stream.of(ConsumerConfig.configDef(), ProducerConfig.configDef(), AdminClientConfig.configDef())
+                .flatMap(def -> def.configKeys().values().stream())
+                .filter(key -> key.type == ConfigDef.Type.PASSWORD)
+                .forEach(key -> names.add(key.name));
+        return names;
+    }
+
+    @Test
+    void everyPasswordTypedPropertyIsMaskedByItsType() {
+        Set<String> passwords = passwordTypedProperties();
+        assertTrue(passwords.contains("sasl.oauthbearer.client.credentials.client.secret")
+                && passwords.contains("sasl.oauthbearer.assertion.private.key.passphrase") && passwords.size() >= 9, passwords.toString());
+        KafkaSource.Builder builder = valid();
+        for (String name : passwords) {
+            builder.property(name, "SECRET-" + name);
+        }
+        KafkaSource source = builder.build();
+        Map<String, String> described = source.describe();
+        for (String name : passwords) {
+            assertEquals("[hidden]", described.get(name), name);
+        }
+        String printed = source.toString();
+        assertFalse(printed.contains("SECRET-"), printed);
+        // Properties the clients do not define (a plug-in's, a registry's) are masked when named like a secret.
+        Map<String, String> other = valid().property("basic.auth.user.info", "u:SECRET").property("aws.secret.access.key", "S")
+                .property("custom.password", "P").property("client.rack", "eu-1a").build().describe();
+        assertEquals(List.of("[hidden]", "[hidden]", "[hidden]", "eu-1a"), List.of(other.get("basic.auth.user.info"),
+                other.get("aws.secret.access.key"), other.get("custom.password"), other.get("client.rack")));
+        // Non-secret client properties stay readable.
+        assertEquals("127.0.0.1:9092", described.get("bootstrap.servers"));
+        assertEquals("g", described.get("group.id"));
     }
 
     @Test

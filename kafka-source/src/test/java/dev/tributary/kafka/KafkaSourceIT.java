@@ -184,7 +184,9 @@ class KafkaSourceIT {
         Map<String, StartingOffsets> cases = Map.of(
                 "latest", StartingOffsets.LATEST,
                 "by_time", StartingOffsets.timestamp(middle),
-                "explicit", StartingOffsets.explicit(Map.of(new TopicPartition(topic, 0), 150L), StartingOffsets.EARLIEST));
+                "explicit", StartingOffsets.explicit(Map.of(new TopicPartition(topic, 0), 150L), StartingOffsets.EARLIEST),
+                // An explicit offset beyond the log end starts at the end (not at EARLIEST, the fallback for other partitions).
+                "beyond_end", StartingOffsets.explicit(Map.of(new TopicPartition(topic, 0), 5_000L), StartingOffsets.EARLIEST));
         Map<String, Long> expectedMinimum = Map.of("by_time", 100L, "explicit", 150L);
         for (Map.Entry<String, StartingOffsets> entry : cases.entrySet()) {
             String table = unique(entry.getKey());
@@ -207,8 +209,8 @@ class KafkaSourceIT {
                 }
             }
             long minimum = sql.longValue("SELECT min(id) FROM " + table);
-            if (entry.getValue() == StartingOffsets.LATEST) {
-                assertTrue(minimum >= 1_000_000, "latest read only markers, min id " + minimum);
+            if (entry.getValue() == StartingOffsets.LATEST || entry.getKey().equals("beyond_end")) {
+                assertTrue(minimum >= 1_000_000, entry.getKey() + " read only markers, min id " + minimum);
             } else {
                 assertEquals(expectedMinimum.get(entry.getKey()), minimum, entry.getKey());
             }

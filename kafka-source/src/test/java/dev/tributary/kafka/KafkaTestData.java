@@ -74,6 +74,16 @@ public final class KafkaTestData {
         }
     }
 
+    /** The sum of the offsets {@code group} has committed, or -1 when the broker cannot say now. */
+    static long committedTotal(Properties connection, String group) {
+        try (Admin admin = Admin.create(connection)) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                    .mapToLong(offset -> offset.offset()).sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** Waits for a condition the test cannot be told about directly, polling it. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -19,10 +19,13 @@ import java.util.Map;
  * @param insertMillisLast latest insert
  * @param commits          commits to the source
  * @param lastCommit       time of the latest commit, or null if none yet
+ * @param recordsSkipped   records the source never read because they were gone first (e.g. a
+ *                         committed Kafka offset that fell out of retention): a gap, reported
  */
 public record MetricsSnapshot(long recordsRead, long rowsInserted, long bytesInserted, long batchesInserted,
                               long insertRetries, Map<ErrorKind, Long> errors, double insertMillisMean,
-                              double insertMillisMax, double insertMillisLast, long commits, Instant lastCommit) {
+                              double insertMillisMax, double insertMillisLast, long commits, Instant lastCommit,
+                              long recordsSkipped) {
 
     /** Records written to the error table, all kinds together. */
     public long errorsTotal() {
@@ -32,8 +35,9 @@ public record MetricsSnapshot(long recordsRead, long rowsInserted, long bytesIns
     /** One line for a log. */
     public String summary() {
         return String.format(java.util.Locale.ROOT,
-                "read=%d inserted=%d bytes=%d batches=%d errors=%d %s retries=%d insert_ms(mean/max/last)=%.1f/%.1f/%.1f commits=%d last_commit=%s",
+                "read=%d inserted=%d bytes=%d batches=%d errors=%d %s retries=%d insert_ms(mean/max/last)=%.1f/%.1f/%.1f commits=%d last_commit=%s skipped=%d",
                 recordsRead, rowsInserted, bytesInserted, batchesInserted, errorsTotal(), errors, insertRetries,
-                insertMillisMean, insertMillisMax, insertMillisLast, commits, lastCommit == null ? "-" : lastCommit);
+                insertMillisMean, insertMillisMax, insertMillisLast, commits, lastCommit == null ? "-" : lastCommit,
+                recordsSkipped);
     }
 }

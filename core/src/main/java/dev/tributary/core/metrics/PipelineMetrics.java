@@ -26,6 +26,7 @@ public final class PipelineMetrics {
     private final AtomicLong lastInsertNanos = new AtomicLong();
     private final AtomicLong lastCommitEpochMillis = new AtomicLong();
     private final LongAdder commits = new LongAdder();
+    private final LongAdder recordsSkipped = new LongAdder();
 
     public PipelineMetrics() {
         for (ErrorKind kind : ErrorKind.values()) {
@@ -60,6 +61,11 @@ public final class PipelineMetrics {
         lastCommitEpochMillis.set(System.currentTimeMillis());
     }
 
+    /** Records the source could not read because they were gone first (e.g. deleted by retention). */
+    public void recordsSkipped(long count) {
+        recordsSkipped.add(count);
+    }
+
     /** The counters as they are now. */
     public MetricsSnapshot snapshot() {
         Map<ErrorKind, Long> errorCounts = new EnumMap<>(ErrorKind.class);
@@ -70,6 +76,6 @@ public final class PipelineMetrics {
                 insertRetries.sum(), Map.copyOf(errorCounts),
                 batches == 0 ? 0 : insertNanosTotal.sum() / batches / 1_000_000.0,
                 insertNanosMax.get() / 1_000_000.0, lastInsertNanos.get() / 1_000_000.0,
-                commits.sum(), lastCommit == 0 ? null : Instant.ofEpochMilli(lastCommit));
+                commits.sum(), lastCommit == 0 ? null : Instant.ofEpochMilli(lastCommit), recordsSkipped.sum());
     }
 }
