@@ -8,11 +8,17 @@ import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -83,6 +89,10 @@ public final class KinesisSource implements Source {
     private final Map<String, Checkpoint> pending = new LinkedHashMap<>();
     private final Set<String> finished = new HashSet<>();
     private final Set<String> closedShards = new HashSet<>();
+    /** Shards to start once their start marker is saved. */
+    private final List<ShardStart> unsavedStarts = new ArrayList<>();
+    /** What {@code LATEST} means for this run: the moment the source opened, by Kinesis' clock. */
+    private Instant latestStart;
     private int pendingFailures;
     private long nextPendingAttempt = System.nanoTime();
     private int drainStart;
@@ -106,7 +116,9 @@ public final class KinesisSource implements Source {
         long deadline = System.nanoTime() + config.startupTimeout.toNanos();
         try {
             clients = KinesisClients.create(config);
-            String streamArn = awaitStream(deadline).streamARN();
+            DescribeStreamSummaryResponse described = awaitStream(deadline);
+            String streamArn = described.streamDescriptionSummary().streamARN();
+            latestStart = serverNow(described);
             CheckpointStore store = config.checkpointStore;
             startupCall("open the checkpoint store " + store, deadline, () -> {
                 store.open();
@@ -146,18 +158,43 @@ public final class KinesisSource implements Source {
     }
 
     /** Waits (within the startup timeout) until the stream exists and is ACTIVE or UPDATING. */
-    private StreamDescriptionSummary awaitStream(long deadline) throws InterruptedException {
+    private DescribeStreamSummaryResponse awaitStream(long deadline) throws InterruptedException {
         while (true) {
-            StreamDescriptionSummary summary = startupCall("find stream " + config.stream, deadline,
-                    () -> clients.sync.describeStreamSummary(request -> config.stream.applyTo(request)).streamDescriptionSummary());
+            DescribeStreamSummaryResponse response = startupCall("find stream " + config.stream, deadline,
+                    () -> clients.sync.describeStreamSummary(request -> config.stream.applyTo(request)));
+            StreamDescriptionSummary summary = response.streamDescriptionSummary();
             if (summary.streamStatus() == StreamStatus.ACTIVE || summary.streamStatus() == StreamStatus.UPDATING) {
-                return summary;
+                return response;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("KinesisSource: stream " + config.stream + " is " + summary.streamStatus()
                         + ", not ACTIVE, after the startup timeout of " + config.startupTimeout.toSeconds() + " s");
             }
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * "Now" for {@code LATEST}: Kinesis stamps arrival times with its own clock, of which a response's
+     * {@code Date} header gives the second. This machine's clock is used when it falls within that
+     * second; otherwise (a skewed clock) the header's time, which is never later than the server's
+     * now, so that a skewed clock cannot skip records.
+     */
+    static Instant serverNow(software.amazon.awssdk.awscore.AwsResponse response) {
+        // Milliseconds: what arrival times and the stored marker have (and finer timestamps upset kinesis-mock).
+        Instant local = Instant.ofEpochMilli(System.currentTimeMillis());
+        Instant server = response.sdkHttpResponse().firstMatchingHeader("Date").map(KinesisSource::parseHttpDate).orElse(null);
+        if (server == null || (!local.isBefore(server) && local.isBefore(server.plusSeconds(1)))) {
+            return local;
+        }
+        return server;
+    }
+
+    private static Instant parseHttpDate(String value) {
+        try {
+            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 
@@ -200,6 +237,7 @@ public final class KinesisSource implements Source {
             applyDiscovery();
             finishEndedShards();
             retryPendingCheckpoints();
+            startSavedShards();
             if (!paused.get()) {
                 drain(out);
             }
@@ -230,7 +268,43 @@ public final class KinesisSource implements Source {
         startReaders(tracker.onListing(snapshot.shards(), snapshot.checkpoints()));
     }
 
+    /**
+     * Starts reading shards. A shard without a checkpoint gets its resolved start ({@code LATEST} as
+     * the moment the source opened) saved as its checkpoint first, and is read only once that is
+     * durable: a later start resumes there, even if nothing of the shard was committed.
+     */
     private void startReaders(List<ShardStart> starts) {
+        if (starts.isEmpty()) {
+            return;
+        }
+        List<ShardStart> now = new ArrayList<>();
+        for (ShardStart start : starts) {
+            if (start.fromCheckpoint()) {
+                now.add(start);
+            } else {
+                IteratorStart resolved = start.start().type() == ShardIteratorType.LATEST
+                        ? IteratorStart.atTimestamp(latestStart) : start.start();
+                pending.put(start.shardId(), resolved.toCheckpoint());
+                unsavedStarts.add(new ShardStart(start.shardId(), resolved, true));
+            }
+        }
+        if (!unsavedStarts.isEmpty() && savePending(false)) {
+            now.addAll(unsavedStarts);
+            unsavedStarts.clear();
+        }
+        launch(now);
+    }
+
+    /** Starts the shards whose start marker was saved by a retry or a commit since. */
+    private void startSavedShards() {
+        if (!unsavedStarts.isEmpty() && unsavedStarts.stream().noneMatch(start -> pending.containsKey(start.shardId()))) {
+            List<ShardStart> saved = new ArrayList<>(unsavedStarts);
+            unsavedStarts.clear();
+            launch(saved);
+        }
+    }
+
+    private void launch(List<ShardStart> starts) {
         if (starts.isEmpty()) {
             return;
         }
