@@ -69,6 +69,8 @@ import java.util.regex.Pattern;
 public final class KinesisSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSource.class);
+    /** 8 MiB: four seconds of a shard's full read rate (2 MB/s). */
+    static final long DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD = 8L << 20;
 
     private final Config config;
     private final AtomicBoolean paused = new AtomicBoolean();
@@ -132,7 +134,8 @@ public final class KinesisSource implements Source {
             fetchThreads = Executors.newScheduledThreadPool(config.fetchThreads, threads("tributary-kinesis-" + pipeline + "-fetch"));
             RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
             fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, fetchThreads, paused,
-                    signal, config.maxBufferedRecordsPerShard, config.getRecordsLimit, config.pollInterval.toMillis(), backoff);
+                    signal, config.maxBufferedRecordsPerShard, config.maxBufferedBytesPerShard, config.getRecordsLimit,
+                    config.pollInterval.toMillis(), backoff);
             discovery = new ShardDiscovery(pipeline, clients.sync, config.stream, store, application,
                     config.shardDiscoveryInterval.toMillis(),
                     Executors.newSingleThreadScheduledExecutor(threads("tributary-kinesis-" + pipeline + "-discovery")),
@@ -528,6 +531,18 @@ public final class KinesisSource implements Source {
         return max;
     }
 
+    /**
+     * The bytes of records fetched and not yet handed to the pipeline, over all shards (an estimate
+     * of the heap they use). Safe to call from any thread.
+     */
+    public long bufferedBytes() {
+        long total = 0;
+        for (ActiveShard shard : active.values()) {
+            total += shard.reader.bufferedBytes();
+        }
+        return total;
+    }
+
     /** The settings in force, secrets masked. */
     public String describe() {
         return config.toString();
@@ -578,6 +593,7 @@ public final class KinesisSource implements Source {
         final ShardAssignment assignment;
         final Duration shardDiscoveryInterval;
         final int maxBufferedRecordsPerShard;
+        final long maxBufferedBytesPerShard;
         final int maxPollRecords;
         final int fetchThreads;
         final Duration startupTimeout;
@@ -599,6 +615,7 @@ public final class KinesisSource implements Source {
             this.assignment = b.assignment;
             this.shardDiscoveryInterval = b.shardDiscoveryInterval;
             this.maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
+            this.maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
             this.maxPollRecords = b.maxPollRecords;
             this.fetchThreads = b.fetchThreads;
             this.startupTimeout = b.startupTimeout;
@@ -617,7 +634,7 @@ public final class KinesisSource implements Source {
                     + ", checkpointStore=" + checkpointStore
                     + (applicationName == null ? "" : ", applicationName=" + applicationName) + ", assignment=" + assignment
                     + ", shardDiscoveryInterval=" + shardDiscoveryInterval + ", maxBufferedRecordsPerShard="
-                    + maxBufferedRecordsPerShard + "}";
+                    + maxBufferedRecordsPerShard + ", maxBufferedBytesPerShard=" + maxBufferedBytesPerShard + "}";
         }
     }
 
@@ -641,6 +658,7 @@ public final class KinesisSource implements Source {
         private ShardAssignment assignment = ShardAssignment.all();
         private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
         private int maxBufferedRecordsPerShard = 10_000;
+        private long maxBufferedBytesPerShard = DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD;
         private int maxPollRecords = 5_000;
         private int fetchThreads = 4;
         private Duration startupTimeout = Duration.ofSeconds(60);
@@ -747,6 +765,18 @@ public final class KinesisSource implements Source {
             return this;
         }
 
+        /**
+         * Bytes of records fetched ahead per shard at most (default 8 MiB, i.e. 4 s of a shard's full
+         * read rate); with {@link #maxBufferedRecordsPerShard} it bounds the memory the buffers use:
+         * a reader waits while its buffer holds this much. A fetch asks only for as many records as
+         * fit at the average size of the last fetch, so one fetch overshoots little (fan-out: at most
+         * one event).
+         */
+        public Builder maxBufferedBytesPerShard(long maxBytes) {
+            this.maxBufferedBytesPerShard = maxBytes;
+            return this;
+        }
+
         /** Records one {@code poll} hands out at most (default 5,000). */
         public Builder maxPollRecords(int max) {
             this.maxPollRecords = max;
@@ -820,6 +850,11 @@ public final class KinesisSource implements Source {
                         + " allows 1000 calls per second per account), was " + shardDiscoveryInterval);
             }
             Settings.requireRange("KinesisSource", maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
+            if (maxBufferedBytesPerShard < 64 * 1024 || maxBufferedBytesPerShard > (1L << 32)) {
+                throw new IllegalArgumentException("KinesisSource: maxBufferedBytesPerShard must be 64 KiB..4 GiB (65536.."
+                        + (1L << 32) + "), was " + maxBufferedBytesPerShard + "; the default is "
+                        + DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD);
+            }
             Settings.requireRange("KinesisSource", maxPollRecords, 1, 1_000_000, "maxPollRecords");
             Settings.requireRange("KinesisSource", fetchThreads, 1, 256, "fetchThreads");
             Settings.requirePositive("KinesisSource", startupTimeout, "startupTimeout");
