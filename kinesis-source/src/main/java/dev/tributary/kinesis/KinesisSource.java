@@ -237,6 +237,7 @@ public final class KinesisSource implements Source {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<SourceRecord> out = new ArrayList<>();
         while (true) {
+            failIfUnreachable();
             applyDiscovery();
             finishEndedShards();
             retryPendingCheckpoints();
@@ -249,6 +250,32 @@ public final class KinesisSource implements Source {
                 return out;
             }
             signal.await(remaining);
+        }
+    }
+
+    /**
+     * Fails the source (and so the pipeline) once a reader's or the shard listing's calls have failed
+     * for {@code unreachableTimeout} without an answer in between: an outage that long is reported
+     * rather than waited out for ever.
+     */
+    private void failIfUnreachable() {
+        long timeout = config.unreachableTimeout.toNanos();
+        String failing = discovery.reachability().failingLongerThan(timeout);
+        String what = "listing its shards";
+        Throwable cause = discovery.reachability().lastError();
+        for (ActiveShard shard : active.values()) {
+            if (failing != null) {
+                break;
+            }
+            failing = shard.reader.reachability().failingLongerThan(timeout);
+            what = "reading shard " + shard.reader.shardId;
+            cause = shard.reader.reachability().lastError();
+        }
+        if (failing != null) {
+            throw new IllegalStateException("KinesisSource: stream " + config.stream + " cannot be reached at "
+                    + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + " " + failing
+                    + " while " + what + "; giving up after unreachableTimeout (" + config.unreachableTimeout.toSeconds()
+                    + " s). Check the network, the endpoint and the credentials, or raise unreachableTimeout", cause);
         }
     }
 
@@ -600,6 +627,7 @@ public final class KinesisSource implements Source {
         final Duration retryInitial;
         final Duration retryMax;
         final Duration apiCallTimeout;
+        final Duration unreachableTimeout;
 
         private Config(Builder b, StreamRef stream, String region, URI endpoint) {
             this.stream = stream;
@@ -622,6 +650,7 @@ public final class KinesisSource implements Source {
             this.retryInitial = b.retryInitial;
             this.retryMax = b.retryMax;
             this.apiCallTimeout = b.apiCallTimeout;
+            this.unreachableTimeout = b.unreachableTimeout;
         }
 
         @Override
@@ -665,6 +694,7 @@ public final class KinesisSource implements Source {
         private Duration retryInitial = Duration.ofMillis(200);
         private Duration retryMax = Duration.ofSeconds(10);
         private Duration apiCallTimeout = Duration.ofSeconds(30);
+        private Duration unreachableTimeout = Duration.ofMinutes(15);
 
         private Builder() {
         }
@@ -808,6 +838,17 @@ public final class KinesisSource implements Source {
             return this;
         }
 
+        /**
+         * How long Kinesis may stay unreachable once the source runs — every call of a shard reader,
+         * or of the shard listing, failing (throttling does not count: Kinesis answered) — before
+         * {@code poll} throws and the pipeline stops with the cause (default 15 minutes). Until then
+         * the calls are retried with backoff and reading resumes by itself.
+         */
+        public Builder unreachableTimeout(Duration timeout) {
+            this.unreachableTimeout = timeout;
+            return this;
+        }
+
         public KinesisSource build() {
             StreamRef stream = stream();
             String resolvedRegion = region != null ? region.trim() : stream.arnRegion();
@@ -865,6 +906,7 @@ public final class KinesisSource implements Source {
                         + retryInitial + ")");
             }
             Settings.requirePositive("KinesisSource", apiCallTimeout, "apiCallTimeout");
+            Settings.requirePositive("KinesisSource", unreachableTimeout, "unreachableTimeout");
             return new KinesisSource(new Config(this, stream, resolvedRegion, endpointUri));
         }
 

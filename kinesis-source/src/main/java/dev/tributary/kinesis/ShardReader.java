@@ -44,6 +44,7 @@ abstract class ShardReader implements AutoCloseable {
     /** The sequence number of the last record fetched into the buffer (where to resume fetching). */
     private volatile String lastFetched;
     private int failures;
+    private final Reachability reachability = new Reachability();
 
     ShardReader(FetchContext context, String shardId) {
         this.context = context;
@@ -206,6 +207,9 @@ abstract class ShardReader implements AutoCloseable {
      */
     final synchronized long onFailure(String what, Throwable error) {
         failures++;
+        if (!closed) {
+            reachability.failed(what, error);
+        }
         long delay = context.backoff().delayMillis(failures);
         if (closed) {
             return delay; // interrupted by close: nothing to report
@@ -222,10 +226,16 @@ abstract class ShardReader implements AutoCloseable {
 
     /** Notes a successful fetch. */
     final synchronized void onSuccess() {
+        reachability.reached();
         if (failures > 0) {
             LOG.info("pipeline {}: reading shard {} again after {} failed attempts", context.pipeline(), describe(), failures);
             failures = 0;
         }
+    }
+
+    /** Whether this reader's calls reach Kinesis. */
+    final Reachability reachability() {
+        return reachability;
     }
 
     final synchronized int failures() {
