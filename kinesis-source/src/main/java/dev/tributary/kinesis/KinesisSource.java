@@ -49,8 +49,11 @@ import java.util.regex.Pattern;
  * splits and merges. A shard that ends is reported revoked to the pipeline, which then flushes and
  * commits what it read from it.
  *
- * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) only from
+ * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) from
  * {@link #commit}, i.e. once the sink has made the records durable; a restart resumes after them.
+ * A shard without a checkpoint gets its resolved starting position saved as a start marker before
+ * it is read, so that a starting position applies once. Shard buffers are bounded in records and
+ * bytes; Kinesis unreachable for {@code unreachableTimeout} fails {@link #poll}.
  * Several instances can share a stream with a static {@link ShardAssignment}.
  *
  * <pre>{@code
@@ -480,6 +483,11 @@ public final class KinesisSource implements Source {
         }
     }
 
+    /**
+     * Saves these positions as checkpoints before it returns (synchronously, one write to the store);
+     * if the store cannot be written it throws, and the checkpoints are kept and saved with the next
+     * commit or a retry from {@code poll}.
+     */
     @Override
     public void commit(Collection<SourcePosition> positions) {
         for (SourcePosition position : positions) {
@@ -502,6 +510,11 @@ public final class KinesisSource implements Source {
         savePending(true);
     }
 
+    /**
+     * Ends a {@link #poll} in progress at once (or the next one, if none is in progress). Safe from
+     * any thread at any time, also before {@code open} and after {@code close}: the pipeline calls
+     * it from the sink's insert threads when a batch lands, so that its commit follows at once.
+     */
     @Override
     public void wakeup() {
         wakeupRequested.set(true);

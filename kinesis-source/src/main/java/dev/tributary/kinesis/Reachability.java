@@ -14,7 +14,7 @@ final class Reachability {
     private String lastCall;
     private Throwable lastError;
 
-    /** A call got an answer. */
+    /** A call got an answer (or none is being tried: the clock starts again at the next failure). */
     synchronized void reached() {
         failingSinceNanos = 0;
         failures = 0;

@@ -104,7 +104,11 @@ abstract class ShardReader implements AutoCloseable {
 
     /** Whether fetching should wait: paused, buffer full (in records or bytes), or closed. */
     final boolean mustHold() {
-        return closed || context.paused() || room() <= 0 || bufferedBytes.get() >= context.maxBufferedBytes();
+        boolean hold = closed || context.paused() || room() <= 0 || bufferedBytes.get() >= context.maxBufferedBytes();
+        if (hold) {
+            reachability.reached(); // no calls while holding: a pause is not an outage
+        }
+        return hold;
     }
 
     /** Adds fetched records to the buffer, in order, and wakes the pipeline thread. */
