@@ -1,25 +1,46 @@
 package dev.tributary.kinesis;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What a {@link CheckpointStore} keeps per shard: the sequence number of the last record that is
- * durably in ClickHouse, or {@link #SHARD_END} once a closed shard has been read to its end and
- * everything read from it is durable (its children may then be read).
+ * What a {@link CheckpointStore} keeps per shard, as one string:
+ * <ul>
+ *   <li>the sequence number of the last record that is durably in ClickHouse (decimal digits);</li>
+ *   <li>{@link #SHARD_END} once a closed shard has been read to its end and everything read from it
+ *       is durable (its children may then be read);</li>
+ *   <li>a start marker, saved when a shard is first assigned, before anything of it is read:
+ *       {@code TRIM_HORIZON} or {@code AT_TIMESTAMP:<epoch milliseconds>} (what {@code LATEST} and
+ *       {@code AT_TIMESTAMP} resolve to). A later start resumes there, so a starting position
+ *       applies once, also when the source stopped before its first commit.</li>
+ * </ul>
  */
 public record Checkpoint(String sequenceNumber) {
 
     /** The marker value of a finished shard, as stored. */
     public static final String SHARD_END_VALUE = "SHARD_END";
 
+    /** The marker value of a shard that starts at its oldest record, as stored. */
+    public static final String TRIM_HORIZON_VALUE = "TRIM_HORIZON";
+
+    /** The prefix of a shard that starts at a moment, as stored: {@code AT_TIMESTAMP:<epoch milliseconds>}. */
+    public static final String AT_TIMESTAMP_PREFIX = "AT_TIMESTAMP:";
+
     /** A closed shard that has been read to its end, everything from it durable. */
     public static final Checkpoint SHARD_END = new Checkpoint(SHARD_END_VALUE);
 
+    /** Nothing of the shard read yet; it starts at its oldest record. */
+    public static final Checkpoint TRIM_HORIZON = new Checkpoint(TRIM_HORIZON_VALUE);
+
     public Checkpoint {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
-        if (!sequenceNumber.equals(SHARD_END_VALUE) && !sequenceNumber.matches("\\d{1,128}")) {
-            throw new IllegalArgumentException("a checkpoint is a sequence number (decimal digits) or "
-                    + SHARD_END_VALUE + ", not '" + sequenceNumber + "'");
+        if (!sequenceNumber.matches("\\d{1,128}") && !sequenceNumber.equals(SHARD_END_VALUE)
+                && !sequenceNumber.equals(TRIM_HORIZON_VALUE)
+                && !(sequenceNumber.startsWith(AT_TIMESTAMP_PREFIX)
+                && sequenceNumber.substring(AT_TIMESTAMP_PREFIX.length()).matches("\\d{1,18}"))) {
+            throw new IllegalArgumentException("a checkpoint is a sequence number (decimal digits), " + SHARD_END_VALUE
+                    + ", " + TRIM_HORIZON_VALUE + " or " + AT_TIMESTAMP_PREFIX + "<epoch milliseconds>, not '"
+                    + sequenceNumber + "'");
         }
     }
 
@@ -28,8 +49,25 @@ public record Checkpoint(String sequenceNumber) {
         return new Checkpoint(sequenceNumber);
     }
 
+    /** Nothing of the shard read yet; it starts at the first record that arrived at or after {@code timestamp}. */
+    public static Checkpoint atTimestamp(Instant timestamp) {
+        return new Checkpoint(AT_TIMESTAMP_PREFIX + timestamp.toEpochMilli());
+    }
+
     public boolean isShardEnd() {
         return sequenceNumber.equals(SHARD_END_VALUE);
+    }
+
+    /** Whether this is the sequence number of a record (not a marker). */
+    public boolean isSequenceNumber() {
+        return Character.isDigit(sequenceNumber.charAt(0));
+    }
+
+    /** The moment of an {@code AT_TIMESTAMP} start marker, else null. */
+    public Instant timestamp() {
+        return sequenceNumber.startsWith(AT_TIMESTAMP_PREFIX)
+                ? Instant.ofEpochMilli(Long.parseLong(sequenceNumber.substring(AT_TIMESTAMP_PREFIX.length())))
+                : null;
     }
 
     @Override

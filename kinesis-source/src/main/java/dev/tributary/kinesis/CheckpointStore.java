@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * Where a {@link KinesisSource} keeps, per application, stream and shard, the last record that is
- * durably in ClickHouse. The source writes only from {@link KinesisSource#commit}, i.e. after the
- * sink acknowledged the records, and reads at start and when it waits for a parent shard that
- * another instance reads. Implementations must let the newest write of a shard win, and must be
+ * durably in ClickHouse. The source writes from {@link KinesisSource#commit}, i.e. after the sink
+ * acknowledged the records, and once when a shard is first assigned (its start marker, see
+ * {@link Checkpoint}); it reads at start and when it waits for a parent shard that another instance
+ * reads. Values are opaque strings to a store. Implementations must let the newest write of a shard win, and must be
  * safe to call from two threads (the pipeline thread saves, a background thread loads).
  *
  * <p>{@link ClickHouseCheckpointStore} is the default; any durable key-value store will do.

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 record FetchContext(String pipeline, StreamRef stream, KinesisClient kinesis, KinesisAsyncClient async,
                     String consumerArn, ScheduledExecutorService executor, AtomicBoolean pausedSwitch, Signal signal,
-                    int maxBufferedRecords, int getRecordsLimit, long pollIntervalMillis, RetryBackoff backoff) {
+                    int maxBufferedRecords, long maxBufferedBytes, int getRecordsLimit, long pollIntervalMillis,
+                    RetryBackoff backoff) {
 
     boolean paused() {
         return pausedSwitch.get();

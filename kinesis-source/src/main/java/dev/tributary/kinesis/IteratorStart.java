@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /** Where a reader starts in its shard: after a sequence number, or at one of Kinesis' positions. */
@@ -22,7 +23,30 @@ record IteratorStart(ShardIteratorType type, String sequenceNumber, Instant time
     }
 
     static IteratorStart atTimestamp(Instant timestamp) {
-        return new IteratorStart(ShardIteratorType.AT_TIMESTAMP, null, Objects.requireNonNull(timestamp));
+        // Milliseconds, as arrival times and the stored marker have them; truncated, so nothing is skipped.
+        return new IteratorStart(ShardIteratorType.AT_TIMESTAMP, null, Objects.requireNonNull(timestamp).truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** Where a shard with this checkpoint (not {@code SHARD_END}) resumes: after its record, or at its start marker. */
+    static IteratorStart resume(Checkpoint checkpoint) {
+        if (checkpoint.isShardEnd()) {
+            throw new IllegalArgumentException("a finished shard (SHARD_END) is not read again");
+        }
+        if (checkpoint.isSequenceNumber()) {
+            return after(checkpoint.sequenceNumber());
+        }
+        Instant timestamp = checkpoint.timestamp();
+        return timestamp != null ? atTimestamp(timestamp) : TRIM_HORIZON;
+    }
+
+    /** The start marker saved for a shard that starts here (LATEST must be resolved to a moment first). */
+    Checkpoint toCheckpoint() {
+        return switch (type) {
+            case TRIM_HORIZON -> Checkpoint.TRIM_HORIZON;
+            case AT_TIMESTAMP -> Checkpoint.atTimestamp(timestamp);
+            case AFTER_SEQUENCE_NUMBER -> Checkpoint.at(sequenceNumber);
+            default -> throw new IllegalStateException(this + " has no checkpoint; resolve it to a moment first");
+        };
     }
 
     /** Where a shard without a checkpoint starts, as configured. */

@@ -22,6 +22,14 @@ final class KinesisRecord implements SourceRecord {
         this.arrival = record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH;
     }
 
+    /**
+     * What the record holds on the heap, roughly: its data, its partition key and sequence number
+     * (UTF-16 strings), and a fixed allowance for the objects around them.
+     */
+    long estimatedBytes() {
+        return data.length + 2L * (partitionKey.length() + position.sequenceNumber().length()) + 160;
+    }
+
     @Override
     public KinesisPosition position() {
         return position;

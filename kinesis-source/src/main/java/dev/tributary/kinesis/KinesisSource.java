@@ -8,11 +8,17 @@ import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -43,8 +49,11 @@ import java.util.regex.Pattern;
  * splits and merges. A shard that ends is reported revoked to the pipeline, which then flushes and
  * commits what it read from it.
  *
- * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) only from
+ * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) from
  * {@link #commit}, i.e. once the sink has made the records durable; a restart resumes after them.
+ * A shard without a checkpoint gets its resolved starting position saved as a start marker before
+ * it is read, so that a starting position applies once. Shard buffers are bounded in records and
+ * bytes; Kinesis unreachable for {@code unreachableTimeout} fails {@link #poll}.
  * Several instances can share a stream with a static {@link ShardAssignment}.
  *
  * <pre>{@code
@@ -63,6 +72,8 @@ import java.util.regex.Pattern;
 public final class KinesisSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSource.class);
+    /** 8 MiB: four seconds of a shard's full read rate (2 MB/s). */
+    static final long DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD = 8L << 20;
 
     private final Config config;
     private final AtomicBoolean paused = new AtomicBoolean();
@@ -83,6 +94,10 @@ public final class KinesisSource implements Source {
     private final Map<String, Checkpoint> pending = new LinkedHashMap<>();
     private final Set<String> finished = new HashSet<>();
     private final Set<String> closedShards = new HashSet<>();
+    /** Shards to start once their start marker is saved. */
+    private final List<ShardStart> unsavedStarts = new ArrayList<>();
+    /** What {@code LATEST} means for this run: the moment the source opened, by Kinesis' clock. */
+    private Instant latestStart;
     private int pendingFailures;
     private long nextPendingAttempt = System.nanoTime();
     private int drainStart;
@@ -106,7 +121,9 @@ public final class KinesisSource implements Source {
         long deadline = System.nanoTime() + config.startupTimeout.toNanos();
         try {
             clients = KinesisClients.create(config);
-            String streamArn = awaitStream(deadline).streamARN();
+            DescribeStreamSummaryResponse described = awaitStream(deadline);
+            String streamArn = described.streamDescriptionSummary().streamARN();
+            latestStart = serverNow(described);
             CheckpointStore store = config.checkpointStore;
             startupCall("open the checkpoint store " + store, deadline, () -> {
                 store.open();
@@ -120,7 +137,8 @@ public final class KinesisSource implements Source {
             fetchThreads = Executors.newScheduledThreadPool(config.fetchThreads, threads("tributary-kinesis-" + pipeline + "-fetch"));
             RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
             fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, fetchThreads, paused,
-                    signal, config.maxBufferedRecordsPerShard, config.getRecordsLimit, config.pollInterval.toMillis(), backoff);
+                    signal, config.maxBufferedRecordsPerShard, config.maxBufferedBytesPerShard, config.getRecordsLimit,
+                    config.pollInterval.toMillis(), backoff);
             discovery = new ShardDiscovery(pipeline, clients.sync, config.stream, store, application,
                     config.shardDiscoveryInterval.toMillis(),
                     Executors.newSingleThreadScheduledExecutor(threads("tributary-kinesis-" + pipeline + "-discovery")),
@@ -146,18 +164,43 @@ public final class KinesisSource implements Source {
     }
 
     /** Waits (within the startup timeout) until the stream exists and is ACTIVE or UPDATING. */
-    private StreamDescriptionSummary awaitStream(long deadline) throws InterruptedException {
+    private DescribeStreamSummaryResponse awaitStream(long deadline) throws InterruptedException {
         while (true) {
-            StreamDescriptionSummary summary = startupCall("find stream " + config.stream, deadline,
-                    () -> clients.sync.describeStreamSummary(request -> config.stream.applyTo(request)).streamDescriptionSummary());
+            DescribeStreamSummaryResponse response = startupCall("find stream " + config.stream, deadline,
+                    () -> clients.sync.describeStreamSummary(request -> config.stream.applyTo(request)));
+            StreamDescriptionSummary summary = response.streamDescriptionSummary();
             if (summary.streamStatus() == StreamStatus.ACTIVE || summary.streamStatus() == StreamStatus.UPDATING) {
-                return summary;
+                return response;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("KinesisSource: stream " + config.stream + " is " + summary.streamStatus()
                         + ", not ACTIVE, after the startup timeout of " + config.startupTimeout.toSeconds() + " s");
             }
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * "Now" for {@code LATEST}: Kinesis stamps arrival times with its own clock, of which a response's
+     * {@code Date} header gives the second. This machine's clock is used when it falls within that
+     * second; otherwise (a skewed clock) the header's time, which is never later than the server's
+     * now, so that a skewed clock cannot skip records.
+     */
+    static Instant serverNow(software.amazon.awssdk.awscore.AwsResponse response) {
+        // Milliseconds: what arrival times and the stored marker have (and finer timestamps upset kinesis-mock).
+        Instant local = Instant.ofEpochMilli(System.currentTimeMillis());
+        Instant server = response.sdkHttpResponse().firstMatchingHeader("Date").map(KinesisSource::parseHttpDate).orElse(null);
+        if (server == null || (!local.isBefore(server) && local.isBefore(server.plusSeconds(1)))) {
+            return local;
+        }
+        return server;
+    }
+
+    private static Instant parseHttpDate(String value) {
+        try {
+            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 
@@ -197,9 +240,11 @@ public final class KinesisSource implements Source {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<SourceRecord> out = new ArrayList<>();
         while (true) {
+            failIfUnreachable();
             applyDiscovery();
             finishEndedShards();
             retryPendingCheckpoints();
+            startSavedShards();
             if (!paused.get()) {
                 drain(out);
             }
@@ -208,6 +253,32 @@ public final class KinesisSource implements Source {
                 return out;
             }
             signal.await(remaining);
+        }
+    }
+
+    /**
+     * Fails the source (and so the pipeline) once a reader's or the shard listing's calls have failed
+     * for {@code unreachableTimeout} without an answer in between: an outage that long is reported
+     * rather than waited out for ever.
+     */
+    private void failIfUnreachable() {
+        long timeout = config.unreachableTimeout.toNanos();
+        String failing = discovery.reachability().failingLongerThan(timeout);
+        String what = "listing its shards";
+        Throwable cause = discovery.reachability().lastError();
+        for (ActiveShard shard : active.values()) {
+            if (failing != null) {
+                break;
+            }
+            failing = shard.reader.reachability().failingLongerThan(timeout);
+            what = "reading shard " + shard.reader.shardId;
+            cause = shard.reader.reachability().lastError();
+        }
+        if (failing != null) {
+            throw new IllegalStateException("KinesisSource: stream " + config.stream + " cannot be reached at "
+                    + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + " " + failing
+                    + " while " + what + "; giving up after unreachableTimeout (" + config.unreachableTimeout.toSeconds()
+                    + " s). Check the network, the endpoint and the credentials, or raise unreachableTimeout", cause);
         }
     }
 
@@ -230,7 +301,43 @@ public final class KinesisSource implements Source {
         startReaders(tracker.onListing(snapshot.shards(), snapshot.checkpoints()));
     }
 
+    /**
+     * Starts reading shards. A shard without a checkpoint gets its resolved start ({@code LATEST} as
+     * the moment the source opened) saved as its checkpoint first, and is read only once that is
+     * durable: a later start resumes there, even if nothing of the shard was committed.
+     */
     private void startReaders(List<ShardStart> starts) {
+        if (starts.isEmpty()) {
+            return;
+        }
+        List<ShardStart> now = new ArrayList<>();
+        for (ShardStart start : starts) {
+            if (start.fromCheckpoint()) {
+                now.add(start);
+            } else {
+                IteratorStart resolved = start.start().type() == ShardIteratorType.LATEST
+                        ? IteratorStart.atTimestamp(latestStart) : start.start();
+                pending.put(start.shardId(), resolved.toCheckpoint());
+                unsavedStarts.add(new ShardStart(start.shardId(), resolved, true));
+            }
+        }
+        if (!unsavedStarts.isEmpty() && savePending(false)) {
+            now.addAll(unsavedStarts);
+            unsavedStarts.clear();
+        }
+        launch(now);
+    }
+
+    /** Starts the shards whose start marker was saved by a retry or a commit since. */
+    private void startSavedShards() {
+        if (!unsavedStarts.isEmpty() && unsavedStarts.stream().noneMatch(start -> pending.containsKey(start.shardId()))) {
+            List<ShardStart> saved = new ArrayList<>(unsavedStarts);
+            unsavedStarts.clear();
+            launch(saved);
+        }
+    }
+
+    private void launch(List<ShardStart> starts) {
         if (starts.isEmpty()) {
             return;
         }
@@ -376,6 +483,11 @@ public final class KinesisSource implements Source {
         }
     }
 
+    /**
+     * Saves these positions as checkpoints before it returns (synchronously, one write to the store);
+     * if the store cannot be written it throws, and the checkpoints are kept and saved with the next
+     * commit or a retry from {@code poll}.
+     */
     @Override
     public void commit(Collection<SourcePosition> positions) {
         for (SourcePosition position : positions) {
@@ -398,6 +510,11 @@ public final class KinesisSource implements Source {
         savePending(true);
     }
 
+    /**
+     * Ends a {@link #poll} in progress at once (or the next one, if none is in progress). Safe from
+     * any thread at any time, also before {@code open} and after {@code close}: the pipeline calls
+     * it from the sink's insert threads when a batch lands, so that its commit follows at once.
+     */
     @Override
     public void wakeup() {
         wakeupRequested.set(true);
@@ -454,6 +571,18 @@ public final class KinesisSource implements Source {
         return max;
     }
 
+    /**
+     * The bytes of records fetched and not yet handed to the pipeline, over all shards (an estimate
+     * of the heap they use). Safe to call from any thread.
+     */
+    public long bufferedBytes() {
+        long total = 0;
+        for (ActiveShard shard : active.values()) {
+            total += shard.reader.bufferedBytes();
+        }
+        return total;
+    }
+
     /** The settings in force, secrets masked. */
     public String describe() {
         return config.toString();
@@ -504,12 +633,14 @@ public final class KinesisSource implements Source {
         final ShardAssignment assignment;
         final Duration shardDiscoveryInterval;
         final int maxBufferedRecordsPerShard;
+        final long maxBufferedBytesPerShard;
         final int maxPollRecords;
         final int fetchThreads;
         final Duration startupTimeout;
         final Duration retryInitial;
         final Duration retryMax;
         final Duration apiCallTimeout;
+        final Duration unreachableTimeout;
 
         private Config(Builder b, StreamRef stream, String region, URI endpoint) {
             this.stream = stream;
@@ -525,12 +656,14 @@ public final class KinesisSource implements Source {
             this.assignment = b.assignment;
             this.shardDiscoveryInterval = b.shardDiscoveryInterval;
             this.maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
+            this.maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
             this.maxPollRecords = b.maxPollRecords;
             this.fetchThreads = b.fetchThreads;
             this.startupTimeout = b.startupTimeout;
             this.retryInitial = b.retryInitial;
             this.retryMax = b.retryMax;
             this.apiCallTimeout = b.apiCallTimeout;
+            this.unreachableTimeout = b.unreachableTimeout;
         }
 
         @Override
@@ -543,7 +676,7 @@ public final class KinesisSource implements Source {
                     + ", checkpointStore=" + checkpointStore
                     + (applicationName == null ? "" : ", applicationName=" + applicationName) + ", assignment=" + assignment
                     + ", shardDiscoveryInterval=" + shardDiscoveryInterval + ", maxBufferedRecordsPerShard="
-                    + maxBufferedRecordsPerShard + "}";
+                    + maxBufferedRecordsPerShard + ", maxBufferedBytesPerShard=" + maxBufferedBytesPerShard + "}";
         }
     }
 
@@ -567,12 +700,14 @@ public final class KinesisSource implements Source {
         private ShardAssignment assignment = ShardAssignment.all();
         private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
         private int maxBufferedRecordsPerShard = 10_000;
+        private long maxBufferedBytesPerShard = DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD;
         private int maxPollRecords = 5_000;
         private int fetchThreads = 4;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration retryInitial = Duration.ofMillis(200);
         private Duration retryMax = Duration.ofSeconds(10);
         private Duration apiCallTimeout = Duration.ofSeconds(30);
+        private Duration unreachableTimeout = Duration.ofMinutes(15);
 
         private Builder() {
         }
@@ -673,6 +808,18 @@ public final class KinesisSource implements Source {
             return this;
         }
 
+        /**
+         * Bytes of records fetched ahead per shard at most (default 8 MiB, i.e. 4 s of a shard's full
+         * read rate); with {@link #maxBufferedRecordsPerShard} it bounds the memory the buffers use:
+         * a reader waits while its buffer holds this much. A fetch asks only for as many records as
+         * fit at the average size of the last fetch, so one fetch overshoots little (fan-out: at most
+         * one event).
+         */
+        public Builder maxBufferedBytesPerShard(long maxBytes) {
+            this.maxBufferedBytesPerShard = maxBytes;
+            return this;
+        }
+
         /** Records one {@code poll} hands out at most (default 5,000). */
         public Builder maxPollRecords(int max) {
             this.maxPollRecords = max;
@@ -701,6 +848,17 @@ public final class KinesisSource implements Source {
         /** Longest time one Kinesis call (with the SDK's own retries) may take (default 30 s). */
         public Builder apiCallTimeout(Duration timeout) {
             this.apiCallTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long Kinesis may stay unreachable once the source runs — every call of a shard reader,
+         * or of the shard listing, failing (throttling does not count: Kinesis answered) — before
+         * {@code poll} throws and the pipeline stops with the cause (default 15 minutes). Until then
+         * the calls are retried with backoff and reading resumes by itself.
+         */
+        public Builder unreachableTimeout(Duration timeout) {
+            this.unreachableTimeout = timeout;
             return this;
         }
 
@@ -746,6 +904,11 @@ public final class KinesisSource implements Source {
                         + " allows 1000 calls per second per account), was " + shardDiscoveryInterval);
             }
             Settings.requireRange("KinesisSource", maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
+            if (maxBufferedBytesPerShard < 64 * 1024 || maxBufferedBytesPerShard > (1L << 32)) {
+                throw new IllegalArgumentException("KinesisSource: maxBufferedBytesPerShard must be 64 KiB..4 GiB (65536.."
+                        + (1L << 32) + "), was " + maxBufferedBytesPerShard + "; the default is "
+                        + DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD);
+            }
             Settings.requireRange("KinesisSource", maxPollRecords, 1, 1_000_000, "maxPollRecords");
             Settings.requireRange("KinesisSource", fetchThreads, 1, 256, "fetchThreads");
             Settings.requirePositive("KinesisSource", startupTimeout, "startupTimeout");
@@ -756,6 +919,7 @@ public final class KinesisSource implements Source {
                         + retryInitial + ")");
             }
             Settings.requirePositive("KinesisSource", apiCallTimeout, "apiCallTimeout");
+            Settings.requirePositive("KinesisSource", unreachableTimeout, "unreachableTimeout");
             return new KinesisSource(new Config(this, stream, resolvedRegion, endpointUri));
         }
 

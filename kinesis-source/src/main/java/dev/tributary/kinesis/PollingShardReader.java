@@ -7,7 +7,8 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 /**
  * Reads a shard with {@code GetShardIterator} and {@code GetRecords}, one call every poll interval
  * (Kinesis allows five per second per shard, shared by every consumer), at most
- * {@code getRecordsLimit} records and never more than the buffer has room for.
+ * {@code getRecordsLimit} records and never more than the buffer has room for (in records, and in
+ * bytes at the average record size of the last fetch).
  *
  * <p>Runs as a task that reschedules itself on the shared fetch threads, so one task per shard is
  * ever running and its fields need no locking.
@@ -50,7 +51,7 @@ final class PollingShardReader extends ShardReader {
                         .shardId(shardId)).shardIterator();
             }
             String current = iterator;
-            int limit = Math.max(1, Math.min(context.getRecordsLimit(), room()));
+            int limit = fetchLimit();
             GetRecordsResponse response = context.kinesis().getRecords(request -> request.shardIterator(current).limit(limit));
             onSuccess();
             iterator = response.nextShardIterator();

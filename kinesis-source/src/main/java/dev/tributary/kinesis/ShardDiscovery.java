@@ -41,6 +41,7 @@ final class ShardDiscovery implements AutoCloseable {
     private final RetryBackoff backoff;
     private volatile boolean closed;
     private int failures;
+    private final Reachability reachability = new Reachability();
 
     ShardDiscovery(String pipeline, KinesisClient kinesis, StreamRef stream, CheckpointStore store, String application,
                    long intervalMillis, ScheduledExecutorService executor, Signal signal, RetryBackoff backoff) {
@@ -73,6 +74,11 @@ final class ShardDiscovery implements AutoCloseable {
             nextToken = response.nextToken();
         } while (nextToken != null);
         return shards;
+    }
+
+    /** Whether the listings reach Kinesis. */
+    Reachability reachability() {
+        return reachability;
     }
 
     /** Starts listing every interval, in the background. */
@@ -124,6 +130,7 @@ final class ShardDiscovery implements AutoCloseable {
                 return false; // interrupted by close
             }
             failures++;
+            reachability.failed("ListShards", e);
             if (KinesisErrors.isThrottling(e)) {
                 LOG.debug("pipeline {}: ListShards of stream {} throttled: {}", pipeline, stream, KinesisErrors.describe(e));
             } else {
@@ -132,6 +139,7 @@ final class ShardDiscovery implements AutoCloseable {
             }
             return false;
         }
+        reachability.reached();
         if (failures > 0) {
             LOG.info("pipeline {}: listing the shards of stream {} works again after {} failed attempts", pipeline, stream, failures);
             failures = 0;

@@ -12,11 +12,13 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads one shard in the background into a bounded buffer that the pipeline thread drains in
  * {@code poll} (a split reader, as in Flink). A reader fetches only while the source is not paused
- * and its buffer has room, so memory stays bounded by {@code maxBufferedRecords} (plus one fetch).
+ * and its buffer has room, so memory stays bounded by {@code maxBufferedRecords} and
+ * {@code maxBufferedBytes} (plus one fetch).
  * It retries every failure with backoff — reading resumes by itself after an outage — and re-creates
  * expired iterators from the last record it fetched.
  *
@@ -27,17 +29,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 abstract class ShardReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
+    private static final long ASSUMED_RECORD_BYTES = 1 << 20;
 
     final FetchContext context;
     final String shardId;
     private final Queue<KinesisRecord> buffer = new ConcurrentLinkedQueue<>();
     private final AtomicInteger buffered = new AtomicInteger();
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    /** The average size of the records of the last fetch (0 before the first), to size the next one. */
+    private volatile long averageRecordBytes;
     private volatile boolean ended;
     private volatile long millisBehindLatest = -1;
     private volatile boolean closed;
     /** The sequence number of the last record fetched into the buffer (where to resume fetching). */
     private volatile String lastFetched;
     private int failures;
+    private final Reachability reachability = new Reachability();
 
     ShardReader(FetchContext context, String shardId) {
         this.context = context;
@@ -77,9 +84,31 @@ abstract class ShardReader implements AutoCloseable {
         return context.maxBufferedRecords() - buffered.get();
     }
 
-    /** Whether fetching should wait: paused, buffer full, or closed. */
+    /**
+     * How many records the next fetch may ask for: what the buffer has room for, in records and in
+     * bytes at the average size of the last fetch's records. Before the first fetch the size is
+     * taken to be 1 MiB (Kinesis' default record size limit), so even the first fetch stays within
+     * the byte bound.
+     */
+    final int fetchLimit() {
+        long roomBytes = context.maxBufferedBytes() - bufferedBytes.get();
+        long average = averageRecordBytes > 0 ? averageRecordBytes : ASSUMED_RECORD_BYTES;
+        long byBytes = Math.max(1, roomBytes / average);
+        return (int) Math.max(1, Math.min(Math.min(context.getRecordsLimit(), room()), byBytes));
+    }
+
+    /** The bytes held by the buffer now (an estimate of the heap used). */
+    final long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
+    /** Whether fetching should wait: paused, buffer full (in records or bytes), or closed. */
     final boolean mustHold() {
-        return closed || context.paused() || room() <= 0;
+        boolean hold = closed || context.paused() || room() <= 0 || bufferedBytes.get() >= context.maxBufferedBytes();
+        if (hold) {
+            reachability.reached(); // no calls while holding: a pause is not an outage
+        }
+        return hold;
     }
 
     /** Adds fetched records to the buffer, in order, and wakes the pipeline thread. */
@@ -91,10 +120,15 @@ abstract class ShardReader implements AutoCloseable {
             return;
         }
         String stream = context.stream().name();
+        long bytes = 0;
         for (Record record : records) {
-            buffer.add(new KinesisRecord(stream, shardId, record));
+            KinesisRecord kinesisRecord = new KinesisRecord(stream, shardId, record);
+            bytes += kinesisRecord.estimatedBytes();
+            buffer.add(kinesisRecord);
         }
         lastFetched = records.get(records.size() - 1).sequenceNumber();
+        averageRecordBytes = Math.max(1, bytes / records.size());
+        bufferedBytes.addAndGet(bytes);
         buffered.addAndGet(records.size());
         context.signal().raise();
     }
@@ -124,17 +158,20 @@ abstract class ShardReader implements AutoCloseable {
     final KinesisRecord drainTo(List<SourceRecord> out, int max) {
         KinesisRecord last = null;
         int moved = 0;
+        long bytes = 0;
         while (moved < max) {
             KinesisRecord record = buffer.poll();
             if (record == null) {
                 break;
             }
             out.add(record);
+            bytes += record.estimatedBytes();
             last = record;
             moved++;
         }
         if (moved > 0) {
             buffered.addAndGet(-moved);
+            bufferedBytes.addAndGet(-bytes);
         }
         return last;
     }
@@ -174,6 +211,9 @@ abstract class ShardReader implements AutoCloseable {
      */
     final synchronized long onFailure(String what, Throwable error) {
         failures++;
+        if (!closed) {
+            reachability.failed(what, error);
+        }
         long delay = context.backoff().delayMillis(failures);
         if (closed) {
             return delay; // interrupted by close: nothing to report
@@ -190,10 +230,16 @@ abstract class ShardReader implements AutoCloseable {
 
     /** Notes a successful fetch. */
     final synchronized void onSuccess() {
+        reachability.reached();
         if (failures > 0) {
             LOG.info("pipeline {}: reading shard {} again after {} failed attempts", context.pipeline(), describe(), failures);
             failures = 0;
         }
+    }
+
+    /** Whether this reader's calls reach Kinesis. */
+    final Reachability reachability() {
+        return reachability;
     }
 
     final synchronized int failures() {

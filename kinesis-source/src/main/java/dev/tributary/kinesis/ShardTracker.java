@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * pipeline thread only.
  *
  * <ul>
- *   <li>A shard with a checkpoint resumes after it; one with a {@link Checkpoint#SHARD_END} marker is
- *       done.</li>
+ *   <li>A shard with a checkpoint resumes after it (or at the start marker saved when it was first
+ *       assigned); one with a {@link Checkpoint#SHARD_END} marker is done.</li>
  *   <li>A shard is read only once each of its parents is done: finished here, marked
  *       {@code SHARD_END} in the store (by whichever instance owns it), skipped, or gone from the
  *       listing (expired). So the records of a partition key come out in order across splits and
@@ -34,7 +34,7 @@ final class ShardTracker {
 
     private enum State { WAITING, STARTED, FINISHED, SKIPPED }
 
-    private record Plan(IteratorStart start, boolean gated) {
+    private record Plan(IteratorStart start, boolean gated, boolean fromCheckpoint) {
     }
 
     private final ShardAssignment assignment;
@@ -93,13 +93,14 @@ final class ShardTracker {
 
     private Plan plan(String shardId, Checkpoint checkpoint, boolean first) {
         if (checkpoint != null) {
-            return new Plan(IteratorStart.after(checkpoint.sequenceNumber()), true);
+            // A record's sequence number, or the start marker saved when the shard was first assigned.
+            return new Plan(IteratorStart.resume(checkpoint), true, true);
         }
         if (first && !hasCheckpointedAncestor(shardId)) {
             // Closed shards of such a lineage were skipped under LATEST: open ones need not wait.
-            return new Plan(IteratorStart.of(initial), !(initial instanceof StartingPosition.Latest));
+            return new Plan(IteratorStart.of(initial), !(initial instanceof StartingPosition.Latest), false);
         }
-        return new Plan(IteratorStart.TRIM_HORIZON, true);
+        return new Plan(IteratorStart.TRIM_HORIZON, true, false);
     }
 
     /**
@@ -141,7 +142,7 @@ final class ShardTracker {
             if (states.get(id) == State.WAITING && (!plan.gated() || parentsDone(id))) {
                 states.put(id, State.STARTED);
                 plans.remove(id);
-                starts.add(new ShardStart(id, plan.start()));
+                starts.add(new ShardStart(id, plan.start(), plan.fromCheckpoint()));
             }
         });
         return starts;

@@ -43,6 +43,7 @@ class KinesisSourceBuilderTest {
         assertNamesSetting(valid().shardDiscoveryInterval(Duration.ofMillis(10)), "shardDiscoveryInterval must be at least 100 ms");
         assertNamesSetting(valid().maxBufferedRecordsPerShard(0), "maxBufferedRecordsPerShard must be");
         assertNamesSetting(valid().fetchThreads(0), "fetchThreads must be");
+        assertNamesSetting(valid().maxBufferedBytesPerShard(1_000), "maxBufferedBytesPerShard must be 64 KiB..4 GiB");
         assertNamesSetting(valid().applicationName("no spaces"), "applicationName 'no spaces'");
         assertNamesSetting(valid().retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)), "retryBackoff max");
         assertNamesSetting(valid().startupTimeout(null), "startupTimeout");

@@ -26,8 +26,14 @@ class ShardTrackerTest {
         return String.format("shardId-%012d", n);
     }
 
+    /** A start without a checkpoint: the source saves it as the shard's start marker first. */
     private static ShardStart start(int n, IteratorStart at) {
-        return new ShardStart(id(n), at);
+        return new ShardStart(id(n), at, false);
+    }
+
+    /** A start from the checkpoint in the store. */
+    private static ShardStart resumed(int n, IteratorStart at) {
+        return new ShardStart(id(n), at, true);
     }
 
     /** 0 was split into 2 and 3; 1 is open; 4 and 5 (closed) were merged into 6. */
@@ -57,12 +63,51 @@ class ShardTrackerTest {
         Map<String, Checkpoint> stored = Map.of(id(0), Checkpoint.SHARD_END, id(2), Checkpoint.at("12345"),
                 id(4), Checkpoint.at("777"));
         // 3 is a child of a checkpointed lineage: TRIM_HORIZON even under LATEST, so nothing after the split is missed.
-        assertEquals(List.of(start(1, IteratorStart.LATEST), start(2, IteratorStart.after("12345")),
-                        start(3, IteratorStart.TRIM_HORIZON), start(4, IteratorStart.after("777"))),
+        assertEquals(List.of(start(1, IteratorStart.LATEST), resumed(2, IteratorStart.after("12345")),
+                        start(3, IteratorStart.TRIM_HORIZON), resumed(4, IteratorStart.after("777"))),
                 tracker.onListing(resharded(), stored));
         assertTrue(tracker.isDone(id(0)));
         assertTrue(tracker.isDone(id(5)), "5 was closed without checkpoints at start: skipped under LATEST");
         assertEquals(List.of(start(6, IteratorStart.TRIM_HORIZON)), tracker.onFinished(id(4)));
+    }
+
+    @Test
+    void startMarkersSavedAtTheFirstAssignmentApplyAtEveryLaterStart() {
+        // The first run under LATEST saved markers for the open shards 1, 2, 3 and 6, then stopped
+        // before any record: a restart resumes at those moments, not at the (new) end of the shards.
+        Instant firstStart = Instant.parse("2026-11-28T07:00:00.123Z");
+        Map<String, Checkpoint> stored = new HashMap<>();
+        for (int open : new int[] {1, 2, 3, 6}) {
+            stored.put(id(open), Checkpoint.atTimestamp(firstStart));
+        }
+        ShardTracker restarted = new ShardTracker(ShardAssignment.all(), StartingPosition.LATEST);
+        assertEquals(List.of(resumed(1, IteratorStart.atTimestamp(firstStart)), resumed(2, IteratorStart.atTimestamp(firstStart)),
+                        resumed(3, IteratorStart.atTimestamp(firstStart)), resumed(6, IteratorStart.atTimestamp(firstStart))),
+                restarted.onListing(resharded(), stored));
+        assertTrue(restarted.isDone(id(0)), "closed shards without checkpoints are still skipped under LATEST");
+
+        // A TRIM_HORIZON marker: the shard starts at its oldest record, whatever the configuration says now.
+        ShardTracker reconfigured = new ShardTracker(ShardAssignment.all(), StartingPosition.LATEST);
+        assertEquals(List.of(resumed(0, IteratorStart.TRIM_HORIZON)),
+                reconfigured.onListing(List.of(open(id(0))), Map.of(id(0), Checkpoint.TRIM_HORIZON)));
+    }
+
+    @Test
+    void startsWithoutACheckpointBecomeMarkersAndMarkersBecomeStarts() {
+        Instant at = Instant.parse("2026-11-28T07:00:00.123Z");
+        assertEquals(Checkpoint.TRIM_HORIZON, IteratorStart.TRIM_HORIZON.toCheckpoint());
+        assertEquals(new Checkpoint("AT_TIMESTAMP:" + at.toEpochMilli()), IteratorStart.atTimestamp(at).toCheckpoint());
+        assertEquals(at, IteratorStart.atTimestamp(at).toCheckpoint().timestamp());
+        assertEquals(IteratorStart.atTimestamp(at), IteratorStart.resume(Checkpoint.atTimestamp(at)));
+        assertEquals(IteratorStart.TRIM_HORIZON, IteratorStart.resume(Checkpoint.TRIM_HORIZON));
+        assertEquals(IteratorStart.after("42"), IteratorStart.resume(Checkpoint.at("42")));
+        assertTrue(Checkpoint.at("42").isSequenceNumber());
+        assertFalse(Checkpoint.TRIM_HORIZON.isSequenceNumber());
+        assertFalse(Checkpoint.atTimestamp(at).isShardEnd());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, IteratorStart.LATEST::toCheckpoint,
+                "LATEST is resolved to a moment before it is saved");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Checkpoint("AT_TIMESTAMP:x"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Checkpoint("LATEST"));
     }
 
     @Test
