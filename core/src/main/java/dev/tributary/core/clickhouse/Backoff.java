@@ -31,9 +31,20 @@ final class Backoff {
      * @return false if {@code stop} became true (or the thread was interrupted) before the delay ended
      */
     boolean pause(int attempt, BooleanSupplier stop) {
+        return pause(attempt, stop, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #pause(int, BooleanSupplier)}, but never past {@code deadlineNanos} (a
+     * {@link System#nanoTime()} value): the wait is cut short there, and true is returned.
+     */
+    boolean pause(int attempt, BooleanSupplier stop, long deadlineNanos) {
         long until = System.nanoTime() + delayMillis(attempt) * 1_000_000;
+        if (deadlineNanos != Long.MAX_VALUE && deadlineNanos - until < 0) {
+            until = deadlineNanos; // nanoTime values are compared by difference: they may be negative
+        }
         try {
-            while (System.nanoTime() < until) {
+            while (System.nanoTime() - until < 0) {
                 if (stop.getAsBoolean()) {
                     return false;
                 }

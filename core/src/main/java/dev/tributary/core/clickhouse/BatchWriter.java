@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes one sealed batch durable: its rows in the target table (retrying while ClickHouse is
@@ -30,6 +31,8 @@ final class BatchWriter {
     private final ClickHouseFormat format;
     private final Backoff backoff;
     private final String queryIdPrefix;
+    private final ErrorRateWindow errorRate;
+    private final AtomicLong queryCounter = new AtomicLong();
     private volatile boolean closed;
 
     BatchWriter(ClickHouseGateway gateway, TableSchema schema, ClickHouseSink.Config config, String pipeline,
@@ -43,19 +46,23 @@ final class BatchWriter {
         this.quotedErrorTable = Identifiers.qualified(schema.database(), config.errorTable);
         this.format = ClickHouseSink.format(schema);
         this.backoff = new Backoff(config.retryInitial, config.retryMax);
+        this.errorRate = config.errorToleranceWindow > 0
+                ? new ErrorRateWindow(config.errorToleranceShare, config.errorToleranceWindow) : null;
         // Query ids are unique per sink instance, batch, row range and attempt.
         this.queryIdPrefix = "tributary-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     }
 
     /** Writes the batch; throws if its records cannot all be made durable. */
     void write(Batch batch) {
+        RetryBudget budget = new RetryBudget(config.retryBudget);
         List<ErrorRecord> refused = new ArrayList<>();
-        insertRows(batch, 0, batch.rows(), refused);
+        insertRows(batch, 0, batch.rows(), refused, budget);
+        checkErrorRate(batch, refused);
         if (!batch.errors.isEmpty() || !refused.isEmpty()) {
             List<ErrorRecord> all = new ArrayList<>(batch.errors.size() + refused.size());
             all.addAll(batch.errors);
             all.addAll(refused);
-            writeErrors(batch, all);
+            writeErrors(batch, all, budget);
         }
     }
 
@@ -64,66 +71,185 @@ final class BatchWriter {
         closed = true;
     }
 
-    private void insertRows(Batch batch, int from, int to, List<ErrorRecord> refused) {
+    /**
+     * Inserts rows {@code from..to} until they land: retries what says "later" (within the budget),
+     * splits what is refused for its size, and narrows what is refused for its data down to the
+     * refused rows, which are collected in {@code refused}.
+     */
+    private void insertRows(Batch batch, int from, int to, List<ErrorRecord> refused, RetryBudget budget) {
         if (from >= to) {
             return;
         }
-        int offset = batch.rowStart(from);
-        int length = batch.rowEnd(to - 1) - offset;
+        int sizeLimitFailures = 0; // consecutive refusals that a smaller insert may pass
         for (int attempt = 0; ; attempt++) {
-            long start = System.nanoTime();
-            try {
-                gateway.insert(quotedTable, List.of(), batch.data.array(), offset, length, format,
-                        queryIdPrefix + batch.sequence + "-" + from + "-" + to + "-" + attempt, config.insertSettings);
-                metrics.batchInserted(to - from, length, System.nanoTime() - start);
-                if (attempt > 0) {
-                    LOG.info("pipeline {}: batch {} rows {}..{} inserted into {} after {} retries", pipeline,
-                            batch.sequence, from, to, schema.qualifiedName(), attempt);
-                }
+            InsertFailure failure = tryInsert(batch, from, to, attempt);
+            if (failure == null) {
                 return;
-            } catch (Exception e) {
-                InsertFailure failure = InsertFailure.classify(e);
-                switch (failure.kind()) {
-                    case RETRYABLE -> {
-                        metrics.insertRetried();
-                        LOG.warn("pipeline {}: insert of batch {} ({} rows) into {} failed, retrying (attempt {}): {}",
-                                pipeline, batch.sequence, to - from, schema.qualifiedName(), attempt + 1, failure.message());
-                        if (!backoff.pause(attempt, () -> closed)) {
-                            throw new IllegalStateException("pipeline " + pipeline + ": sink closed while batch "
-                                    + batch.sequence + " could not be inserted into " + schema.qualifiedName()
-                                    + ": " + failure.message(), e);
-                        }
+            }
+            if (failure.kind() == InsertFailure.Kind.BAD_DATA) {
+                if (to - from == 1) {
+                    refuse(batch, from, failure, refused);
+                    return;
+                }
+                failure = narrow(batch, from, to, refused, budget);
+                if (failure == null) {
+                    return;
+                }
+                // Both halves failed for the same reason, and not for their data: the refusal was not
+                // about the rows after all. Nothing of the range landed; it is retried whole.
+                LOG.warn("pipeline {}: batch {} rows {}..{}: both halves failed with {}; not narrowing further",
+                        pipeline, batch.sequence, from, to, failure.describe());
+            }
+            switch (failure.kind()) {
+                case TOO_LARGE -> {
+                    if (to - from == 1) {
+                        refuse(batch, from, failure, refused); // one row too large for the server on its own
+                    } else {
+                        split(batch, from, to, refused, budget, failure);
                     }
-                    case BAD_DATA -> {
-                        if (to - from == 1) {
-                            refused.add(new ErrorRecord(System.currentTimeMillis(), batch.origins.get(from), ErrorKind.INSERT,
-                                    "ClickHouse refused the row (code " + failure.code() + "): " + failure.message()));
-                        } else {
-                            int middle = (from + to) >>> 1;
-                            LOG.debug("pipeline {}: batch {} rows {}..{} refused, narrowing: {}", pipeline, batch.sequence,
-                                    from, to, failure.message());
-                            insertRows(batch, from, middle, refused);
-                            insertRows(batch, middle, to, refused);
-                        }
+                    return;
+                }
+                case RETRYABLE -> {
+                    if (failure.smallerInsertMayPass() && ++sizeLimitFailures >= 2 && to - from > 1) {
+                        split(batch, from, to, refused, budget, failure); // the same limit again: deterministic
                         return;
                     }
-                    case FATAL -> throw new IllegalStateException("pipeline " + pipeline + ": cannot insert into "
-                            + schema.qualifiedName() + " (code " + failure.code() + "): " + failure.message(), e);
-                    default -> throw new AssertionError(failure.kind());
+                    if (!failure.smallerInsertMayPass()) {
+                        sizeLimitFailures = 0;
+                    }
+                    awaitRetry(batch, from, to, failure, attempt, budget);
                 }
+                case FATAL -> throw new IllegalStateException("pipeline " + pipeline + ": cannot insert into "
+                        + schema.qualifiedName() + " (code " + failure.code() + "): " + failure.message(), failure.cause());
+                default -> throw new AssertionError(failure.kind());
             }
         }
     }
 
-    private void writeErrors(Batch batch, List<ErrorRecord> errors) {
+    /** One insert of rows {@code from..to}; null when it landed, else why not. */
+    private InsertFailure tryInsert(Batch batch, int from, int to, int attempt) {
+        int offset = batch.rowStart(from);
+        int length = batch.rowEnd(to - 1) - offset;
+        long start = System.nanoTime();
+        try {
+            gateway.insert(quotedTable, List.of(), batch.data.array(), offset, length, format,
+                    queryIdPrefix + batch.sequence + "-" + from + "-" + to + "-" + queryCounter.incrementAndGet(),
+                    config.insertSettings);
+        } catch (Exception e) {
+            return InsertFailure.classify(e);
+        }
+        metrics.batchInserted(to - from, length, System.nanoTime() - start);
+        if (attempt > 0) {
+            LOG.info("pipeline {}: batch {} rows {}..{} inserted into {} after {} retries", pipeline,
+                    batch.sequence, from, to, schema.qualifiedName(), attempt);
+        }
+        return null;
+    }
+
+    /**
+     * Narrows down a range the server refused as bad data: each half is tried once and narrowed in
+     * turn. Returns null when every row of the range landed or was refused alone; returns the failure
+     * when both halves failed for the same reason that is not about their data (then nothing of the
+     * range landed). A half that failed for another such reason alone is inserted on its own.
+     */
+    private InsertFailure narrow(Batch batch, int from, int to, List<ErrorRecord> refused, RetryBudget budget) {
+        int middle = (from + to) >>> 1;
+        LOG.debug("pipeline {}: batch {} rows {}..{} refused for their data, narrowing", pipeline, batch.sequence, from, to);
+        InsertFailure left = tryOrNarrow(batch, from, middle, refused, budget);
+        InsertFailure right = tryOrNarrow(batch, middle, to, refused, budget);
+        if (left != null && right != null && left.sameReasonAs(right)) {
+            return right;
+        }
+        if (left != null) {
+            insertRows(batch, from, middle, refused, budget);
+        }
+        if (right != null) {
+            insertRows(batch, middle, to, refused, budget);
+        }
+        return null;
+    }
+
+    private InsertFailure tryOrNarrow(Batch batch, int from, int to, List<ErrorRecord> refused, RetryBudget budget) {
+        InsertFailure failure = tryInsert(batch, from, to, 0);
+        if (failure == null || failure.kind() != InsertFailure.Kind.BAD_DATA) {
+            return failure;
+        }
+        if (to - from == 1) {
+            refuse(batch, from, failure, refused);
+            return null;
+        }
+        return narrow(batch, from, to, refused, budget);
+    }
+
+    /** Inserts the two halves of a range the server refused as too large for one insert. */
+    private void split(Batch batch, int from, int to, List<ErrorRecord> refused, RetryBudget budget, InsertFailure failure) {
+        int middle = (from + to) >>> 1;
+        LOG.info("pipeline {}: batch {} rows {}..{} refused as one insert ({}); inserting it in two halves",
+                pipeline, batch.sequence, from, to, failure.describe());
+        insertRows(batch, from, middle, refused, budget);
+        insertRows(batch, middle, to, refused, budget);
+    }
+
+    private void refuse(Batch batch, int row, InsertFailure failure, List<ErrorRecord> refused) {
+        refused.add(new ErrorRecord(System.currentTimeMillis(), batch.origins.get(row), ErrorKind.INSERT,
+                "ClickHouse refused the row (code " + failure.code() + "): " + failure.message()));
+    }
+
+    /**
+     * Waits before the next attempt of something that failed for a reason that may pass; throws when
+     * the batch's retry budget is used up or the sink is closing.
+     */
+    private void awaitRetry(Batch batch, int from, int to, InsertFailure failure, int attempt, RetryBudget budget) {
+        String what = "rows " + from + ".." + to + " of batch " + batch.sequence + " into " + schema.qualifiedName();
+        retryOrGiveUp(batch, what, failure, attempt, budget);
+    }
+
+    private void retryOrGiveUp(Batch batch, String what, InsertFailure failure, int attempt, RetryBudget budget) {
+        budget.retrying();
+        if (budget.exhausted()) {
+            throw new IllegalStateException("pipeline " + pipeline + ": batch " + batch.sequence + " could not be made"
+                    + " durable for " + budget.elapsed().withNanos(0) + " (retryBudget " + budget.budget() + "); last error"
+                    + " writing " + what + ": " + failure.describe(), failure.cause());
+        }
+        metrics.insertRetried();
+        LOG.warn("pipeline {}: writing {} failed, retrying (attempt {}, failing for {} of the retryBudget {}): {}",
+                pipeline, what, attempt + 1, budget.elapsed().withNanos(0), budget.budget(), failure.describe());
+        if (!backoff.pause(attempt, () -> closed, budget.deadlineNanos())) {
+            throw new IllegalStateException("pipeline " + pipeline + ": sink closed while batch " + batch.sequence
+                    + " was not yet durable; last error writing " + what + ": " + failure.describe(), failure.cause());
+        }
+    }
+
+    /**
+     * Applies the error-rate bound, if one is set, before anything of the batch goes to the error
+     * table: a batch that trips it fails, so that nothing of it is committed.
+     */
+    private void checkErrorRate(Batch batch, List<ErrorRecord> refused) {
+        if (errorRate == null) {
+            return;
+        }
+        int failed = batch.errors.size() + refused.size();
+        String breach = errorRate.add(batch.rows() + batch.errors.size(), failed);
+        if (breach != null) {
+            ErrorRecord last = !refused.isEmpty() ? refused.get(refused.size() - 1)
+                    : !batch.errors.isEmpty() ? batch.errors.get(batch.errors.size() - 1) : null;
+            throw new IllegalStateException("pipeline " + pipeline + ": " + breach + "; stopping without committing"
+                    + " batch " + batch.sequence + (last == null ? "" : "; last reason (" + last.kind() + " at "
+                    + last.origin().position() + "): " + last.message()));
+        }
+    }
+
+    private void writeErrors(Batch batch, List<ErrorRecord> errors, RetryBudget budget) {
         RowBinaryOutput out = new RowBinaryOutput(errors.size() * 256);
         for (ErrorRecord error : errors) {
             ErrorTable.encode(error, pipeline, out);
         }
+        String what = errors.size() + " records of batch " + batch.sequence + " into the error table "
+                + schema.database() + "." + config.errorTable;
         for (int attempt = 0; ; attempt++) {
             try {
                 gateway.insert(quotedErrorTable, ErrorTable.COLUMNS, out.array(), 0, out.size(), ClickHouseFormat.RowBinary,
-                        queryIdPrefix + batch.sequence + "-errors-" + attempt, java.util.Map.of());
+                        queryIdPrefix + batch.sequence + "-errors-" + queryCounter.incrementAndGet(), java.util.Map.of());
                 for (ErrorRecord error : errors) {
                     metrics.errorRecorded(error.kind());
                 }
@@ -133,15 +259,9 @@ final class BatchWriter {
                 if (failure.kind() != InsertFailure.Kind.RETRYABLE) {
                     throw new IllegalStateException("pipeline " + pipeline + ": cannot write " + errors.size()
                             + " records to the error table " + schema.database() + "." + config.errorTable
-                            + "; stopping without committing them: " + failure.message(), e);
+                            + "; stopping without committing them: " + failure.describe(), e);
                 }
-                metrics.insertRetried();
-                LOG.warn("pipeline {}: writing {} records to the error table failed, retrying (attempt {}): {}",
-                        pipeline, errors.size(), attempt + 1, failure.message());
-                if (!backoff.pause(attempt, () -> closed)) {
-                    throw new IllegalStateException("pipeline " + pipeline + ": sink closed while the error table "
-                            + "could not be written: " + failure.message(), e);
-                }
+                retryOrGiveUp(batch, what, failure, attempt, budget);
             }
         }
     }

@@ -163,6 +163,7 @@ public final class ClickHouseSink implements BatchingSink {
         return open.isEmpty();
     }
 
+    /** Whether a batch can be sealed now: fewer than {@code maxInFlightBatches} sealed batches not yet completed in order. */
     @Override
     public boolean canFlush() {
         return inFlight.get() < config.maxInFlightBatches;
@@ -178,13 +179,19 @@ public final class ClickHouseSink implements BatchingSink {
         }
         inFlight.incrementAndGet();
         CompletableFuture<Void> written = CompletableFuture.runAsync(() -> writer.write(sealed), executor)
-                .whenComplete((ignored, error) -> {
-                    recycle(sealed);
-                    inFlight.decrementAndGet();
-                });
+                .whenComplete((ignored, error) -> recycle(sealed));
         // Batches complete in the order they were sealed, so that commits never skip a failed batch.
-        lastFlush = written.thenCombine(lastFlush, (a, b) -> null);
+        // A batch holds its in-flight slot until it has completed in that order: while the oldest
+        // batch is retrying, later ones that landed keep theirs, so that no more than
+        // maxInFlightBatches get ahead of it into ClickHouse.
+        lastFlush = written.thenCombine(lastFlush, (a, b) -> (Void) null)
+                .whenComplete((ignored, error) -> inFlight.decrementAndGet());
         return lastFlush;
+    }
+
+    /** The settings (for tests in this package). */
+    Config config() {
+        return config;
     }
 
     /** The table as discovered at {@link #open}. */
@@ -234,6 +241,9 @@ public final class ClickHouseSink implements BatchingSink {
         final Map<String, String> insertSettings;
         final Duration retryInitial;
         final Duration retryMax;
+        final Duration retryBudget;
+        final double errorToleranceShare;
+        final int errorToleranceWindow;
         final Duration connectTimeout;
         final Duration requestTimeout;
         final boolean compression;
@@ -257,6 +267,9 @@ public final class ClickHouseSink implements BatchingSink {
             this.insertSettings = Map.copyOf(b.insertSettings);
             this.retryInitial = b.retryInitial;
             this.retryMax = b.retryMax;
+            this.retryBudget = b.retryBudget;
+            this.errorToleranceShare = b.errorToleranceShare;
+            this.errorToleranceWindow = b.errorToleranceWindow;
             this.connectTimeout = b.connectTimeout;
             this.requestTimeout = b.requestTimeout;
             this.compression = b.compression;
@@ -295,7 +308,9 @@ public final class ClickHouseSink implements BatchingSink {
             return "{endpoint=" + endpoint + ", table=" + database + "." + table + ", errorTable=" + errorTable
                     + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)" : "****") + ", maxRows=" + maxRows
                     + ", maxBytes=" + maxBytes + ", maxAge=" + maxAge + ", maxInFlightBatches=" + maxInFlightBatches
-                    + ", insertSettings=" + insertSettings + "}";
+                    + ", insertSettings=" + insertSettings + ", retryBudget=" + retryBudget
+                    + (errorToleranceWindow > 0 ? ", errorTolerance=" + ErrorRateWindow.percent(errorToleranceShare)
+                    + "% of " + errorToleranceWindow + " records" : "") + "}";
         }
     }
 
@@ -315,6 +330,9 @@ public final class ClickHouseSink implements BatchingSink {
         private final Map<String, String> insertSettings = new LinkedHashMap<>();
         private Duration retryInitial = Duration.ofMillis(200);
         private Duration retryMax = Duration.ofSeconds(10);
+        private Duration retryBudget = Duration.ofHours(1);
+        private double errorToleranceShare = Double.NaN;
+        private int errorToleranceWindow;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofMinutes(2);
         private boolean compression = true;
@@ -399,6 +417,30 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
+        /**
+         * How long a batch may go on failing to be made durable (ClickHouse unreachable, refusing
+         * it for a reason that may pass) before it fails, and the pipeline with it, naming the last
+         * error (default 1 hour). The clock starts at the batch's first retry.
+         */
+        public Builder retryBudget(Duration retryBudget) {
+            this.retryBudget = retryBudget;
+            return this;
+        }
+
+        /**
+         * An error-rate bound: the pipeline fails (committing nothing of the batch that tripped it)
+         * when more than {@code maxFailedShare} (0 to 1) of the most recent {@code windowRecords}
+         * records failed — decode, mapping and insert errors alike — instead of diverting a stream
+         * wholesale into the error table. The window counts whole batches (the newest that together
+         * hold at least {@code windowRecords} records) and is judged once that many were seen.
+         * Default: no bound, every failed record goes to the error table.
+         */
+        public Builder errorTolerance(double maxFailedShare, int windowRecords) {
+            this.errorToleranceShare = maxFailedShare;
+            this.errorToleranceWindow = windowRecords;
+            return this;
+        }
+
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
@@ -480,6 +522,17 @@ public final class ClickHouseSink implements BatchingSink {
             requirePositive(retryMax, "retryBackoff max");
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("ClickHouseSink: retryBackoff max (" + retryMax + ") is below initial (" + retryInitial + ")");
+            }
+            requirePositive(retryBudget, "retryBudget");
+            if (!Double.isNaN(errorToleranceShare) || errorToleranceWindow != 0) {
+                if (!(errorToleranceShare >= 0 && errorToleranceShare < 1)) {
+                    throw new IllegalArgumentException("ClickHouseSink: errorTolerance maxFailedShare must be at least 0"
+                            + " and below 1 (e.g. 0.5 for 50%), was " + errorToleranceShare + "; leave errorTolerance unset for no bound");
+                }
+                if (errorToleranceWindow < 1) {
+                    throw new IllegalArgumentException("ClickHouseSink: errorTolerance windowRecords must be at least 1"
+                            + " (e.g. 10000), was " + errorToleranceWindow);
+                }
             }
             requirePositive(connectTimeout, "connectTimeout");
             requirePositive(requestTimeout, "requestTimeout");
