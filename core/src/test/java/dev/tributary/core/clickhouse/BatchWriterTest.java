@@ -7,9 +7,14 @@ import dev.tributary.core.ErrorKind;
 import dev.tributary.core.metrics.PipelineMetrics;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.testing.TestRecord;
+import dev.tributary.testkit.ChDb;
+import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -27,8 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The writer's decisions on a refused insert — narrow, split, retry, give up — against scripted
  * server answers (the messages are those of ClickHouse). The same paths run against the real
- * 18.16 server in {@code InsertFailuresIT}.
+ * 18.16 server in {@code InsertFailuresIT}; "too many partitions for a single INSERT block", which
+ * 18.16 does not have, runs against the real refusal of a modern engine (chDB).
  */
+@ExtendWith(TestServers.class)
 class BatchWriterTest {
 
     /** A server whose answer to each insert of rows (their ids) and attempt number is scripted. */
@@ -77,6 +84,45 @@ class BatchWriterTest {
         }
     }
 
+    /** Inserts into a table of the chDB engine (ClickHouse 26.5): the real server's refusals, in-process. */
+    private static final class ChDbGateway extends ClickHouseGateway {
+        final ChDb chdb;
+        final List<String> refusals = new ArrayList<>();
+        final List<Integer> landedBytes = new ArrayList<>();
+
+        ChDbGateway(ChDb chdb) {
+            super(null, 0);
+            this.chdb = chdb;
+        }
+
+        @Override
+        InsertResponse insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                              ClickHouseFormat format, String queryId, Map<String, String> settings) {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(quotedTable);
+            if (!settings.isEmpty()) {
+                sql.append(" SETTINGS ");
+                settings.forEach((name, value) -> sql.append(name).append(" = ").append(value).append(", "));
+                sql.setLength(sql.length() - 2);
+            }
+            sql.append(" FORMAT ").append(format.name()).append('\n');
+            ByteArrayOutputStream statement = new ByteArrayOutputStream();
+            statement.writeBytes(sql.toString().getBytes(StandardCharsets.UTF_8));
+            statement.write(data, offset, length);
+            try {
+                chdb.query(statement.toByteArray(), "TabSeparated");
+            } catch (IllegalStateException e) {
+                refusals.add(e.getMessage());
+                throw new ServerException(0, e.getMessage(), 500, queryId); // as a server that sends no code header
+            }
+            landedBytes.add(length);
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /** As 18.16 answers: no code header, the code in the message. */
     private static ServerException refusal(int code, String text) {
         return new ServerException(0, "Code: " + code + ", e.displayText() = DB::Exception: " + text
@@ -85,7 +131,7 @@ class BatchWriterTest {
 
     private final PipelineMetrics metrics = new PipelineMetrics();
 
-    private BatchWriter writer(ScriptedGateway gateway, ClickHouseSink.Builder settings) {
+    private BatchWriter writer(ClickHouseGateway gateway, ClickHouseSink.Builder settings) {
         ClickHouseSink.Config config = settings.endpoint("http://127.0.0.1:9").table("t")
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).build().config();
         TableSchema schema = new TableSchema("default", "t", List.of(), ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
@@ -216,5 +262,23 @@ class BatchWriterTest {
         writer(gateway, ClickHouseSink.builder().errorTolerance(0.5, 10)).write(batch(20));
         assertEquals(1, gateway.errorTableInserts);
         assertEquals(19, gateway.landedIds().size());
+    }
+
+    @Test
+    void tooManyPartitionsRefusedByARealEngineIsSplitUntilEachInsertIsAccepted(ChDb chdb) {
+        chdb.query("CREATE DATABASE IF NOT EXISTS `default`", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t`", "TabSeparated");
+        chdb.query("CREATE TABLE `default`.`t` (id UInt64) ENGINE = MergeTree PARTITION BY id ORDER BY id", "TabSeparated");
+        ChDbGateway gateway = new ChDbGateway(chdb);
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder().insertSetting("max_partitions_per_insert_block", "100"));
+        writer.write(batch(250)); // 250 partitions in one batch
+
+        assertEquals("250\t250\t0\t249", chdb.queryText("SELECT count(), uniqExact(id), min(id), max(id) FROM `default`.`t`",
+                "TabSeparated").trim());
+        assertTrue(gateway.refusals.get(0).contains("Code: 252") && gateway.refusals.get(0).contains("Too many partitions"),
+                gateway.refusals.get(0));
+        assertEquals(3, gateway.refusals.size(), gateway.refusals.toString()); // 250 rows, then 125 and 125
+        assertEquals(List.of(62, 63, 62, 63), gateway.landedBytes.stream().map(bytes -> bytes / 8).toList());
+        assertEquals(0, metrics.snapshot().errorsTotal());
     }
 }

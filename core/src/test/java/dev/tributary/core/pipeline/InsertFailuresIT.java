@@ -78,12 +78,15 @@ class InsertFailuresIT {
         try (Pipeline pipeline = pipeline("unknown-refusal", source,
                 sink(clickhouse, "unknown_refusal").maxAge(Duration.ofMillis(200)).build())) {
             pipeline.start();
-            await("the insert retried", Duration.ofSeconds(30), () -> pipeline.metrics().insertRetries() >= 5);
-            assertEquals(0, sql.longValue("SELECT count() FROM unknown_refusal"), "the refused batch did not land");
-            assertEquals(0, sql.longValue("SELECT count() FROM unknown_refusal_errors"), "nothing diverted");
-            assertEquals(0, source.committedCount());
-
-            sql.execute("ALTER TABLE unknown_refusal MODIFY COLUMN guard UInt8 MATERIALIZED 0"); // the cause goes away
+            try {
+                await("the insert retried", Duration.ofSeconds(30), () -> pipeline.metrics().insertRetries() >= 5);
+                assertEquals(0, sql.longValue("SELECT count() FROM unknown_refusal"), "the refused batch did not land");
+                assertEquals(0, sql.longValue("SELECT count() FROM unknown_refusal_errors"), "nothing diverted");
+                assertEquals(0, source.committedCount());
+            } finally {
+                // The cause goes away (also after a failed assertion, so that the pipeline can stop).
+                sql.execute("ALTER TABLE unknown_refusal MODIFY COLUMN guard UInt8 MATERIALIZED 0");
+            }
             await("all records committed", Duration.ofSeconds(30), () -> source.committedCount() == 100);
         }
         assertEquals(List.of(List.of("100", "100")), sql.rows("SELECT count(), uniqExact(id) FROM unknown_refusal"));
@@ -120,14 +123,16 @@ class InsertFailuresIT {
         try (Pipeline pipeline = pipeline("overtake", source, sink(clickhouse, "overtake")
                 .maxRows(100).maxAge(Duration.ofMinutes(5)).maxInFlightBatches(2).build())) {
             pipeline.start();
-            await("the first batch retried", Duration.ofSeconds(30), () -> pipeline.metrics().insertRetries() >= 20);
-            // Only the one batch behind the retrying one (maxInFlightBatches - 1) may have landed.
-            long landed = sql.longValue("SELECT count() FROM overtake");
-            assertTrue(landed <= 100, landed + " rows landed while the first batch was retrying");
-            assertTrue(source.isPaused(), "the source waits");
-            assertEquals(0, source.committedCount());
-
-            sql.execute("ALTER TABLE overtake MODIFY COLUMN guard UInt8 MATERIALIZED 0");
+            try {
+                await("the first batch retried", Duration.ofSeconds(30), () -> pipeline.metrics().insertRetries() >= 20);
+                // Only the one batch behind the retrying one (maxInFlightBatches - 1) may have landed.
+                long landed = sql.longValue("SELECT count() FROM overtake");
+                assertTrue(landed <= 100, landed + " rows landed while the first batch was retrying");
+                assertTrue(source.isPaused(), "the source waits");
+                assertEquals(0, source.committedCount());
+            } finally {
+                sql.execute("ALTER TABLE overtake MODIFY COLUMN guard UInt8 MATERIALIZED 0");
+            }
             await("all records committed", Duration.ofSeconds(60), () -> source.committedCount() == total);
         }
         assertEquals(List.of(List.of("2000", "2000")), sql.rows("SELECT count(), uniqExact(id) FROM overtake"));
