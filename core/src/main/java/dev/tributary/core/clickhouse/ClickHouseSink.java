@@ -32,12 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>One batch is open at a time; it is sealed when it reaches {@code maxRows}, {@code maxBytes} or
  * {@code maxAge}, whichever comes first, and inserted on the sink's own threads, with at most
- * {@code maxInFlightBatches} inserts under way. An insert that fails for a reason that says nothing
- * about the rows (network, timeout, too many parts, ...) is retried with backoff until it succeeds
- * or the sink is closed; one the server refuses for its data is split in halves until the refused
- * rows are found, and those go to the error table while the rest land. Records that failed to
- * decode or map go to the error table with the batch. If the error table cannot be written, the
- * batch fails and the pipeline stops without committing.
+ * {@code maxInFlightBatches} batches not yet completed in order. An insert that fails for a reason
+ * not known to be about the rows (network, timeout, too many parts, an unknown code, ...) is
+ * retried with backoff until it succeeds, the sink is closed or the batch's {@code retryBudget}
+ * runs out; one refused as too large for one insert is split; one the server refuses for its data
+ * is split in halves until the refused rows are found, and those go to the error table while the
+ * rest land (see {@link InsertFailure}). Records that failed to decode or map go to the error table
+ * with the batch, unless the optional {@code errorTolerance} bound trips. If the error table cannot
+ * be written, the batch fails and the pipeline stops without committing.
  */
 public final class ClickHouseSink implements BatchingSink {
 
@@ -398,7 +400,11 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
-        /** At most this many inserts under way at once (default 2); beyond it the source waits. */
+        /**
+         * At most this many sealed batches not yet completed in order (default 2); beyond it the
+         * source waits. A batch that landed keeps its slot while an older one is still retrying, so
+         * that later batches cannot get further ahead of it.
+         */
         public Builder maxInFlightBatches(int maxInFlightBatches) {
             this.maxInFlightBatches = maxInFlightBatches;
             return this;
