@@ -70,7 +70,7 @@ final class Backoff {
                 throw e;
             } catch (Exception e) {
                 InsertFailure failure = InsertFailure.classify(e);
-                if (failure.kind() != InsertFailure.Kind.RETRYABLE || attempt + 1 >= OPEN_ATTEMPTS
+                if (!failure.isKnownTransient() || attempt + 1 >= OPEN_ATTEMPTS
                         || !pause(attempt, () -> false)) {
                     throw new IllegalStateException("cannot " + what + ": " + failure.message(), e);
                 }

@@ -141,6 +141,15 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
         return code == 241 || code == 159;
     }
 
+    /**
+     * Whether this is known to pass with time: a network failure or a listed transient code. At
+     * start, where the statements are the library's own, an unknown code is more likely a mistake
+     * in them or in the configuration, and fails at once with the server's message.
+     */
+    boolean isKnownTransient() {
+        return kind == Kind.RETRYABLE && (code == 0 || RETRYABLE_CODES.contains(code));
+    }
+
     /** Whether two failures have the same cause as far as the rows are concerned (kind and code). */
     boolean sameReasonAs(InsertFailure other) {
         return kind == other.kind && code == other.code;

@@ -117,4 +117,13 @@ class InsertFailureTest {
         assertTrue(fromOldServer(159, "Timeout exceeded").smallerInsertMayPass());
         assertFalse(fromOldServer(279, "All connection tries failed").smallerInsertMayPass());
     }
+
+    @Test
+    void atStartOnlyKnownTransientFailuresAreWaitedFor() {
+        assertTrue(fromOldServer(279, "All connection tries failed").isKnownTransient());
+        assertTrue(InsertFailure.classify(new ExecutionException(new com.clickhouse.client.api.ConnectionInitiationException(
+                "refused", new ConnectException("Connection refused")))).isKnownTransient());
+        assertFalse(fromOldServer(44, "Illegal column in the CREATE statement").isKnownTransient());
+        assertFalse(fromOldServer(6, "Cannot parse").isKnownTransient());
+    }
 }
