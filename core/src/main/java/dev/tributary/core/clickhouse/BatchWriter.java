@@ -117,7 +117,8 @@ final class BatchWriter {
                     if (!failure.smallerInsertMayPass()) {
                         sizeLimitFailures = 0;
                     }
-                    awaitRetry(batch, from, to, failure, attempt, budget);
+                    awaitRetry(batch, "rows " + from + ".." + to + " of batch " + batch.sequence + " into "
+                            + schema.qualifiedName(), failure, attempt, budget);
                 }
                 case FATAL -> throw new IllegalStateException("pipeline " + pipeline + ": cannot insert into "
                         + schema.qualifiedName() + " (code " + failure.code() + "): " + failure.message(), failure.cause());
@@ -196,15 +197,10 @@ final class BatchWriter {
     }
 
     /**
-     * Waits before the next attempt of something that failed for a reason that may pass; throws when
-     * the batch's retry budget is used up or the sink is closing.
+     * Waits before the next attempt at writing {@code what}, which failed for a reason that may
+     * pass; throws when the batch's retry budget is used up or the sink is closing.
      */
-    private void awaitRetry(Batch batch, int from, int to, InsertFailure failure, int attempt, RetryBudget budget) {
-        String what = "rows " + from + ".." + to + " of batch " + batch.sequence + " into " + schema.qualifiedName();
-        retryOrGiveUp(batch, what, failure, attempt, budget);
-    }
-
-    private void retryOrGiveUp(Batch batch, String what, InsertFailure failure, int attempt, RetryBudget budget) {
+    private void awaitRetry(Batch batch, String what, InsertFailure failure, int attempt, RetryBudget budget) {
         budget.retrying();
         if (budget.exhausted()) {
             throw new IllegalStateException("pipeline " + pipeline + ": batch " + batch.sequence + " could not be made"
@@ -261,7 +257,7 @@ final class BatchWriter {
                             + " records to the error table " + schema.database() + "." + config.errorTable
                             + "; stopping without committing them: " + failure.describe(), e);
                 }
-                retryOrGiveUp(batch, what, failure, attempt, budget);
+                awaitRetry(batch, what, failure, attempt, budget);
             }
         }
     }
