@@ -99,6 +99,9 @@ class BatchWriterTest {
         InsertResponse insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
                               ClickHouseFormat format, String queryId, Map<String, String> settings) {
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(quotedTable);
+            if (!columns.isEmpty()) {
+                sql.append(columns.stream().map(Identifiers::quote).collect(java.util.stream.Collectors.joining(", ", " (", ")")));
+            }
             if (!settings.isEmpty()) {
                 sql.append(" SETTINGS ");
                 settings.forEach((name, value) -> sql.append(name).append(" = ").append(value).append(", "));
@@ -280,5 +283,24 @@ class BatchWriterTest {
         assertEquals(3, gateway.refusals.size(), gateway.refusals.toString()); // 250 rows, then 125 and 125
         assertEquals(List.of(62, 63, 62, 63), gateway.landedBytes.stream().map(bytes -> bytes / 8).toList());
         assertEquals(0, metrics.snapshot().errorsTotal());
+    }
+
+    @Test
+    void rowsViolatingACheckConstraintOfARealEngineGoAloneToTheErrorTable(ChDb chdb) {
+        // 18.16 has no CHECK constraints: chDB's engine refuses with its own VIOLATED_CONSTRAINT (469).
+        chdb.query("CREATE DATABASE IF NOT EXISTS `default`", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t`", "TabSeparated");
+        chdb.query("CREATE TABLE `default`.`t` (id UInt64, CONSTRAINT small CHECK id != 7 AND id != 30)"
+                + " ENGINE = MergeTree ORDER BY id", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t_errors`", "TabSeparated");
+        chdb.query(ErrorTable.createStatement("default", "t_errors"), "TabSeparated");
+        ChDbGateway gateway = new ChDbGateway(chdb);
+        writer(gateway, ClickHouseSink.builder()).write(batch(40));
+
+        assertEquals("38\t0", chdb.queryText("SELECT count(), countIf(id IN (7, 30)) FROM `default`.`t`", "TabSeparated").trim());
+        assertTrue(gateway.refusals.get(0).contains("Code: 469"), gateway.refusals.get(0));
+        String errors = chdb.queryText("SELECT position, error_kind, message LIKE '%code 469%VIOLATED_CONSTRAINT%'"
+                + " FROM `default`.`t_errors` ORDER BY position", "TabSeparated");
+        assertEquals("s0@30\tINSERT\t1\ns0@7\tINSERT\t1\n", errors);
     }
 }
