@@ -31,9 +31,20 @@ final class Backoff {
      * @return false if {@code stop} became true (or the thread was interrupted) before the delay ended
      */
     boolean pause(int attempt, BooleanSupplier stop) {
+        return pause(attempt, stop, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #pause(int, BooleanSupplier)}, but never past {@code deadlineNanos} (a
+     * {@link System#nanoTime()} value): the wait is cut short there, and true is returned.
+     */
+    boolean pause(int attempt, BooleanSupplier stop, long deadlineNanos) {
         long until = System.nanoTime() + delayMillis(attempt) * 1_000_000;
+        if (deadlineNanos != Long.MAX_VALUE && deadlineNanos - until < 0) {
+            until = deadlineNanos; // nanoTime values are compared by difference: they may be negative
+        }
         try {
-            while (System.nanoTime() < until) {
+            while (System.nanoTime() - until < 0) {
                 if (stop.getAsBoolean()) {
                     return false;
                 }
@@ -59,7 +70,7 @@ final class Backoff {
                 throw e;
             } catch (Exception e) {
                 InsertFailure failure = InsertFailure.classify(e);
-                if (failure.kind() != InsertFailure.Kind.RETRYABLE || attempt + 1 >= OPEN_ATTEMPTS
+                if (!failure.isKnownTransient() || attempt + 1 >= OPEN_ATTEMPTS
                         || !pause(attempt, () -> false)) {
                     throw new IllegalStateException("cannot " + what + ": " + failure.message(), e);
                 }

@@ -66,11 +66,6 @@ final class Batch implements RowTarget {
         addError(ErrorRecord.of(System.currentTimeMillis(), origin, kind, message, maxErrorRawBytes));
     }
 
-    /** The records of rows {@code from} to the last, for encoding them again. */
-    List<SourceRecord> originsFrom(int from) {
-        return origins.subList(from, origins.size());
-    }
-
     int rows() {
         return origins.size();
     }

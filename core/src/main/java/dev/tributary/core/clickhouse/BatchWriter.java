@@ -8,13 +8,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes one sealed batch durable: its rows in the target table (retrying while ClickHouse is
  * unreachable, narrowing a refused batch down to the refused rows) and its failed records, plus
- * the refused rows, in the error table. Runs on the sink's insert threads.
+ * the refused rows, in the error table. Rows that no longer fit a table that changed are encoded
+ * again for it ({@link TableChanges}). Runs on the sink's insert threads.
  */
 final class BatchWriter {
 
@@ -30,6 +33,8 @@ final class BatchWriter {
     private final Backoff backoff;
     private final TableChanges tableChanges;
     private final String queryIdPrefix;
+    private final ErrorRateWindow errorRate;
+    private final AtomicLong queryCounter = new AtomicLong();
     private volatile boolean closed;
 
     BatchWriter(ClickHouseGateway gateway, TableSchema schema, ClickHouseSink.Config config, String pipeline,
@@ -43,28 +48,51 @@ final class BatchWriter {
         this.quotedErrorTable = Identifiers.qualified(schema.database(), config.errorTable);
         this.backoff = new Backoff(config.retryInitial, config.retryMax);
         this.tableChanges = tableChanges;
+        this.errorRate = config.errorToleranceWindow > 0
+                ? new ErrorRateWindow(config.errorToleranceShare, config.errorToleranceWindow) : null;
         // Query ids are unique per sink instance, batch, row range and attempt.
         this.queryIdPrefix = "tributary-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     }
 
     /** Writes the batch; throws if its records cannot all be made durable. */
     void write(Batch batch) {
+        RetryBudget budget = new RetryBudget(config.retryBudget);
         List<ErrorRecord> refused = new ArrayList<>();
-        List<ErrorRecord> all = new ArrayList<>(batch.errors);
-        Batch pending = batch;
+        List<ErrorRecord> failed = new ArrayList<>(batch.errors);
+        Attempt attempt = new Attempt(batch);
         while (true) {
             try {
-                insertRows(pending, 0, pending.rows(), refused);
+                insertRows(attempt, 0, batch.rows(), refused, budget);
                 break;
             } catch (TableChanged change) {
-                // Rows before firstPending are in the table (or refused); the rest are encoded again.
-                pending = tableChanges.reencode(pending, change.firstPending, change.schema, () -> closed);
-                all.addAll(pending.errors);
+                // What landed or was refused stays so; the other rows are encoded again for the table now.
+                Batch again = tableChanges.reencode(attempt.batch, attempt.unsettledRecords(), change.schema, () -> closed);
+                failed.addAll(again.errors);
+                attempt = new Attempt(again);
             }
         }
-        all.addAll(refused);
-        if (!all.isEmpty()) {
-            writeErrors(batch, all);
+        checkErrorRate(batch, failed.size() + refused.size(), refused);
+        failed.addAll(refused);
+        if (!failed.isEmpty()) {
+            writeErrors(batch, failed, budget);
+        }
+    }
+
+    /** A batch being inserted, and which of its rows are settled: in the table, or refused alone. */
+    private static final class Attempt {
+        final Batch batch;
+        final BitSet settled = new BitSet();
+
+        Attempt(Batch batch) {
+            this.batch = batch;
+        }
+
+        List<dev.tributary.core.SourceRecord> unsettledRecords() {
+            List<dev.tributary.core.SourceRecord> records = new ArrayList<>();
+            for (int row = settled.nextClearBit(0); row < batch.rows(); row = settled.nextClearBit(row + 1)) {
+                records.add(batch.origins.get(row));
+            }
+            return records;
         }
     }
 
@@ -73,72 +101,156 @@ final class BatchWriter {
         closed = true;
     }
 
-    private void insertRows(Batch batch, int from, int to, List<ErrorRecord> refused) {
+    /**
+     * Inserts rows {@code from..to} until they land: retries what says "later" (within the budget),
+     * splits what is refused for its size, and narrows what is refused for its data down to the
+     * refused rows, which are collected in {@code refused}.
+     */
+    private void insertRows(Attempt attempt, int from, int to, List<ErrorRecord> refused, RetryBudget budget) {
         if (from >= to) {
             return;
         }
-        int offset = batch.rowStart(from);
-        int length = batch.rowEnd(to - 1) - offset;
-        boolean whole = from == 0 && to == batch.rows();
-        for (int attempt = 0; ; attempt++) {
-            long start = System.nanoTime();
-            try {
-                if (whole) {
-                    checkTable(batch, from); // a changed column must not be sent rows of its old layout
-                }
-                gateway.insert(quotedTable, insertColumns(batch.schema), batch.data.array(), offset, length,
-                        ClickHouseSink.format(batch.schema), queryId(batch, from, to, attempt), config.insertSettings);
-                metrics.batchInserted(to - from, length, System.nanoTime() - start);
-                if (attempt > 0) {
-                    LOG.info("pipeline {}: batch {} rows {}..{} inserted into {} after {} retries", pipeline,
-                            batch.sequence, from, to, schema.qualifiedName(), attempt);
-                }
+        Batch batch = attempt.batch;
+        int sizeLimitFailures = 0; // consecutive refusals that a smaller insert may pass
+        for (int tries = 0; ; tries++) {
+            InsertFailure failure = tryInsert(attempt, from, to, tries);
+            if (failure == null) {
                 return;
-            } catch (TableChanged change) {
-                throw change;
-            } catch (Exception e) {
-                InsertFailure failure = InsertFailure.classify(e);
-                if (failure.kind() != InsertFailure.Kind.RETRYABLE
-                        && (whole || TableChanges.mayMeanTableChanged(failure.code()))) {
-                    checkTableAfterRefusal(batch, from);
+            }
+            if (failure.kind() != InsertFailure.Kind.RETRYABLE
+                    && (from == 0 && to == batch.rows() || TableChanges.mayMeanTableChanged(failure.code()))) {
+                checkTableAfterRefusal(batch);
+            }
+            if (failure.kind() == InsertFailure.Kind.BAD_DATA) {
+                if (to - from == 1) {
+                    refuse(attempt, from, failure, refused);
+                    return;
                 }
-                switch (failure.kind()) {
-                    case RETRYABLE -> {
-                        metrics.insertRetried();
-                        LOG.warn("pipeline {}: insert of batch {} ({} rows) into {} failed, retrying (attempt {}): {}",
-                                pipeline, batch.sequence, to - from, schema.qualifiedName(), attempt + 1, failure.message());
-                        if (!backoff.pause(attempt, () -> closed)) {
-                            throw new IllegalStateException("pipeline " + pipeline + ": sink closed while batch "
-                                    + batch.sequence + " could not be inserted into " + schema.qualifiedName()
-                                    + ": " + failure.message(), e);
-                        }
+                failure = narrow(attempt, from, to, refused, budget);
+                if (failure == null) {
+                    return;
+                }
+                // Both halves failed for the same reason, and not for their data: the refusal was not
+                // about the rows after all. Nothing of the range landed; it is retried whole.
+                LOG.warn("pipeline {}: batch {} rows {}..{}: both halves failed with {}; not narrowing further",
+                        pipeline, batch.sequence, from, to, failure.describe());
+            }
+            switch (failure.kind()) {
+                case TOO_LARGE -> {
+                    if (to - from == 1) {
+                        refuse(attempt, from, failure, refused); // one row too large for the server on its own
+                    } else {
+                        split(attempt, from, to, refused, budget, failure);
                     }
-                    case BAD_DATA -> {
-                        if (to - from == 1) {
-                            refused.add(new ErrorRecord(System.currentTimeMillis(), batch.origins.get(from), ErrorKind.INSERT,
-                                    "ClickHouse refused the row (code " + failure.code() + "): " + failure.message()));
-                        } else {
-                            int middle = (from + to) >>> 1;
-                            LOG.debug("pipeline {}: batch {} rows {}..{} refused, narrowing: {}", pipeline, batch.sequence,
-                                    from, to, failure.message());
-                            insertRows(batch, from, middle, refused);
-                            insertRows(batch, middle, to, refused);
-                        }
+                    return;
+                }
+                case RETRYABLE -> {
+                    if (failure.smallerInsertMayPass() && ++sizeLimitFailures >= 2 && to - from > 1) {
+                        split(attempt, from, to, refused, budget, failure); // the same limit again: deterministic
                         return;
                     }
-                    case FATAL -> throw new IllegalStateException("pipeline " + pipeline + ": cannot insert into "
-                            + schema.qualifiedName() + " (code " + failure.code() + "): " + failure.message(), e);
-                    default -> throw new AssertionError(failure.kind());
+                    if (!failure.smallerInsertMayPass()) {
+                        sizeLimitFailures = 0;
+                    }
+                    awaitRetry(batch, "rows " + from + ".." + to + " of batch " + batch.sequence + " into "
+                            + schema.qualifiedName(), failure, tries, budget);
                 }
+                case FATAL -> throw new IllegalStateException("pipeline " + pipeline + ": cannot insert into "
+                        + schema.qualifiedName() + " (code " + failure.code() + "): " + failure.message(), failure.cause());
+                default -> throw new AssertionError(failure.kind());
             }
         }
     }
 
-    /** Throws {@link TableChanged} if rows {@code from}.. of {@code batch} no longer fit the table. */
-    private void checkTable(Batch batch, int from) throws Exception {
+    /**
+     * One insert of rows {@code from..to}, naming the columns they were encoded for; null when it
+     * landed, else why not. Before a whole batch goes, the table is checked: rows of a layout the
+     * table no longer has must not reach it ({@link TableChanged}).
+     */
+    private InsertFailure tryInsert(Attempt attempt, int from, int to, int tries) {
+        Batch batch = attempt.batch;
+        int offset = batch.rowStart(from);
+        int length = batch.rowEnd(to - 1) - offset;
+        long start = System.nanoTime();
+        try {
+            if (from == 0 && to == batch.rows()) {
+                checkTable(batch);
+            }
+            gateway.insert(quotedTable, insertColumns(batch.schema), batch.data.array(), offset, length,
+                    ClickHouseSink.format(batch.schema), queryId(batch, from, to), config.insertSettings);
+        } catch (TableChanged change) {
+            throw change;
+        } catch (Exception e) {
+            return InsertFailure.classify(e);
+        }
+        attempt.settled.set(from, to);
+        metrics.batchInserted(to - from, length, System.nanoTime() - start);
+        if (tries > 0) {
+            LOG.info("pipeline {}: batch {} rows {}..{} inserted into {} after {} retries", pipeline,
+                    batch.sequence, from, to, schema.qualifiedName(), tries);
+        }
+        return null;
+    }
+
+    /**
+     * Narrows down a range the server refused as bad data: each half is tried once and narrowed in
+     * turn. Returns null when every row of the range landed or was refused alone; returns the failure
+     * when both halves failed for the same reason that is not about their data (then nothing of the
+     * range landed). A half that failed for another such reason alone is inserted on its own.
+     */
+    private InsertFailure narrow(Attempt attempt, int from, int to, List<ErrorRecord> refused, RetryBudget budget) {
+        int middle = (from + to) >>> 1;
+        LOG.debug("pipeline {}: batch {} rows {}..{} refused for their data, narrowing", pipeline, attempt.batch.sequence,
+                from, to);
+        InsertFailure left = tryOrNarrow(attempt, from, middle, refused, budget);
+        InsertFailure right = tryOrNarrow(attempt, middle, to, refused, budget);
+        if (left != null && right != null && left.sameReasonAs(right)) {
+            return right;
+        }
+        if (left != null) {
+            insertRows(attempt, from, middle, refused, budget);
+        }
+        if (right != null) {
+            insertRows(attempt, middle, to, refused, budget);
+        }
+        return null;
+    }
+
+    private InsertFailure tryOrNarrow(Attempt attempt, int from, int to, List<ErrorRecord> refused, RetryBudget budget) {
+        InsertFailure failure = tryInsert(attempt, from, to, 0);
+        if (failure == null || failure.kind() != InsertFailure.Kind.BAD_DATA) {
+            return failure;
+        }
+        if (TableChanges.mayMeanTableChanged(failure.code())) {
+            checkTableAfterRefusal(attempt.batch);
+        }
+        if (to - from == 1) {
+            refuse(attempt, from, failure, refused);
+            return null;
+        }
+        return narrow(attempt, from, to, refused, budget);
+    }
+
+    /** Inserts the two halves of a range the server refused as too large for one insert. */
+    private void split(Attempt attempt, int from, int to, List<ErrorRecord> refused, RetryBudget budget, InsertFailure failure) {
+        int middle = (from + to) >>> 1;
+        LOG.info("pipeline {}: batch {} rows {}..{} refused as one insert ({}); inserting it in two halves",
+                pipeline, attempt.batch.sequence, from, to, failure.describe());
+        insertRows(attempt, from, middle, refused, budget);
+        insertRows(attempt, middle, to, refused, budget);
+    }
+
+    private void refuse(Attempt attempt, int row, InsertFailure failure, List<ErrorRecord> refused) {
+        attempt.settled.set(row);
+        refused.add(new ErrorRecord(System.currentTimeMillis(), attempt.batch.origins.get(row), ErrorKind.INSERT,
+                "ClickHouse refused the row (code " + failure.code() + "): " + failure.message()));
+    }
+
+    /** Throws {@link TableChanged} if the rows of {@code batch} no longer fit the table. */
+    private void checkTable(Batch batch) throws Exception {
         TableSchema now = tableChanges.changedSince(batch.schema);
         if (now != null) {
-            throw new TableChanged(from, now);
+            throw new TableChanged(now);
         }
     }
 
@@ -146,9 +258,9 @@ final class BatchWriter {
      * After a refusal that can mean the table changed: throws {@link TableChanged} if it did. If it
      * did not, or the table cannot be read now, the refusal is taken for what its code says.
      */
-    private void checkTableAfterRefusal(Batch batch, int from) {
+    private void checkTableAfterRefusal(Batch batch) {
         try {
-            checkTable(batch, from);
+            checkTable(batch);
         } catch (TableChanged change) {
             throw change;
         } catch (Exception e) {
@@ -165,32 +277,71 @@ final class BatchWriter {
         return names;
     }
 
-    private String queryId(Batch batch, int from, int to, int attempt) {
+    /** Unique per sink instance, batch, encoding of it, row range and request. */
+    private String queryId(Batch batch, int from, int to) {
         String generation = batch.generation == 0 ? "" : "." + batch.generation;
-        return queryIdPrefix + batch.sequence + generation + "-" + from + "-" + to + "-" + attempt;
+        return queryIdPrefix + batch.sequence + generation + "-" + from + "-" + to + "-" + queryCounter.incrementAndGet();
     }
 
-    /** Rows from {@code firstPending} on must be encoded again for {@code schema}, the table as it is now. */
+    /** The table changed: the rows not yet settled must be encoded again for {@code schema}, the table now. */
     private static final class TableChanged extends RuntimeException {
-        final int firstPending;
         final TableSchema schema;
 
-        TableChanged(int firstPending, TableSchema schema) {
+        TableChanged(TableSchema schema) {
             super("table changed", null, false, false);
-            this.firstPending = firstPending;
             this.schema = schema;
         }
     }
 
-    private void writeErrors(Batch batch, List<ErrorRecord> errors) {
+    /**
+     * Waits before the next attempt at writing {@code what}, which failed for a reason that may
+     * pass; throws when the batch's retry budget is used up or the sink is closing.
+     */
+    private void awaitRetry(Batch batch, String what, InsertFailure failure, int attempt, RetryBudget budget) {
+        budget.retrying();
+        if (budget.exhausted()) {
+            throw new IllegalStateException("pipeline " + pipeline + ": batch " + batch.sequence + " could not be made"
+                    + " durable for " + budget.elapsed().withNanos(0) + " (retryBudget " + budget.budget() + "); last error"
+                    + " writing " + what + ": " + failure.describe(), failure.cause());
+        }
+        metrics.insertRetried();
+        LOG.warn("pipeline {}: writing {} failed, retrying (attempt {}, failing for {} of the retryBudget {}): {}",
+                pipeline, what, attempt + 1, budget.elapsed().withNanos(0), budget.budget(), failure.describe());
+        if (!backoff.pause(attempt, () -> closed, budget.deadlineNanos())) {
+            throw new IllegalStateException("pipeline " + pipeline + ": sink closed while batch " + batch.sequence
+                    + " was not yet durable; last error writing " + what + ": " + failure.describe(), failure.cause());
+        }
+    }
+
+    /**
+     * Applies the error-rate bound, if one is set, before anything of the batch goes to the error
+     * table: a batch that trips it fails, so that nothing of it is committed.
+     */
+    private void checkErrorRate(Batch batch, int failed, List<ErrorRecord> refused) {
+        if (errorRate == null) {
+            return;
+        }
+        String breach = errorRate.add(batch.rows() + batch.errors.size(), failed);
+        if (breach != null) {
+            ErrorRecord last = !refused.isEmpty() ? refused.get(refused.size() - 1)
+                    : !batch.errors.isEmpty() ? batch.errors.get(batch.errors.size() - 1) : null;
+            throw new IllegalStateException("pipeline " + pipeline + ": " + breach + "; stopping without committing"
+                    + " batch " + batch.sequence + (last == null ? "" : "; last reason (" + last.kind() + " at "
+                    + last.origin().position() + "): " + last.message()));
+        }
+    }
+
+    private void writeErrors(Batch batch, List<ErrorRecord> errors, RetryBudget budget) {
         RowBinaryOutput out = new RowBinaryOutput(errors.size() * 256);
         for (ErrorRecord error : errors) {
             ErrorTable.encode(error, pipeline, out);
         }
+        String what = errors.size() + " records of batch " + batch.sequence + " into the error table "
+                + schema.database() + "." + config.errorTable;
         for (int attempt = 0; ; attempt++) {
             try {
                 gateway.insert(quotedErrorTable, ErrorTable.COLUMNS, out.array(), 0, out.size(), ClickHouseFormat.RowBinary,
-                        queryIdPrefix + batch.sequence + "-errors-" + attempt, java.util.Map.of());
+                        queryIdPrefix + batch.sequence + "-errors-" + queryCounter.incrementAndGet(), java.util.Map.of());
                 for (ErrorRecord error : errors) {
                     metrics.errorRecorded(error.kind());
                 }
@@ -200,15 +351,9 @@ final class BatchWriter {
                 if (failure.kind() != InsertFailure.Kind.RETRYABLE) {
                     throw new IllegalStateException("pipeline " + pipeline + ": cannot write " + errors.size()
                             + " records to the error table " + schema.database() + "." + config.errorTable
-                            + "; stopping without committing them: " + failure.message(), e);
+                            + "; stopping without committing them: " + failure.describe(), e);
                 }
-                metrics.insertRetried();
-                LOG.warn("pipeline {}: writing {} records to the error table failed, retrying (attempt {}): {}",
-                        pipeline, errors.size(), attempt + 1, failure.message());
-                if (!backoff.pause(attempt, () -> closed)) {
-                    throw new IllegalStateException("pipeline " + pipeline + ": sink closed while the error table "
-                            + "could not be written: " + failure.message(), e);
-                }
+                awaitRetry(batch, what, failure, attempt, budget);
             }
         }
     }

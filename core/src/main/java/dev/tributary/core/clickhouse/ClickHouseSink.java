@@ -32,12 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>One batch is open at a time; it is sealed when it reaches {@code maxRows}, {@code maxBytes} or
  * {@code maxAge}, whichever comes first, and inserted on the sink's own threads, with at most
- * {@code maxInFlightBatches} inserts under way. An insert that fails for a reason that says nothing
- * about the rows (network, timeout, too many parts, ...) is retried with backoff until it succeeds
- * or the sink is closed; one the server refuses for its data is split in halves until the refused
- * rows are found, and those go to the error table while the rest land. Records that failed to
- * decode or map go to the error table with the batch. If the error table cannot be written, the
- * batch fails and the pipeline stops without committing.
+ * {@code maxInFlightBatches} batches not yet completed in order. An insert that fails for a reason
+ * not known to be about the rows (network, timeout, too many parts, an unknown code, ...) is
+ * retried with backoff until it succeeds, the sink is closed or the batch's {@code retryBudget}
+ * runs out; one refused as too large for one insert is split; one the server refuses for its data
+ * is split in halves until the refused rows are found, and those go to the error table while the
+ * rest land (see {@link InsertFailure}). Records that failed to decode or map go to the error table
+ * with the batch, unless the optional {@code errorTolerance} bound trips. If the error table cannot
+ * be written, the batch fails and the pipeline stops without committing.
  *
  * <p>Memory: {@code maxBytes} bounds everything a batch holds — the encoded rows, the records they
  * came from (kept for the error table) and the error records — so the sink holds at most
@@ -171,6 +173,7 @@ public final class ClickHouseSink implements BatchingSink {
         return open.isEmpty();
     }
 
+    /** Whether a batch can be sealed now: fewer than {@code maxInFlightBatches} sealed batches not yet completed in order. */
     @Override
     public boolean canFlush() {
         return inFlight.get() < config.maxInFlightBatches;
@@ -186,13 +189,19 @@ public final class ClickHouseSink implements BatchingSink {
         }
         inFlight.incrementAndGet();
         CompletableFuture<Void> written = CompletableFuture.runAsync(() -> writer.write(sealed), executor)
-                .whenComplete((ignored, error) -> {
-                    recycle(sealed);
-                    inFlight.decrementAndGet();
-                });
+                .whenComplete((ignored, error) -> recycle(sealed));
         // Batches complete in the order they were sealed, so that commits never skip a failed batch.
-        lastFlush = written.thenCombine(lastFlush, (a, b) -> null);
+        // A batch holds its in-flight slot until it has completed in that order: while the oldest
+        // batch is retrying, later ones that landed keep theirs, so that no more than
+        // maxInFlightBatches get ahead of it into ClickHouse.
+        lastFlush = written.thenCombine(lastFlush, (a, b) -> (Void) null)
+                .whenComplete((ignored, error) -> inFlight.decrementAndGet());
         return lastFlush;
+    }
+
+    /** The settings (for tests in this package). */
+    Config config() {
+        return config;
     }
 
     /** The table as discovered at {@link #open} (see {@link #encodingSchema()} for its layout now). */
@@ -249,6 +258,9 @@ public final class ClickHouseSink implements BatchingSink {
         final Map<String, String> insertSettings;
         final Duration retryInitial;
         final Duration retryMax;
+        final Duration retryBudget;
+        final double errorToleranceShare;
+        final int errorToleranceWindow;
         final Duration connectTimeout;
         final Duration requestTimeout;
         final boolean compression;
@@ -274,6 +286,9 @@ public final class ClickHouseSink implements BatchingSink {
             this.insertSettings = Map.copyOf(b.insertSettings);
             this.retryInitial = b.retryInitial;
             this.retryMax = b.retryMax;
+            this.retryBudget = b.retryBudget;
+            this.errorToleranceShare = b.errorToleranceShare;
+            this.errorToleranceWindow = b.errorToleranceWindow;
             this.connectTimeout = b.connectTimeout;
             this.requestTimeout = b.requestTimeout;
             this.compression = b.compression;
@@ -315,7 +330,9 @@ public final class ClickHouseSink implements BatchingSink {
                     + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)" : "****") + ", maxRows=" + maxRows
                     + ", maxBytes=" + maxBytes + ", maxAge=" + maxAge + ", maxInFlightBatches=" + maxInFlightBatches
                     + ", insertSettings=" + insertSettings + ", errorTableTtl=" + errorTableTtl
-                    + ", maxErrorRawBytes=" + maxErrorRawBytes + "}";
+                    + ", maxErrorRawBytes=" + maxErrorRawBytes + ", retryBudget=" + retryBudget
+                    + (errorToleranceWindow > 0 ? ", errorTolerance=" + ErrorRateWindow.percent(errorToleranceShare)
+                    + "% of " + errorToleranceWindow + " records" : "") + "}";
         }
     }
 
@@ -335,6 +352,9 @@ public final class ClickHouseSink implements BatchingSink {
         private final Map<String, String> insertSettings = new LinkedHashMap<>();
         private Duration retryInitial = Duration.ofMillis(200);
         private Duration retryMax = Duration.ofSeconds(10);
+        private Duration retryBudget = Duration.ofHours(1);
+        private double errorToleranceShare = Double.NaN;
+        private int errorToleranceWindow;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofMinutes(2);
         private boolean compression = true;
@@ -405,7 +425,11 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
-        /** At most this many inserts under way at once (default 2); beyond it the source waits. */
+        /**
+         * At most this many sealed batches not yet completed in order (default 2); beyond it the
+         * source waits. A batch that landed keeps its slot while an older one is still retrying, so
+         * that later batches cannot get further ahead of it.
+         */
         public Builder maxInFlightBatches(int maxInFlightBatches) {
             this.maxInFlightBatches = maxInFlightBatches;
             return this;
@@ -421,6 +445,30 @@ public final class ClickHouseSink implements BatchingSink {
         public Builder retryBackoff(Duration initial, Duration max) {
             this.retryInitial = initial;
             this.retryMax = max;
+            return this;
+        }
+
+        /**
+         * How long a batch may go on failing to be made durable (ClickHouse unreachable, refusing
+         * it for a reason that may pass) before it fails, and the pipeline with it, naming the last
+         * error (default 1 hour). The clock starts at the batch's first retry.
+         */
+        public Builder retryBudget(Duration retryBudget) {
+            this.retryBudget = retryBudget;
+            return this;
+        }
+
+        /**
+         * An error-rate bound: the pipeline fails (committing nothing of the batch that tripped it)
+         * when more than {@code maxFailedShare} (0 to 1) of the most recent {@code windowRecords}
+         * records failed — decode, mapping and insert errors alike — instead of diverting a stream
+         * wholesale into the error table. The window counts whole batches (the newest that together
+         * hold at least {@code windowRecords} records) and is judged once that many were seen.
+         * Default: no bound, every failed record goes to the error table.
+         */
+        public Builder errorTolerance(double maxFailedShare, int windowRecords) {
+            this.errorToleranceShare = maxFailedShare;
+            this.errorToleranceWindow = windowRecords;
             return this;
         }
 
@@ -531,6 +579,17 @@ public final class ClickHouseSink implements BatchingSink {
             requirePositive(retryMax, "retryBackoff max");
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("ClickHouseSink: retryBackoff max (" + retryMax + ") is below initial (" + retryInitial + ")");
+            }
+            requirePositive(retryBudget, "retryBudget");
+            if (!Double.isNaN(errorToleranceShare) || errorToleranceWindow != 0) {
+                if (!(errorToleranceShare >= 0 && errorToleranceShare < 1)) {
+                    throw new IllegalArgumentException("ClickHouseSink: errorTolerance maxFailedShare must be at least 0"
+                            + " and below 1 (e.g. 0.5 for 50%), was " + errorToleranceShare + "; leave errorTolerance unset for no bound");
+                }
+                if (errorToleranceWindow < 1) {
+                    throw new IllegalArgumentException("ClickHouseSink: errorTolerance windowRecords must be at least 1"
+                            + " (e.g. 10000), was " + errorToleranceWindow);
+                }
             }
             requirePositive(connectTimeout, "connectTimeout");
             requirePositive(requestTimeout, "requestTimeout");

@@ -7,7 +7,6 @@ import dev.tributary.core.rowbinary.RowBinaryOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -88,13 +87,12 @@ final class TableChanges {
     }
 
     /**
-     * Rows {@code from} to the last of {@code batch}, encoded again for {@code schema} by the
-     * pipeline. Waits while the pipeline's decoder cannot reach what it depends on; fails when the
+     * {@code records}, rows of {@code batch} not yet in the table, encoded again for {@code schema} by
+     * the pipeline. Waits while the pipeline's decoder cannot reach what it depends on; fails when the
      * records cannot be encoded for the table now (e.g. the mapping names a column that was dropped).
      */
-    Batch reencode(Batch batch, int from, TableSchema schema, BooleanSupplier closed) {
-        List<SourceRecord> records = new ArrayList<>(batch.originsFrom(from));
-        int bytes = batch.rows() == 0 ? 0 : batch.rowEnd(batch.rows() - 1) - batch.rowStart(from);
+    Batch reencode(Batch batch, List<SourceRecord> records, TableSchema schema, BooleanSupplier closed) {
+        int bytes = batch.data.size();
         LOG.info("pipeline {}: encoding {} rows of batch {} again for the new columns of {}", pipeline, records.size(),
                 batch.sequence, schema.qualifiedName());
         for (int attempt = 0; ; attempt++) {

@@ -1,0 +1,306 @@
+package dev.tributary.core.clickhouse;
+
+import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.data.ClickHouseFormat;
+import dev.tributary.core.ErrorKind;
+import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.testing.TestRecord;
+import dev.tributary.testkit.ChDb;
+import dev.tributary.testkit.TestServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The writer's decisions on a refused insert — narrow, split, retry, give up — against scripted
+ * server answers (the messages are those of ClickHouse). The same paths run against the real
+ * 18.16 server in {@code InsertFailuresIT}; "too many partitions for a single INSERT block", which
+ * 18.16 does not have, runs against the real refusal of a modern engine (chDB).
+ */
+@ExtendWith(TestServers.class)
+class BatchWriterTest {
+
+    /** A server whose answer to each insert of rows (their ids) and attempt number is scripted. */
+    private static final class ScriptedGateway extends ClickHouseGateway {
+        final BiFunction<List<Long>, Integer, Exception> answer;
+        final List<List<Long>> tried = Collections.synchronizedList(new ArrayList<>());
+        final List<List<Long>> landed = Collections.synchronizedList(new ArrayList<>());
+        int errorTableInserts;
+
+        ScriptedGateway(BiFunction<List<Long>, Integer, Exception> answer) {
+            super(null, 0);
+            this.answer = answer;
+        }
+
+        @Override
+        InsertResponse insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                              ClickHouseFormat format, String queryId, Map<String, String> settings) throws Exception {
+            if (quotedTable.contains("_errors")) {
+                errorTableInserts++;
+                return null;
+            }
+            ByteBuffer rows = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+            List<Long> ids = new ArrayList<>();
+            while (rows.hasRemaining()) {
+                ids.add(rows.getLong());
+            }
+            tried.add(ids);
+            Exception refusal = answer.apply(ids, tried.size());
+            if (refusal != null) {
+                throw refusal;
+            }
+            landed.add(ids);
+            return null;
+        }
+
+        List<Long> landedIds() {
+            return landed.stream().flatMap(List::stream).sorted().toList();
+        }
+
+        List<Integer> landedSizes() {
+            return landed.stream().map(List::size).toList();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Inserts into a table of the chDB engine (ClickHouse 26.5): the real server's refusals, in-process. */
+    private static final class ChDbGateway extends ClickHouseGateway {
+        final ChDb chdb;
+        final List<String> refusals = new ArrayList<>();
+        final List<Integer> landedBytes = new ArrayList<>();
+
+        ChDbGateway(ChDb chdb) {
+            super(null, 0);
+            this.chdb = chdb;
+        }
+
+        @Override
+        InsertResponse insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                              ClickHouseFormat format, String queryId, Map<String, String> settings) {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(quotedTable);
+            if (!columns.isEmpty()) {
+                sql.append(columns.stream().map(Identifiers::quote).collect(java.util.stream.Collectors.joining(", ", " (", ")")));
+            }
+            if (!settings.isEmpty()) {
+                sql.append(" SETTINGS ");
+                settings.forEach((name, value) -> sql.append(name).append(" = ").append(value).append(", "));
+                sql.setLength(sql.length() - 2);
+            }
+            sql.append(" FORMAT ").append(format.name()).append('\n');
+            ByteArrayOutputStream statement = new ByteArrayOutputStream();
+            statement.writeBytes(sql.toString().getBytes(StandardCharsets.UTF_8));
+            statement.write(data, offset, length);
+            try {
+                chdb.query(statement.toByteArray(), "TabSeparated");
+            } catch (IllegalStateException e) {
+                refusals.add(e.getMessage());
+                throw new ServerException(0, e.getMessage(), 500, queryId); // as a server that sends no code header
+            }
+            landedBytes.add(length);
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** As 18.16 answers: no code header, the code in the message. */
+    private static ServerException refusal(int code, String text) {
+        return new ServerException(0, "Code: " + code + ", e.displayText() = DB::Exception: " + text
+                + ", e.what() = DB::Exception", 500, "q");
+    }
+
+    private final PipelineMetrics metrics = new PipelineMetrics();
+
+    private BatchWriter writer(ClickHouseGateway gateway, ClickHouseSink.Builder settings) {
+        ClickHouseSink.Config config = settings.endpoint("http://127.0.0.1:9").table("t")
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).build().config();
+        TableSchema schema = new TableSchema("default", "t", List.of(), ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
+        return new BatchWriter(gateway, schema, config, "test", metrics);
+    }
+
+    private static Batch batch(long rows) {
+        Batch batch = new Batch(1, new RowBinaryOutput(1024));
+        for (long id = 0; id < rows; id++) {
+            batch.data.writeLongLE(id);
+            batch.endRow(new TestRecord(new TestRecord.Position("s0", id), null, new byte[0], 0));
+        }
+        return batch;
+    }
+
+    private static List<Long> ids(long from, long to) {
+        return LongStream.range(from, to).boxed().toList();
+    }
+
+    @Test
+    void rowsRefusedForTheirDataAreNarrowedDownAndGoAloneToTheErrorTable() {
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.contains(13L) || ids.contains(70L)
+                ? refusal(6, "Cannot parse string 'x' as UInt8") : null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(100));
+        List<Long> expected = new ArrayList<>(ids(0, 100));
+        expected.removeAll(List.of(13L, 70L));
+        assertEquals(expected, gateway.landedIds());
+        assertEquals(2, metrics.snapshot().errorsTotal());
+        assertEquals(1, gateway.errorTableInserts);
+    }
+
+    @Test
+    void narrowingStopsWhenBothHalvesFailForTheSameReasonThatIsNotTheirData() {
+        // The batch is refused as if for its data, then both halves for a transient reason: the
+        // refusal was not about the rows. The range is retried whole; nothing goes to the error table.
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> switch (n) {
+            case 1 -> refusal(27, "Cannot parse input: expected , before: ...");
+            case 2, 3 -> refusal(279, "All connection tries failed");
+            default -> null;
+        });
+        writer(gateway, ClickHouseSink.builder()).write(batch(8));
+        assertEquals(List.of(ids(0, 8), ids(0, 4), ids(4, 8), ids(0, 8)), gateway.tried);
+        assertEquals(ids(0, 8), gateway.landedIds());
+        assertEquals(0, metrics.snapshot().errorsTotal());
+        assertEquals(0, gateway.errorTableInserts);
+    }
+
+    @Test
+    void transientAndUnknownRefusalsAreRetriedNeverSentToTheErrorTable() {
+        int[] codes = {279, 286, 243, 439, 499, 395, 1002};
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> n <= codes.length ? refusal(codes[n - 1], "later") : null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(50));
+        assertEquals(codes.length + 1, gateway.tried.size());
+        assertTrue(gateway.tried.stream().allMatch(ids -> ids.size() == 50), "never narrowed: " + gateway.tried);
+        assertEquals(ids(0, 50), gateway.landedIds());
+        assertEquals(0, gateway.errorTableInserts);
+        assertEquals(codes.length, metrics.snapshot().insertRetries());
+    }
+
+    @Test
+    void tooManyPartitionsForOneInsertBlockIsSplitUntilAccepted() {
+        // Every id its own partition, max_partitions_per_insert_block = 100 (ClickHouse's message).
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.size() > 100 ? refusal(252,
+                "Too many partitions for single INSERT block (more than 100). The limit is controlled by"
+                        + " 'max_partitions_per_insert_block' setting") : null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(300));
+        assertEquals(ids(0, 300), gateway.landedIds());
+        assertEquals(List.of(75, 75, 75, 75), gateway.landedSizes());
+        assertEquals(0, gateway.errorTableInserts);
+    }
+
+    @Test
+    void tooManyPartsWhileMergesLagIsRetriedWhole() {
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> n <= 3 ? refusal(252,
+                "Too many parts (300). Merges are processing significantly slower than inserts.") : null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(300));
+        assertEquals(List.of(300), gateway.landedSizes());
+    }
+
+    @Test
+    void aMemoryLimitThatRepeatsMakesTheInsertsSmaller() {
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.size() > 50
+                ? refusal(241, "Memory limit (for query) exceeded: would use 4.00 MiB, maximum: 3.81 MiB") : null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(200));
+        assertEquals(ids(0, 200), gateway.landedIds());
+        assertEquals(List.of(50, 50, 50, 50), gateway.landedSizes());
+        // Each size is tried twice before it is halved: a single refusal may be the server's load.
+        assertEquals(List.of(200, 200, 100, 100, 50, 50, 100, 100, 50, 50),
+                gateway.tried.stream().map(List::size).toList());
+    }
+
+    @Test
+    void aBatchThatCannotBeMadeDurableWithinTheRetryBudgetFailsNamingTheCauseAndTheTime() {
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> refusal(286,
+                "Quorum for previous write has not been satisfied yet"));
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder().retryBudget(Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> writer.write(batch(10)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(Duration.ofMillis(300)) >= 0 && took.compareTo(Duration.ofSeconds(5)) < 0, took.toString());
+        assertTrue(failure.getMessage().contains("batch 1 could not be made durable for"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("retryBudget PT0.3S"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("code 286"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("Quorum for previous write"), failure.getMessage());
+        assertTrue(gateway.landed.isEmpty());
+        assertEquals(0, gateway.errorTableInserts);
+    }
+
+    @Test
+    void theErrorRateBoundFailsTheBatchBeforeItsErrorRowsAreWritten() {
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder().errorTolerance(0.5, 10));
+        Batch batch = batch(4);
+        for (long i = 0; i < 8; i++) {
+            batch.errors.add(new ErrorRecord(0, new TestRecord(new TestRecord.Position("s0", 100 + i), null, new byte[0], 0),
+                    ErrorKind.DECODE, "not JSON " + i));
+        }
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> writer.write(batch));
+        assertTrue(failure.getMessage().contains("9 of the last 12 records failed (75.0%)"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("errorTolerance of 50% over a window of 10 records"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("last reason (INSERT at s0@3)"), failure.getMessage());
+        assertEquals(0, gateway.errorTableInserts);
+    }
+
+    @Test
+    void withinTheErrorRateBoundErrorRowsAreWritten() {
+        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
+        writer(gateway, ClickHouseSink.builder().errorTolerance(0.5, 10)).write(batch(20));
+        assertEquals(1, gateway.errorTableInserts);
+        assertEquals(19, gateway.landedIds().size());
+    }
+
+    @Test
+    void tooManyPartitionsRefusedByARealEngineIsSplitUntilEachInsertIsAccepted(ChDb chdb) {
+        chdb.query("CREATE DATABASE IF NOT EXISTS `default`", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t`", "TabSeparated");
+        chdb.query("CREATE TABLE `default`.`t` (id UInt64) ENGINE = MergeTree PARTITION BY id ORDER BY id", "TabSeparated");
+        ChDbGateway gateway = new ChDbGateway(chdb);
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder().insertSetting("max_partitions_per_insert_block", "100"));
+        writer.write(batch(250)); // 250 partitions in one batch
+
+        assertEquals("250\t250\t0\t249", chdb.queryText("SELECT count(), uniqExact(id), min(id), max(id) FROM `default`.`t`",
+                "TabSeparated").trim());
+        assertTrue(gateway.refusals.get(0).contains("Code: 252") && gateway.refusals.get(0).contains("Too many partitions"),
+                gateway.refusals.get(0));
+        assertEquals(3, gateway.refusals.size(), gateway.refusals.toString()); // 250 rows, then 125 and 125
+        assertEquals(List.of(62, 63, 62, 63), gateway.landedBytes.stream().map(bytes -> bytes / 8).toList());
+        assertEquals(0, metrics.snapshot().errorsTotal());
+    }
+
+    @Test
+    void rowsViolatingACheckConstraintOfARealEngineGoAloneToTheErrorTable(ChDb chdb) {
+        // 18.16 has no CHECK constraints: chDB's engine refuses with its own VIOLATED_CONSTRAINT (469).
+        chdb.query("CREATE DATABASE IF NOT EXISTS `default`", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t`", "TabSeparated");
+        chdb.query("CREATE TABLE `default`.`t` (id UInt64, CONSTRAINT small CHECK id != 7 AND id != 30)"
+                + " ENGINE = MergeTree ORDER BY id", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t_errors`", "TabSeparated");
+        chdb.query(ErrorTable.createStatement("default", "t_errors"), "TabSeparated");
+        ChDbGateway gateway = new ChDbGateway(chdb);
+        writer(gateway, ClickHouseSink.builder()).write(batch(40));
+
+        assertEquals("38\t0", chdb.queryText("SELECT count(), countIf(id IN (7, 30)) FROM `default`.`t`", "TabSeparated").trim());
+        assertTrue(gateway.refusals.get(0).contains("Code: 469"), gateway.refusals.get(0));
+        String errors = chdb.queryText("SELECT position, error_kind, message LIKE '%code 469%VIOLATED_CONSTRAINT%'"
+                + " FROM `default`.`t_errors` ORDER BY position", "TabSeparated");
+        assertEquals("s0@30\tINSERT\t1\ns0@7\tINSERT\t1\n", errors);
+    }
+}
