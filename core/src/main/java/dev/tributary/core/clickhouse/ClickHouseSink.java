@@ -138,8 +138,8 @@ public final class ClickHouseSink implements BatchingSink {
         int start = open.data.size();
         try {
             rowWriter.write(open.data);
-        } catch (MappingException | RuntimeException e) {
-            open.data.truncate(start);
+        } catch (MappingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            open.data.truncate(start); // the pipeline turns these into the record's error row: drop its partial bytes
             throw e;
         }
         open.endRow(origin);

@@ -97,7 +97,36 @@ class JsonDecoderTest {
     }
 
     @Test
+    void theDeepestNestingAllowedDecodesOnASmallStackAndOneLevelMoreIsRefused() throws Exception {
+        // The pipeline thread has the default stack; 512 KiB is half of it. The deepest nesting a
+        // decoder can be configured for must decode there (interpreted frames included), not overflow.
+        JsonDecoder deepest = JsonDecoder.builder().maxNestingDepth(1000).build();
+        String ok = "{\"a\":" + "[".repeat(999) + "]".repeat(999) + "}";
+        String tooDeep = "{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
+        Object[] outcome = new Object[2];
+        Thread small = new Thread(null, () -> {
+            try {
+                outcome[0] = deepest.decode(record(ok.getBytes(StandardCharsets.UTF_8))).field(FieldPath.of("a"));
+            } catch (Throwable e) {
+                outcome[0] = e;
+            }
+            try {
+                outcome[1] = deepest.decode(record(tooDeep.getBytes(StandardCharsets.UTF_8)));
+            } catch (Throwable e) {
+                outcome[1] = e;
+            }
+        }, "small-stack", 512 * 1024);
+        small.start();
+        small.join();
+        assertTrue(outcome[0] instanceof java.util.List<?>, "999 levels decode: " + outcome[0]);
+        assertTrue(outcome[1] instanceof DecodeException e && e.getMessage().contains("nesting depth"), String.valueOf(outcome[1]));
+    }
+
+    @Test
     void validatesItsSettings() {
+        IllegalArgumentException tooDeep = assertThrows(IllegalArgumentException.class,
+                () -> JsonDecoder.builder().maxNestingDepth(1001).build());
+        assertTrue(tooDeep.getMessage().contains("maxNestingDepth must be 1..1000"), tooDeep.getMessage());
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> JsonDecoder.builder().maxNestingDepth(0).build());
         assertTrue(error.getMessage().contains("maxNestingDepth"), error.getMessage());
