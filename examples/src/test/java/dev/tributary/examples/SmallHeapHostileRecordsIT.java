@@ -1,9 +1,17 @@
 package dev.tributary.examples;
 
+import dev.tributary.avro.SchemaRegistryClient;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.SchemaRegistry;
 import dev.tributary.testkit.TestServers;
+import org.apache.avro.Conversions;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -16,8 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +135,7 @@ class SmallHeapHostileRecordsIT {
 
         Child child = Child.start("-Xmx256m", kafka, topic, clickhouse, table);
         try {
-            child.awaitCommitted(kafka, "group-" + topic, new TopicPartition(topic, 0), values.size(), Duration.ofSeconds(90));
+            child.awaitCommitted(kafka, "group-" + table, new TopicPartition(topic, 0), values.size(), Duration.ofSeconds(90));
         } finally {
             child.stop();
         }
@@ -199,7 +211,7 @@ class SmallHeapHostileRecordsIT {
 
         Child child = Child.start("-Xmx512m", kafka, topic, clickhouse, table);
         try {
-            child.awaitCommitted(kafka, "group-" + topic, new TopicPartition(topic, 0), values.size(), Duration.ofSeconds(90));
+            child.awaitCommitted(kafka, "group-" + table, new TopicPartition(topic, 0), values.size(), Duration.ofSeconds(90));
         } finally {
             child.stop();
         }
@@ -211,6 +223,198 @@ class SmallHeapHostileRecordsIT {
         Long micros = child.timings().get(topic + "/0@" + (events / 2 + 1));
         System.out.printf("the {\"title\": 1e999999999} message: %.3f ms%n", micros / 1000.0);
         assertTrue(micros < MAX_MILLIS_PER_RECORD * 1000, micros + " µs");
+    }
+
+    /** A linked list of nodes, each may hold the next. */
+    private static final Schema LIST = new Schema.Parser().parse("""
+            {"type": "record", "name": "Node", "fields": [
+              {"name": "id", "type": "long"}, {"name": "next", "type": ["null", "Node"]}]}""");
+    /** A tree: each node holds an array of nodes. */
+    private static final Schema TREE = new Schema.Parser().parse("""
+            {"type": "record", "name": "Tree", "fields": [
+              {"name": "id", "type": "long"}, {"name": "children", "type": {"type": "array", "items": "Tree"}}]}""");
+    /** An array of nulls: items of no bytes at all. */
+    private static final Schema NULLS = new Schema.Parser().parse("""
+            {"type": "record", "name": "Nulls", "fields": [
+              {"name": "id", "type": "long"}, {"name": "nothing", "type": {"type": "array", "items": "null"}}]}""");
+    /** Avro 1.12's big-decimal: the scale travels with each value. */
+    private static final Schema AMOUNT = new Schema.Parser().parse("""
+            {"type": "record", "name": "Amount", "fields": [
+              {"name": "id", "type": "long"}, {"name": "amount", "type": {"type": "bytes", "logicalType": "big-decimal"}}]}""");
+
+    @Test
+    void underAQuarterGigabyteHostileAvroRecordsAreDecidedInMillisecondsOnTheFastAndTheGenericPath(KafkaBroker kafka,
+            SchemaRegistry registry, ClickHouseServer clickhouse) throws Exception {
+        String topic = "hostile-avro-" + System.nanoTime();
+        SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        int list = client.register(topic + "-list", LIST);
+        int tree = client.register(topic + "-tree", TREE);
+        int nulls = client.register(topic + "-nulls", NULLS);
+        int amount = client.register(topic + "-amount", AMOUNT);
+
+        ByteArrayOutputStream negativeCount = new ByteArrayOutputStream();
+        negativeCount.write(0); // id 0
+        negativeCount.writeBytes(zigzag(-(1L << 40))); // a block of 2^40 nulls ...
+        negativeCount.write(0); // ... whose size in bytes is 0
+        negativeCount.write(0);
+        List<Hostile> hostile = List.of(
+                new Hostile("a recursive record 10,000 levels deep (20 KB)", null, "DECODE", "nested deeper than 100", null),
+                new Hostile("a recursive tree 10,000 levels deep", null, "DECODE", "nested deeper than 100", null),
+                new Hostile("2,000 blocks of a million nulls (6 KB)", null, "DECODE", "items that take no bytes", null),
+                new Hostile("a block of 2^40 nulls of 0 bytes", null, "DECODE", "items that take no bytes", null),
+                new Hostile("a big-decimal of 800,000 bits into String", null, "MAPPING", "has too many digits", null),
+                new Hostile("a big-decimal 1e999999999 into String", null, null, "amount", "1E+999999999"));
+        List<byte[]> bodies = List.of(
+                confluent(list, deepList(10_000)),
+                confluent(tree, deepTree(10_000)),
+                confluent(nulls, millionsOfNulls(2_000)),
+                confluent(nulls, negativeCount.toByteArray()),
+                confluent(amount, avro(AMOUNT, Map.of("id", 1L, "amount", new BigDecimal(BigInteger.ONE.shiftLeft(800_000), 3)))),
+                confluent(amount, avro(AMOUNT, Map.of("id", 2L, "amount", new BigDecimal("1e999999999")))));
+        List<byte[]> values = new ArrayList<>();
+        Map<Long, Hostile> hostileAt = new LinkedHashMap<>();
+        int goodCount = 0;
+        for (int i = 0; i < hostile.size(); i++) {
+            values.add(goodNode(list, goodCount++));
+            hostileAt.put((long) values.size(), hostile.get(i));
+            values.add(bodies.get(i));
+        }
+        values.add(goodNode(list, goodCount++));
+        produce(kafka, topic, values);
+
+        ClickHouseSql sql = clickhouse.sql();
+        for (String path : List.of("avro-fast", "avro-slow")) {
+            String table = "hostile_" + path.replace('-', '_') + "_" + System.nanoTime();
+            sql.execute("CREATE TABLE " + table + " (_offset UInt64, id Int64, nothing Array(Nullable(String)), amount String)"
+                    + " ENGINE = MergeTree ORDER BY _offset");
+            Child child = Child.start("-Xmx256m", kafka, topic, clickhouse, table, path, registry.url().toString());
+            try {
+                child.awaitCommitted(kafka, "group-" + table, new TopicPartition(topic, 0), values.size(), Duration.ofSeconds(90));
+            } finally {
+                child.stop();
+            }
+            assertEquals(0, child.exitCode(), path + ": the child pipeline stopped cleanly:\n" + child.output());
+            assertEquals(goodCount, sql.longValue("SELECT count() FROM " + table + " WHERE id >= 1000"), path + ": every good record");
+            Map<String, List<String>> errors = new LinkedHashMap<>();
+            for (List<String> row : sql.rows("SELECT position, error_kind, message, length(raw_value), hex(MD5(raw_value)) FROM "
+                    + table + "_errors")) {
+                errors.put(row.get(0), row);
+            }
+            assertEquals(5, errors.size(), path + ": one error row per refused record: " + errors.values());
+            List<String> failures = new ArrayList<>();
+            System.out.printf("%s:%n%-60s %10s  %s%n", path, "hostile Avro record", "ms", "outcome");
+            int i = 0;
+            for (Map.Entry<Long, Hostile> entry : hostileAt.entrySet()) {
+                Hostile h = entry.getValue();
+                byte[] raw = bodies.get(i++);
+                String position = topic + "/0@" + entry.getKey();
+                Long micros = child.timings().get(position);
+                String outcome;
+                if (h.kind() != null) {
+                    List<String> error = errors.get(position);
+                    if (error == null) {
+                        failures.add(path + " " + h.name() + ": not in the error table");
+                        continue;
+                    }
+                    outcome = error.get(1) + ": " + abbreviate(error.get(2));
+                    if (!error.get(1).equals(h.kind()) || !error.get(2).contains(h.reasonOrExpression())) {
+                        failures.add(path + " " + h.name() + ": expected " + h.kind() + " with '" + h.reasonOrExpression()
+                                + "', got " + error.get(2));
+                    }
+                    if (!error.get(3).equals(Integer.toString(raw.length)) || !error.get(4).equals(md5Hex(raw))) {
+                        failures.add(path + " " + h.name() + ": raw bytes not kept as they were");
+                    }
+                } else {
+                    List<List<String>> rows = sql.rows("SELECT " + h.reasonOrExpression() + " FROM " + table + " WHERE _offset = "
+                            + entry.getKey());
+                    outcome = "landed: " + h.reasonOrExpression() + " = " + rows;
+                    if (!rows.equals(List.of(List.of(h.landedValue())))) {
+                        failures.add(path + " " + h.name() + ": expected " + h.landedValue() + ", got " + rows);
+                    }
+                }
+                if (micros == null || micros > MAX_MILLIS_PER_RECORD * 1000) {
+                    failures.add(path + " " + h.name() + ": took " + (micros == null ? "?" : micros / 1000 + " ms"));
+                }
+                System.out.printf("%-60s %10.3f  %s%n", h.name(), micros == null ? Double.NaN : micros / 1000.0, outcome);
+            }
+            assertTrue(failures.isEmpty(), String.join("\n", failures));
+        }
+    }
+
+    private static byte[] goodNode(int schemaId, int n) {
+        GenericData.Record inner = new GenericData.Record(LIST);
+        inner.put("id", 1000L + n);
+        inner.put("next", null);
+        GenericData.Record outer = new GenericData.Record(LIST);
+        outer.put("id", 1000L + n);
+        outer.put("next", inner);
+        return confluent(schemaId, avro(LIST, outer));
+    }
+
+    private static byte[] avro(Schema schema, Map<String, Object> fields) {
+        GenericData.Record record = new GenericData.Record(schema);
+        fields.forEach(record::put);
+        return avro(schema, record);
+    }
+
+    private static byte[] avro(Schema schema, GenericData.Record record) {
+        GenericData model = new GenericData();
+        model.addLogicalTypeConversion(new Conversions.BigDecimalConversion());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        try {
+            new GenericDatumWriter<GenericData.Record>(schema, model).write(record, encoder);
+            encoder.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] confluent(int schemaId, byte[] body) {
+        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
+    }
+
+    /** A list {@code depth} nodes long: per node id 0, then branch 1 (the next node) or, last, 0 (null). */
+    private static byte[] deepList(int depth) {
+        byte[] body = new byte[2 * depth];
+        for (int i = 0; i < depth; i++) {
+            body[2 * i + 1] = (byte) (i == depth - 1 ? 0 : 2);
+        }
+        return body;
+    }
+
+    /** A tree {@code depth} levels deep, one child a level. */
+    private static byte[] deepTree(int depth) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int i = 0; i < depth - 1; i++) {
+            body.writeBytes(new byte[] {0, 2}); // id 0, a block of one child
+        }
+        body.writeBytes(new byte[] {0, 0}); // the innermost id and its empty array
+        body.writeBytes(new byte[depth - 1]); // the end of each enclosing array
+        return body.toByteArray();
+    }
+
+    /** Id 0 and {@code blocks} blocks of a million nulls each (3 bytes a block). */
+    private static byte[] millionsOfNulls(int blocks) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(0);
+        for (int i = 0; i < blocks; i++) {
+            body.writeBytes(zigzag(1_000_000));
+        }
+        body.write(0);
+        return body.toByteArray();
+    }
+
+    private static byte[] zigzag(long value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long n = (value << 1) ^ (value >> 63);
+        while ((n & ~0x7FL) != 0) {
+            out.write((int) ((n & 0x7F) | 0x80));
+            n >>>= 7;
+        }
+        out.write((int) n);
+        return out.toByteArray();
     }
 
     private static void produce(KafkaBroker kafka, String topic, List<byte[]> values) throws Exception {
@@ -262,13 +466,14 @@ class SmallHeapHostileRecordsIT {
             reader.start();
         }
 
-        static Child start(String heap, KafkaBroker kafka, String topic, ClickHouseServer clickhouse, String table)
-                throws Exception {
+        static Child start(String heap, KafkaBroker kafka, String topic, ClickHouseServer clickhouse, String table,
+                           String... formatAndRegistry) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, heap, "-cp", System.getProperty("java.class.path"),
-                    SmallHeapPipeline.class.getName(), kafka.bootstrapServers(), topic, "group-" + topic,
-                    clickhouse.endpoint(), table).redirectErrorStream(true);
-            return new Child(builder.start());
+            List<String> command = new ArrayList<>(List.of(java, heap, "-cp", System.getProperty("java.class.path"),
+                    SmallHeapPipeline.class.getName(), kafka.bootstrapServers(), topic, "group-" + table,
+                    clickhouse.endpoint(), table));
+            command.addAll(List.of(formatAndRegistry));
+            return new Child(new ProcessBuilder(command).redirectErrorStream(true).start());
         }
 
         void awaitCommitted(KafkaBroker kafka, String group, TopicPartition partition, long endOffset, Duration timeout)

@@ -1,13 +1,17 @@
 package dev.tributary.examples;
 
+import dev.tributary.avro.AvroConfluentDecoder;
+import dev.tributary.avro.AvroSchemaMapper;
 import dev.tributary.core.DecodeException;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.Decoder;
 import dev.tributary.core.FieldPath;
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.SchemaMapper;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.StartingOffsets;
 
@@ -29,7 +33,8 @@ import java.util.Set;
  * of its decoding to the start of the next record's (decode, map and encode, and at most the poll
  * or flush that follows a batch), an upper bound of what the record cost the pipeline thread.
  *
- * <p>Arguments: bootstrap servers, topic, consumer group, ClickHouse endpoint, table.
+ * <p>Arguments: bootstrap servers, topic, consumer group, ClickHouse endpoint, table, and optionally
+ * the format ({@code json}, {@code avro-fast} or {@code avro-slow}) and the registry's URL.
  */
 public final class SmallHeapPipeline {
 
@@ -37,9 +42,14 @@ public final class SmallHeapPipeline {
     }
 
     public static void main(String[] args) throws Exception {
-        TimingDecoder decoder = new TimingDecoder(JsonDecoder.create());
+        String format = args.length > 5 ? args[5] : "json";
+        TimingDecoder decoder = new TimingDecoder(format.equals("json") ? JsonDecoder.create()
+                : AvroConfluentDecoder.builder().registryUrl(args[6]).build());
+        // Avro: the fast path (straight from the bytes) or the generic one (AvroRecord.field).
+        SchemaMapper mapper = format.equals("avro-fast") ? AvroSchemaMapper.create() : DefaultSchemaMapper.create();
         Pipeline pipeline = Pipeline.builder()
                 .name("small-heap")
+                .mapper(mapper)
                 .source(KafkaSource.builder().bootstrapServers(args[0]).topics(args[1]).groupId(args[2])
                         .startingOffsets(StartingOffsets.EARLIEST).build())
                 .decoder(decoder)
