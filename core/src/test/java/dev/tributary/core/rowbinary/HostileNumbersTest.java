@@ -98,6 +98,39 @@ class HostileNumbersTest {
     }
 
     @Test
+    void everyConversionTakesMicrosecondsOnceWarm() {
+        List<Object> values = hostileValues();
+        List<ColumnEncoder> encoders = TYPES.stream().map(type -> ColumnEncoders.forType(ClickHouseType.parse(type), UTC)).toList();
+        long worst = 0;
+        String worstCase = "";
+        for (int round = 0; round < 3; round++) { // the first rounds warm the JIT up; the last one is measured
+            worst = 0;
+            for (int t = 0; t < encoders.size(); t++) {
+                for (Object value : values) {
+                    Object encoded = TYPES.get(t).startsWith("Array") ? List.of(value) : value;
+                    RowBinaryOutput out = new RowBinaryOutput(64);
+                    long started = System.nanoTime();
+                    try {
+                        encoders.get(t).encode(encoded, out);
+                    } catch (ValueConversionException refused) {
+                        // decided
+                    }
+                    long nanos = System.nanoTime() - started;
+                    if (nanos > worst) {
+                        worst = nanos;
+                        worstCase = TYPES.get(t) + " <- " + describe(value);
+                    }
+                }
+            }
+        }
+        System.out.printf("HOSTILE_NUMBERS conversions=%d worst_us=%d (%s)%n", TYPES.size() * values.size(), worst / 1000,
+                worstCase);
+        // Megabyte text is refused by its length and a million-bit number by its bit count: no case
+        // costs more than a few milliseconds, where it cost minutes or the heap before.
+        assertTrue(worst < 50_000_000L, worst / 1000 + " µs for " + worstCase);
+    }
+
+    @Test
     void aHugeExponentIntoStringIsWrittenInScientificForm() throws ValueConversionException {
         assertEquals("1E+999999999", string(new BigDecimal("1e999999999")));
         assertEquals("-1.23456E-999999997", string(new BigDecimal("-123.456e-999999999")));
