@@ -123,6 +123,17 @@ class JsonDecoderTest {
     }
 
     @Test
+    void refusesLongNumbersWhateverTheirShapeAndKeepsHugeExponentsCheap() throws DecodeException {
+        assertReason("{\"a\":" + "9".repeat(1001) + "}", "Number value length");
+        assertReason("{\"a\":0." + "0".repeat(200_000) + "1}", "Number value length");
+        assertReason("{\"a\":1." + "5".repeat(200_000) + "e7}", "Number value length");
+        // An exponent within the int range is kept as it is: a BigDecimal of one digit, never expanded.
+        Object huge = decode("{\"a\":1e999999999}").field(FieldPath.of("a"));
+        assertEquals(new java.math.BigDecimal("1e999999999"), huge);
+        assertEquals(-999_999_999, ((java.math.BigDecimal) huge).scale());
+    }
+
+    @Test
     void validatesItsSettings() {
         IllegalArgumentException tooDeep = assertThrows(IllegalArgumentException.class,
                 () -> JsonDecoder.builder().maxNestingDepth(1001).build());
