@@ -11,10 +11,17 @@ package dev.tributary.avro;
  */
 final class AvroInput {
 
+    /** Records nested deeper than this are refused: reading them recurses, and a recursive schema has no end. */
+    static final int MAX_DEPTH = 100;
+    /** Items that take no bytes (nulls, empty records) one message may hold in all, read or skipped. */
+    static final long MAX_ZERO_WIDTH_ITEMS = 1_000_000;
+
     private byte[] buffer = new byte[0];
     private int start;
     private int position;
     private int limit;
+    private int depth;
+    private long zeroWidthItems;
 
     /** Starts reading {@code length} bytes of {@code bytes} from {@code offset}. */
     AvroInput reset(byte[] bytes, int offset, int length) {
@@ -22,7 +29,21 @@ final class AvroInput {
         this.start = offset;
         this.position = offset;
         this.limit = offset + length;
+        this.depth = 0;
+        this.zeroWidthItems = 0;
         return this;
+    }
+
+    /** Enters a record value; a MalformedAvroException beyond {@link #MAX_DEPTH} levels. */
+    void enterRecord() {
+        if (++depth > MAX_DEPTH) {
+            throw malformed("records nested deeper than " + MAX_DEPTH + " levels (a recursive schema?)");
+        }
+    }
+
+    /** Leaves the record value {@link #enterRecord} entered. */
+    void exitRecord() {
+        depth--;
     }
 
     byte[] array() {
@@ -155,10 +176,18 @@ final class AvroInput {
     }
 
     void checkBlockCount(long count, boolean zeroWidthItems) {
-        long max = zeroWidthItems ? 1_000_000 : remaining();
-        if (count < 0 || count > max) {
-            throw malformed("a block of " + count + " items cannot fit the " + remaining() + " bytes left");
+        if (!zeroWidthItems) {
+            if (count < 0 || count > remaining()) {
+                throw malformed("a block of " + count + " items cannot fit the " + remaining() + " bytes left");
+            }
+            return;
         }
+        // Such items cost no bytes but a loop turn each (and a byte or more of the row): bounded per message.
+        if (count < 0 || count > MAX_ZERO_WIDTH_ITEMS - this.zeroWidthItems) {
+            throw malformed("more than " + MAX_ZERO_WIDTH_ITEMS + " items that take no bytes in one message (a block of "
+                    + count + " after " + this.zeroWidthItems + ")");
+        }
+        this.zeroWidthItems += count;
     }
 
     /** Skips {@code count} bytes (a string's or fixed value's content). */

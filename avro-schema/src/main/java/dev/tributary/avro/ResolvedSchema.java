@@ -20,6 +20,7 @@ final class ResolvedSchema {
     private final Schema reader;
     private final String incompatibility;
     private volatile GenericDatumReader<Object> datumReader;
+    private volatile Skipper bodyCheck;
 
     ResolvedSchema(int id, Schema writer, Schema reader) {
         this.id = id;
@@ -73,6 +74,15 @@ final class ResolvedSchema {
             generic = new GenericDatumReader<>(writer, view(), AvroValues.model());
             datumReader = generic;
         }
+        // Avro's reader recurses as deep as the message and loops as long as block counts say, even
+        // over items of no bytes: a bounded walk of the same reading refuses such a body first
+        // (MalformedAvroException; found by AvroDecodeMapFuzzTest).
+        Skipper check = bodyCheck;
+        if (check == null) {
+            check = Skipper.walkingAsAvroReads(writer);
+            bodyCheck = check;
+        }
+        check.skip(new AvroInput().reset(bytes, offset, length));
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, null);
         Object value = generic.read(null, decoder);
         if (!decoder.isEnd()) {

@@ -180,11 +180,11 @@ final class RowReader {
         for (int f = 0; f < skippers.length; f++) {
             Capture[] captures = node.captures[f];
             Node child = node.children[f];
+            reading = node.paths[f]; // also for a skipped field: a malformed or too deep one is named right
             if (captures == null && child == null) {
                 skippers[f].skip(in);
                 continue;
             }
-            reading = node.paths[f];
             int at = in.position();
             if (captures != null) {
                 for (int k = 0; k < captures.length; k++) {

@@ -367,10 +367,15 @@ public final class Pipeline implements AutoCloseable {
             return true;
         } catch (RetriableException | PipelineException e) {
             throw e; // not about this record: a dependency is down, or a batch failed while the decoder waited for one
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // A decoder that breaks its contract on one record must not stop the pipeline for good:
             // the record would be read again, and fail again, at every restart (a poison pill).
-            target.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e);
+            // Of the VM's errors only these two are one record's: a stack overflow unwinds that
+            // record's frames, and an allocation that fails leaves the heap as it was (if the heap is
+            // really exhausted, the error row's own allocation fails and the pipeline stops). Other
+            // VirtualMachineErrors (InternalError, UnknownError) mean the VM itself is broken.
+            target.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e
+                    + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
             return true;
         }
         if (decoded == null || waitForDependencies && departedSplits.contains(record.position().split())) {
@@ -382,9 +387,10 @@ public final class Pipeline implements AutoCloseable {
             target.appendError(record, e.kind(), e.getMessage());
         } catch (RetriableException | PipelineException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // Likewise for a mapping that breaks its contract on one record (the sink dropped the partial row).
-            target.appendError(record, ErrorKind.MAPPING, "the mapping failed on this record: " + e);
+            target.appendError(record, ErrorKind.MAPPING, "the mapping failed on this record: " + e
+                    + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
         }
         return true;
     }

@@ -55,7 +55,7 @@ final class Batch implements RowTarget {
         try {
             writer.write(data);
         } catch (MappingException | RuntimeException | Error e) {
-            data.truncate(start);
+            data.truncate(start); // the pipeline turns these into the record's error row: drop its partial bytes
             throw e;
         }
         endRow(origin);

@@ -200,20 +200,25 @@ public final class JsonDecoder implements Decoder {
 
     /** Settings of a {@link JsonDecoder}. */
     public static final class Builder {
+        private static final int MAX_NESTING_DEPTH = 1000;
+
         private int maxNestingDepth = 100;
 
         private Builder() {
         }
 
-        /** Objects and arrays nested deeper than this are refused (default 100). */
+        /** Objects and arrays nested deeper than this are refused (default 100, at most 1000). */
         public Builder maxNestingDepth(int depth) {
             this.maxNestingDepth = depth;
             return this;
         }
 
         public JsonDecoder build() {
-            if (maxNestingDepth < 1 || maxNestingDepth > 10_000) {
-                throw new IllegalArgumentException("JsonDecoder: maxNestingDepth must be 1..10000, was " + maxNestingDepth);
+            // The decoder recurses once per level: 1000 levels fit in half the default thread stack
+            // (JsonDecoderTest); deeper would risk a StackOverflowError instead of a DECODE row.
+            if (maxNestingDepth < 1 || maxNestingDepth > MAX_NESTING_DEPTH) {
+                throw new IllegalArgumentException("JsonDecoder: maxNestingDepth must be 1.." + MAX_NESTING_DEPTH + ", was "
+                        + maxNestingDepth + "; records nested deeper are refused (DECODE)");
             }
             return new JsonDecoder(this);
         }

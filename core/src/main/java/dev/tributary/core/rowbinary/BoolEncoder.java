@@ -39,6 +39,7 @@ final class BoolEncoder extends BaseEncoder {
             return zeroOrOne(d == 1, d == 0, value);
         }
         if (value instanceof BigInteger || value instanceof BigDecimal) {
+            NumberLimits.checkBits(value, this); // precision() of a huge one costs a huge power of ten
             BigDecimal d = value instanceof BigInteger big ? new BigDecimal(big) : (BigDecimal) value;
             return zeroOrOne(d.compareTo(BigDecimal.ONE) == 0, d.signum() == 0, value);
         }

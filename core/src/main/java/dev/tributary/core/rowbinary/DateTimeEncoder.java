@@ -134,8 +134,13 @@ final class DateTimeEncoder extends BaseEncoder {
             }
             seconds = value instanceof Float f ? new BigDecimal(Float.toString(f)) : BigDecimal.valueOf(d);
         }
-        if (seconds.precision() - seconds.scale() > MAX_INTEGER_DIGITS) {
+        NumberLimits.checkBits(seconds, this);
+        long integerDigits = NumberLimits.integerDigits(seconds);
+        if (seconds.signum() != 0 && integerDigits > MAX_INTEGER_DIGITS) {
             throw fail(value, "is out of range", range);
+        }
+        if (seconds.signum() == 0 || integerDigits + precision <= 0) {
+            return 0; // less than one tick, cut towards zero (1e-99999999 is never divided by 10^99999999)
         }
         try {
             return seconds.movePointRight(precision).setScale(0, RoundingMode.DOWN).longValueExact();

@@ -79,6 +79,7 @@ final class DecimalEncoder extends BaseEncoder {
             return decimal;
         }
         if (value instanceof CharSequence text) {
+            NumberLimits.checkTextLength(text, this);
             try {
                 return new BigDecimal(text.toString());
             } catch (NumberFormatException e) {
@@ -86,6 +87,7 @@ final class DecimalEncoder extends BaseEncoder {
             }
         }
         if (value instanceof BigInteger big) {
+            NumberLimits.checkBits(big, this);
             return new BigDecimal(big);
         }
         if (Integral.isJavaInteger(value)) {
@@ -103,6 +105,7 @@ final class DecimalEncoder extends BaseEncoder {
     }
 
     private void encodeDecimal(BigDecimal decimal, Object value, RowBinaryOutput out) throws ValueConversionException {
+        NumberLimits.checkBits(decimal, this);
         BigDecimal exact = decimal;
         if (exact.scale() > scale) {
             exact = exact.stripTrailingZeros();
@@ -111,7 +114,7 @@ final class DecimalEncoder extends BaseEncoder {
             }
         }
         // Checked before setScale, which would otherwise expand a huge exponent such as 1e999999999.
-        if (exact.signum() != 0 && exact.precision() - exact.scale() > integerDigits) {
+        if (exact.signum() != 0 && NumberLimits.integerDigits(exact) > integerDigits) {
             throw fail(value, "has too many digits", tooManyDigits);
         }
         BigInteger unscaled = exact.setScale(scale).unscaledValue();

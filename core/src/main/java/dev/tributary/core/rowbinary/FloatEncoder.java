@@ -38,8 +38,10 @@ final class FloatEncoder extends BaseEncoder {
                 out.writeLongLE(Double.doubleToRawLongBits((double) l));
             }
         } else if (value instanceof BigDecimal decimal) {
+            NumberLimits.checkBits(decimal, this); // doubleValue() of a huge one goes through its full text
             write(single ? decimal.floatValue() : decimal.doubleValue(), out); // rounded once, straight to the type
         } else if (value instanceof BigInteger big) {
+            NumberLimits.checkBits(big, this);
             write(single ? big.floatValue() : big.doubleValue(), out);
         } else if (value instanceof CharSequence text) {
             write(parse(text, value), out);
@@ -69,6 +71,7 @@ final class FloatEncoder extends BaseEncoder {
 
     /** Numeric text, checked by hand: Java's parser would also take hex floats and a d/f suffix. */
     private double parse(CharSequence text, Object value) throws ValueConversionException {
+        NumberLimits.checkTextLength(text, this);
         int length = text.length();
         int i = length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
         boolean negative = i == 1 && text.charAt(0) == '-';

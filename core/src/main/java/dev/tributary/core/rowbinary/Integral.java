@@ -37,6 +37,7 @@ final class Integral {
             return ((Number) value).longValue();
         }
         if (value instanceof CharSequence text) {
+            NumberLimits.checkTextLength(text, encoder);
             int digits = digitCount(text);
             if (digits < 0) {
                 throw encoder.fail(value, "is not an integer");
@@ -66,6 +67,7 @@ final class Integral {
             return BigInteger.valueOf(((Number) value).longValue());
         }
         if (value instanceof CharSequence text) {
+            NumberLimits.checkTextLength(text, encoder);
             int digits = digitCount(text);
             if (digits < 0) {
                 throw encoder.fail(value, "is not an integer");
@@ -87,18 +89,20 @@ final class Integral {
 
     private static BigInteger exactInteger(BigDecimal decimal, Object value, BaseEncoder encoder, String range)
             throws ValueConversionException {
+        NumberLimits.checkBits(decimal, encoder);
         if (decimal.signum() == 0) {
             return BigInteger.ZERO;
         }
-        if (decimal.precision() - decimal.scale() > MAX_INTEGER_DIGITS) {
-            throw encoder.fail(value, "is out of range", range);
-        }
-        try {
-            return decimal.toBigIntegerExact();
-        } catch (ArithmeticException e) {
+        // Decided from the scale first: 1e-99999999 would otherwise be divided by 10^99999999.
+        if (NumberLimits.hasFraction(decimal)) {
             throw encoder.fail(value, "is not an integer");
         }
+        if (NumberLimits.integerDigits(decimal) > MAX_INTEGER_DIGITS) {
+            throw encoder.fail(value, "is out of range", range);
+        }
+        return decimal.toBigIntegerExact();
     }
+
 
     /** The number of digits of integer text ({@code [+-]?[0-9]+}), or -1 when it is not one. */
     static int digitCount(CharSequence text) {

@@ -4,6 +4,7 @@ import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.ValueConversionException;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
@@ -30,7 +31,11 @@ final class StringEncoder extends BaseEncoder {
             out.writeVarUInt(buffer.remaining());
             out.writeBytes(buffer);
         } else if (value instanceof BigDecimal decimal) {
-            out.writeString(decimal.toPlainString());
+            NumberLimits.checkBits(decimal, this);
+            out.writeString(NumberLimits.text(decimal));
+        } else if (value instanceof BigInteger big) {
+            NumberLimits.checkBits(big, this);
+            out.writeString(big.toString());
         } else if (value instanceof Number || value instanceof Boolean || value instanceof UUID) {
             out.writeString(value.toString());
         } else {

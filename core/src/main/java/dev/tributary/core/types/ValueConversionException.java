@@ -3,6 +3,10 @@ package dev.tributary.core.types;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * A value that cannot be converted to a ClickHouse type. The message names the value (abbreviated
@@ -17,6 +21,8 @@ public class ValueConversionException extends Exception {
 
     private static final long serialVersionUID = 1L;
     private static final int MAX_SHOWN = 100;
+    /** Numbers wider than this are described by their size, not printed. */
+    private static final int MAX_PRINTED_BITS = 8192;
     private static final int MAX_HEX_BYTES = 40;
 
     private final String shownValue;
@@ -104,10 +110,19 @@ public class ValueConversionException extends Exception {
         if (value instanceof ByteBuffer buffer) {
             return hex(buffer.duplicate());
         }
+        if (value instanceof BigInteger big && big.bitLength() > MAX_PRINTED_BITS) {
+            return "(a " + big.bitLength() + "-bit integer)"; // printing a million-bit number costs seconds
+        }
+        if (value instanceof BigDecimal decimal && decimal.unscaledValue().bitLength() > MAX_PRINTED_BITS) {
+            return "(a decimal of " + decimal.unscaledValue().bitLength() + "-bit unscaled value, scale " + decimal.scale() + ")";
+        }
         String text;
         try {
-            text = String.valueOf(value);
-        } catch (RuntimeException e) {
+            // A nested value is printed only as far as it is shown: toString() of a deep or huge one
+            // would recurse as deep as the value and build all of its text.
+            text = value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Object[]
+                    ? bounded(new StringBuilder(), value, 0).toString() : String.valueOf(value);
+        } catch (RuntimeException | StackOverflowError e) {
             text = "?";
         }
         if (value instanceof Boolean || value instanceof Integer || value instanceof Long || value instanceof Short
@@ -117,6 +132,49 @@ public class ValueConversionException extends Exception {
         }
         String className = value.getClass().getName();
         return abbreviate(text, MAX_SHOWN - className.length() - 3) + " (" + className + ")";
+    }
+
+    /** Appends {@code value} as toString() would, stopping once {@link #MAX_SHOWN} characters are there. */
+    private static StringBuilder bounded(StringBuilder out, Object value, int depth) {
+        if (out.length() > MAX_SHOWN) {
+            return out;
+        }
+        if (depth > 10) {
+            return out.append('…');
+        }
+        Iterator<?> items;
+        String open;
+        String close;
+        if (value instanceof Map<?, ?> map) {
+            items = map.entrySet().iterator();
+            open = "{";
+            close = "}";
+        } else if (value instanceof Collection<?> collection) {
+            items = collection.iterator();
+            open = "[";
+            close = "]";
+        } else if (value instanceof Object[] array) {
+            items = Arrays.asList(array).iterator();
+            open = "[";
+            close = "]";
+        } else {
+            String text = String.valueOf(value);
+            return out.append(text, 0, Math.min(text.length(), MAX_SHOWN + 1));
+        }
+        out.append(open);
+        for (boolean first = true; items.hasNext() && out.length() <= MAX_SHOWN; first = false) {
+            Object item = items.next();
+            if (!first) {
+                out.append(", ");
+            }
+            if (item instanceof Map.Entry<?, ?> entry) {
+                bounded(out, entry.getKey(), depth + 1).append('=');
+                bounded(out, entry.getValue(), depth + 1);
+            } else {
+                bounded(out, item, depth + 1);
+            }
+        }
+        return out.length() > MAX_SHOWN ? out : out.append(close);
     }
 
     private static String hex(ByteBuffer bytes) {

@@ -97,7 +97,47 @@ class JsonDecoderTest {
     }
 
     @Test
+    void theDeepestNestingAllowedDecodesOnASmallStackAndOneLevelMoreIsRefused() throws Exception {
+        // The pipeline thread has the default stack; 512 KiB is half of it. The deepest nesting a
+        // decoder can be configured for must decode there (interpreted frames included), not overflow.
+        JsonDecoder deepest = JsonDecoder.builder().maxNestingDepth(1000).build();
+        String ok = "{\"a\":" + "[".repeat(999) + "]".repeat(999) + "}";
+        String tooDeep = "{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
+        Object[] outcome = new Object[2];
+        Thread small = new Thread(null, () -> {
+            try {
+                outcome[0] = deepest.decode(record(ok.getBytes(StandardCharsets.UTF_8))).field(FieldPath.of("a"));
+            } catch (Throwable e) {
+                outcome[0] = e;
+            }
+            try {
+                outcome[1] = deepest.decode(record(tooDeep.getBytes(StandardCharsets.UTF_8)));
+            } catch (Throwable e) {
+                outcome[1] = e;
+            }
+        }, "small-stack", 512 * 1024);
+        small.start();
+        small.join();
+        assertTrue(outcome[0] instanceof java.util.List<?>, "999 levels decode: " + outcome[0]);
+        assertTrue(outcome[1] instanceof DecodeException e && e.getMessage().contains("nesting depth"), String.valueOf(outcome[1]));
+    }
+
+    @Test
+    void refusesLongNumbersWhateverTheirShapeAndKeepsHugeExponentsCheap() throws DecodeException {
+        assertReason("{\"a\":" + "9".repeat(1001) + "}", "Number value length");
+        assertReason("{\"a\":0." + "0".repeat(200_000) + "1}", "Number value length");
+        assertReason("{\"a\":1." + "5".repeat(200_000) + "e7}", "Number value length");
+        // An exponent within the int range is kept as it is: a BigDecimal of one digit, never expanded.
+        Object huge = decode("{\"a\":1e999999999}").field(FieldPath.of("a"));
+        assertEquals(new java.math.BigDecimal("1e999999999"), huge);
+        assertEquals(-999_999_999, ((java.math.BigDecimal) huge).scale());
+    }
+
+    @Test
     void validatesItsSettings() {
+        IllegalArgumentException tooDeep = assertThrows(IllegalArgumentException.class,
+                () -> JsonDecoder.builder().maxNestingDepth(1001).build());
+        assertTrue(tooDeep.getMessage().contains("maxNestingDepth must be 1..1000"), tooDeep.getMessage());
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> JsonDecoder.builder().maxNestingDepth(0).build());
         assertTrue(error.getMessage().contains("maxNestingDepth"), error.getMessage());

@@ -49,6 +49,9 @@ class JsonDecodeMapFuzzTest {
             {"attrs", "Map(String, UInt64)"}, {"maybe", "Nullable(Int32)"}, {"label", "LowCardinality(String)"},
             {"maybe_label", "LowCardinality(Nullable(String))"}, {"actor.login", "String"}};
 
+    /** An input that takes longer than this (four paths, instrumented) is a finding. */
+    private static final long MAX_NANOS_PER_INPUT = java.time.Duration.ofSeconds(5).toNanos();
+
     private static final AtomicLong EXECUTIONS = new AtomicLong();
     private static final AtomicLong DECODED = new AtomicLong();
     private static final AtomicLong MAPPED = new AtomicLong();
@@ -86,9 +89,11 @@ class JsonDecodeMapFuzzTest {
             "\"uid\"", "\"ip4\"", "\"ip6\"", "\"flag\"", "\"tags\"", "\"matrix\"", "\"pair\"", "\"attrs\"", "\"maybe\"",
             "\"label\"", "\"maybe_label\"", "\"actor\"", "\"login\"", "\"actor.login\"", "null", "true", "false",
             "1e400", "-0.0", "18446744073709551616", "\"2024-02-29T12:00:00Z\"", "\"1970-01-01\"", "\"2149-06-06\"",
-            "\"00000000-0000-0000-0000-000000000001\"", "\"::ffff:1.2.3.4\"", "\"\\ud800\"", "\"\\u0000\""})
+            "\"00000000-0000-0000-0000-000000000001\"", "\"::ffff:1.2.3.4\"", "\"\\ud800\"", "\"\\u0000\"",
+            "1e999999999", "-1e-99999999", "1e2147483647", "[[[[[[[[[[", "{\"a\":{\"a\":"})
     void decodeAndMapRaiseOnlyTheLibrarysErrors(byte[] value) {
         EXECUTIONS.incrementAndGet();
+        long started = System.nanoTime();
         TestRecord record = new TestRecord(new TestRecord.Position("fuzz", 0), null, value, 0);
         for (Path path : PATHS) {
             DecodedRecord decoded;
@@ -107,6 +112,11 @@ class JsonDecodeMapFuzzTest {
             } finally {
                 path.out().truncate(start);
             }
+        }
+        // Hostile records must cost milliseconds, not minutes (1e-99999999 into an integer column did).
+        long nanos = System.nanoTime() - started;
+        if (nanos > MAX_NANOS_PER_INPUT) {
+            throw new AssertionError("an input of " + value.length + " bytes took " + nanos / 1_000_000 + " ms");
         }
     }
 

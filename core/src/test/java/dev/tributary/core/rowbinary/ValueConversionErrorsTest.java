@@ -178,6 +178,24 @@ class ValueConversionErrorsTest {
     }
 
     @Test
+    void aDeepOrHugeNestedValueIsShownAbbreviatedWithoutWalkingItAll() {
+        List<Object> deep = new java.util.ArrayList<>();
+        List<Object> innermost = deep;
+        for (int i = 0; i < 100_000; i++) { // toString() of this overflows any stack
+            List<Object> next = new java.util.ArrayList<>();
+            innermost.add(next);
+            innermost = next;
+        }
+        ColumnEncoder string = ColumnEncoders.forType(ClickHouseType.parse("String"), UTC);
+        ValueConversionException e = assertThrows(ValueConversionException.class, () -> string.encode(deep, new RowBinaryOutput()));
+        assertTrue(e.getMessage().startsWith("value [[[[[[[[[[[…"), e.getMessage());
+        List<Object> huge = java.util.Collections.nCopies(50_000_000, (Object) 12345L); // 300 MB of text
+        e = assertThrows(ValueConversionException.class, () -> string.encode(huge, new RowBinaryOutput()));
+        assertTrue(e.getMessage().startsWith("value [12345, 12345, 12345,"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
+    }
+
+    @Test
     void longValuesAreAbbreviatedInMessages() {
         ColumnEncoder encoder = ColumnEncoders.forType(ClickHouseType.parse("Int32"), UTC);
         ValueConversionException e = assertThrows(ValueConversionException.class,

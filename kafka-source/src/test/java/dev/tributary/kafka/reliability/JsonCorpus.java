@@ -75,7 +75,61 @@ final class JsonCorpus {
         all.addAll(refusedUndecodable());
         all.addAll(refusedUnconvertible());
         all.addAll(accepted());
+        all.addAll(hostile());
         return all;
+    }
+
+    /**
+     * Numbers and nesting built to cost minutes or the heap (issue #11): each is decided in
+     * milliseconds, never expanded (docs/type-conversions.md, "Bounds on numbers").
+     */
+    private static List<CorpusCase> hostile() {
+        String m = "MAPPING";
+        String d = "DECODE";
+        return List.of(
+                refused("1e-99999999 into UInt64", utf8("{\"id\":1e-99999999}"), m, "column id", "not an integer"),
+                refused("-1e-99999999 into UInt8", utf8("{\"id\":1,\"small\":-1e-99999999}"), m, "column small", "not an integer"),
+                refused("1e-99999999 into Int64", utf8("{\"id\":1,\"big\":1e-99999999}"), m, "column big", "not an integer"),
+                refused("1e999999999 into Int64", utf8("{\"id\":1,\"big\":1e999999999}"), m, "column big", "out of range"),
+                refused("-1e2147483647 into Int64", utf8("{\"id\":1,\"big\":-1e2147483647}"), m, "column big", "out of range"),
+                refused("1e-99999999 into Date", utf8("{\"id\":1,\"day\":1e-99999999}"), m, "column day", "not an integer"),
+                refused("1e999999999 into Date", utf8("{\"id\":1,\"day\":1e999999999}"), m, "column day", "out of range"),
+                refused("1e999999999 into DateTime", utf8("{\"id\":1,\"at\":1e999999999}"), m, "column at", "out of range"),
+                refused("-1e999999999 into DateTime", utf8("{\"id\":1,\"at\":-1e999999999}"), m, "column at", "out of range"),
+                refused("1e999999999 into Decimal(9, 2)", utf8("{\"id\":1,\"price\":1e999999999}"), m, "column price",
+                        "too many digits"),
+                refused("1e-999999999 into Decimal(9, 2)", utf8("{\"id\":1,\"price\":1e-999999999}"), m, "column price",
+                        "too many digits after the point"),
+                refused("1e999999999 into Nullable(Int32)", utf8("{\"id\":1,\"maybe\":1e999999999}"), m, "column maybe",
+                        "out of range"),
+                refused("1e-99999999 in an Array(UInt16)", utf8("{\"id\":1,\"tags\":[1,1e-99999999]}"), m, "column tags",
+                        "not an integer"),
+                refused("1e999999999 into Enum8", utf8("{\"id\":1,\"kind\":1e999999999}"), m, "column kind"),
+                refused("1e999999999 into FixedString(3)", utf8("{\"id\":1,\"code\":1e999999999}"), m, "column code"),
+                refused("200,000 digits of text into Int64", utf8("{\"id\":1,\"big\":\"" + "9".repeat(200_000) + "\"}"), m,
+                        "column big", "too long for a number"),
+                refused("200,000 digits of text into Decimal(9, 2)", utf8("{\"id\":1,\"price\":\"0." + "0".repeat(200_000)
+                        + "1\"}"), m, "column price", "too long for a number"),
+                refused("200,000 digits of text into Float64", utf8("{\"id\":1,\"ratio\":\"1" + "0".repeat(200_000) + "\"}"), m,
+                        "column ratio", "too long for a number"),
+                refused("arrays 100,000 deep in a field no column reads", utf8("{\"id\":1,\"zz\":" + "[".repeat(100_000)
+                        + "]".repeat(100_000) + "}"), d, "nesting depth"),
+                refused("objects 100,000 deep in a read column", utf8("{\"id\":1,\"name\":" + "{\"a\":".repeat(100_000) + "1"
+                        + "}".repeat(100_000) + "}"), d, "nesting depth"),
+                refused("objects 101 deep", utf8("{\"id\":1,\"zz\":" + "{\"a\":".repeat(100) + "1" + "}".repeat(100) + "}"), d,
+                        "nesting depth"),
+                lands("1e999999999 into String (scientific text)", utf8("{\"id\":30,\"name\":1e999999999}"),
+                        "name", "1E+999999999"),
+                lands("-1e-99999999 into String (scientific text)", utf8("{\"id\":31,\"name\":-1e-99999999}"),
+                        "name", "-1E-99999999"),
+                lands("1e100 into String (plain text: 100 zeros of padding)", utf8("{\"id\":32,\"name\":1e100}"),
+                        "name", "1" + "0".repeat(100)),
+                lands("1e-99999999 into DateTime (below a second: the epoch)", utf8("{\"id\":33,\"at\":1e-99999999}"),
+                        "toUInt32(at)", "0"),
+                lands("1e999999999 into Float64", utf8("{\"id\":34,\"ratio\":1e999999999}"), "ratio", "inf"),
+                lands("-1e-999999999 into Float64", utf8("{\"id\":35,\"ratio\":-1e-999999999}"), "ratio", "-0"),
+                lands("a number of 1000 digits into String", utf8("{\"id\":36,\"name\":" + "7".repeat(1000) + "}"),
+                        "length(name)", "1000"));
     }
 
     /** Bytes that are not one JSON object in UTF-8: error kind DECODE. */
