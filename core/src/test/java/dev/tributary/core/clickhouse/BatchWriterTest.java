@@ -119,7 +119,7 @@ class BatchWriterTest {
                               ClickHouseFormat format, String queryId, Map<String, String> settings) {
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(quotedTable);
             if (!columns.isEmpty()) {
-                sql.append(String.join(", ", columns).transform(names -> " (" + names + ")")); // quoted by the writer
+                sql.append(" (").append(String.join(", ", columns)).append(')'); // quoted by the writer
             }
             if (!settings.isEmpty()) {
                 sql.append(" SETTINGS ");
@@ -330,7 +330,7 @@ class BatchWriterTest {
         chdb.query("CREATE TABLE `default`.`t` (id UInt64, CONSTRAINT small CHECK id != 7 AND id != 30)"
                 + " ENGINE = MergeTree ORDER BY id", "TabSeparated");
         chdb.query("DROP TABLE IF EXISTS `default`.`t_errors`", "TabSeparated");
-        chdb.query(ErrorTable.createStatement("default", "t_errors"), "TabSeparated");
+        chdb.query(ErrorTable.createStatement("default", "t_errors", Duration.ZERO, ServerVersion.parse("26.5.3")), "TabSeparated");
         ChDbGateway gateway = new ChDbGateway(chdb);
         writer(gateway, ClickHouseSink.builder()).write(batch(40));
 
