@@ -40,8 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
+import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -526,14 +526,5 @@ class SmallHeapHostileRecordsIT {
             }
         }
 
-        private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-                }
-                Thread.sleep(50);
-            }
-        }
     }
 }

@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
+import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,15 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(TestServers.class)
 class PipelineCommitIT {
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
 
     private static GeneratedSource ids(int splits, long total) {
         return new GeneratedSource(splits, total, 1_000, i -> ("{\"id\":" + i + "}").getBytes(StandardCharsets.UTF_8));
