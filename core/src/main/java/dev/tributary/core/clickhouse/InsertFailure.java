@@ -111,6 +111,7 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
             16,  // NO_SUCH_COLUMN_IN_TABLE
             36,  // BAD_ARGUMENTS
             46,  // UNKNOWN_FUNCTION
+            48,  // NOT_IMPLEMENTED (the same statement is refused again)
             50,  // UNKNOWN_TYPE
             56,  // UNKNOWN_STORAGE
             60,  // UNKNOWN_TABLE

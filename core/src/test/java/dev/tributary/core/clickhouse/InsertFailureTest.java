@@ -84,7 +84,7 @@ class InsertFailureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {16, 36, 46, 50, 56, 60, 62, 73, 81, 115, 164, 192, 193, 194, 195, 291, 452, 472, 497, 516})
+    @ValueSource(ints = {16, 36, 46, 48, 50, 56, 60, 62, 73, 81, 115, 164, 192, 193, 194, 195, 291, 452, 472, 497, 516})
     void configurationCodesAreFatal(int code) {
         assertEquals(InsertFailure.Kind.FATAL, InsertFailure.classify(new ServerException(code, "no", 400, "q")).kind());
         assertEquals(InsertFailure.Kind.FATAL, fromOldServer(code, "no").kind());
