@@ -42,26 +42,11 @@ final class OtherNameCertificate {
     }
 
     /** Writes the key (PKCS#8) and certificate chain of {@code alias} in {@code keystore} as PEM files; returns them. */
-    static Path[] exportPem(Path keystore, String alias, String password) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, password.toCharArray());
-        }
-        StringBuilder chain = new StringBuilder();
-        for (Certificate certificate : store.getCertificateChain(alias)) {
-            chain.append(pem("CERTIFICATE", certificate.getEncoded()));
-        }
+    static Path[] exportPem(Path keystore, String alias, String password) {
         Path key = keystore.resolveSibling(alias + "-key.pem");
         Path certificates = keystore.resolveSibling(alias + "-chain.pem");
-        Files.writeString(key, pem("PRIVATE KEY", store.getKey(alias, password.toCharArray()).getEncoded()));
-        Files.writeString(certificates, chain.toString());
+        TestCertificates.exportPem(keystore, alias, password, key, certificates);
         return new Path[] {key, certificates};
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     private static void keytool(TestCertificates ca, String... arguments) throws Exception {
