@@ -142,6 +142,20 @@ public final class ClickHouseConnection implements ClickHouseTarget {
                 + (clientOptions.isEmpty() ? "" : ", clientOptions=" + clientOptions.keySet()) + "}";
     }
 
+    /** Refuses a missing or blank setting of {@code component}, naming it and an {@code example} call. */
+    static void requireText(String component, String value, String setting, String example) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(component + ": " + setting + " is not set; call " + example);
+        }
+    }
+
+    /** Refuses a missing, zero or negative duration setting of {@code component}. */
+    static void requirePositive(String component, Duration value, String setting) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(component + ": " + setting + " must be a positive duration, was " + value);
+        }
+    }
+
     /** Builds a {@link ClickHouseConnection}; {@link #build()} checks every setting and names the wrong one. */
     public static final class Builder {
         private String endpoint;
@@ -321,15 +335,11 @@ public final class ClickHouseConnection implements ClickHouseTarget {
         }
 
         private static void requireText(String value, String setting, String example) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("ClickHouseConnection: " + setting + " is not set; call " + example);
-            }
+            ClickHouseConnection.requireText("ClickHouseConnection", value, setting, example);
         }
 
         private static void requirePositive(Duration value, String setting) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("ClickHouseConnection: " + setting + " must be a positive duration, was " + value);
-            }
+            ClickHouseConnection.requirePositive("ClickHouseConnection", value, setting);
         }
 
         private static void requireReadable(Path path, String setting) {

@@ -586,15 +586,11 @@ public final class ClickHouseSink implements BatchingSink {
         }
 
         private static void requireText(String value, String setting, String example) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("ClickHouseSink: " + setting + " is not set; call " + example);
-            }
+            ClickHouseConnection.requireText("ClickHouseSink", value, setting, example);
         }
 
         private static void requirePositive(Duration value, String setting) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("ClickHouseSink: " + setting + " must be a positive duration, was " + value);
-            }
+            ClickHouseConnection.requirePositive("ClickHouseSink", value, setting);
         }
     }
 

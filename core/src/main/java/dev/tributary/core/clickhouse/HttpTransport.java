@@ -97,24 +97,12 @@ final class HttpTransport implements ClickHouseTransport {
         if (error instanceof TimeoutException) {
             return new ClickHouseException(0, 0, "no answer from ClickHouse within the request timeout", error);
         }
-        ServerException server = find(error, ServerException.class);
+        ServerException server = InsertFailure.find(error, ServerException.class);
         if (server != null) {
             String message = String.valueOf(server.getMessage());
             int code = server.getCode() > 0 ? server.getCode() : ClickHouseException.codeInMessage(message);
             return new ClickHouseException(code, server.getTransportProtocolCode(), message, error);
         }
         return new ClickHouseException(0, 0, String.valueOf(error.getMessage()), error);
-    }
-
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
     }
 }

@@ -235,7 +235,8 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
         return error;
     }
 
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+    /** The first {@code type} in the cause chain of {@code error}, or null. */
+    static <T extends Throwable> T find(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
