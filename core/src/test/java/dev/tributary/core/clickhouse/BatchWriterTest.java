@@ -1,5 +1,7 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.SinkContext;
+
 import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.data.ClickHouseFormat;
@@ -37,6 +39,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(TestServers.class)
 class BatchWriterTest {
+
+    /** The one column of the tables here. */
+    private static final TableColumn ID = new TableColumn("id", dev.tributary.core.types.ClickHouseType.parse("UInt64"),
+            TableColumn.DefaultKind.NONE, "");
+
+    /** What {@code system.columns} says of those tables: they do not change under the writer here. */
+    private static List<Map<String, String>> columnsOfT(String sql) {
+        if (!sql.contains("system.columns")) {
+            throw new AssertionError("unexpected query " + sql);
+        }
+        return List.of(Map.of("name", "id", "type", "UInt64", "default_kind", "", "default_expression", ""));
+    }
 
     /** A server whose answer to each insert of rows (their ids) and attempt number is scripted. */
     private static final class ScriptedGateway extends ClickHouseGateway {
@@ -80,6 +94,11 @@ class BatchWriterTest {
         }
 
         @Override
+        List<Map<String, String>> queryRows(String sql) {
+            return columnsOfT(sql);
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -100,7 +119,7 @@ class BatchWriterTest {
                               ClickHouseFormat format, String queryId, Map<String, String> settings) {
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(quotedTable);
             if (!columns.isEmpty()) {
-                sql.append(columns.stream().map(Identifiers::quote).collect(java.util.stream.Collectors.joining(", ", " (", ")")));
+                sql.append(" (").append(String.join(", ", columns)).append(')'); // quoted by the writer
             }
             if (!settings.isEmpty()) {
                 sql.append(" SETTINGS ");
@@ -122,6 +141,11 @@ class BatchWriterTest {
         }
 
         @Override
+        List<Map<String, String>> queryRows(String sql) {
+            return columnsOfT(sql);
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -137,12 +161,25 @@ class BatchWriterTest {
     private BatchWriter writer(ClickHouseGateway gateway, ClickHouseSink.Builder settings) {
         ClickHouseSink.Config config = settings.endpoint("http://127.0.0.1:9").table("t")
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).build().config();
-        TableSchema schema = new TableSchema("default", "t", List.of(), ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
-        return new BatchWriter(gateway, schema, config, "test", metrics);
+        TableSchema schema = new TableSchema("default", "t", List.of(ID), ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
+        SinkContext context = new SinkContext() {
+            @Override
+            public String pipelineName() {
+                return "test";
+            }
+
+            @Override
+            public PipelineMetrics metrics() {
+                return metrics;
+            }
+        };
+        TableChanges unchanged = new TableChanges(gateway, context, schema, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+        return new BatchWriter(gateway, schema, config, "test", metrics, unchanged);
     }
 
     private static Batch batch(long rows) {
-        Batch batch = new Batch(1, new RowBinaryOutput(1024));
+        Batch batch = new Batch(1, 0, new TableSchema("default", "t", List.of(ID), ServerVersion.parse("18.16.1"),
+                ZoneId.of("UTC"), false), new RowBinaryOutput(1024), Integer.MAX_VALUE);
         for (long id = 0; id < rows; id++) {
             batch.data.writeLongLE(id);
             batch.endRow(new TestRecord(new TestRecord.Position("s0", id), null, new byte[0], 0));
@@ -293,7 +330,7 @@ class BatchWriterTest {
         chdb.query("CREATE TABLE `default`.`t` (id UInt64, CONSTRAINT small CHECK id != 7 AND id != 30)"
                 + " ENGINE = MergeTree ORDER BY id", "TabSeparated");
         chdb.query("DROP TABLE IF EXISTS `default`.`t_errors`", "TabSeparated");
-        chdb.query(ErrorTable.createStatement("default", "t_errors"), "TabSeparated");
+        chdb.query(ErrorTable.createStatement("default", "t_errors", Duration.ZERO, ServerVersion.parse("26.5.3")), "TabSeparated");
         ChDbGateway gateway = new ChDbGateway(chdb);
         writer(gateway, ClickHouseSink.builder()).write(batch(40));
 
