@@ -69,6 +69,7 @@ public final class ChDbTransport implements ClickHouseTransport {
         if (quotedColumns != null && !quotedColumns.isEmpty()) {
             target.append(" (").append(String.join(", ", quotedColumns)).append(')');
         }
+        // Values go in as string literals; the engine converts each to its setting's type.
         StringBuilder clause = new StringBuilder();
         if (settings != null && !settings.isEmpty()) {
             for (Map.Entry<String, String> setting : settings.entrySet()) {
@@ -76,7 +77,8 @@ public final class ChDbTransport implements ClickHouseTransport {
                     throw new IllegalArgumentException("Not a setting name: " + setting.getKey());
                 }
                 clause.append(clause.length() == 0 ? "SETTINGS " : ", ")
-                        .append(setting.getKey()).append(" = ").append(literal(setting.getValue()));
+                        .append(setting.getKey()).append(" = ")
+                        .append(ChDbEngine.quote(Objects.requireNonNull(setting.getValue(), setting.getKey())));
             }
         }
         String context = "insert of " + length + " bytes of " + format + " into " + quotedTable
@@ -134,12 +136,6 @@ public final class ChDbTransport implements ClickHouseTransport {
         String message = e.getMessage();
         return new ClickHouseException(ClickHouseException.codeInMessage(message), 0,
                 description + (context == null ? "" : ", " + context) + ": " + message, e);
-    }
-
-    /** A setting value as a ClickHouse string literal; the engine converts it to the setting's type. */
-    private static String literal(String value) {
-        Objects.requireNonNull(value, "setting value");
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /** Builds a {@link ChDbTransport}; {@link #build()} validates and connects. */

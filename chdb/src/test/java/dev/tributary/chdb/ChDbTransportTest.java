@@ -148,7 +148,7 @@ class ChDbTransportTest {
     void appliesPerInsertSettingsSuchAsTheDeduplicationToken() throws ClickHouseException {
         table("dedup", "(id UInt32, s String) ENGINE = MergeTree ORDER BY id"
                 + " SETTINGS non_replicated_deduplication_window = 100");
-        Map<String, String> settings = Map.of("insert_deduplication_token", "batch-42", "async_insert", "0",
+        Map<String, String> settings = Map.of("insert_deduplication_token", "batch 'forty-two' \\ 42", "async_insert", "0",
                 "insert_deduplicate", "1");
         for (int i = 1; i <= 3; i++) {
             ByteArrayOutputStream rows = new ByteArrayOutputStream();

@@ -297,8 +297,8 @@ public final class ChDbEngine implements AutoCloseable {
         return "chDB " + VERSION + " at " + dataPath;
     }
 
-    /** A ClickHouse string literal. */
-    static String quote(String text) {
+    /** {@code text} as a ClickHouse string literal (quotes and backslashes escaped). */
+    public static String quote(String text) {
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
