@@ -100,6 +100,26 @@ class ChDbTransportTest {
         assertEquals(HexFormat.of().formatHex(data), HexFormat.of().formatHex(readBack));
     }
 
+    /** A row whose bytes after "\n\n" read as SQL is a row, never a statement (inline data ran it). */
+    @Test
+    void dataIsNeverRunAsSql() throws ClickHouseException {
+        table("victim", "(a String) ENGINE = Memory");
+        table("rows_with_sql", "(id UInt32, s String) ENGINE = Memory");
+        ByteArrayOutputStream rows = new ByteArrayOutputStream();
+        row(rows, 1, "x".getBytes(StandardCharsets.UTF_8));
+        String sql = "\n\nDROP TABLE victim";
+        rows.writeBytes(sql.substring(0, 4).getBytes(StandardCharsets.US_ASCII)); // id 0x52440a0a
+        rows.write('O'); // a String of 79 bytes: the rest of the statement and spaces
+        rows.writeBytes((sql.substring(5) + " ".repeat('O' - sql.substring(5).length())).getBytes(StandardCharsets.US_ASCII));
+        byte[] data = rows.toByteArray();
+
+        chdb.insert("`rows_with_sql`", List.of(), data, 0, data.length, "RowBinary", "q-sql", Map.of());
+
+        assertEquals("1", text(chdb.query("EXISTS TABLE victim FORMAT TabSeparated")));
+        assertEquals("1\tx\t1\n1380190730\tP TABLE victim\t79", text(chdb.query(
+                "SELECT id, trimRight(s), length(s) FROM rows_with_sql ORDER BY id FORMAT TabSeparated")));
+    }
+
     @Test
     void insertsOnlyTheGivenSliceOfTheArray() throws ClickHouseException {
         table("slice", "(id UInt32, s String) ENGINE = Memory");

@@ -29,10 +29,11 @@ import java.util.Objects;
  * another path returns nothing. {@link #open} therefore shares one engine per path (reference counted) and
  * refuses a second path while one is open. Statements run one at a time (the methods are synchronized).
  *
- * <p><b>Binary data.</b> Data sent inline after {@code INSERT ... FORMAT X} is cut at the first blank line
- * (two consecutive {@code \n} bytes) by the engine's query splitter, so RowBinary holding those bytes was
- * refused with "Cannot read all data". {@link #insert} therefore writes the data to a private temporary
- * file and runs {@code INSERT ... FROM INFILE}, which reads it byte for byte.
+ * <p><b>Binary data.</b> Data sent inline after {@code INSERT ... FORMAT X} is cut by the engine at the
+ * first blank line (two consecutive {@code \n} bytes) and what follows is taken as further statements, so
+ * RowBinary holding those bytes was refused ("Cannot read all data"), silently truncated, or run as SQL.
+ * {@link #insert} therefore writes the data to a private temporary file and runs
+ * {@code INSERT ... FROM INFILE}, which reads it byte for byte.
  */
 public final class ChDbEngine implements AutoCloseable {
 
