@@ -267,6 +267,25 @@ class ChDbTransportTest {
         assertTrue(other.getMessage().contains("one data path per process"), other.getMessage());
     }
 
+    /** The JVM turns SIGSEGV into NullPointerException: it still can after the engine connected. */
+    @Test
+    void leavesTheJvmSignalHandlersWorking() throws ClickHouseException {
+        int caught = 0;
+        for (int i = 0; i < 200_000; i++) {
+            try {
+                nullString(i).length();
+            } catch (NullPointerException expected) {
+                caught++;
+            }
+        }
+        assertEquals(200_000, caught);
+        assertEquals("ok", text(chdb.query("SELECT 'ok' FORMAT TabSeparatedRaw")));
+    }
+
+    private static String nullString(int i) {
+        return i < 0 ? "never" : null;
+    }
+
     @Test
     void aClosedTransportRefusesStatements() throws ClickHouseException {
         ChDbTransport second = TestEngine.open();
