@@ -1,15 +1,15 @@
 package dev.tributary.kinesis;
 
-import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.query.QueryResponse;
+import dev.tributary.core.clickhouse.ClickHouseConnection;
+import dev.tributary.core.clickhouse.ClickHouseException;
+import dev.tributary.core.clickhouse.ClickHouseTarget;
+import dev.tributary.core.clickhouse.ClickHouseTransport;
 import dev.tributary.core.clickhouse.Identifiers;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 
 /**
  * Keeps checkpoints in a ClickHouse table, by default {@code tributary_kinesis_checkpoints}:
@@ -20,18 +20,25 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Every save appends rows; a read takes, per shard, the row with the highest {@code version}
  * ({@code argMax}), so the newest write wins whether or not the rows were merged yet. The version
- * is the write time in microseconds, kept increasing within one store. Works on ClickHouse 18.16
- * and on modern servers (the output format is named in the SQL; responses are not compressed).
+ * is the write time in microseconds, kept increasing within one store.
+ *
+ * <p>It reaches ClickHouse through a {@link ClickHouseConnection} — usually the sink's own, given
+ * with {@link Builder#connection} (HTTPS with a custom CA or mutual TLS included) — or through the
+ * shortcuts {@link Builder#endpoint}, {@link Builder#credentials} and the timeouts. Statements go
+ * through the connection's {@link ClickHouseTransport}, which works on 18.16 and on modern servers
+ * (the output format is named in the SQL; responses are not compressed).
  */
 public final class ClickHouseCheckpointStore implements CheckpointStore {
 
     /** The table's default name. */
     public static final String DEFAULT_TABLE = "tributary_kinesis_checkpoints";
+    /** The request timeout of a connection made from the shortcuts: checkpoint statements are small. */
+    static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final Config config;
     private final Object versionLock = new Object();
     private long lastVersion;
-    private volatile Client client;
+    private volatile ClickHouseTransport transport;
 
     private ClickHouseCheckpointStore(Config config) {
         this.config = config;
@@ -43,19 +50,8 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
 
     @Override
     public void open() {
-        if (client == null) {
-            client = new Client.Builder()
-                    .addEndpoint(config.endpoint)
-                    .setUsername(config.user)
-                    .setPassword(config.password)
-                    .setDefaultDatabase(config.database)
-                    // 18.x servers answer a compressed-response request with an empty body.
-                    .compressServerResponse(false)
-                    .compressClientRequest(false)
-                    .setConnectTimeout(config.connectTimeout.toMillis())
-                    .setSocketTimeout(config.requestTimeout.toMillis())
-                    .setClientName("tributary-kinesis-checkpoints")
-                    .build();
+        if (transport == null) {
+            transport = config.target.open();
         }
         if (config.createTable) {
             run("create the checkpoint table " + qualifiedName(), CheckpointTable.create(qualifiedName()));
@@ -64,8 +60,14 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
 
     @Override
     public Map<String, Checkpoint> load(String application, String stream) {
-        String text = query("read the checkpoints of stream " + stream + " from " + qualifiedName(),
-                CheckpointTable.select(qualifiedName(), application, stream));
+        String what = "read the checkpoints of stream " + stream + " from " + qualifiedName();
+        String text;
+        try {
+            text = new String(requireOpen().query(CheckpointTable.select(qualifiedName(), application, stream)),
+                    StandardCharsets.UTF_8);
+        } catch (ClickHouseException e) {
+            throw failure(what, e);
+        }
         return CheckpointTable.parse(text, qualifiedName());
     }
 
@@ -92,41 +94,28 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
 
     private void run(String what, String sql) {
         try {
-            requireOpen().execute(sql).get(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS).close();
-        } catch (Exception e) {
+            requireOpen().execute(sql);
+        } catch (ClickHouseException e) {
             throw failure(what, e);
         }
     }
 
-    private String query(String what, String sql) {
-        try (QueryResponse response = requireOpen().query(sql).get(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-             InputStream in = response.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            throw failure(what, e);
-        }
-    }
-
-    private Client requireOpen() {
-        Client current = client;
+    private ClickHouseTransport requireOpen() {
+        ClickHouseTransport current = transport;
         if (current == null) {
             throw new IllegalStateException("checkpoint store " + qualifiedName() + " is not open; call open() first");
         }
         return current;
     }
 
-    private RuntimeException failure(String what, Exception e) {
-        if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        return new IllegalStateException("cannot " + what + " at " + config.endpoint + ": " + cause, cause);
+    private RuntimeException failure(String what, ClickHouseException e) {
+        return new IllegalStateException("cannot " + what + " at " + config.target.describe() + ": " + e, e);
     }
 
     @Override
     public void close() {
-        Client current = client;
-        client = null;
+        ClickHouseTransport current = transport;
+        transport = null;
         if (current != null) {
             current.close();
         }
@@ -139,55 +128,59 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
 
     /** Immutable settings; see {@link Builder}. */
     private static final class Config {
-        final String endpoint;
+        final ClickHouseTarget target;
         final String database;
         final String table;
-        final String user;
-        final String password;
         final boolean createTable;
-        final Duration connectTimeout;
-        final Duration requestTimeout;
 
-        Config(Builder b) {
-            this.endpoint = b.endpoint.trim();
-            this.database = b.database;
+        Config(Builder b, ClickHouseTarget target) {
+            this.target = target;
+            this.database = b.database != null ? b.database : target.database();
             this.table = b.table;
-            this.user = b.user;
-            this.password = b.password;
             this.createTable = b.createTable;
-            this.connectTimeout = b.connectTimeout;
-            this.requestTimeout = b.requestTimeout;
         }
 
         @Override
         public String toString() {
-            // The password is never printed.
-            return "{endpoint=" + endpoint + ", table=" + database + "." + table + ", user=" + user
-                    + ", password=" + (password.isEmpty() ? "(none)" : "****") + ", createTable=" + createTable + "}";
+            // The target masks its secrets.
+            return "{target=" + target + ", table=" + database + "." + table + ", createTable=" + createTable + "}";
         }
     }
 
     /** Builds a {@link ClickHouseCheckpointStore}; {@link #build()} names a wrong setting. */
     public static final class Builder {
-        private String endpoint;
-        private String database = "default";
+        private ClickHouseTarget target;
+        /** Filled by the shortcuts ({@link #endpoint}, {@link #credentials}, timeouts) when no connection is given. */
+        private final ClickHouseConnection.Builder connection = ClickHouseConnection.builder();
+        private String database;
+        private Duration requestTimeout;
         private String table = DEFAULT_TABLE;
-        private String user = "default";
-        private String password = "";
         private boolean createTable = true;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
 
-        /** The HTTP(S) endpoint, e.g. {@code http://127.0.0.1:8123}. Required. */
-        public Builder endpoint(String endpoint) {
-            this.endpoint = endpoint;
+        /**
+         * The ClickHouse server to keep checkpoints on, usually the one the sink writes to (share the
+         * same {@link ClickHouseConnection}): endpoint, credentials, TLS and timeouts come from it.
+         */
+        public Builder connection(ClickHouseConnection connection) {
+            return target(connection);
+        }
+
+        /** Where to keep checkpoints: a {@link ClickHouseConnection}, or another target such as an embedded engine. */
+        public Builder target(ClickHouseTarget target) {
+            this.target = Objects.requireNonNull(target, "target");
             return this;
         }
 
-        /** The table's database (default {@code default}). */
+        /** Shortcut for a connection's endpoint, e.g. {@code http://127.0.0.1:8123}. Required unless a connection is given. */
+        public Builder endpoint(String endpoint) {
+            connection.endpoint(endpoint);
+            return this;
+        }
+
+        /** The table's database (default: the connection's database, {@code default} unless set there). */
         public Builder database(String database) {
             this.database = database;
             return this;
@@ -199,9 +192,9 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
             return this;
         }
 
+        /** Shortcut for a connection's credentials. */
         public Builder credentials(String user, String password) {
-            this.user = user;
-            this.password = password;
+            connection.credentials(user, password);
             return this;
         }
 
@@ -211,32 +204,28 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
             return this;
         }
 
+        /** Shortcut for a connection's connect timeout (default 10 s). */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
+            connection.connectTimeout(connectTimeout);
             return this;
         }
 
-        /** How long one read or write may take (default 30 s). */
+        /** Shortcut for a connection's request timeout: how long one read or write may take (default 30 s). */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
             return this;
         }
 
         public ClickHouseCheckpointStore build() {
-            if (endpoint == null || endpoint.isBlank()) {
-                throw new IllegalArgumentException("ClickHouseCheckpointStore: endpoint is not set;"
-                        + " call endpoint(\"http://host:8123\") (usually the sink's endpoint)");
+            if (requestTimeout != null || target == null) {
+                connection.requestTimeout(requestTimeout != null ? requestTimeout : DEFAULT_REQUEST_TIMEOUT);
             }
-            Settings.requireHttpUrl("ClickHouseCheckpointStore", endpoint, "endpoint", "http://127.0.0.1:8123");
-            Settings.requireText("ClickHouseCheckpointStore", database, "database", "database(\"default\")");
+            ClickHouseTarget resolved = connection.resolve("ClickHouseCheckpointStore", target, database);
+            if (database != null) {
+                Settings.requireText("ClickHouseCheckpointStore", database, "database", "database(\"default\")");
+            }
             Settings.requireText("ClickHouseCheckpointStore", table, "table", "table(\"" + DEFAULT_TABLE + "\")");
-            Settings.requireText("ClickHouseCheckpointStore", user, "credentials user", "credentials(\"default\", \"\")");
-            if (password == null) {
-                throw new IllegalArgumentException("ClickHouseCheckpointStore: the credentials password is null; use \"\" for none");
-            }
-            Settings.requirePositive("ClickHouseCheckpointStore", connectTimeout, "connectTimeout");
-            Settings.requirePositive("ClickHouseCheckpointStore", requestTimeout, "requestTimeout");
-            return new ClickHouseCheckpointStore(new Config(this));
+            return new ClickHouseCheckpointStore(new Config(this, resolved));
         }
     }
 }

@@ -91,6 +91,55 @@ public final class ClickHouseServer extends LocalServer {
         return "";
     }
 
+    /**
+     * Restarts this (owned) server serving HTTPS as well, on {@code port}, presenting the
+     * certificate chain and key in the PEM files given (e.g. {@link TestCertificates#serverCertificatePem()}
+     * and {@link TestCertificates#serverKeyPem()}), and waits until the port listens. Calling it
+     * again replaces the certificate. Returns the HTTPS endpoint, e.g. {@code https://127.0.0.1:34568}.
+     */
+    public String serveHttps(int port, Path certificateChainPem, Path keyPem) {
+        if (!isOwned()) {
+            throw new UnsupportedOperationException("cannot reconfigure a reused server for HTTPS");
+        }
+        try {
+            Path configD = Files.createDirectories(dir().resolve("config.d"));
+            Files.writeString(configD.resolve("https.xml"), """
+                    <?xml version="1.0"?>
+                    <yandex>
+                        <https_port>%d</https_port>
+                        <openSSL>
+                            <server>
+                                <certificateFile>%s</certificateFile>
+                                <privateKeyFile>%s</privateKeyFile>
+                                <verificationMode>none</verificationMode>
+                                <loadDefaultCAFile>false</loadDefaultCAFile>
+                                <cacheSessions>true</cacheSessions>
+                                <disableProtocols>sslv2,sslv3</disableProtocols>
+                                <preferServerCiphers>true</preferServerCiphers>
+                            </server>
+                        </openSSL>
+                    </yandex>
+                    """.formatted(port, certificateChainPem, keyPem));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the HTTPS configuration in " + dir(), e);
+        }
+        stop();
+        start();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!Loopback.isListening(port)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("ClickHouse does not serve HTTPS on port " + port + " within 30 s; see " + logFile());
+            }
+            try {
+                Thread.sleep(50); // polling the port, with the deadline above
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for HTTPS on port " + port, e);
+            }
+        }
+        return "https://" + Loopback.HOST + ":" + port;
+    }
+
     /** A SQL helper for the {@code default} database. */
     public ClickHouseSql sql() {
         return new ClickHouseSql(httpUrl, "default", user(), password());

@@ -20,8 +20,9 @@ import java.util.List;
  * TLS), as PKCS12 stores and as PEM files.
  *
  * <p>Files in {@link #dir()}: {@code ca.pem}, {@code truststore.p12} (the CA), {@code server.p12},
- * {@code client.p12}, {@code client-cert.pem}, {@code client-key.pem} (unencrypted PKCS#8). Every
- * store uses {@link #storePassword()}.
+ * {@code server-chain.pem}, {@code server-key.pem} (for servers that read PEM, e.g. ClickHouse),
+ * {@code client.p12}, {@code client-cert.pem}, {@code client-key.pem} (keys unencrypted PKCS#8).
+ * Every store uses {@link #storePassword()}.
  */
 public final class TestCertificates {
 
@@ -69,6 +70,16 @@ public final class TestCertificates {
         return dir.resolve("client.p12");
     }
 
+    /** The server's certificate chain (its certificate, then the CA's) as PEM. */
+    public Path serverCertificatePem() {
+        return dir.resolve("server-chain.pem");
+    }
+
+    /** The server's private key as unencrypted PKCS#8 PEM. */
+    public Path serverKeyPem() {
+        return dir.resolve("server-key.pem");
+    }
+
     public Path clientCertificatePem() {
         return dir.resolve("client-cert.pem");
     }
@@ -90,7 +101,8 @@ public final class TestCertificates {
                 "-storetype", "PKCS12");
         signed("server", "CN=localhost", "SAN=IP:127.0.0.1,DNS:localhost");
         signed("client", "CN=tributary-client", null);
-        writeClientPems();
+        exportPem(serverKeystore(), "server", storePassword, serverKeyPem(), serverCertificatePem());
+        exportPem(clientKeystore(), "client", storePassword, clientKeyPem(), clientCertificatePem());
     }
 
     /** A key pair in {@code <name>.p12} whose certificate the CA signed. */
@@ -109,19 +121,23 @@ public final class TestCertificates {
         keytool("-importcert", "-alias", name, "-file", name + "-cert.pem", "-keystore", store);
     }
 
-    private void writeClientPems() {
-        try (InputStream in = Files.newInputStream(clientKeystore())) {
+    /**
+     * Writes the key (unencrypted PKCS#8) and certificate chain of {@code alias} in the PKCS12
+     * {@code keystore} as PEM files {@code keyPem} and {@code chainPem}.
+     */
+    public static void exportPem(Path keystore, String alias, String password, Path keyPem, Path chainPem) {
+        try (InputStream in = Files.newInputStream(keystore)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, storePassword.toCharArray());
-            Key key = store.getKey("client", storePassword.toCharArray());
-            Files.writeString(clientKeyPem(), pem("PRIVATE KEY", key.getEncoded()));
+            store.load(in, password.toCharArray());
+            Key key = store.getKey(alias, password.toCharArray());
+            Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
             StringBuilder chain = new StringBuilder();
-            for (Certificate certificate : store.getCertificateChain("client")) {
+            for (Certificate certificate : store.getCertificateChain(alias)) {
                 chain.append(pem("CERTIFICATE", certificate.getEncoded()));
             }
-            Files.writeString(clientCertificatePem(), chain.toString());
+            Files.writeString(chainPem, chain.toString());
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot write the client PEM files in " + dir, e);
+            throw new IllegalStateException("cannot write the PEM files of " + alias + " in " + keystore, e);
         }
     }
 

@@ -48,6 +48,54 @@ class ChDbIT {
         assertArrayEquals(rows.toByteArray(), chdb.query("SELECT * FROM roundtrip", "RowBinary"));
     }
 
+    /**
+     * Every byte value in String values, including the pair "\n\n" at which the engine ends data sent
+     * inline after the SQL ("Cannot read all data" before inserts went through a file), reads back unchanged.
+     */
+    @Test
+    void insertsEveryByteValueWithoutLoss(ChDb chdb) {
+        chdb.query("DROP TABLE IF EXISTS every_byte", "TabSeparated");
+        chdb.query("CREATE TABLE every_byte (id UInt32, s String) ENGINE = MergeTree ORDER BY id", "TabSeparated");
+        ByteArrayOutputStream rows = new ByteArrayOutputStream();
+        int id = 0;
+        for (int first = 0; first < 256; first++) {
+            for (int second = 0; second < 256; second++) {
+                rows.writeBytes(new byte[] {(byte) id, (byte) (id >>> 8), (byte) (id >>> 16), (byte) (id >>> 24)});
+                id++;
+                rows.writeBytes(new byte[] {2, (byte) first, (byte) second});
+            }
+        }
+        byte[] data = rows.toByteArray();
+
+        chdb.insertRowBinary("every_byte", data);
+
+        assertArrayEquals(data, chdb.query("SELECT id, s FROM every_byte ORDER BY id", "RowBinary"));
+    }
+
+    /**
+     * Well-formed RowBinary whose second row begins with "\n\n" and reads on as SQL: sent inline after
+     * the SQL, the engine inserted the first row and ran the rest, "DROP TABLE victim", as a statement.
+     */
+    @Test
+    void dataIsNeverRunAsSql(ChDb chdb) {
+        chdb.query("DROP TABLE IF EXISTS victim", "TabSeparated");
+        chdb.query("CREATE TABLE victim (a String) ENGINE = Memory", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS rows_with_sql", "TabSeparated");
+        chdb.query("CREATE TABLE rows_with_sql (id UInt32, s String) ENGINE = Memory", "TabSeparated");
+        ByteArrayOutputStream rows = new ByteArrayOutputStream();
+        rows.writeBytes(new byte[] {1, 0, 0, 0, 1, 'x'});
+        String rest = "P TABLE victim" + " ".repeat('O' - "P TABLE victim".length());
+        rows.writeBytes("\n\nDR".getBytes(StandardCharsets.US_ASCII)); // id 0x52440a0a
+        rows.write('O'); // a String of 79 bytes
+        rows.writeBytes(rest.getBytes(StandardCharsets.US_ASCII));
+
+        chdb.insertRowBinary("rows_with_sql", rows.toByteArray());
+
+        assertEquals("1", chdb.queryText("EXISTS TABLE victim", "TabSeparated").trim());
+        assertEquals("1\tx\t1\n1380190730\tP TABLE victim\t79", chdb.queryText(
+                "SELECT id, trimRight(s), length(s) FROM rows_with_sql ORDER BY id", "TabSeparated").trim());
+    }
+
     @Test
     void reportsQueryErrors(ChDb chdb) {
         IllegalStateException error = assertThrows(IllegalStateException.class,

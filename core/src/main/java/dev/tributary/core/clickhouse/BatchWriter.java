@@ -1,6 +1,5 @@
 package dev.tributary.core.clickhouse;
 
-import com.clickhouse.data.ClickHouseFormat;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.metrics.PipelineMetrics;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
@@ -23,7 +22,7 @@ final class BatchWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
 
-    private final ClickHouseGateway gateway;
+    private final ClickHouseTransport transport;
     private final TableSchema schema;
     private final ClickHouseSink.Config config;
     private final String pipeline;
@@ -37,9 +36,9 @@ final class BatchWriter {
     private final AtomicLong queryCounter = new AtomicLong();
     private volatile boolean closed;
 
-    BatchWriter(ClickHouseGateway gateway, TableSchema schema, ClickHouseSink.Config config, String pipeline,
+    BatchWriter(ClickHouseTransport transport, TableSchema schema, ClickHouseSink.Config config, String pipeline,
                 PipelineMetrics metrics, TableChanges tableChanges) {
-        this.gateway = gateway;
+        this.transport = transport;
         this.schema = schema;
         this.config = config;
         this.pipeline = pipeline;
@@ -176,7 +175,7 @@ final class BatchWriter {
             if (from == 0 && to == batch.rows()) {
                 checkTable(batch);
             }
-            gateway.insert(quotedTable, insertColumns(batch.schema), batch.data.array(), offset, length,
+            transport.insert(quotedTable, insertColumns(batch.schema), batch.data.array(), offset, length,
                     ClickHouseSink.format(batch.schema), queryId(batch, from, to), config.insertSettings);
         } catch (TableChanged change) {
             throw change;
@@ -340,7 +339,7 @@ final class BatchWriter {
                 + schema.database() + "." + config.errorTable;
         for (int attempt = 0; ; attempt++) {
             try {
-                gateway.insert(quotedErrorTable, ErrorTable.COLUMNS, out.array(), 0, out.size(), ClickHouseFormat.RowBinary,
+                transport.insert(quotedErrorTable, ErrorTable.QUOTED_COLUMNS, out.array(), 0, out.size(), "RowBinary",
                         queryIdPrefix + batch.sequence + "-errors-" + queryCounter.incrementAndGet(), java.util.Map.of());
                 for (ErrorRecord error : errors) {
                     metrics.errorRecorded(error.kind());

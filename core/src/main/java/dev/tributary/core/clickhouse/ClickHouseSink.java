@@ -1,7 +1,5 @@
 package dev.tributary.core.clickhouse;
 
-import com.clickhouse.client.api.Client;
-import com.clickhouse.data.ClickHouseFormat;
 import dev.tributary.core.BatchingSink;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.MappingException;
@@ -13,8 +11,6 @@ import dev.tributary.core.rowbinary.RowBinaryOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,7 +51,7 @@ public final class ClickHouseSink implements BatchingSink {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
     private final Config config;
-    private ClickHouseGateway gateway;
+    private ClickHouseTransport transport;
     private BatchWriter writer;
     private ExecutorService executor;
     private PipelineMetrics metrics;
@@ -78,23 +74,23 @@ public final class ClickHouseSink implements BatchingSink {
 
     @Override
     public TableSchema open(SinkContext context) {
-        if (gateway != null) {
+        if (transport != null) {
             throw new IllegalStateException("sink for " + config.database + "." + config.table + " is already open");
         }
         this.pipelineName = context.pipelineName();
         this.metrics = context.metrics();
-        this.gateway = new ClickHouseGateway(config.newClient(), config.requestTimeout.toMillis());
+        this.transport = config.target.open();
         Backoff backoff = new Backoff(config.retryInitial, config.retryMax);
         try {
-            this.schema = backoff.retryWhileUnreachable("connect to ClickHouse at " + config.endpoint, () -> {
+            this.schema = backoff.retryWhileUnreachable("connect to ClickHouse at " + transport.describe(), () -> {
                 if (config.createTableDdl != null) {
-                    gateway.execute(config.createTableDdl);
+                    transport.execute(config.createTableDdl);
                 }
-                ServerVersion version = SchemaDiscovery.serverVersion(gateway);
-                gateway.execute(ErrorTable.createStatement(config.database, config.errorTable, config.errorTableTtl, version));
-                ErrorTable.checkColumns(SchemaDiscovery.columns(gateway, config.database, config.errorTable),
+                ServerVersion version = SchemaDiscovery.serverVersion(transport);
+                transport.execute(ErrorTable.createStatement(config.database, config.errorTable, config.errorTableTtl, version));
+                ErrorTable.checkColumns(SchemaDiscovery.columns(transport, config.database, config.errorTable),
                         config.database, config.errorTable);
-                return SchemaDiscovery.discover(gateway, config.database, config.table);
+                return SchemaDiscovery.discover(transport, config.database, config.table);
             });
             if (ErrorTable.hasTtl(config.errorTableTtl) && !schema.serverVersion().supportsTableTtl()) {
                 LOG.warn("pipeline {}: ClickHouse {} has no table TTL (it came in 19.6), so Tributary cannot set a TTL on the"
@@ -104,8 +100,8 @@ public final class ClickHouseSink implements BatchingSink {
                         config.errorTableTtl.toSeconds());
             }
         } catch (RuntimeException e) {
-            gateway.close();
-            gateway = null;
+            transport.close();
+            transport = null;
             throw e;
         }
         this.executor = Executors.newFixedThreadPool(config.maxInFlightBatches, runnable -> {
@@ -114,8 +110,8 @@ public final class ClickHouseSink implements BatchingSink {
             return thread;
         });
         Backoff retries = new Backoff(config.retryInitial, config.retryMax);
-        this.tableChanges = new TableChanges(gateway, context, schema, retries);
-        this.writer = new BatchWriter(gateway, schema, config, pipelineName, metrics, tableChanges);
+        this.tableChanges = new TableChanges(transport, context, schema, retries);
+        this.writer = new BatchWriter(transport, schema, config, pipelineName, metrics, tableChanges);
         this.open = newBatch();
         LOG.info("pipeline {}: writing to {} (ClickHouse {}, {} columns, format {}), errors to {}.{}", pipelineName,
                 schema.qualifiedName(), schema.serverVersion(), schema.columns().size(), schema.insertFormat(),
@@ -232,8 +228,8 @@ public final class ClickHouseSink implements BatchingSink {
                 Thread.currentThread().interrupt();
             }
         }
-        if (gateway != null) {
-            gateway.close(); // also ends a request blocked on a stalled server
+        if (transport != null) {
+            transport.close(); // also ends a request blocked on a stalled server
         }
     }
 
@@ -244,12 +240,10 @@ public final class ClickHouseSink implements BatchingSink {
 
     /** Immutable settings of a sink; see {@link Builder}. */
     static final class Config {
-        final String endpoint;
+        final ClickHouseTarget target;
         final String database;
         final String table;
         final String errorTable;
-        final String user;
-        final String password;
         final String createTableDdl;
         final int maxRows;
         final long maxBytes;
@@ -261,23 +255,14 @@ public final class ClickHouseSink implements BatchingSink {
         final Duration retryBudget;
         final double errorToleranceShare;
         final int errorToleranceWindow;
-        final Duration connectTimeout;
-        final Duration requestTimeout;
-        final boolean compression;
-        final Path trustedCertificate;
-        final Path clientCertificate;
-        final Path clientKey;
-        final Map<String, String> clientOptions;
         final Duration errorTableTtl;
         final int maxErrorRawBytes;
 
-        private Config(Builder b) {
-            this.endpoint = b.endpoint;
-            this.database = b.database;
+        private Config(Builder b, ClickHouseTarget target) {
+            this.target = target;
+            this.database = b.database != null ? b.database : target.database();
             this.table = b.table;
             this.errorTable = b.errorTable != null ? b.errorTable : b.table + "_errors";
-            this.user = b.user;
-            this.password = b.password;
             this.createTableDdl = b.createTableDdl;
             this.maxRows = b.maxRows;
             this.maxBytes = b.maxBytes;
@@ -289,45 +274,15 @@ public final class ClickHouseSink implements BatchingSink {
             this.retryBudget = b.retryBudget;
             this.errorToleranceShare = b.errorToleranceShare;
             this.errorToleranceWindow = b.errorToleranceWindow;
-            this.connectTimeout = b.connectTimeout;
-            this.requestTimeout = b.requestTimeout;
-            this.compression = b.compression;
-            this.trustedCertificate = b.trustedCertificate;
-            this.clientCertificate = b.clientCertificate;
-            this.clientKey = b.clientKey;
-            this.clientOptions = Map.copyOf(b.clientOptions);
             this.errorTableTtl = b.errorTableTtl;
             this.maxErrorRawBytes = b.maxErrorRawBytes;
         }
 
-        Client newClient() {
-            Client.Builder client = new Client.Builder()
-                    .addEndpoint(endpoint)
-                    .setUsername(user)
-                    .setPassword(password)
-                    .setDefaultDatabase(database)
-                    // Requests (the batches) are compressed; responses are tiny, and 18.x servers
-                    // answer a compressed-response request with an empty body.
-                    .compressClientRequest(compression)
-                    .compressServerResponse(false)
-                    .setConnectTimeout(connectTimeout.toMillis())
-                    .setSocketTimeout(requestTimeout.toMillis())
-                    .setClientName("tributary");
-            if (trustedCertificate != null) {
-                client.setRootCertificate(trustedCertificate.toString());
-            }
-            if (clientCertificate != null) {
-                client.setClientCertificate(clientCertificate.toString()).setClientKey(clientKey.toString());
-            }
-            clientOptions.forEach(client::setOption);
-            return client.build();
-        }
-
         @Override
         public String toString() {
-            // The password is never printed.
-            return "{endpoint=" + endpoint + ", table=" + database + "." + table + ", errorTable=" + errorTable
-                    + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)" : "****") + ", maxRows=" + maxRows
+            // The target masks its secrets.
+            return "{target=" + target + ", table=" + database + "." + table + ", errorTable=" + errorTable
+                    + ", maxRows=" + maxRows
                     + ", maxBytes=" + maxBytes + ", maxAge=" + maxAge + ", maxInFlightBatches=" + maxInFlightBatches
                     + ", insertSettings=" + insertSettings + ", errorTableTtl=" + errorTableTtl
                     + ", maxErrorRawBytes=" + maxErrorRawBytes + ", retryBudget=" + retryBudget
@@ -338,12 +293,12 @@ public final class ClickHouseSink implements BatchingSink {
 
     /** Builds a {@link ClickHouseSink}; {@link #build()} checks every setting and names the wrong one. */
     public static final class Builder {
-        private String endpoint;
-        private String database = "default";
+        private ClickHouseTarget target;
+        /** Filled by the connection shortcuts ({@link #endpoint}, {@link #credentials}, ...) when no target is given. */
+        private final ClickHouseConnection.Builder connection = ClickHouseConnection.builder();
+        private String database;
         private String table;
         private String errorTable;
-        private String user = "default";
-        private String password = "";
         private String createTableDdl;
         private int maxRows = 100_000;
         private long maxBytes = 20L * 1024 * 1024;
@@ -355,26 +310,37 @@ public final class ClickHouseSink implements BatchingSink {
         private Duration retryBudget = Duration.ofHours(1);
         private double errorToleranceShare = Double.NaN;
         private int errorToleranceWindow;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofMinutes(2);
-        private boolean compression = true;
-        private Path trustedCertificate;
-        private Path clientCertificate;
-        private Path clientKey;
-        private final Map<String, String> clientOptions = new LinkedHashMap<>();
         private Duration errorTableTtl = Duration.ofDays(7);
         private int maxErrorRawBytes = 64 * 1024 * 1024;
 
         private Builder() {
         }
 
-        /** The HTTP(S) endpoint, e.g. {@code http://127.0.0.1:8123} or {@code https://host:8443}. Required. */
-        public Builder endpoint(String endpoint) {
-            this.endpoint = endpoint;
+        /**
+         * The ClickHouse server to write to, shared with other users of it (e.g. a Kinesis checkpoint
+         * store). Either this, or the shortcuts {@link #endpoint}, {@link #credentials}, TLS, timeouts,
+         * {@link #compression} and {@link #clientOption}, which fill a connection of the sink's own.
+         */
+        public Builder connection(ClickHouseConnection connection) {
+            return target(connection);
+        }
+
+        /** Where to write: a {@link ClickHouseConnection}, or another target such as an embedded engine. */
+        public Builder target(ClickHouseTarget target) {
+            this.target = Objects.requireNonNull(target, "target");
             return this;
         }
 
-        /** The target table's database (default {@code default}). */
+        /**
+         * Shortcut for {@link ClickHouseConnection.Builder#endpoint}: the HTTP(S) endpoint, e.g.
+         * {@code http://127.0.0.1:8123} or {@code https://host:8443}. Required unless a connection is given.
+         */
+        public Builder endpoint(String endpoint) {
+            connection.endpoint(endpoint);
+            return this;
+        }
+
+        /** The target table's database (default: the connection's database, {@code default} unless set there). */
         public Builder database(String database) {
             this.database = database;
             return this;
@@ -392,9 +358,9 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
+        /** Shortcut for {@link ClickHouseConnection.Builder#credentials}. */
         public Builder credentials(String user, String password) {
-            this.user = user;
-            this.password = password;
+            connection.credentials(user, password);
             return this;
         }
 
@@ -472,33 +438,36 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
+        /** Shortcut for {@link ClickHouseConnection.Builder#connectTimeout} (default 10 s). */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
+            connection.connectTimeout(connectTimeout);
             return this;
         }
 
-        /** How long one request may take before it is abandoned and retried (default 2 min). */
+        /**
+         * Shortcut for {@link ClickHouseConnection.Builder#requestTimeout}: how long one request may
+         * take before it is abandoned and retried (default 2 min).
+         */
         public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = requestTimeout;
+            connection.requestTimeout(requestTimeout);
             return this;
         }
 
-        /** Whether batches are compressed on the wire (default true). */
+        /** Shortcut for {@link ClickHouseConnection.Builder#compression}: whether batches are compressed on the wire (default true). */
         public Builder compression(boolean compression) {
-            this.compression = compression;
+            connection.compression(compression);
             return this;
         }
 
-        /** A CA certificate (PEM) to trust for an {@code https} endpoint, besides the JVM's. */
+        /** Shortcut for {@link ClickHouseConnection.Builder#trustedCertificate}: a CA (PEM) to trust besides the JVM's. */
         public Builder trustedCertificate(Path pem) {
-            this.trustedCertificate = pem;
+            connection.trustedCertificate(pem);
             return this;
         }
 
-        /** A client certificate and key (PEM) for mutual TLS. */
+        /** Shortcut for {@link ClickHouseConnection.Builder#clientCertificate}: a certificate and key (PEM) for mutual TLS. */
         public Builder clientCertificate(Path certificatePem, Path keyPem) {
-            this.clientCertificate = certificatePem;
-            this.clientKey = keyPem;
+            connection.clientCertificate(certificatePem, keyPem);
             return this;
         }
 
@@ -526,41 +495,23 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
-        /** Any client-v2 option, passed through as is. */
+        /** Shortcut for {@link ClickHouseConnection.Builder#clientOption}: any client-v2 option, passed through as is. */
         public Builder clientOption(String name, String value) {
-            this.clientOptions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            connection.clientOption(name, value);
             return this;
         }
 
         public ClickHouseSink build() {
-            if (endpoint == null || endpoint.isBlank()) {
-                throw new IllegalArgumentException("ClickHouseSink: endpoint is not set; call endpoint(\"http://host:8123\")");
+            ClickHouseTarget resolved = connection.resolve("ClickHouseSink", target, database);
+            if (database != null) {
+                requireText(database, "database", "database(\"default\")");
             }
-            refuseCredentialsInEndpoint(endpoint);
-            URI uri;
-            try {
-                uri = URI.create(endpoint.trim());
-            } catch (IllegalArgumentException e) {
-                // Not chained: URISyntaxException quotes the whole input.
-                throw new IllegalArgumentException("ClickHouseSink: endpoint '" + endpoint + "' is not a URL; use http://host:8123 or https://host:8443");
-            }
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
-                    || uri.getHost() == null || uri.getPort() == 0) {
-                throw new IllegalArgumentException("ClickHouseSink: endpoint '" + endpoint
-                        + "' must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8123");
-            }
-            endpoint = endpoint.trim();
-            requireText(database, "database", "database(\"default\")");
             requireText(table, "table", "table(\"events\")");
             if (errorTable != null) {
                 requireText(errorTable, "errorTable", "errorTable(\"events_errors\") or leave it unset");
                 if (errorTable.equals(table)) {
                     throw new IllegalArgumentException("ClickHouseSink: errorTable must differ from table '" + table + "'");
                 }
-            }
-            requireText(user, "credentials user", "credentials(\"default\", \"\")");
-            if (password == null) {
-                throw new IllegalArgumentException("ClickHouseSink: the credentials password is null; use \"\" for none");
             }
             if (maxRows < 1) {
                 throw new IllegalArgumentException("ClickHouseSink: maxRows must be at least 1, was " + maxRows);
@@ -591,12 +542,7 @@ public final class ClickHouseSink implements BatchingSink {
                             + " (e.g. 10000), was " + errorToleranceWindow);
                 }
             }
-            requirePositive(connectTimeout, "connectTimeout");
-            requirePositive(requestTimeout, "requestTimeout");
-            requireReadable(trustedCertificate, "trustedCertificate");
-            requireReadable(clientCertificate, "clientCertificate");
-            requireReadable(clientKey, "clientCertificate key");
-            refuseAsyncInsertWithoutWait();
+            refuseAsyncInsertWithoutWait(resolved instanceof ClickHouseConnection http ? http.clientOptions() : Map.of());
             if (errorTableTtl == null || errorTableTtl.isNegative() || errorTableTtl.getNano() != 0) {
                 throw new IllegalArgumentException("ClickHouseSink: errorTableTtl must be whole seconds, zero for none, was "
                         + errorTableTtl + "; e.g. errorTableTtl(Duration.ofDays(7))");
@@ -608,41 +554,17 @@ public final class ClickHouseSink implements BatchingSink {
             if (createTableDdl != null && createTableDdl.isBlank()) {
                 throw new IllegalArgumentException("ClickHouseSink: createTableIfMissing was given an empty statement");
             }
-            return new ClickHouseSink(new Config(this));
-        }
-
-        /**
-         * Credentials belong in {@link #credentials}: in the URL they would be printed wherever the
-         * endpoint is (logs, {@code toString}, exception messages). The message never repeats them.
-         */
-        private static void refuseCredentialsInEndpoint(String endpoint) {
-            int scheme = endpoint.indexOf("://");
-            int authorityStart = scheme < 0 ? 0 : scheme + 3;
-            int authorityEnd = authorityStart;
-            while (authorityEnd < endpoint.length() && "/?#".indexOf(endpoint.charAt(authorityEnd)) < 0) {
-                authorityEnd++;
-            }
-            int at = endpoint.lastIndexOf('@', authorityEnd - 1);
-            if (at >= authorityStart) {
-                throw new IllegalArgumentException("ClickHouseSink: the endpoint "
-                        + endpoint.substring(0, authorityStart) + "****@" + endpoint.substring(at + 1)
-                        + " embeds credentials; remove them from the URL and pass them with credentials(user, password)");
-            }
-            String query = endpoint.substring(authorityEnd).toLowerCase(java.util.Locale.ROOT);
-            if (query.matches("(?s).*[?&](password|user)=.*")) {
-                throw new IllegalArgumentException("ClickHouseSink: the endpoint " + endpoint.substring(0, authorityEnd)
-                        + " has a user or password in its query string; remove it and pass them with credentials(user, password)");
-            }
+            return new ClickHouseSink(new Config(this, resolved));
         }
 
         /**
          * {@code async_insert=1} alone acknowledges an insert once the server has buffered it, before
          * it is written: a commit would then follow data that a server restart can still lose.
          */
-        private void refuseAsyncInsertWithoutWait() {
-            String async = setting("async_insert");
+        private void refuseAsyncInsertWithoutWait(Map<String, String> clientOptions) {
+            String async = setting("async_insert", clientOptions);
             if (async != null && isTrue(async)) {
-                String wait = setting("wait_for_async_insert");
+                String wait = setting("wait_for_async_insert", clientOptions);
                 if (wait == null || !isTrue(wait)) {
                     throw new IllegalArgumentException("ClickHouseSink: async_insert=" + async + " without wait_for_async_insert=1"
                             + " acknowledges inserts before they are durable, so source positions could be committed for"
@@ -653,7 +575,7 @@ public final class ClickHouseSink implements BatchingSink {
         }
 
         /** A server setting as given by {@link #insertSetting} or a client-v2 {@code clickhouse_setting_} option. */
-        private String setting(String name) {
+        private String setting(String name, Map<String, String> clientOptions) {
             String value = insertSettings.get(name);
             return value != null ? value : clientOptions.get("clickhouse_setting_" + name);
         }
@@ -664,25 +586,16 @@ public final class ClickHouseSink implements BatchingSink {
         }
 
         private static void requireText(String value, String setting, String example) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("ClickHouseSink: " + setting + " is not set; call " + example);
-            }
+            ClickHouseConnection.requireText("ClickHouseSink", value, setting, example);
         }
 
         private static void requirePositive(Duration value, String setting) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("ClickHouseSink: " + setting + " must be a positive duration, was " + value);
-            }
-        }
-
-        private static void requireReadable(Path path, String setting) {
-            if (path != null && !Files.isReadable(path)) {
-                throw new IllegalArgumentException("ClickHouseSink: " + setting + " file " + path + " is not readable");
-            }
+            ClickHouseConnection.requirePositive("ClickHouseSink", value, setting);
         }
     }
 
-    static ClickHouseFormat format(TableSchema schema) {
-        return schema.withDefaults() ? ClickHouseFormat.RowBinaryWithDefaults : ClickHouseFormat.RowBinary;
+    /** The insert format for rows encoded for {@code schema}. */
+    static String format(TableSchema schema) {
+        return schema.withDefaults() ? "RowBinaryWithDefaults" : "RowBinary";
     }
 }

@@ -30,6 +30,8 @@ final class ErrorTable {
 
     /** The columns the library writes, in this order. */
     static final List<String> COLUMNS = List.copyOf(TYPES.keySet());
+    /** {@link #COLUMNS} backquoted, as an insert names them. */
+    static final List<String> QUOTED_COLUMNS = COLUMNS.stream().map(Identifiers::quote).toList();
 
     private ErrorTable() {
     }

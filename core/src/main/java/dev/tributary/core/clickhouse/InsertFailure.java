@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a failed ClickHouse request means for the rows it carried:
@@ -132,7 +130,6 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
     );
 
     private static final int TOO_MANY_PARTS = 252;
-    private static final Pattern CODE_IN_MESSAGE = Pattern.compile("Code: (\\d+)");
 
     /**
      * Whether a smaller insert of the same rows may pass where this one failed: a memory or time
@@ -161,22 +158,22 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
         return (code > 0 ? "code " + code + ": " : "") + message;
     }
 
-    /** Classifies what a client call threw. */
+    /**
+     * Classifies what a transport call threw: a {@link ClickHouseException} (or a client-v2 exception
+     * not yet translated into one) by the server's code and HTTP status, else by its cause chain.
+     */
     static InsertFailure classify(Throwable thrown) {
         Throwable error = unwrap(thrown);
         String message = describe(error);
-        ServerException server = find(error, ServerException.class);
-        if (server != null) {
-            int code = server.getCode();
-            String serverMessage = String.valueOf(server.getMessage());
-            if (code <= 0) {
-                // Old servers send no exception-code header: the code is only in the message.
-                Matcher matcher = CODE_IN_MESSAGE.matcher(serverMessage);
-                code = matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
-            }
-            return new InsertFailure(kindOf(code, serverMessage, server.getTransportProtocolCode()), code, message, error);
+        ClickHouseException answer = find(error, ClickHouseException.class);
+        if ((answer == null || !answer.isServerAnswer()) && find(error, ServerException.class) != null) {
+            answer = HttpTransport.failure(find(error, ServerException.class));
         }
-        if (error instanceof com.clickhouse.client.api.ClientMisconfigurationException) {
+        if (answer != null && answer.isServerAnswer()) {
+            return new InsertFailure(kindOf(answer.code(), String.valueOf(answer.getMessage()), answer.httpStatus()),
+                    answer.code(), message, error);
+        }
+        if (find(error, com.clickhouse.client.api.ClientMisconfigurationException.class) != null) {
             return new InsertFailure(Kind.FATAL, 0, message, error);
         }
         // A server certificate that is not trusted, or not for this host name, stays so: waiting does not help.
@@ -185,10 +182,10 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
             return new InsertFailure(Kind.FATAL, 0, "the server's TLS certificate is refused: " + message, error);
         }
         if (find(error, IOException.class) != null || find(error, TimeoutException.class) != null
-                || error instanceof com.clickhouse.client.api.ConnectionInitiationException
-                || error instanceof com.clickhouse.client.api.ClientException
-                || error instanceof com.clickhouse.client.api.TransportException
-                || error instanceof com.clickhouse.client.api.DataTransferException) {
+                || find(error, com.clickhouse.client.api.ConnectionInitiationException.class) != null
+                || find(error, com.clickhouse.client.api.ClientException.class) != null
+                || find(error, com.clickhouse.client.api.TransportException.class) != null
+                || find(error, com.clickhouse.client.api.DataTransferException.class) != null) {
             return new InsertFailure(Kind.RETRYABLE, 0, message, error);
         }
         return new InsertFailure(Kind.FATAL, 0, message, error);
@@ -239,7 +236,8 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
         return error;
     }
 
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+    /** The first {@code type} in the cause chain of {@code error}, or null. */
+    static <T extends Throwable> T find(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
@@ -253,10 +251,15 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
 
     private static String describe(Throwable error) {
         StringBuilder text = new StringBuilder();
+        String previous = null;
         for (Throwable t = error; t != null && text.length() < 2000; t = t.getCause()) {
+            if (previous != null && previous.equals(t.getMessage())) {
+                continue; // a wrapper that repeats its cause's text (ClickHouseException around a server's answer)
+            }
             if (text.length() > 0) {
                 text.append(" <- ");
             }
+            previous = t.getMessage();
             text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
             if (t.getCause() == t) {
                 break;

@@ -1,10 +1,16 @@
 package dev.tributary.core.clickhouse;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.tributary.core.types.ClickHouseType;
+
+import java.io.IOException;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,15 +20,48 @@ import java.util.Map;
  */
 final class SchemaDiscovery {
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private SchemaDiscovery() {
     }
 
-    static ServerVersion serverVersion(ClickHouseGateway gateway) throws Exception {
-        return ServerVersion.parse(gateway.queryRows("SELECT version() AS version").get(0).get("version"));
+    /**
+     * Runs a query and returns its rows as column name → value text ({@code null} for NULL). The
+     * rows travel as JSONEachRow, which every server version writes the same way (old servers quote
+     * 64-bit numbers, which is why values are read as text).
+     */
+    static List<Map<String, String>> rows(ClickHouseTransport transport, String sqlWithoutFormat)
+            throws ClickHouseException, IOException {
+        byte[] output = transport.query(sqlWithoutFormat + " FORMAT JSONEachRow");
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(output)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token != JsonToken.START_OBJECT) {
+                    throw new IOException("unexpected " + token + " in JSONEachRow output");
+                }
+                Map<String, String> row = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (value.isStructStart()) {
+                        parser.skipChildren();
+                        row.put(name, null);
+                    } else {
+                        row.put(name, value == JsonToken.VALUE_NULL ? null : parser.getText());
+                    }
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
-    static ZoneId serverTimeZone(ClickHouseGateway gateway) throws Exception {
-        String zone = gateway.queryRows("SELECT timezone() AS zone").get(0).get("zone");
+    static ServerVersion serverVersion(ClickHouseTransport transport) throws Exception {
+        return ServerVersion.parse(rows(transport, "SELECT version() AS version").get(0).get("version"));
+    }
+
+    static ZoneId serverTimeZone(ClickHouseTransport transport) throws Exception {
+        String zone = rows(transport, "SELECT timezone() AS zone").get(0).get("zone");
         try {
             return ZoneId.of(zone);
         } catch (DateTimeException e) {
@@ -31,8 +70,8 @@ final class SchemaDiscovery {
     }
 
     /** All columns of the table, in table order, including the ones an INSERT does not write. */
-    static List<TableColumn> columns(ClickHouseGateway gateway, String database, String table) throws Exception {
-        List<Map<String, String>> rows = gateway.queryRows(
+    static List<TableColumn> columns(ClickHouseTransport transport, String database, String table) throws Exception {
+        List<Map<String, String>> rows = rows(transport, 
                 "SELECT name, type, default_kind, default_expression FROM system.columns WHERE database = "
                         + Identifiers.literal(database) + " AND table = " + Identifiers.literal(table));
         List<TableColumn> columns = new ArrayList<>(rows.size());
@@ -55,14 +94,14 @@ final class SchemaDiscovery {
      * The schema the sink inserts with: the insertable columns, and RowBinaryWithDefaults when the
      * server has it and a column has a DEFAULT expression worth asking for.
      */
-    static TableSchema discover(ClickHouseGateway gateway, String database, String table) throws Exception {
-        return schemaOf(database, table, serverVersion(gateway), serverTimeZone(gateway), columns(gateway, database, table));
+    static TableSchema discover(ClickHouseTransport transport, String database, String table) throws Exception {
+        return schemaOf(database, table, serverVersion(transport), serverTimeZone(transport), columns(transport, database, table));
     }
 
     /** The table's schema now, on the server {@code previous} was read from (version and zone are kept). */
-    static TableSchema refresh(ClickHouseGateway gateway, TableSchema previous) throws Exception {
+    static TableSchema refresh(ClickHouseTransport transport, TableSchema previous) throws Exception {
         return schemaOf(previous.database(), previous.table(), previous.serverVersion(), previous.serverTimeZone(),
-                columns(gateway, previous.database(), previous.table()));
+                columns(transport, previous.database(), previous.table()));
     }
 
     private static TableSchema schemaOf(String database, String table, ServerVersion version, ZoneId zone,

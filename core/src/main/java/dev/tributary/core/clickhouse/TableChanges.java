@@ -44,15 +44,15 @@ final class TableChanges {
             53   // TYPE_MISMATCH
     );
 
-    private final ClickHouseGateway gateway;
+    private final ClickHouseTransport transport;
     private final SinkContext context;
     private final String pipeline;
     private final Backoff backoff;
     /** The table as last read where it had changed; batches sealed from now on are encoded for it. */
     private final java.util.concurrent.atomic.AtomicReference<TableSchema> latest;
 
-    TableChanges(ClickHouseGateway gateway, SinkContext context, TableSchema initial, Backoff backoff) {
-        this.gateway = gateway;
+    TableChanges(ClickHouseTransport transport, SinkContext context, TableSchema initial, Backoff backoff) {
+        this.transport = transport;
         this.context = context;
         this.pipeline = context.pipelineName();
         this.latest = new java.util.concurrent.atomic.AtomicReference<>(initial);
@@ -74,7 +74,7 @@ final class TableChanges {
      * longer be inserted into it, else null.
      */
     TableSchema changedSince(TableSchema encodedFor) throws Exception {
-        TableSchema now = SchemaDiscovery.refresh(gateway, encodedFor);
+        TableSchema now = SchemaDiscovery.refresh(transport, encodedFor);
         if (encodedFor.canInsertInto(now)) {
             return null;
         }

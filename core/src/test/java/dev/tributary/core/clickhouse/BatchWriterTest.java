@@ -1,11 +1,8 @@
 package dev.tributary.core.clickhouse;
 
-import dev.tributary.core.SinkContext;
-
-import com.clickhouse.client.api.ServerException;
-import com.clickhouse.client.api.insert.InsertResponse;
-import com.clickhouse.data.ClickHouseFormat;
 import dev.tributary.core.ErrorKind;
+import dev.tributary.core.SinkContext;
+import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.metrics.PipelineMetrics;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.testing.TestRecord;
@@ -40,36 +37,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(TestServers.class)
 class BatchWriterTest {
 
-    /** The one column of the tables here. */
-    private static final TableColumn ID = new TableColumn("id", dev.tributary.core.types.ClickHouseType.parse("UInt64"),
-            TableColumn.DefaultKind.NONE, "");
-
-    /** What {@code system.columns} says of those tables: they do not change under the writer here. */
-    private static List<Map<String, String>> columnsOfT(String sql) {
-        if (!sql.contains("system.columns")) {
-            throw new AssertionError("unexpected query " + sql);
-        }
-        return List.of(Map.of("name", "id", "type", "UInt64", "default_kind", "", "default_expression", ""));
-    }
-
     /** A server whose answer to each insert of rows (their ids) and attempt number is scripted. */
-    private static final class ScriptedGateway extends ClickHouseGateway {
-        final BiFunction<List<Long>, Integer, Exception> answer;
+    private static final class ScriptedTransport implements ClickHouseTransport {
+        final BiFunction<List<Long>, Integer, ClickHouseException> answer;
         final List<List<Long>> tried = Collections.synchronizedList(new ArrayList<>());
         final List<List<Long>> landed = Collections.synchronizedList(new ArrayList<>());
         int errorTableInserts;
 
-        ScriptedGateway(BiFunction<List<Long>, Integer, Exception> answer) {
-            super(null, 0);
+        ScriptedTransport(BiFunction<List<Long>, Integer, ClickHouseException> answer) {
             this.answer = answer;
         }
 
         @Override
-        InsertResponse insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
-                              ClickHouseFormat format, String queryId, Map<String, String> settings) throws Exception {
+        public void insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                           String format, String queryId, Map<String, String> settings) throws ClickHouseException {
             if (quotedTable.contains("_errors")) {
                 errorTableInserts++;
-                return null;
+                return;
             }
             ByteBuffer rows = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
             List<Long> ids = new ArrayList<>();
@@ -77,12 +61,21 @@ class BatchWriterTest {
                 ids.add(rows.getLong());
             }
             tried.add(ids);
-            Exception refusal = answer.apply(ids, tried.size());
+            ClickHouseException refusal = answer.apply(ids, tried.size());
             if (refusal != null) {
                 throw refusal;
             }
             landed.add(ids);
-            return null;
+        }
+
+        /** Answers the writer's read of the table's columns: still {@code id UInt64}. */
+        @Override
+        public byte[] query(String sql) {
+            if (!sql.contains("system.columns")) {
+                throw new UnsupportedOperationException(sql);
+            }
+            return "{\"name\":\"id\",\"type\":\"UInt64\",\"default_kind\":\"\",\"default_expression\":\"\"}\n"
+                    .getBytes(StandardCharsets.UTF_8);
         }
 
         List<Long> landedIds() {
@@ -94,8 +87,14 @@ class BatchWriterTest {
         }
 
         @Override
-        List<Map<String, String>> queryRows(String sql) {
-            return columnsOfT(sql);
+        public void execute(String sql) {
+            throw new UnsupportedOperationException(sql);
+        }
+
+
+        @Override
+        public String describe() {
+            return getClass().getSimpleName();
         }
 
         @Override
@@ -104,29 +103,28 @@ class BatchWriterTest {
     }
 
     /** Inserts into a table of the chDB engine (ClickHouse 26.5): the real server's refusals, in-process. */
-    private static final class ChDbGateway extends ClickHouseGateway {
+    private static final class ChDbTransport implements ClickHouseTransport {
         final ChDb chdb;
         final List<String> refusals = new ArrayList<>();
         final List<Integer> landedBytes = new ArrayList<>();
 
-        ChDbGateway(ChDb chdb) {
-            super(null, 0);
+        ChDbTransport(ChDb chdb) {
             this.chdb = chdb;
         }
 
         @Override
-        InsertResponse insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
-                              ClickHouseFormat format, String queryId, Map<String, String> settings) {
+        public void insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                           String format, String queryId, Map<String, String> settings) throws ClickHouseException {
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(quotedTable);
             if (!columns.isEmpty()) {
-                sql.append(" (").append(String.join(", ", columns)).append(')'); // quoted by the writer
+                sql.append(" (").append(String.join(", ", columns)).append(')');
             }
             if (!settings.isEmpty()) {
                 sql.append(" SETTINGS ");
                 settings.forEach((name, value) -> sql.append(name).append(" = ").append(value).append(", "));
                 sql.setLength(sql.length() - 2);
             }
-            sql.append(" FORMAT ").append(format.name()).append('\n');
+            sql.append(" FORMAT ").append(format).append('\n');
             ByteArrayOutputStream statement = new ByteArrayOutputStream();
             statement.writeBytes(sql.toString().getBytes(StandardCharsets.UTF_8));
             statement.write(data, offset, length);
@@ -134,15 +132,29 @@ class BatchWriterTest {
                 chdb.query(statement.toByteArray(), "TabSeparated");
             } catch (IllegalStateException e) {
                 refusals.add(e.getMessage());
-                throw new ServerException(0, e.getMessage(), 500, queryId); // as a server that sends no code header
+                // As a transport reports an engine's error: the code parsed from its text, no HTTP status.
+                throw new ClickHouseException(ClickHouseException.codeInMessage(e.getMessage()), 0, e.getMessage(), e);
             }
             landedBytes.add(length);
-            return null;
         }
 
         @Override
-        List<Map<String, String>> queryRows(String sql) {
-            return columnsOfT(sql);
+        public void execute(String sql) {
+            throw new UnsupportedOperationException(sql);
+        }
+
+        @Override
+        public byte[] query(String sql) throws ClickHouseException {
+            try {
+                return chdb.query(sql, "JSONEachRow");
+            } catch (IllegalStateException e) {
+                throw new ClickHouseException(ClickHouseException.codeInMessage(e.getMessage()), 0, e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return getClass().getSimpleName();
         }
 
         @Override
@@ -150,18 +162,22 @@ class BatchWriterTest {
         }
     }
 
-    /** As 18.16 answers: no code header, the code in the message. */
-    private static ServerException refusal(int code, String text) {
-        return new ServerException(0, "Code: " + code + ", e.displayText() = DB::Exception: " + text
-                + ", e.what() = DB::Exception", 500, "q");
+    /** As the HTTP transport reports 18.16's answer: the code read from the message, HTTP 500. */
+    private static ClickHouseException refusal(int code, String text) {
+        return new ClickHouseException(code, 500, "Code: " + code + ", e.displayText() = DB::Exception: " + text
+                + ", e.what() = DB::Exception", null);
     }
 
     private final PipelineMetrics metrics = new PipelineMetrics();
 
-    private BatchWriter writer(ClickHouseGateway gateway, ClickHouseSink.Builder settings) {
+    /** The table {@code t (id UInt64)} every test writes to. */
+    private static final TableSchema SCHEMA = new TableSchema("default", "t",
+            List.of(new TableColumn("id", ClickHouseType.parse("UInt64"), TableColumn.DefaultKind.NONE, "")),
+            ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
+
+    private BatchWriter writer(ClickHouseTransport transport, ClickHouseSink.Builder settings) {
         ClickHouseSink.Config config = settings.endpoint("http://127.0.0.1:9").table("t")
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).build().config();
-        TableSchema schema = new TableSchema("default", "t", List.of(ID), ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
         SinkContext context = new SinkContext() {
             @Override
             public String pipelineName() {
@@ -173,13 +189,13 @@ class BatchWriterTest {
                 return metrics;
             }
         };
-        TableChanges unchanged = new TableChanges(gateway, context, schema, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
-        return new BatchWriter(gateway, schema, config, "test", metrics, unchanged);
+        TableChanges tableChanges = new TableChanges(transport, context, SCHEMA,
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+        return new BatchWriter(transport, SCHEMA, config, "test", metrics, tableChanges);
     }
 
     private static Batch batch(long rows) {
-        Batch batch = new Batch(1, 0, new TableSchema("default", "t", List.of(ID), ServerVersion.parse("18.16.1"),
-                ZoneId.of("UTC"), false), new RowBinaryOutput(1024), Integer.MAX_VALUE);
+        Batch batch = new Batch(1, 0, SCHEMA, new RowBinaryOutput(1024), 1 << 20);
         for (long id = 0; id < rows; id++) {
             batch.data.writeLongLE(id);
             batch.endRow(new TestRecord(new TestRecord.Position("s0", id), null, new byte[0], 0));
@@ -193,7 +209,7 @@ class BatchWriterTest {
 
     @Test
     void rowsRefusedForTheirDataAreNarrowedDownAndGoAloneToTheErrorTable() {
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.contains(13L) || ids.contains(70L)
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> ids.contains(13L) || ids.contains(70L)
                 ? refusal(6, "Cannot parse string 'x' as UInt8") : null);
         writer(gateway, ClickHouseSink.builder()).write(batch(100));
         List<Long> expected = new ArrayList<>(ids(0, 100));
@@ -207,7 +223,7 @@ class BatchWriterTest {
     void narrowingStopsWhenBothHalvesFailForTheSameReasonThatIsNotTheirData() {
         // The batch is refused as if for its data, then both halves for a transient reason: the
         // refusal was not about the rows. The range is retried whole; nothing goes to the error table.
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> switch (n) {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> switch (n) {
             case 1 -> refusal(27, "Cannot parse input: expected , before: ...");
             case 2, 3 -> refusal(279, "All connection tries failed");
             default -> null;
@@ -222,7 +238,7 @@ class BatchWriterTest {
     @Test
     void transientAndUnknownRefusalsAreRetriedNeverSentToTheErrorTable() {
         int[] codes = {279, 286, 243, 439, 499, 395, 1002};
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> n <= codes.length ? refusal(codes[n - 1], "later") : null);
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> n <= codes.length ? refusal(codes[n - 1], "later") : null);
         writer(gateway, ClickHouseSink.builder()).write(batch(50));
         assertEquals(codes.length + 1, gateway.tried.size());
         assertTrue(gateway.tried.stream().allMatch(ids -> ids.size() == 50), "never narrowed: " + gateway.tried);
@@ -234,7 +250,7 @@ class BatchWriterTest {
     @Test
     void tooManyPartitionsForOneInsertBlockIsSplitUntilAccepted() {
         // Every id its own partition, max_partitions_per_insert_block = 100 (ClickHouse's message).
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.size() > 100 ? refusal(252,
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> ids.size() > 100 ? refusal(252,
                 "Too many partitions for single INSERT block (more than 100). The limit is controlled by"
                         + " 'max_partitions_per_insert_block' setting") : null);
         writer(gateway, ClickHouseSink.builder()).write(batch(300));
@@ -245,7 +261,7 @@ class BatchWriterTest {
 
     @Test
     void tooManyPartsWhileMergesLagIsRetriedWhole() {
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> n <= 3 ? refusal(252,
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> n <= 3 ? refusal(252,
                 "Too many parts (300). Merges are processing significantly slower than inserts.") : null);
         writer(gateway, ClickHouseSink.builder()).write(batch(300));
         assertEquals(List.of(300), gateway.landedSizes());
@@ -253,7 +269,7 @@ class BatchWriterTest {
 
     @Test
     void aMemoryLimitThatRepeatsMakesTheInsertsSmaller() {
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.size() > 50
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> ids.size() > 50
                 ? refusal(241, "Memory limit (for query) exceeded: would use 4.00 MiB, maximum: 3.81 MiB") : null);
         writer(gateway, ClickHouseSink.builder()).write(batch(200));
         assertEquals(ids(0, 200), gateway.landedIds());
@@ -265,7 +281,7 @@ class BatchWriterTest {
 
     @Test
     void aBatchThatCannotBeMadeDurableWithinTheRetryBudgetFailsNamingTheCauseAndTheTime() {
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> refusal(286,
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> refusal(286,
                 "Quorum for previous write has not been satisfied yet"));
         BatchWriter writer = writer(gateway, ClickHouseSink.builder().retryBudget(Duration.ofMillis(300)));
         long start = System.nanoTime();
@@ -282,7 +298,7 @@ class BatchWriterTest {
 
     @Test
     void theErrorRateBoundFailsTheBatchBeforeItsErrorRowsAreWritten() {
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
         BatchWriter writer = writer(gateway, ClickHouseSink.builder().errorTolerance(0.5, 10));
         Batch batch = batch(4);
         for (long i = 0; i < 8; i++) {
@@ -298,7 +314,7 @@ class BatchWriterTest {
 
     @Test
     void withinTheErrorRateBoundErrorRowsAreWritten() {
-        ScriptedGateway gateway = new ScriptedGateway((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
         writer(gateway, ClickHouseSink.builder().errorTolerance(0.5, 10)).write(batch(20));
         assertEquals(1, gateway.errorTableInserts);
         assertEquals(19, gateway.landedIds().size());
@@ -309,7 +325,7 @@ class BatchWriterTest {
         chdb.query("CREATE DATABASE IF NOT EXISTS `default`", "TabSeparated");
         chdb.query("DROP TABLE IF EXISTS `default`.`t`", "TabSeparated");
         chdb.query("CREATE TABLE `default`.`t` (id UInt64) ENGINE = MergeTree PARTITION BY id ORDER BY id", "TabSeparated");
-        ChDbGateway gateway = new ChDbGateway(chdb);
+        ChDbTransport gateway = new ChDbTransport(chdb);
         BatchWriter writer = writer(gateway, ClickHouseSink.builder().insertSetting("max_partitions_per_insert_block", "100"));
         writer.write(batch(250)); // 250 partitions in one batch
 
@@ -331,7 +347,7 @@ class BatchWriterTest {
                 + " ENGINE = MergeTree ORDER BY id", "TabSeparated");
         chdb.query("DROP TABLE IF EXISTS `default`.`t_errors`", "TabSeparated");
         chdb.query(ErrorTable.createStatement("default", "t_errors", Duration.ZERO, ServerVersion.parse("26.5.3")), "TabSeparated");
-        ChDbGateway gateway = new ChDbGateway(chdb);
+        ChDbTransport gateway = new ChDbTransport(chdb);
         writer(gateway, ClickHouseSink.builder()).write(batch(40));
 
         assertEquals("38\t0", chdb.queryText("SELECT count(), countIf(id IN (7, 30)) FROM `default`.`t`", "TabSeparated").trim());

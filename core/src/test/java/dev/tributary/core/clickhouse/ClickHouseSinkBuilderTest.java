@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,5 +75,22 @@ class ClickHouseSinkBuilderTest {
         ClickHouseSink sink = valid().credentials("alice", "s3cr3t-value").build();
         assertFalse(sink.toString().contains("s3cr3t-value"), sink.toString());
         assertTrue(sink.toString().contains("alice"));
+    }
+
+    @Test
+    void takesASharedConnectionOrShortcutsButNotBoth() {
+        ClickHouseConnection shared = ClickHouseConnection.builder().endpoint("https://127.0.0.1:8443").database("analytics")
+                .credentials("alice", "s3cr3t-value").build();
+        ClickHouseSink sink = ClickHouseSink.builder().connection(shared).table("events").build();
+        assertSame(shared, sink.config().target);
+        assertEquals("analytics", sink.config().database, "the table's database defaults to the connection's");
+        assertFalse(sink.toString().contains("s3cr3t-value"), sink.toString());
+        assertEquals("other", ClickHouseSink.builder().connection(shared).database("other").table("events").build().config().database);
+        assertNamesSetting(ClickHouseSink.builder().connection(shared).table("events").requestTimeout(Duration.ofSeconds(5)),
+                "both a connection and [requestTimeout] are set");
+        // The shortcuts fill a connection of the sink's own, with the sink's database as its default database.
+        ClickHouseSink fromShortcuts = valid().database("analytics").build();
+        assertEquals("analytics", fromShortcuts.config().target.database());
+        assertEquals("http://127.0.0.1:8123", fromShortcuts.config().target.describe());
     }
 }

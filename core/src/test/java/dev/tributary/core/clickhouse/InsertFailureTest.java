@@ -126,4 +126,45 @@ class InsertFailureTest {
         assertFalse(fromOldServer(44, "Illegal column in the CREATE statement").isKnownTransient());
         assertFalse(fromOldServer(6, "Cannot parse").isKnownTransient());
     }
+
+    /** What a transport reports: the code and HTTP status it read, and the cause chain it kept. */
+    @Test
+    void classifiesATransportsExceptionByCodeStatusAndCause() {
+        InsertFailure badData = InsertFailure.classify(new ClickHouseException(27, 500, "Code: 27. DB::Exception: Cannot parse input", null));
+        assertEquals(InsertFailure.Kind.BAD_DATA, badData.kind());
+        assertEquals(27, badData.code());
+        // An embedded engine: the code parsed from its text, no HTTP status.
+        InsertFailure unknownTable = InsertFailure.classify(new ClickHouseException(60, 0, "Code: 60. DB::Exception: Unknown table", null));
+        assertEquals(InsertFailure.Kind.FATAL, unknownTable.kind());
+        assertEquals(InsertFailure.Kind.TOO_LARGE, InsertFailure.classify(new ClickHouseException(0, 413, "Request Entity Too Large", null)).kind());
+        assertEquals(InsertFailure.Kind.RETRYABLE, InsertFailure.classify(new ClickHouseException(0, 503, "Service Unavailable", null)).kind());
+        assertEquals(InsertFailure.Kind.RETRYABLE, InsertFailure.classify(new ClickHouseException(0, 0, "connect failed",
+                new ConnectException("Connection refused"))).kind());
+        assertEquals(InsertFailure.Kind.RETRYABLE, InsertFailure.classify(new ClickHouseException(0, 0, "no answer",
+                new java.util.concurrent.TimeoutException())).kind());
+        InsertFailure certificate = InsertFailure.classify(new ClickHouseException(0, 0, "handshake failed",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed")
+                        .initCause(new java.security.cert.CertificateException("unable to find valid certification path"))));
+        assertEquals(InsertFailure.Kind.FATAL, certificate.kind());
+        assertTrue(certificate.message().contains("TLS certificate is refused"), certificate.message());
+    }
+
+    /** The HTTP transport's translation of client-v2's exceptions keeps what classification needs. */
+    @Test
+    void theHttpTransportKeepsTheServersCodeStatusAndCause() {
+        ServerException old = new ServerException(0, "Code: 60, e.displayText() = DB::Exception: Table default.x doesn't exist", 404, "q");
+        ClickHouseException translated = HttpTransport.failure(new ExecutionException(old));
+        assertEquals(60, translated.code());
+        assertEquals(404, translated.httpStatus());
+        assertEquals(old, translated.getCause());
+        assertEquals(InsertFailure.Kind.FATAL, InsertFailure.classify(translated).kind());
+        ClickHouseException network = HttpTransport.failure(new ExecutionException(
+                new com.clickhouse.client.api.ConnectionInitiationException("refused", new ConnectException("Connection refused"))));
+        assertEquals(0, network.code());
+        assertEquals(0, network.httpStatus());
+        assertEquals(InsertFailure.Kind.RETRYABLE, InsertFailure.classify(network).kind());
+        // The server's text appears once in the message, not once per wrapper.
+        String message = InsertFailure.classify(translated).message();
+        assertEquals(message.indexOf("doesn't exist"), message.lastIndexOf("doesn't exist"), message);
+    }
 }

@@ -2,16 +2,8 @@ package dev.tributary.kafka.reliability;
 
 import dev.tributary.testkit.TestCertificates;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,26 +34,11 @@ final class OtherNameCertificate {
     }
 
     /** Writes the key (PKCS#8) and certificate chain of {@code alias} in {@code keystore} as PEM files; returns them. */
-    static Path[] exportPem(Path keystore, String alias, String password) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, password.toCharArray());
-        }
-        StringBuilder chain = new StringBuilder();
-        for (Certificate certificate : store.getCertificateChain(alias)) {
-            chain.append(pem("CERTIFICATE", certificate.getEncoded()));
-        }
+    static Path[] exportPem(Path keystore, String alias, String password) {
         Path key = keystore.resolveSibling(alias + "-key.pem");
         Path certificates = keystore.resolveSibling(alias + "-chain.pem");
-        Files.writeString(key, pem("PRIVATE KEY", store.getKey(alias, password.toCharArray()).getEncoded()));
-        Files.writeString(certificates, chain.toString());
+        TestCertificates.exportPem(keystore, alias, password, key, certificates);
         return new Path[] {key, certificates};
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     private static void keytool(TestCertificates ca, String... arguments) throws Exception {

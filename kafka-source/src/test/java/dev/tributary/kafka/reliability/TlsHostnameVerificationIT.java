@@ -29,7 +29,6 @@ import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.tributary.kafka.KafkaTestData.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -166,28 +165,8 @@ class TlsHostnameVerificationIT {
     }
 
     /** Restarts ClickHouse with HTTPS on {@code port} presenting {@code pem} (key, chain) and waits for it. */
-    private static void serveHttps(ClickHouseServer clickhouse, int port, Path[] pem) throws Exception {
-        Path configD = Files.createDirectories(clickhouse.dir().resolve("config.d"));
-        Files.writeString(configD.resolve("https.xml"), """
-                <?xml version="1.0"?>
-                <yandex>
-                    <https_port>%d</https_port>
-                    <openSSL>
-                        <server>
-                            <certificateFile>%s</certificateFile>
-                            <privateKeyFile>%s</privateKeyFile>
-                            <verificationMode>none</verificationMode>
-                            <loadDefaultCAFile>false</loadDefaultCAFile>
-                            <cacheSessions>true</cacheSessions>
-                            <disableProtocols>sslv2,sslv3</disableProtocols>
-                            <preferServerCiphers>true</preferServerCiphers>
-                        </server>
-                    </openSSL>
-                </yandex>
-                """.formatted(port, pem[1], pem[0]));
-        clickhouse.stop();
-        clickhouse.start();
-        await("HTTPS on port " + port, Duration.ofSeconds(30), () -> Loopback.isListening(port));
+    private static void serveHttps(ClickHouseServer clickhouse, int port, Path[] pem) {
+        clickhouse.serveHttps(port, pem[1], pem[0]);
     }
 
     private static String chain(Throwable error) {
