@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  *
  * <p><b>The host's stdin.</b> The engine reads the process's stdin (fd 0) as the data of an INSERT that has
  * a data section (chdb-core issue 239), {@code FROM INFILE} included: with {@code async_insert=0} it inserted
- * the stdin bytes as extra rows, silently; with {@code async_insert=1} it failed with NOT_IMPLEMENTED (48).
+ * the stdin bytes as extra rows, silently, or failed on them; with inline data and {@code async_insert=1} it
+ * failed with NOT_IMPLEMENTED (48).
  * An {@code INSERT ... SELECT} has no data section, so the engine never consults stdin. The file's
  * structure is taken from the insertion table's columns (with their DEFAULT expressions, which
  * {@code RowBinaryWithDefaults} applies), never spelled out.
