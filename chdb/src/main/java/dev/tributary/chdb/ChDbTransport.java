@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * <p>chDB holds one data path per process: transports built for the same path share one engine (it is
  * connected once per JVM and closed with the last transport); a second path in the same JVM is refused.
  * The engine runs one statement at a time, so calls are serialised. Inserts pass their bytes to the engine
- * through a private temporary file, byte for byte (see {@link ChDbEngine#insert}). Failures carry the
+ * through a private temporary file, byte for byte, read by an {@code INSERT ... SELECT} so that the engine never
+ * takes the host process's stdin for insert data (see {@link ChDbEngine}). Failures carry the
  * engine's error code, parsed from its message, and HTTP status 0.
  *
  * <pre>{@code

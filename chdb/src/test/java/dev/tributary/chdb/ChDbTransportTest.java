@@ -164,6 +164,19 @@ class ChDbTransportTest {
         assertEquals("5\tid-5\t50\t6", text(chdb.query("SELECT id, s, m, a FROM defaults FORMAT TabSeparated")));
     }
 
+    /** The file's structure is the named columns in the order named, not the table's order. */
+    @Test
+    void readsTheColumnsInTheOrderTheInsertNamesThem() throws ClickHouseException {
+        table("reordered", "(id UInt32, s String, n UInt8 DEFAULT 7) ENGINE = MergeTree ORDER BY id");
+        // s = "ab", then id = 9; n is not named and takes its DEFAULT.
+        byte[] data = {2, 'a', 'b', 9, 0, 0, 0};
+
+        chdb.insert("`reordered`", List.of("`s`", "`id`"), data, 0, data.length, "RowBinary", "q-order",
+                Map.of("async_insert", "0"));
+
+        assertEquals("9\tab\t7", text(chdb.query("SELECT id, s, n FROM reordered FORMAT TabSeparated")));
+    }
+
     @Test
     void appliesPerInsertSettingsSuchAsTheDeduplicationToken() throws ClickHouseException {
         table("dedup", "(id UInt32, s String) ENGINE = MergeTree ORDER BY id"

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The chDB engine (ClickHouse as a library, {@code libchdb.so}) loaded into this JVM through JNA: the one
@@ -32,13 +33,25 @@ import java.util.Objects;
  * <p><b>Binary data.</b> Data sent inline after {@code INSERT ... FORMAT X} is cut by the engine at the
  * first blank line (two consecutive {@code \n} bytes) and what follows is taken as further statements, so
  * RowBinary holding those bytes was refused ("Cannot read all data"), silently truncated, or run as SQL.
- * {@link #insert} therefore writes the data to a private temporary file and runs
- * {@code INSERT ... FROM INFILE}, which reads it byte for byte.
+ * {@link #insert} therefore writes the data to a private temporary file and reads it back with
+ * {@code INSERT INTO t (cols) SELECT * FROM file(...)}, byte for byte.
+ *
+ * <p><b>The host's stdin.</b> The engine reads the process's stdin (fd 0) as the data of an INSERT that has
+ * a data section (chdb-core issue 239), {@code FROM INFILE} included: with {@code async_insert=0} it inserted
+ * the stdin bytes as extra rows, silently, or failed on them; with inline data and {@code async_insert=1} it
+ * failed with NOT_IMPLEMENTED (48).
+ * An {@code INSERT ... SELECT} has no data section, so the engine never consults stdin. The file's
+ * structure is taken from the insertion table's columns (with their DEFAULT expressions, which
+ * {@code RowBinaryWithDefaults} applies), never spelled out.
  */
 public final class ChDbEngine implements AutoCloseable {
 
     /** The chDB release this binding is built and tested against. */
     public static final String VERSION = "26.5.3";
+    /** Characters that chDB's {@code file()} reads as a pattern of file names. */
+    private static final Pattern GLOB = Pattern.compile("[*?{}\\[\\]]");
+    /** The file's structure is the insertion table's (columns, types, DEFAULT expressions). */
+    private static final String STRUCTURE_FROM_TABLE = "use_structure_from_insertion_table_in_table_functions = 1";
     /** Environment variable naming the library file, used when no path is configured explicitly. */
     public static final String LIBRARY_ENV = "TRIBUTARY_CHDB_LIB";
     /** System property naming the library file, used when neither a path nor {@link #LIBRARY_ENV} is set. */
@@ -174,6 +187,12 @@ public final class ChDbEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the chDB data folder " + dataPath, e);
         }
+        if (GLOB.matcher(insertDir.toString()).find()) {
+            // file() reads * ? { } as a pattern of file names, so the path must hold none
+            deleteQuietly(insertDir);
+            throw new IllegalStateException("The temporary folder " + insertDir + " holds one of * ? { } [ ],"
+                    + " which chDB's file() reads as a pattern; set java.io.tmpdir to a path without them");
+        }
         LibC libc = Native.load("c", LibC.class);
         Memory[] saved = new Memory[LAST_STANDARD_SIGNAL + 1];
         for (int signal = 1; signal <= LAST_STANDARD_SIGNAL; signal++) {
@@ -263,9 +282,11 @@ public final class ChDbEngine implements AutoCloseable {
                     + " in " + file + ": " + e.getMessage(), e);
         }
         try {
-            String settings = settingsClause == null || settingsClause.isBlank() ? "" : " " + settingsClause.trim();
-            query("INSERT INTO " + target + " FROM INFILE " + quote(file.toString()) + settings + " FORMAT " + format,
-                    "TabSeparated");
+            // INSERT ... SELECT: no data section, so the engine never reads the host's stdin (class comment).
+            // The structure comes from the insertion table, so RowBinaryWithDefaults applies its DEFAULTs.
+            String settings = " SETTINGS " + STRUCTURE_FROM_TABLE + settingsAfterFirst(settingsClause);
+            query("INSERT INTO " + target + " SELECT * FROM file(" + quote(file.toString()) + ", " + quote(format)
+                    + ")" + settings, "TabSeparated");
         } finally {
             try {
                 Files.deleteIfExists(file); // rows may hold user data: leave none behind
@@ -273,6 +294,18 @@ public final class ChDbEngine implements AutoCloseable {
                 // the next insert truncates it; close() removes the folder
             }
         }
+    }
+
+    /** {@code "SETTINGS a = 1, b = 2"} as {@code ", a = 1, b = 2"}; empty for none. */
+    private static String settingsAfterFirst(String settingsClause) {
+        if (settingsClause == null || settingsClause.isBlank()) {
+            return "";
+        }
+        String clause = settingsClause.trim();
+        if (!clause.regionMatches(true, 0, "SETTINGS ", 0, "SETTINGS ".length())) {
+            throw new IllegalArgumentException("Not a SETTINGS clause: " + clause);
+        }
+        return ", " + clause.substring("SETTINGS ".length()).trim();
     }
 
     /** Releases this user's share; the last one closes the connection. */
