@@ -216,4 +216,31 @@ class ModernEngineIT {
         assertTrue(failure.getMessage().contains("v") && failure.getMessage().contains(type.replaceAll("\\(.*", "")),
                 failure.getMessage());
     }
+
+    /**
+     * {@code insert_deduplication_token} as an insert setting reaches the engine: the same batch replayed (as after
+     * a crash before the commit) with the same token lands once, on a MergeTree with a deduplication window.
+     */
+    @Test
+    void aBatchReplayedWithItsDeduplicationTokenLandsOnce() throws Exception {
+        engine.recreate("dedup", "(id UInt64) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100");
+        List<String> records = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "{\"id\": " + i + "}").toList();
+        for (int replay = 0; replay < 3; replay++) {
+            Pipeline pipeline = land("dedup", records, sink -> sink.maxRows(1_000)
+                    .insertSetting("async_insert", "0").insertSetting("insert_deduplication_token", "dedup-s0-0-49"));
+            assertEquals(Pipeline.State.STOPPED, pipeline.state(), () -> "failed: " + pipeline.failure());
+        }
+        assertEquals(List.of(List.of("50", "50")), engine.rows("SELECT count(), uniqExact(id) FROM dedup"));
+    }
+
+    /** The same replay without a token lands every time: what the token prevents. */
+    @Test
+    void aBatchReplayedWithoutADeduplicationTokenLandsAgain() throws Exception {
+        engine.recreate("no_dedup", "(id UInt64) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 0");
+        List<String> records = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "{\"id\": " + i + "}").toList();
+        for (int replay = 0; replay < 2; replay++) {
+            landAll("no_dedup", records);
+        }
+        assertEquals(List.of(List.of("100", "50")), engine.rows("SELECT count(), uniqExact(id) FROM no_dedup"));
+    }
 }
