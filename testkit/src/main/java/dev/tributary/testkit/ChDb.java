@@ -5,6 +5,7 @@ import dev.tributary.chdb.binding.ChDbException;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The chDB engine (ClickHouse 26.5 as a library) in this JVM, for tests: a modern ClickHouse to check the
@@ -64,6 +65,19 @@ public final class ChDb implements AutoCloseable {
     /** Runs {@code sql} and returns its output as UTF-8 text. */
     public String queryText(String sql, String format) {
         return new String(query(sql, format), StandardCharsets.UTF_8);
+    }
+
+    /** Runs a statement that returns nothing of interest (DDL, INSERT … VALUES, …). */
+    public void execute(String sql) {
+        query(sql, "TabSeparated");
+    }
+
+    /**
+     * Runs a query (without a FORMAT clause) and returns its rows as {@link ClickHouseSql#rows} does:
+     * {@code \N} (NULL) becomes {@code null}, TabSeparated escapes are undone.
+     */
+    public List<List<String>> rows(String sql) {
+        return ClickHouseSql.parseTabSeparated(queryText(sql, "TabSeparated"));
     }
 
     /** The engine's version, e.g. {@code 26.5.3.1}. */

@@ -56,7 +56,11 @@ public final class ClickHouseSql {
      * {@code null}, TabSeparated escapes are undone.
      */
     public List<List<String>> rows(String sql) {
-        String text = queryText(sql + "\nFORMAT TabSeparated");
+        return parseTabSeparated(queryText(sql + "\nFORMAT TabSeparated"));
+    }
+
+    /** The rows of a TabSeparated output; {@code \N} becomes {@code null}, escapes are undone. */
+    static List<List<String>> parseTabSeparated(String text) {
         List<List<String>> rows = new ArrayList<>();
         if (text.isEmpty()) {
             return rows;

@@ -50,18 +50,29 @@ public final class TestServers implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
+        try {
+            return server(type, context);
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException("cannot provide a " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The server of {@code type} this test run shares (started on first use), for other extensions: the
+     * same instance a parameter of that type gets, e.g. the one chDB engine of the JVM.
+     */
+    public static <T> T server(Class<T> type, ExtensionContext context) {
+        if (type != TestkitPaths.class && !FACTORIES.containsKey(type)) {
+            throw new IllegalArgumentException("not a test server type: " + type.getName());
+        }
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
         TestkitPaths paths = store.getOrComputeIfAbsent(TestkitPaths.class, key -> TestkitPaths.fromEnvironment(),
                 TestkitPaths.class);
         if (type == TestkitPaths.class) {
-            return paths;
+            return type.cast(paths);
         }
-        try {
-            Shared shared = store.getOrComputeIfAbsent(type, key -> new Shared(FACTORIES.get(type).apply(paths)), Shared.class);
-            return type.cast(shared.server);
-        } catch (RuntimeException e) {
-            throw new ParameterResolutionException("cannot provide a " + type.getSimpleName() + ": " + e.getMessage(), e);
-        }
+        Shared shared = store.getOrComputeIfAbsent(type, key -> new Shared(FACTORIES.get(type).apply(paths)), Shared.class);
+        return type.cast(shared.server);
     }
 
     /** Holds a server in the root store, which closes it when the test run ends. */

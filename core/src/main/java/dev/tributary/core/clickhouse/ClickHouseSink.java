@@ -542,7 +542,9 @@ public final class ClickHouseSink implements BatchingSink {
                             + " (e.g. 10000), was " + errorToleranceWindow);
                 }
             }
-            refuseAsyncInsertWithoutWait(resolved instanceof ClickHouseConnection http ? http.clientOptions() : Map.of());
+            Map<String, String> clientOptions = resolved instanceof ClickHouseConnection http ? http.clientOptions() : Map.of();
+            refuseAsyncInsertWithoutWait(clientOptions);
+            refuseFixedDeduplicationToken(clientOptions);
             if (errorTableTtl == null || errorTableTtl.isNegative() || errorTableTtl.getNano() != 0) {
                 throw new IllegalArgumentException("ClickHouseSink: errorTableTtl must be whole seconds, zero for none, was "
                         + errorTableTtl + "; e.g. errorTableTtl(Duration.ofDays(7))");
@@ -571,6 +573,19 @@ public final class ClickHouseSink implements BatchingSink {
                             + " rows a server restart loses; add insertSetting(\"wait_for_async_insert\", \"1\") (or drop"
                             + " async_insert: the sink already sends large batches)");
                 }
+            }
+        }
+
+        /**
+         * A token names one insert's data: the same token on every insert makes the server drop each later
+         * batch as a duplicate of the first (within its deduplication window), while the source is committed.
+         */
+        private void refuseFixedDeduplicationToken(Map<String, String> clientOptions) {
+            if (setting("insert_deduplication_token", clientOptions) != null) {
+                throw new IllegalArgumentException("ClickHouseSink: insert_deduplication_token names one insert, but a"
+                        + " setting is sent with every insert: the server would drop each later batch as a duplicate of"
+                        + " the first and the records would be committed, lost; remove"
+                        + " insertSetting(\"insert_deduplication_token\", ...)");
             }
         }
 

@@ -17,7 +17,10 @@ public record TableColumn(String name, ClickHouseType type, DefaultKind defaultK
         MATERIALIZED,
         /** {@code ALIAS expr}: not stored; cannot be inserted. */
         ALIAS,
-        /** {@code EPHEMERAL}: only an input to other defaults; not stored. */
+        /**
+         * {@code EPHEMERAL}: not stored, only an input to other columns' defaults; an INSERT may write it
+         * (and must, when a DEFAULT uses it: the server refuses an insert that omits it, code 47).
+         */
         EPHEMERAL;
 
         /** Parses {@code system.columns.default_kind} (empty for none). */
@@ -40,13 +43,13 @@ public record TableColumn(String name, ClickHouseType type, DefaultKind defaultK
         defaultExpression = defaultExpression == null ? "" : defaultExpression;
     }
 
-    /** Whether an INSERT writes this column (MATERIALIZED, ALIAS and EPHEMERAL columns are not written). */
+    /** Whether an INSERT writes this column (MATERIALIZED and ALIAS columns cannot be written). */
     public boolean isInsertable() {
-        return defaultKind == DefaultKind.NONE || defaultKind == DefaultKind.DEFAULT;
+        return defaultKind == DefaultKind.NONE || defaultKind == DefaultKind.DEFAULT || defaultKind == DefaultKind.EPHEMERAL;
     }
 
     /** Whether the server computes a value for this column when the row does not give one. */
     public boolean hasDefaultExpression() {
-        return defaultKind == DefaultKind.DEFAULT;
+        return defaultKind == DefaultKind.DEFAULT || defaultKind == DefaultKind.EPHEMERAL;
     }
 }

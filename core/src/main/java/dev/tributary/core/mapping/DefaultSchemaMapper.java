@@ -79,8 +79,8 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         for (String column : overrides.keySet()) {
             if (!byName.containsKey(column)) {
                 throw new IllegalArgumentException("DefaultSchemaMapper: an override names column '" + column
-                        + "', which " + table.qualifiedName() + " does not have (or cannot be inserted: MATERIALIZED,"
-                        + " ALIAS and EPHEMERAL columns are computed by the server); columns: " + byName.keySet());
+                        + "', which " + table.qualifiedName() + " does not have (or cannot be inserted: MATERIALIZED"
+                        + " and ALIAS columns are computed by the server); columns: " + byName.keySet());
             }
         }
         List<ColumnPlan> columns = new ArrayList<>();

@@ -70,6 +70,17 @@ class ClickHouseSinkBuilderTest {
         valid().insertSetting("async_insert", "0").build();
     }
 
+    /** One token on every insert makes the server drop each later batch as a duplicate of the first: silent loss. */
+    @Test
+    void refusesAFixedDeduplicationToken() {
+        for (ClickHouseSink.Builder builder : List.of(valid().insertSetting("insert_deduplication_token", "t1"),
+                valid().clientOption("clickhouse_setting_insert_deduplication_token", "t1"))) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, builder::build);
+            assertTrue(error.getMessage().contains("insert_deduplication_token"), error.getMessage());
+            assertTrue(error.getMessage().contains("duplicate"), error.getMessage());
+        }
+    }
+
     @Test
     void neverPrintsThePassword() {
         ClickHouseSink sink = valid().credentials("alice", "s3cr3t-value").build();

@@ -1,4 +1,4 @@
-package dev.tributary.core.pipeline;
+package dev.tributary.chdb.contract;
 
 import dev.tributary.core.DecodeException;
 import dev.tributary.core.DecodedRecord;
@@ -10,11 +10,6 @@ import dev.tributary.core.SourceRecord;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.testing.GeneratedSource;
-import dev.tributary.testkit.ClickHouseServer;
-import dev.tributary.testkit.ClickHouseSql;
-import dev.tributary.testkit.TestServers;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,8 +20,7 @@ import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the pipeline commits, and when (ClickHouse 18.16). */
-@ExtendWith(TestServers.class)
+/** What the pipeline commits, and when (ClickHouse 18.16 and the 26.5 engine). */
 class PipelineCommitIT {
 
 
@@ -34,13 +28,9 @@ class PipelineCommitIT {
         return new GeneratedSource(splits, total, 1_000, i -> ("{\"id\":" + i + "}").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static ClickHouseSink.Builder sink(ClickHouseServer clickhouse, String table) {
-        ClickHouseSql sql = clickhouse.sql();
-        sql.execute("DROP TABLE IF EXISTS " + table);
-        sql.execute("DROP TABLE IF EXISTS " + table + "_errors");
-        sql.execute("CREATE TABLE " + table + " (id UInt64) ENGINE = MergeTree ORDER BY id");
-        return ClickHouseSink.builder().endpoint(clickhouse.endpoint()).table(table)
-                .credentials(clickhouse.user(), clickhouse.password());
+    private static ClickHouseSink.Builder sink(ContractTarget clickhouse, String table) {
+        clickhouse.recreate(table, "(id UInt64) ENGINE = MergeTree ORDER BY id");
+        return clickhouse.sink(table);
     }
 
     /** A decoder that delegates to JSON, with a hook that runs before each decode. */
@@ -71,8 +61,8 @@ class PipelineCommitIT {
         return new String(record.value(), StandardCharsets.UTF_8).replaceAll("\\D", "");
     }
 
-    @Test
-    void commitsFollowALandedBatchAtOnceNotTheNextPoll(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void commitsFollowALandedBatchAtOnceNotTheNextPoll(ContractTarget clickhouse) throws Exception {
         GeneratedSource source = ids(1, 0);
         Duration pollTimeout = Duration.ofSeconds(6);
         try (Pipeline pipeline = Pipeline.builder().name("prompt-commit").source(source).decoder(JsonDecoder.create())
@@ -80,7 +70,7 @@ class PipelineCommitIT {
                 .pollTimeout(pollTimeout).metricsLogInterval(Duration.ZERO).build()) {
             pipeline.start();
             await("pipeline running", Duration.ofSeconds(30), () -> pipeline.state() == Pipeline.State.RUNNING);
-            ClickHouseSql sql = clickhouse.sql();
+            ContractTarget sql = clickhouse;
             source.add(1_000); // a full batch: sealed at once, then the pipeline waits in poll
             await("the batch in ClickHouse", Duration.ofSeconds(30), () -> sql.longValue("SELECT count() FROM prompt_commit") == 1_000);
             long landed = System.nanoTime();
@@ -90,8 +80,8 @@ class PipelineCommitIT {
         }
     }
 
-    @Test
-    void aDecoderThatReturnsNullGivesAnErrorRow(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aDecoderThatReturnsNullGivesAnErrorRow(ContractTarget clickhouse) throws Exception {
         GeneratedSource source = ids(2, 100);
         HookedDecoder decoder = new HookedDecoder((record, json) -> id(record).equals("42") ? null : json.decode(record));
         try (Pipeline pipeline = Pipeline.builder().name("null-decode").source(source).decoder(decoder)
@@ -100,14 +90,14 @@ class PipelineCommitIT {
             pipeline.start();
             await("every record committed", Duration.ofMinutes(1), () -> source.committedCount() == 100);
         }
-        ClickHouseSql sql = clickhouse.sql();
+        ContractTarget sql = clickhouse;
         assertEquals(99, sql.longValue("SELECT count() FROM null_decode"));
         assertEquals(List.of(List.of("DECODE", "{\"id\":42}")), sql.rows("SELECT error_kind, raw_value FROM null_decode_errors"));
         assertTrue(sql.value("SELECT message FROM null_decode_errors").contains("returned no record"));
     }
 
-    @Test
-    void aSplitRevokedWhileTheDecoderWaitsIsNeverCommittedAfterwards(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aSplitRevokedWhileTheDecoderWaitsIsNeverCommittedAfterwards(ContractTarget clickhouse) throws Exception {
         // Records 0..19 over splits s0 (even ids) and s1 (odd ids), all in one poll. Decoding id 8 (s0,
         // offset 4) waits for a dependency; while it waits, s0 is revoked and its offsets up to 3 are
         // committed. Its new owner reads on from offset 4: this pipeline must neither write nor commit
@@ -130,7 +120,7 @@ class PipelineCommitIT {
             await("s1 committed", Duration.ofMinutes(1), () -> Long.valueOf(9).equals(source.committedOffset("s1")));
         }
         assertEquals(3L, source.committedOffset("s0"));
-        assertEquals(List.of(List.of("14", "0")), clickhouse.sql().rows(
+        assertEquals(List.of(List.of("14", "0")), clickhouse.rows(
                 "SELECT count(), countIf(id % 2 = 0 AND id >= 8) FROM revoked"));
     }
 }

@@ -1,14 +1,8 @@
-package dev.tributary.core.pipeline;
+package dev.tributary.chdb.contract;
 
 import dev.tributary.core.Pipeline;
-import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.testing.GeneratedSource;
-import dev.tributary.testkit.ClickHouseServer;
-import dev.tributary.testkit.ClickHouseSql;
-import dev.tributary.testkit.TestServers;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
+import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lands in the error table with its raw bytes and a reason that says what is wrong; the good ones
  * land in the table.
  */
-@ExtendWith(TestServers.class)
 class BadInputIT {
 
     /** A bad record, the error kind it must get and words its reason must contain. */
@@ -84,12 +78,10 @@ class BadInputIT {
         return bad;
     }
 
-    @Test
-    void everyBadRecordLandsInTheErrorTableAndTheGoodOnesLand(ClickHouseServer clickhouse) throws Exception {
-        ClickHouseSql sql = clickhouse.sql();
-        sql.execute("DROP TABLE IF EXISTS mixed");
-        sql.execute("DROP TABLE IF EXISTS mixed_errors");
-        sql.execute("CREATE TABLE mixed (id UInt64, name String, small UInt8, big Int64, price Decimal(9, 2), day Date,"
+    @BothTargets
+    void everyBadRecordLandsInTheErrorTableAndTheGoodOnesLand(ContractTarget clickhouse) throws Exception {
+        ContractTarget sql = clickhouse;
+        sql.recreate("mixed", "(id UInt64, name String, small UInt8, big Int64, price Decimal(9, 2), day Date,"
                 + " at DateTime, kind Enum8('a' = 1, 'b' = 2), uid UUID, tags Array(UInt16), code FixedString(3),"
                 + " maybe Nullable(Int32)) ENGINE = MergeTree ORDER BY id");
         List<Bad> corpus = corpus();
@@ -106,15 +98,11 @@ class BadInputIT {
         int goodCount = good;
         GeneratedSource source = new GeneratedSource(1, values.size(), 10, i -> values.get((int) i));
         try (Pipeline pipeline = Pipeline.builder().name("mixed").source(source).decoder(JsonDecoder.create())
-                .sink(ClickHouseSink.builder().endpoint(clickhouse.endpoint()).table("mixed").maxRows(16)
+                .sink(clickhouse.sink("mixed").maxRows(16)
                         .maxAge(Duration.ofMillis(300)).build())
                 .metricsLogInterval(Duration.ZERO).build()) {
             pipeline.start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (source.committedCount() < values.size() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(values.size(), source.committedCount(), "every record committed");
+            await("every record committed", Duration.ofMinutes(1), () -> source.committedCount() == values.size());
         }
 
         assertEquals(goodCount, sql.longValue("SELECT count() FROM mixed"));

@@ -1,14 +1,12 @@
-package dev.tributary.core.pipeline;
+package dev.tributary.chdb.contract;
 
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.PipelineException;
 import dev.tributary.core.SchemaMapper;
-import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.testing.GeneratedSource;
-import dev.tributary.testkit.ClickHouseServer;
-import dev.tributary.testkit.ClickHouseSql;
+import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The target table altered while records stream in (ClickHouse 18.16): every record lands once with
+ * The target table altered while records stream in (ClickHouse 18.16 and the 26.5 engine): every record lands once with
  * its values intact, no garbage row, nothing in the error table, no restart.
  */
 @ExtendWith(TestServers.class)
@@ -37,18 +35,13 @@ class TableChangeIT {
                 + ",\"note\":\"n" + i + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void createTable(ClickHouseSql sql, String table) {
-        sql.execute("DROP TABLE IF EXISTS " + table);
-        sql.execute("DROP TABLE IF EXISTS " + table + "_errors");
-        sql.execute("CREATE TABLE " + table + " (id UInt64, name String, score UInt32, note String)"
-                + " ENGINE = MergeTree ORDER BY id");
+    private static void createTable(ContractTarget sql, String table) {
+        sql.recreate(table, "(id UInt64, name String, score UInt32, note String) ENGINE = MergeTree ORDER BY id");
     }
 
-    private static Pipeline pipeline(ClickHouseServer clickhouse, String table, GeneratedSource source, SchemaMapper mapper) {
+    private static Pipeline pipeline(ContractTarget clickhouse, String table, GeneratedSource source, SchemaMapper mapper) {
         return Pipeline.builder().name(table).source(source).decoder(JsonDecoder.create()).mapper(mapper)
-                .sink(ClickHouseSink.builder().endpoint(clickhouse.endpoint()).table(table)
-                        .credentials(clickhouse.user(), clickhouse.password())
-                        .maxRows(2_000).maxAge(Duration.ofMillis(200)).build())
+                .sink(clickhouse.sink(table).maxRows(2_000).maxAge(Duration.ofMillis(200)).build())
                 .metricsLogInterval(Duration.ZERO).build();
     }
 
@@ -56,8 +49,8 @@ class TableChangeIT {
      * One wave of records, the ALTER while the pipeline is busy with it (records polled, batches
      * open and in flight), a second wave after it; then every record must be in the table once.
      */
-    private static void alterUnderLoad(ClickHouseServer clickhouse, String table, String... alters) throws Exception {
-        ClickHouseSql sql = clickhouse.sql();
+    private static void alterUnderLoad(ContractTarget clickhouse, String table, String... alters) throws Exception {
+        ContractTarget sql = clickhouse;
         createTable(sql, table);
         GeneratedSource source = events();
         try (Pipeline pipeline = pipeline(clickhouse, table, source, DefaultSchemaMapper.create())) {
@@ -81,44 +74,54 @@ class TableChangeIT {
                 () -> sql.rows("SELECT error_kind, message FROM " + table + "_errors LIMIT 3").toString());
     }
 
-    @Test
-    void aColumnAddedWithADefaultKeepsIngestingAndGetsTheDefault(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aColumnAddedWithADefaultKeepsIngestingAndGetsTheDefault(ContractTarget clickhouse) throws Exception {
         alterUnderLoad(clickhouse, "alter_add", "ADD COLUMN extra UInt32 DEFAULT 7");
-        assertEquals(0, clickhouse.sql().longValue("SELECT countIf(extra != 7) FROM alter_add"));
+        assertEquals(0, clickhouse.longValue("SELECT countIf(extra != 7) FROM alter_add"));
     }
 
-    @Test
-    void aColumnAddedInTheMiddleKeepsIngesting(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aColumnAddedInTheMiddleKeepsIngesting(ContractTarget clickhouse) throws Exception {
         alterUnderLoad(clickhouse, "alter_add_after", "ADD COLUMN flag Nullable(UInt8) AFTER id");
-        assertEquals(0, clickhouse.sql().longValue("SELECT countIf(flag IS NOT NULL) FROM alter_add_after"));
+        assertEquals(0, clickhouse.longValue("SELECT countIf(flag IS NOT NULL) FROM alter_add_after"));
     }
 
-    @Test
-    void aDroppedColumnIsNoLongerWritten(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aDroppedColumnIsNoLongerWritten(ContractTarget clickhouse) throws Exception {
         alterUnderLoad(clickhouse, "alter_drop", "DROP COLUMN note");
     }
 
-    @Test
-    void aRetypedColumnIsWrittenInItsNewType(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aRetypedColumnIsWrittenInItsNewType(ContractTarget clickhouse) throws Exception {
         alterUnderLoad(clickhouse, "alter_modify", "MODIFY COLUMN score UInt64");
-        assertEquals("UInt64", clickhouse.sql().value("SELECT toTypeName(score) FROM alter_modify LIMIT 1"));
+        assertEquals("UInt64", clickhouse.value("SELECT toTypeName(score) FROM alter_modify LIMIT 1"));
     }
 
-    @Test
-    void aColumnRetypedToStringGetsTheValuesAsText(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aColumnRetypedToStringGetsTheValuesAsText(ContractTarget clickhouse) throws Exception {
         // The same width would not do: a UInt32 written as a String would parse as garbage.
         alterUnderLoad(clickhouse, "alter_to_string", "MODIFY COLUMN score String");
     }
 
     /** 18.16 has no RENAME COLUMN; a rename is, to an insert, a column gone and another one added. */
-    @Test
-    void aRenamedColumnIsWrittenUnderItsNewName(ClickHouseServer clickhouse) throws Exception {
+    @BothTargets
+    void aRenamedColumnIsWrittenUnderItsNewName(ContractTarget clickhouse) throws Exception {
         alterUnderLoad(clickhouse, "alter_rename", "ADD COLUMN remark String AFTER note", "DROP COLUMN note");
     }
 
+    /** 26.5 renames in place (RENAME COLUMN, 20.4+): the sink writes the new name; the old field maps to nothing. */
     @Test
-    void droppingAColumnTheMappingNeedsStopsThePipelineNamingIt(ClickHouseServer clickhouse) throws Exception {
-        ClickHouseSql sql = clickhouse.sql();
+    void aColumnRenamedInPlaceIsWrittenUnderItsNewNameOnTheModernEngine(ChDb chdb) throws Exception {
+        ContractTarget engine = ContractTarget.embedded(chdb);
+        alterUnderLoad(engine, "alter_rename_in_place", "RENAME COLUMN note TO remark");
+        // No garbage; rows before the rename keep their note under the new name, rows after it have no note field.
+        assertEquals(List.of(List.of("0", "1", "1")), engine.rows("SELECT countIf(remark != '' AND remark != concat('n', toString(id))),"
+                + " countIf(remark = '') > 0, countIf(remark != '') > 0 FROM alter_rename_in_place"));
+    }
+
+    @BothTargets
+    void droppingAColumnTheMappingNeedsStopsThePipelineNamingIt(ContractTarget clickhouse) throws Exception {
+        ContractTarget sql = clickhouse;
         createTable(sql, "alter_needed");
         GeneratedSource source = events();
         DefaultSchemaMapper mapper = DefaultSchemaMapper.builder()

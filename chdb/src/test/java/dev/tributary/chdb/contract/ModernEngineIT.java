@@ -1,0 +1,254 @@
+package dev.tributary.chdb.contract;
+
+import dev.tributary.core.Pipeline;
+import dev.tributary.core.PipelineException;
+import dev.tributary.core.clickhouse.ClickHouseSink;
+import dev.tributary.core.clickhouse.ClickHouseTransport;
+import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.testing.GeneratedSource;
+import dev.tributary.testkit.ChDb;
+import dev.tributary.testkit.TestServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static dev.tributary.testkit.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What only a modern ClickHouse has, through the sink into the chDB 26.5 engine: the modern types through the
+ * default mapper, RowBinaryWithDefaults, the engine's own error codes, bisection.
+ */
+@ExtendWith(TestServers.class)
+class ModernEngineIT {
+
+    private final ContractTarget engine;
+
+    ModernEngineIT(ChDb chdb) {
+        this.engine = ContractTarget.embedded(chdb);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Runs a pipeline of {@code records} (JSON) into {@code table} until all are committed or it fails. */
+    private Pipeline land(String table, List<String> records, UnaryOperator<ClickHouseSink.Builder> sink) throws Exception {
+        GeneratedSource source = new GeneratedSource(1, records.size(), 1_000, i -> utf8(records.get((int) i)));
+        Pipeline pipeline = Pipeline.builder().name(table).source(source).decoder(JsonDecoder.create())
+                .sink(sink.apply(engine.sink(table).maxAge(Duration.ofMillis(100))
+                        .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100))).build())
+                .metricsLogInterval(Duration.ZERO).build();
+        try (pipeline) {
+            pipeline.start();
+            await("every record committed, or the pipeline failed", Duration.ofMinutes(1),
+                    () -> source.committedCount() == records.size() || pipeline.state() == Pipeline.State.FAILED);
+        }
+        return pipeline;
+    }
+
+    private void landAll(String table, List<String> records) throws Exception {
+        Pipeline pipeline = land(table, records, sink -> sink);
+        assertEquals(Pipeline.State.STOPPED, pipeline.state(), () -> "failed: " + pipeline.failure());
+    }
+
+    static Stream<Arguments> modernTypes() {
+        return Stream.of(
+                Arguments.of("Int128", "-170141183460469231731687303715884105728", "-170141183460469231731687303715884105728"),
+                Arguments.of("UInt128", "340282366920938463463374607431768211455", "340282366920938463463374607431768211455"),
+                Arguments.of("Int256", "-57896044618658097711785492504343953926634992332820282019728792003956564819968",
+                        "-57896044618658097711785492504343953926634992332820282019728792003956564819968"),
+                Arguments.of("UInt256", "115792089237316195423570985008687907853269984665640564039457584007913129639935",
+                        "115792089237316195423570985008687907853269984665640564039457584007913129639935"),
+                Arguments.of("Int128", "\"-12345678901234567890123\"", "-12345678901234567890123"),
+                Arguments.of("Int64", "-9223372036854775808", "-9223372036854775808"),
+                Arguments.of("UInt64", "18446744073709551615", "18446744073709551615"),
+                Arguments.of("Date32", "\"1900-01-01\"", "1900-01-01"),
+                Arguments.of("Date32", "\"2299-12-31\"", "2299-12-31"),
+                Arguments.of("DateTime64(3, 'Asia/Tokyo')", "\"2024-02-29T12:00:00.123Z\"", "2024-02-29 21:00:00.123"),
+                Arguments.of("DateTime64(6, 'America/New_York')", "\"2024-07-01T12:00:00.123456Z\"", "2024-07-01 08:00:00.123456"),
+                Arguments.of("DateTime64(9, 'UTC')", "\"1969-12-31T23:59:59.999999999Z\"", "1969-12-31 23:59:59.999999999"),
+                Arguments.of("DateTime64(3, 'Asia/Kolkata')", "\"1900-01-01T00:00:00Z\"", "1900-01-01 05:21:10.000"),
+                Arguments.of("DateTime('Europe/Berlin')", "\"2024-03-31T01:30:00Z\"", "2024-03-31 03:30:00"),
+                Arguments.of("Map(String, UInt32)", "{\"a\": 1, \"b\": 2}", "{'a':1,'b':2}"),
+                Arguments.of("Map(LowCardinality(String), Array(Nullable(Int8)))", "{\"k\": [1, null, -1]}", "{'k':[1,NULL,-1]}"),
+                Arguments.of("IPv4", "\"192.168.0.1\"", "192.168.0.1"),
+                Arguments.of("IPv4", "\"255.255.255.255\"", "255.255.255.255"),
+                Arguments.of("IPv6", "\"2001:db8::1\"", "2001:db8::1"),
+                Arguments.of("IPv6", "\"::ffff:10.0.0.1\"", "::ffff:10.0.0.1"),
+                Arguments.of("Bool", "true", "true"),
+                Arguments.of("Bool", "false", "false"),
+                Arguments.of("Decimal128(20)", "\"-1.00000000000000000001\"", "-1.00000000000000000001"),
+                Arguments.of("Decimal256(40)", "\"12345678901234567890.0000000000000000000000000000000000000001\"",
+                        "12345678901234567890.0000000000000000000000000000000000000001"),
+                Arguments.of("Enum16('a' = -1000, 'b' = 1000)", "\"b\"", "b"),
+                Arguments.of("UUID", "\"61f0c404-5cb3-11e7-907b-a6006ad3dba0\"", "61f0c404-5cb3-11e7-907b-a6006ad3dba0"),
+                Arguments.of("LowCardinality(Nullable(String))", "null", null),
+                Arguments.of("Nullable(Int256)", "null", null),
+                Arguments.of("Array(Array(UInt8))", "[[1, 2], []]", "[[1,2],[]]"),
+                Arguments.of("Float64", "-1e-300", "-1e-300"),
+                Arguments.of("String", "\"h\\u00e9llo \\u2603\"", "h\u00e9llo \u2603"));
+    }
+
+    @ParameterizedTest(name = "{0} <- {1}")
+    @MethodSource("modernTypes")
+    void aModernTypeLandsThroughTheDefaultMapperWithTheExpectedValue(String type, String json, String expected) throws Exception {
+        String table = "modern_" + Integer.toHexString((type + json).hashCode());
+        engine.recreate(table, "(id UInt64, v " + type + ") ENGINE = MergeTree ORDER BY id");
+        landAll(table, List.of("{\"id\": 1, \"v\": " + json + "}"));
+        assertEquals(List.of(Arrays.asList("1", expected)), engine.rows("SELECT id, toString(v) FROM " + table));
+        assertEquals(0, engine.longValue("SELECT count() FROM " + table + "_errors"));
+    }
+
+    /**
+     * A DEFAULT computed from an EPHEMERAL column: the engine refuses an insert that omits the EPHEMERAL
+     * column (code 47, which reads as bad data: every row went to the error table), so it is written, and
+     * when the record lacks it the engine takes its default too.
+     */
+    @Test
+    void rowBinaryWithDefaultsComputesDefaultsSkipsMaterializedAndAliasAndWritesEphemeral() throws Exception {
+        engine.recreate("with_defaults", "(id UInt64, d UInt32 DEFAULT id * 10, s String DEFAULT concat('x', toString(id)),"
+                + " e UInt64 EPHEMERAL, from_e UInt64 DEFAULT e + 100, m UInt64 MATERIALIZED id + 1, a UInt64 ALIAS id + 2,"
+                + " n Nullable(UInt8) DEFAULT 5) ENGINE = MergeTree ORDER BY id");
+        landAll("with_defaults", List.of(
+                "{\"id\": 1}",
+                "{\"id\": 2, \"d\": 3, \"s\": \"given\", \"n\": 9, \"m\": 1000, \"a\": 1000, \"e\": 7}"));
+        assertEquals(List.of(
+                        List.of("1", "10", "x1", "100", "2", "3", "5"),
+                        List.of("2", "3", "given", "107", "3", "4", "9")),
+                engine.rows("SELECT id, d, s, from_e, m, a, n FROM with_defaults ORDER BY id"),
+                () -> "error rows: " + engine.rows("SELECT message FROM with_defaults_errors"));
+    }
+
+    @Test
+    void rowsTheEngineRefusesForTheirDataAreBisectedIntoTheErrorTableAndTheRestLands() throws Exception {
+        // A CHECK constraint refuses the batch with the engine's code 469 (VIOLATED_CONSTRAINT): the batch is
+        // split until each refused row is alone, and that row goes to the error table.
+        engine.recreate("bisected", "(id UInt64, CONSTRAINT not_seven CHECK id % 97 != 7) ENGINE = MergeTree ORDER BY id");
+        List<String> records = java.util.stream.IntStream.range(0, 500).mapToObj(i -> "{\"id\": " + i + "}").toList();
+        landAll("bisected", records);
+        assertEquals(List.of(List.of("494", "0")), engine.rows("SELECT count(), countIf(id % 97 = 7) FROM bisected"));
+        List<List<String>> errors = engine.rows("SELECT position, error_kind, message LIKE '%469%' AND message LIKE '%not_seven%'"
+                + " FROM bisected_errors ORDER BY toUInt64(splitByChar('@', position)[2])");
+        assertEquals(List.of(List.of("s0@7", "INSERT", "1"), List.of("s0@104", "INSERT", "1"), List.of("s0@201", "INSERT", "1"),
+                List.of("s0@298", "INSERT", "1"), List.of("s0@395", "INSERT", "1"), List.of("s0@492", "INSERT", "1")), errors);
+    }
+
+    @Test
+    void aTableDroppedUnderThePipelineStopsItWithTheEngineCodeAndNothingInTheErrorTable() throws Exception {
+        engine.recreate("dropped", "(id UInt64) ENGINE = MergeTree ORDER BY id");
+        GeneratedSource source = new GeneratedSource(1, 0, 100, i -> utf8("{\"id\": " + i + "}"));
+        try (Pipeline pipeline = Pipeline.builder().name("dropped").source(source).decoder(JsonDecoder.create())
+                .sink(engine.sink("dropped").maxAge(Duration.ofMillis(100)).build())
+                .metricsLogInterval(Duration.ZERO).build()) {
+            pipeline.start();
+            source.add(10);
+            await("the first records committed", Duration.ofSeconds(30), () -> source.committedCount() == 10);
+            engine.execute("DROP TABLE dropped");
+            source.add(10);
+            await("the pipeline stopped", Duration.ofSeconds(30), () -> pipeline.state() == Pipeline.State.FAILED);
+            PipelineException failure = assertThrows(PipelineException.class, pipeline::awaitTermination);
+            String message = failure.getMessage().toLowerCase(Locale.ROOT);
+            assertTrue(message.contains("dropped") && (message.contains("code 60") || message.contains("does not exist")),
+                    failure.getMessage());
+        }
+        assertEquals(10, source.committedCount(), "nothing committed after the table went");
+        assertEquals(0, engine.longValue("SELECT count() FROM dropped_errors"));
+    }
+
+    @Test
+    void anUnknownSettingIsFatalWithTheEngineCode() throws Exception {
+        engine.recreate("unknown_setting", "(id UInt64) ENGINE = MergeTree ORDER BY id");
+        Pipeline pipeline = land("unknown_setting", List.of("{\"id\": 1}"),
+                sink -> sink.insertSetting("no_such_setting_anywhere", "1"));
+        assertEquals(Pipeline.State.FAILED, pipeline.state());
+        PipelineException failure = assertThrows(PipelineException.class, pipeline::awaitTermination);
+        assertTrue(failure.getMessage().contains("115") && failure.getMessage().contains("no_such_setting_anywhere"),
+                failure.getMessage());
+        assertEquals(0, engine.longValue("SELECT count() FROM unknown_setting"));
+        assertEquals(0, engine.longValue("SELECT count() FROM unknown_setting_errors"));
+    }
+
+    @Test
+    void anEngineErrorThatSaysNothingAboutTheRowsIsRetriedNotDiverted() throws Exception {
+        // throwIf's code 395 is not known to be the rows' fault: the batch is retried until the cause goes away.
+        engine.recreate("retried", "(id UInt64, guard UInt8 MATERIALIZED throwIf(id = 3)) ENGINE = MergeTree ORDER BY id");
+        GeneratedSource source = new GeneratedSource(1, 10, 100, i -> utf8("{\"id\": " + i + "}"));
+        try (Pipeline pipeline = Pipeline.builder().name("retried").source(source).decoder(JsonDecoder.create())
+                .sink(engine.sink("retried").maxAge(Duration.ofMillis(100))
+                        .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build())
+                .metricsLogInterval(Duration.ZERO).build()) {
+            pipeline.start();
+            try {
+                await("the insert retried", Duration.ofSeconds(30), () -> pipeline.metrics().insertRetries() >= 3);
+                assertEquals(0, source.committedCount());
+                assertEquals(0, engine.longValue("SELECT count() FROM retried"));
+            } finally {
+                engine.execute("ALTER TABLE retried MODIFY COLUMN guard UInt8 MATERIALIZED 0");
+            }
+            await("every record committed", Duration.ofSeconds(30), () -> source.committedCount() == 10);
+        }
+        assertEquals(10, engine.longValue("SELECT count() FROM retried"));
+        assertEquals(0, engine.longValue("SELECT count() FROM retried_errors"));
+    }
+
+    /** Types the type model has no encoder for: the pipeline stops at start naming the column and the type. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Variant(String, UInt64)", "JSON", "Dynamic"})
+    void aColumnOfATypeTheSinkCannotEncodeStopsThePipelineNamingIt(String type) throws Exception {
+        String table = "unencodable_" + Integer.toHexString(type.hashCode());
+        engine.recreate(table, "(id UInt64, v " + type + ") ENGINE = MergeTree ORDER BY id");
+        Pipeline pipeline = land(table, List.of("{\"id\": 1, \"v\": \"x\"}"), sink -> sink);
+        assertEquals(Pipeline.State.FAILED, pipeline.state());
+        PipelineException failure = assertThrows(PipelineException.class, pipeline::awaitTermination);
+        assertTrue(failure.getMessage().contains("v") && failure.getMessage().contains(type.replaceAll("\\(.*", "")),
+                failure.getMessage());
+    }
+
+    /**
+     * {@code insert_deduplication_token} with an insert reaches the engine through the transport the sink writes
+     * with: the same batch replayed (as after a crash before the commit) with its token lands once, on a MergeTree
+     * with a deduplication window. (The sink refuses one fixed token for every insert at build(): see
+     * ClickHouseSinkBuilderTest; a token per batch is for exactly-once delivery.)
+     */
+    @Test
+    void aBatchReplayedWithItsDeduplicationTokenLandsOnce() throws Exception {
+        engine.recreate("dedup", "(id UInt64) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100");
+        java.nio.ByteBuffer rows = java.nio.ByteBuffer.allocate(50 * Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long id = 0; id < 50; id++) {
+            rows.putLong(id);
+        }
+        try (ClickHouseTransport transport = engine.target().open()) {
+            for (int replay = 0; replay < 3; replay++) {
+                transport.insert("`default`.`dedup`", List.of("`id`"), rows.array(), 0, rows.capacity(), "RowBinary",
+                        "dedup-replay-" + replay, Map.of("async_insert", "0", "insert_deduplication_token", "dedup-s0-0-49"));
+            }
+        }
+        assertEquals(List.of(List.of("50", "50")), engine.rows("SELECT count(), uniqExact(id) FROM dedup"));
+    }
+
+    /** The same replay without a token lands every time: what the token prevents. */
+    @Test
+    void aBatchReplayedWithoutADeduplicationTokenLandsAgain() throws Exception {
+        engine.recreate("no_dedup", "(id UInt64) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 0");
+        List<String> records = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "{\"id\": " + i + "}").toList();
+        for (int replay = 0; replay < 2; replay++) {
+            landAll("no_dedup", records);
+        }
+        assertEquals(List.of(List.of("100", "50")), engine.rows("SELECT count(), uniqExact(id) FROM no_dedup"));
+    }
+}
