@@ -1,5 +1,7 @@
 package dev.tributary.chdb.contract;
 
+import dev.tributary.chdb.ChDbTarget;
+
 import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.clickhouse.ClickHouseTarget;
@@ -40,7 +42,8 @@ public final class ContractTarget {
     }
 
     static ContractTarget embedded(ChDb chdb) {
-        return new ContractTarget("chDB 26.5 in-process", new EmbeddedTestTarget(chdb), true,
+        return new ContractTarget("chDB 26.5 in-process",
+                ChDbTarget.builder().dataPath(chdb.dataPath()).libraryPath(chdb.library()).build(), true,
                 chdb::execute, chdb::rows);
     }
 
