@@ -43,7 +43,7 @@ public final class ChDbTarget implements ClickHouseTarget {
     /** A transport on the engine of {@link #dataPath()}; the caller closes it. */
     @Override
     public ChDbTransport open() {
-        return ChDbTransport.builder().dataPath(dataPath).libraryPath(libraryPath).build();
+        return ChDbTransport.open(libraryPath, dataPath);
     }
 
     @Override

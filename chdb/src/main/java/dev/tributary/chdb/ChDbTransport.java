@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * engine's error code, parsed from its message, and HTTP status 0.
  *
  * <pre>{@code
- * try (ChDbTransport chdb = ChDbTransport.builder().dataPath(Path.of("/var/lib/app/chdb")).build()) {
+ * try (ChDbTransport chdb = ChDbTarget.builder().dataPath(Path.of("/var/lib/app/chdb")).build().open()) {
  *     chdb.execute("CREATE TABLE t (id UInt64) ENGINE = MergeTree ORDER BY id");
  * }
  * }</pre>
@@ -42,10 +42,6 @@ public final class ChDbTransport implements ClickHouseTransport {
     private ChDbTransport(ChDbEngine engine) {
         this.engine = engine;
         this.description = "embedded chDB " + ChDbEngine.VERSION + " at " + engine.dataPath();
-    }
-
-    public static Builder builder() {
-        return new Builder();
     }
 
     @Override
@@ -139,45 +135,13 @@ public final class ChDbTransport implements ClickHouseTransport {
                 description + (context == null ? "" : ", " + context) + ": " + message, e);
     }
 
-    /** Builds a {@link ChDbTransport}; {@link #build()} validates and connects. */
-    public static final class Builder {
-
-        private Path dataPath;
-        private Path libraryPath;
-
-        private Builder() {
-        }
-
-        /** The folder the engine keeps its databases in (created if absent). Required. */
-        public Builder dataPath(Path dataPath) {
-            this.dataPath = dataPath;
-            return this;
-        }
-
-        /**
-         * The chDB library file ({@code libchdb.so}). Optional: without it, the environment variable
-         * {@value ChDbEngine#LIBRARY_ENV}, then the system property {@value ChDbEngine#LIBRARY_PROPERTY}.
-         */
-        public Builder libraryPath(Path libraryPath) {
-            this.libraryPath = libraryPath;
-            return this;
-        }
-
-        /**
-         * Checks the settings, loads the library and connects to the data path (or shares the engine already
-         * connected to it). A missing library fails here with how to obtain it for this platform.
-         *
-         * @throws IllegalStateException       when another data path is open in this JVM
-         * @throws IllegalArgumentException    when dataPath is missing
-         * @throws dev.tributary.chdb.binding.ChDbLibraryNotFoundException when the library is missing
-         */
-        public ChDbTransport build() {
-            if (dataPath == null) {
-                throw new IllegalArgumentException("dataPath is required: the folder the embedded engine keeps its"
-                        + " data in, e.g. ChDbTransport.builder().dataPath(Path.of(\"/var/lib/app/chdb\"))");
-            }
-            Path library = ChDbEngine.resolveLibrary(libraryPath);
-            return new ChDbTransport(ChDbEngine.open(library, dataPath));
-        }
+    /**
+     * A transport on the engine of {@code dataPath} (connected now, or shared with the one already
+     * connected to it); {@link ChDbTarget#open()} is how users get one.
+     *
+     * @throws IllegalStateException when another data path is open in this JVM
+     */
+    static ChDbTransport open(Path library, Path dataPath) {
+        return new ChDbTransport(ChDbEngine.open(library, dataPath));
     }
 }

@@ -33,6 +33,9 @@ class ChDbTargetBuilderTest {
                 () -> ChDbTarget.builder().dataPath(TestEngine.DATA_PATH).libraryPath(missing).build());
         assertTrue(error.getMessage().contains(missing.toString()), error.getMessage());
         assertTrue(error.getMessage().contains("TRIBUTARY_CHDB_LIB"), error.getMessage());
+        assertTrue(error.getMessage().contains("@chdb/lib-linux-x64-gnu@26.5.3"), error.getMessage());
+        assertTrue(error.getMessage().contains("tributary.chdb.library"), error.getMessage());
+        assertTrue(error.getMessage().contains("docs/chdb.md"), error.getMessage());
     }
 
     @Test

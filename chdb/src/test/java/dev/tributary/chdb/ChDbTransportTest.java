@@ -276,7 +276,7 @@ class ChDbTransportTest {
         assertEquals("1", text(chdb.query("SELECT count() FROM shared FORMAT TabSeparated")));
 
         IllegalStateException other = assertThrows(IllegalStateException.class,
-                () -> ChDbTransport.builder().dataPath(TestEngine.DATA_PATH.resolveSibling("other-chdb")).build());
+                () -> ChDbTarget.builder().dataPath(TestEngine.DATA_PATH.resolveSibling("other-chdb")).build().open());
         assertTrue(other.getMessage().contains("one data path per process"), other.getMessage());
     }
 

@@ -16,7 +16,7 @@ public final class StdinInsertMain {
     }
 
     public static void main(String[] args) throws Exception {
-        try (ChDbTransport chdb = ChDbTransport.builder().dataPath(Path.of(args[0])).build()) {
+        try (ChDbTransport chdb = ChDbTarget.builder().dataPath(Path.of(args[0])).build().open()) {
             byte[] rows = {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0};
             for (String async : List.of("0", "1")) {
                 String table = "stdin_async_" + async;

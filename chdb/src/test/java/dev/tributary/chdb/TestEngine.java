@@ -12,6 +12,6 @@ final class TestEngine {
 
     /** A transport on the shared data path; the library comes from the build's tributary.chdb.library. */
     static ChDbTransport open() {
-        return ChDbTransport.builder().dataPath(DATA_PATH).build();
+        return ChDbTarget.builder().dataPath(DATA_PATH).build().open();
     }
 }
