@@ -130,6 +130,24 @@ class ModernEngineIT {
                 Arguments.of("Variant(Array(Int64), Bool, String)", "true", "true"));
     }
 
+    /**
+     * Nested: kept as one column of type Nested when the table is created with flatten_nested = 0 (a list of
+     * objects in, by element name), and the usual flattened form (one Array column per element, named n.a).
+     */
+    @Test
+    void aNestedColumnLandsWhetherOrNotItIsFlattened() throws Exception {
+        engine.recreate("nested_whole", "(id UInt64, n Nested(a UInt8, b String)) ENGINE = MergeTree ORDER BY id"
+                + " SETTINGS flatten_nested = 0");
+        assertEquals("Nested(a UInt8, b String)", engine.value("SELECT type FROM system.columns WHERE table = 'nested_whole'"
+                + " AND database = currentDatabase() AND name = 'n'"));
+        landAll("nested_whole", List.of("{\"id\": 1, \"n\": [{\"a\": 1, \"b\": \"x\"}, {\"b\": \"y\", \"a\": 2}]}"));
+        assertEquals(List.of(List.of("[1,2]", "['x','y']")), engine.rows("SELECT toString(n.a), toString(n.b) FROM nested_whole"));
+
+        engine.recreate("nested_flat", "(id UInt64, n Nested(a UInt8, b String)) ENGINE = MergeTree ORDER BY id");
+        landAll("nested_flat", List.of("{\"id\": 1, \"n.a\": [1, 2], \"n.b\": [\"x\", \"y\"]}"));
+        assertEquals(List.of(List.of("[1,2]", "['x','y']")), engine.rows("SELECT toString(n.a), toString(n.b) FROM nested_flat"));
+    }
+
     /** The variant a value goes to, as the engine reports it: by the value's kind (VariantEncoder). */
     @Test
     void aVariantValueLandsInTheVariantOfItsKind() throws Exception {
