@@ -168,7 +168,8 @@ class ModernEngineIT {
         assertEquals(List.of(List.of("1", "7")), engine.rows("SELECT id, toString(v) FROM variant_refused"));
         assertEquals(1, engine.longValue("SELECT count() FROM variant_refused_errors"));
         String reason = engine.rows("SELECT message FROM variant_refused_errors").get(0).get(0);
-        assertTrue(reason.contains("v") && reason.contains("Variant(Bool, UInt8)"), reason);
+        assertTrue(reason.contains("column v: ") && reason.contains("Variant(Bool, UInt8)")
+                && reason.contains("accepted by no variant"), reason);
     }
 
     private static String present(String path) {
