@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -166,6 +168,17 @@ final class BatchWriter {
      * landed, else why not. Before a whole batch goes, the table is checked: rows of a layout the
      * table no longer has must not reach it ({@link TableChanged}).
      */
+    /** The user's insert settings and what the rows' encoding needs (which wins: the rows are already written). */
+    private Map<String, String> insertSettings(TableSchema schema) {
+        Map<String, String> format = schema.formatSettings();
+        if (format.isEmpty()) {
+            return config.insertSettings;
+        }
+        Map<String, String> all = new LinkedHashMap<>(config.insertSettings);
+        all.putAll(format);
+        return all;
+    }
+
     private InsertFailure tryInsert(Attempt attempt, int from, int to, int tries) {
         Batch batch = attempt.batch;
         int offset = batch.rowStart(from);
@@ -176,7 +189,7 @@ final class BatchWriter {
                 checkTable(batch);
             }
             transport.insert(quotedTable, insertColumns(batch.schema), batch.data.array(), offset, length,
-                    ClickHouseSink.format(batch.schema), queryId(batch, from, to), config.insertSettings);
+                    ClickHouseSink.format(batch.schema), queryId(batch, from, to), insertSettings(batch.schema));
         } catch (TableChanged change) {
             throw change;
         } catch (Exception e) {

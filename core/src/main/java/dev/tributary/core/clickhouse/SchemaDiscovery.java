@@ -114,6 +114,15 @@ final class SchemaDiscovery {
         if (insertable.isEmpty()) {
             throw new IllegalStateException("table " + database + "." + table + " has no column an INSERT can write");
         }
+        if (!version.supportsJsonAsString()) {
+            for (TableColumn column : insertable) {
+                if (TableSchema.holdsJson(column.type())) {
+                    throw new IllegalStateException("column " + column.name() + " of " + database + "." + table + " is "
+                            + column.type() + ", but ClickHouse " + version + " cannot read JSON as text in RowBinary"
+                            + " (" + TableSchema.JSON_AS_STRING + ", ClickHouse 24.10); upgrade the server or use a String column");
+                }
+            }
+        }
         boolean withDefaults = version.supportsRowBinaryWithDefaults()
                 && insertable.stream().anyMatch(TableColumn::hasDefaultExpression);
         return new TableSchema(database, table, insertable, version, zone, withDefaults);

@@ -31,6 +31,11 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
         return atLeast(23, 2);
     }
 
+    /** Reading a JSON column's RowBinary value as JSON text: {@code input_format_binary_read_json_as_string} (ClickHouse 24.10). */
+    public boolean supportsJsonAsString() {
+        return atLeast(24, 10);
+    }
+
     /** The {@code insert_deduplication_token} setting (ClickHouse 22.2). */
     public boolean supportsInsertDeduplicationToken() {
         return atLeast(22, 2);

@@ -1,7 +1,17 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.types.ArrayType;
+import dev.tributary.core.types.ClickHouseType;
+import dev.tributary.core.types.LowCardinalityType;
+import dev.tributary.core.types.MapType;
+import dev.tributary.core.types.NestedType;
+import dev.tributary.core.types.NullableType;
+import dev.tributary.core.types.TupleType;
+import dev.tributary.core.types.VariantType;
+
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,6 +50,32 @@ public record TableSchema(String database, String table, List<TableColumn> colum
             }
         }
         return true;
+    }
+
+    /** The setting under which the engine reads a JSON column's RowBinary value as JSON text. */
+    static final String JSON_AS_STRING = "input_format_binary_read_json_as_string";
+
+    /**
+     * The settings an insert of rows encoded for this schema needs: {@value #JSON_AS_STRING} when a
+     * column holds JSON (the encoder writes JSON as text, not the engine's binary JSON encoding).
+     */
+    public Map<String, String> formatSettings() {
+        return columns.stream().anyMatch(column -> holdsJson(column.type())) ? Map.of(JSON_AS_STRING, "1") : Map.of();
+    }
+
+    /** Whether {@code type} is or contains {@code JSON}. */
+    static boolean holdsJson(ClickHouseType type) {
+        return switch (type.kind()) {
+            case JSON -> true;
+            case NULLABLE -> holdsJson(((NullableType) type).element());
+            case LOW_CARDINALITY -> holdsJson(((LowCardinalityType) type).element());
+            case ARRAY -> holdsJson(((ArrayType) type).element());
+            case MAP -> holdsJson(((MapType) type).key()) || holdsJson(((MapType) type).value());
+            case TUPLE -> ((TupleType) type).types().stream().anyMatch(TableSchema::holdsJson);
+            case NESTED -> ((NestedType) type).types().stream().anyMatch(TableSchema::holdsJson);
+            case VARIANT -> ((VariantType) type).types().stream().anyMatch(TableSchema::holdsJson);
+            default -> false;
+        };
     }
 
     /** The RowBinary format name for inserts. */

@@ -13,6 +13,7 @@ import dev.tributary.core.types.NestedType;
 import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
 import dev.tributary.core.types.TupleType;
+import dev.tributary.core.types.VariantType;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -90,6 +91,15 @@ public final class ColumnEncoders {
                 yield new TupleEncoder(column, tuple.names(), elements);
             }
             case NESTED -> build(((NestedType) type).asArrayOfTuples(), column, zone);
+            case VARIANT -> {
+                VariantType variant = (VariantType) type;
+                List<BaseEncoder> variants = new ArrayList<>();
+                for (ClickHouseType element : variant.types()) {
+                    variants.add(build(element, element, zone));
+                }
+                yield new VariantEncoder(column, variant, variants);
+            }
+            case JSON -> new JsonEncoder(column);
         };
     }
 }

@@ -11,7 +11,7 @@ package dev.tributary.core.types;
  */
 public sealed interface ClickHouseType
         permits SimpleType, DecimalType, FixedStringType, DateTimeType, DateTime64Type, EnumType,
-        LowCardinalityType, NullableType, ArrayType, TupleType, MapType, NestedType {
+        LowCardinalityType, NullableType, ArrayType, TupleType, MapType, NestedType, VariantType, JsonType {
 
     /** What kind of type this is: one constant per {@link SimpleType} and per parameterised kind. */
     enum Kind {
@@ -19,7 +19,7 @@ public sealed interface ClickHouseType
         UINT8, UINT16, UINT32, UINT64, UINT128, UINT256,
         FLOAT32, FLOAT64, BOOL, STRING, DATE, DATE32, UUID, IPV4, IPV6,
         DECIMAL, FIXED_STRING, DATETIME, DATETIME64, ENUM8, ENUM16,
-        LOW_CARDINALITY, NULLABLE, ARRAY, TUPLE, MAP, NESTED
+        LOW_CARDINALITY, NULLABLE, ARRAY, TUPLE, MAP, NESTED, VARIANT, JSON
     }
 
     /**
@@ -37,8 +37,8 @@ public sealed interface ClickHouseType
     Kind kind();
 
     /**
-     * Whether a column of this type holds NULL: {@code Nullable(T)} and
-     * {@code LowCardinality(Nullable(T))}.
+     * Whether a column of this type holds NULL: {@code Nullable(T)},
+     * {@code LowCardinality(Nullable(T))} and {@code Variant(...)}.
      */
     default boolean isNullable() {
         return false;

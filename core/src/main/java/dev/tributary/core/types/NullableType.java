@@ -3,7 +3,7 @@ package dev.tributary.core.types;
 /**
  * {@code Nullable(T)}: T or NULL. ClickHouse does not allow T to be {@code Nullable},
  * {@code LowCardinality} (write {@code LowCardinality(Nullable(T))}), {@code Array}, {@code Map},
- * {@code Tuple} or {@code Nested}.
+ * {@code Tuple}, {@code Nested}, {@code Variant} (NULL is its own) or {@code JSON}.
  */
 public record NullableType(ClickHouseType element) implements ClickHouseType {
 
@@ -12,7 +12,7 @@ public record NullableType(ClickHouseType element) implements ClickHouseType {
             throw new IllegalArgumentException("Nullable needs an element type");
         }
         switch (element.kind()) {
-            case NULLABLE, LOW_CARDINALITY, ARRAY, MAP, TUPLE, NESTED ->
+            case NULLABLE, LOW_CARDINALITY, ARRAY, MAP, TUPLE, NESTED, VARIANT, JSON ->
                     throw new IllegalArgumentException("Nullable cannot hold " + element);
             default -> {
                 // any other type may be NULL

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 final class TypeParser {
 
     /** Real ClickHouse types that Tributary cannot encode: named as such rather than "unknown". */
-    private static final Set<String> UNSUPPORTED = Set.of("Nothing", "JSON", "Object", "Variant", "Dynamic",
+    private static final Set<String> UNSUPPORTED = Set.of("Nothing", "Object", "Dynamic",
             "Time", "Time64", "BFloat16", "Point", "Ring", "LineString", "MultiLineString", "Polygon",
             "MultiPolygon", "Geometry", "AggregateFunction", "SimpleAggregateFunction", "QBit",
             "IntervalNanosecond", "IntervalMicrosecond", "IntervalMillisecond", "IntervalSecond",
@@ -57,6 +57,8 @@ final class TypeParser {
             case "Map" -> map(start);
             case "Tuple" -> tuple(start);
             case "Nested" -> nested(start);
+            case "Variant" -> variant(start);
+            case "JSON" -> json(start);
             case "Decimal" -> decimal(start);
             case "Decimal32" -> decimalOfWidth(start, 32);
             case "Decimal64" -> decimalOfWidth(start, 64);
@@ -137,6 +139,45 @@ final class TypeParser {
             types.add(type());
         } while (accept(','));
         expect(')');
+    }
+
+    private ClickHouseType variant(int start) {
+        expect('(');
+        List<ClickHouseType> types = new ArrayList<>();
+        do {
+            types.add(type());
+        } while (accept(','));
+        expect(')');
+        return construct(start, () -> new VariantType(types));
+    }
+
+    /** {@code JSON} or {@code JSON(...)}: the parameters (paths, limits) do not change how a value is sent. */
+    private ClickHouseType json(int start) {
+        skipSpace();
+        if (peek() != '(') {
+            return new JsonType("");
+        }
+        int open = pos;
+        int depth = 0;
+        char quote = 0;
+        while (pos < text.length()) {
+            char c = text.charAt(pos++);
+            if (quote != 0) {
+                if (c == '\\') {
+                    pos++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '`') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                String parameters = text.substring(open + 1, pos - 1).trim();
+                return construct(start, () -> new JsonType(parameters));
+            }
+        }
+        throw error("unterminated JSON parameters", open);
     }
 
     private ClickHouseType decimal(int start) {

@@ -41,6 +41,43 @@ class ColumnEncodersTest {
     }
 
     @Test
+    void aValueNoVariantAcceptsFailsNamingTheVariantTypeAndWritesNothing() {
+        ColumnEncoder encoder = ColumnEncoders.forType(ClickHouseType.parse("Variant(UInt8, Bool)"), UTC);
+        RowBinaryOutput out = new RowBinaryOutput();
+        out.writeByte(7);
+        ValueConversionException e = assertThrows(ValueConversionException.class, () -> encoder.encode("not a number", out));
+        assertTrue(e.getMessage().contains("Variant(Bool, UInt8)") && e.getMessage().contains("no variant"), e.getMessage());
+        assertEquals(1, out.size(), "a refused value leaves nothing behind");
+        assertThrows(ValueConversionException.class, () -> encoder.encode(300, out));
+        assertEquals(1, out.size());
+    }
+
+    @Test
+    void aVariantTriesTheVariantsOfTheValuesKindFirstThenAnyOther() throws ValueConversionException {
+        // Variant(Date, Int64, String): Date = 0, Int64 = 1, String = 2.
+        assertEquals("02023432", hexOf("Variant(String, Int64, Date)", UTC, "42"));
+        assertEquals("012a00000000000000", hexOf("Variant(String, Int64, Date)", UTC, 42));
+        // Without a String variant, text falls through to the first variant that parses it.
+        assertEquals("01d6ffffffffffffff", hexOf("Variant(Int64, Date)", UTC, "-42"));
+        assertEquals("ff", hexOf("Variant(Int64, Date)", UTC, null));
+    }
+
+    @Test
+    void jsonIsWrittenAsCompactTextAndOnlyAnObjectIsTaken() throws ValueConversionException {
+        ColumnEncoder encoder = ColumnEncoders.forType(ClickHouseType.parse("JSON"), UTC);
+        RowBinaryOutput out = new RowBinaryOutput();
+        encoder.encode(Map.of("a", List.of(1, "x")), out);
+        byte[] text = "{\"a\":[1,\"x\"]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(HexFormat.of().toHexDigits((byte) text.length) + HexFormat.of().formatHex(text),
+                HexFormat.of().formatHex(out.toByteArray()));
+        for (Object bad : List.of("[1]", "{\"a\": 1} x", "{\"a\":", 5, List.of(1), Map.of("a", Double.NaN))) {
+            int before = out.size();
+            assertThrows(ValueConversionException.class, () -> encoder.encode(bad, out), String.valueOf(bad));
+            assertEquals(before, out.size());
+        }
+    }
+
+    @Test
     void theColumnZoneWinsOverTheDefaultZone() throws ValueConversionException {
         LocalDateTime local = LocalDateTime.of(2020, 1, 1, 8, 0);
         assertEquals(hexOf("DateTime('Asia/Shanghai')", ZoneId.of("America/New_York"), local),

@@ -84,6 +84,7 @@ final class ConformanceCases {
         c.ips();
         c.nullableAndLowCardinality();
         c.arraysMapsTuples();
+        c.variantsAndJson();
         return List.copyOf(c.cases);
     }
 
@@ -427,6 +428,30 @@ final class ConformanceCases {
         add("Array(Map(String, Tuple(DateTime64(3, 'UTC'), IPv4)))",
                 "[map('k', ('2020-01-01 00:00:00.5', '10.0.0.1'))]",
                 List.of(ordered("k", List.of("2020-01-01T00:00:00.5Z", "10.0.0.1"))));
+    }
+
+    private void variantsAndJson() {
+        // The discriminator is the index among the variants sorted by name, whatever the declared order.
+        add("Variant(UInt64, String)", "'abc'", "abc");
+        add("Variant(UInt64, String)", "42::UInt64", 42, 42L, new BigInteger("42"));
+        // The engine's CAST infers a type from text (42 as a UInt64); text here goes to a String variant.
+        add("Variant(UInt64, String)", "'42'::Variant(String)", "42");
+        add("Variant(UInt64, String)", "NULL", (Object) null);
+        add("Variant(Int64, String, Array(Int64))", "-1000::Int64", -1000L, (short) -1000);
+        add("Variant(Int64, String, Array(Int64))", "[1, -1]::Array(Int64)", List.of(1, -1), new long[] {1, -1});
+        add("Variant(Bool, Float64, String)", "true", true);
+        add("Variant(Bool, Float64, String)", "1.5::Float64", 1.5);
+        add("Variant(Bool, Float64, String)", "2::Float64", 2);
+        add("Variant(Array(UInt32), Map(String, UInt32), String)", "[1, 2]::Array(UInt32)", List.of(1, 2));
+        add("Variant(Array(UInt32), Map(String, UInt32), String)", "map('a', 1)::Map(String, UInt32)", ordered("a", 1));
+        add("Variant(Date, String)", "'2020-01-01'::Variant(String)", "2020-01-01");
+        add("Variant(Date, UUID)", "'2020-01-01'::Date", LocalDate.of(2020, 1, 1));
+        add("Variant(Date, UUID)", "'61f0c404-5cb3-11e7-907b-a6006ad3dba0'::UUID",
+                UUID.fromString("61f0c404-5cb3-11e7-907b-a6006ad3dba0"));
+        // JSON is sent as its text (read by the engine with input_format_binary_read_json_as_string = 1).
+        cases.add(new Case("String", "'{\"a\":1,\"b\":[true,null,\"x\"],\"c\":{\"d\":1.5}}'", "JSON", ENGINE_ZONE,
+                ordered("a", 1, "b", Arrays.asList(true, null, "x"), "c", ordered("d", 1.5))));
+        cases.add(new Case("String", "'{\"a\": 1}'", "JSON", ENGINE_ZONE, "{\"a\": 1}"));
     }
 
     private static List<String> numbersAsText(int count) {

@@ -30,6 +30,9 @@ class RoundTripConformanceTest {
     static Stream<Arguments> tables() {
         Map<String, List<ConformanceCases.Case>> byType = new LinkedHashMap<>();
         for (ConformanceCases.Case c : ConformanceCases.all()) {
+            if (c.type().startsWith("JSON")) {
+                continue; // read as text only with an insert setting: ModernEngineIT lands JSON through the sink
+            }
             byType.computeIfAbsent(c.type() + " @ " + c.zone(), key -> new ArrayList<>()).add(c);
         }
         return byType.values().stream().map(cases -> Arguments.of(cases.get(0).type(), cases));

@@ -40,6 +40,8 @@ class ClickHouseTypeTest {
         "Nested(a UInt8, b String)", "Nested(n Nested(x Int8), y Array(UInt8))",
         "Array(Tuple(a Int32, b Nullable(String)))", "Map(String, Array(Nullable(Int64)))",
         "Tuple(a Array(Tuple(b Map(String, Tuple(c DateTime64(9, 'UTC'), d Enum16('e' = 1000))))))",
+        "Variant(String, UInt64)", "Variant(Array(UInt32), Map(String, UInt32), String)", "Array(Variant(Bool, Int64))",
+        "JSON", "JSON(max_dynamic_paths = 10, a.b UInt32, SKIP c)",
     })
     void canonicalTextRoundTrips(String text) {
         ClickHouseType type = ClickHouseType.parse(text);
@@ -58,6 +60,8 @@ class ClickHouseTypeTest {
         "Decimal(5)                             | Decimal(5, 0)",
         "Decimal                                | Decimal(10, 0)",
         "Boolean                                | Bool",
+        "Variant(UInt64, String)                | Variant(String, UInt64)",
+        "Variant(Int64,Bool , Array(String))    | Variant(Array(String), Bool, Int64)",
         "Enum8('a', 'b')                        | Enum8('a' = 1, 'b' = 2)",
         "Enum8('a' = 5, 'b', 'c' = -1, 'd')     | Enum8('c' = -1, 'd' = 0, 'a' = 5, 'b' = 6)",
         "Enum('a' = 1000, 'b')                  | Enum16('a' = 1000, 'b' = 1001)",
@@ -145,8 +149,13 @@ class ClickHouseTypeTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "Array(Foo)                       | unknown type 'Foo' at position 6 in \"Array(Foo)\"",
         "int8                             | unknown type 'int8' at position 0 in \"int8\"",
-        "JSON                             | unsupported type 'JSON' at position 0 in \"JSON\"",
-        "Map(String, Variant(Int8))       | unsupported type 'Variant' at position 12 in \"Map(String, Variant(Int8))\"",
+        "Dynamic                          | unsupported type 'Dynamic' at position 0 in \"Dynamic\"",
+        "Map(String, Dynamic)             | unsupported type 'Dynamic' at position 12 in \"Map(String, Dynamic)\"",
+        "Variant(Nullable(Int8))          | Variant cannot hold Nullable(Int8) at position 0 in \"Variant(Nullable(Int8))\"",
+        "Variant(Int8, Int8)              | Variant type Int8 is given twice at position 0 in \"Variant(Int8, Int8)\"",
+        "Nullable(Variant(Int8))          | Nullable cannot hold Variant(Int8) at position 0 in \"Nullable(Variant(Int8))\"",
+        "Nullable(JSON)                   | Nullable cannot hold JSON at position 0 in \"Nullable(JSON)\"",
+        "Variant()                        | expected a type name but found ')' at position 8 in \"Variant()\"",
         "Nullable(Nullable(Int8))         | Nullable cannot hold Nullable(Int8) at position 0 in \"Nullable(Nullable(Int8))\"",
         "Array(Nullable(Array(Int8)))     | Nullable cannot hold Array(Int8) at position 6 in \"Array(Nullable(Array(Int8)))\"",
         "Nullable(LowCardinality(String)) | Nullable cannot hold LowCardinality(String) at position 0 in \"Nullable(LowCardinality(String))\"",
