@@ -3,6 +3,7 @@ package dev.tributary.kinesis;
 import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseException;
 import dev.tributary.core.clickhouse.ClickHouseTarget;
+import dev.tributary.core.clickhouse.ClickHouseTargetBuilder;
 import dev.tributary.core.clickhouse.ClickHouseTransport;
 import dev.tributary.core.clickhouse.Identifiers;
 
@@ -133,9 +134,9 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
         final String table;
         final boolean createTable;
 
-        Config(Builder b, ClickHouseTarget target) {
+        Config(Builder b, ClickHouseTarget target, String database) {
             this.target = target;
-            this.database = b.database != null ? b.database : target.database();
+            this.database = database;
             this.table = b.table;
             this.createTable = b.createTable;
         }
@@ -148,53 +149,16 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
     }
 
     /** Builds a {@link ClickHouseCheckpointStore}; {@link #build()} names a wrong setting. */
-    public static final class Builder {
-        private ClickHouseTarget target;
-        /** Filled by the shortcuts ({@link #endpoint}, {@link #credentials}, timeouts) when no connection is given. */
-        private final ClickHouseConnection.Builder connection = ClickHouseConnection.builder();
-        private String database;
-        private Duration requestTimeout;
+    public static final class Builder extends ClickHouseTargetBuilder<Builder> {
         private String table = DEFAULT_TABLE;
         private boolean createTable = true;
 
         private Builder() {
         }
 
-        /**
-         * The ClickHouse server to keep checkpoints on, usually the one the sink writes to (share the
-         * same {@link ClickHouseConnection}): endpoint, credentials, TLS and timeouts come from it.
-         */
-        public Builder connection(ClickHouseConnection connection) {
-            return target(connection);
-        }
-
-        /** Where to keep checkpoints: a {@link ClickHouseConnection}, or another target such as an embedded engine. */
-        public Builder target(ClickHouseTarget target) {
-            this.target = Objects.requireNonNull(target, "target");
-            return this;
-        }
-
-        /** Shortcut for a connection's endpoint, e.g. {@code http://127.0.0.1:8123}. Required unless a connection is given. */
-        public Builder endpoint(String endpoint) {
-            connection.endpoint(endpoint);
-            return this;
-        }
-
-        /** The table's database (default: the connection's database, {@code default} unless set there). */
-        public Builder database(String database) {
-            this.database = database;
-            return this;
-        }
-
         /** The table (default {@code tributary_kinesis_checkpoints}). */
         public Builder table(String table) {
             this.table = table;
-            return this;
-        }
-
-        /** Shortcut for a connection's credentials. */
-        public Builder credentials(String user, String password) {
-            connection.credentials(user, password);
             return this;
         }
 
@@ -204,28 +168,10 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
             return this;
         }
 
-        /** Shortcut for a connection's connect timeout (default 10 s). */
-        public Builder connectTimeout(Duration connectTimeout) {
-            connection.connectTimeout(connectTimeout);
-            return this;
-        }
-
-        /** Shortcut for a connection's request timeout: how long one read or write may take (default 30 s). */
-        public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = requestTimeout;
-            return this;
-        }
-
         public ClickHouseCheckpointStore build() {
-            if (requestTimeout != null || target == null) {
-                connection.requestTimeout(requestTimeout != null ? requestTimeout : DEFAULT_REQUEST_TIMEOUT);
-            }
-            ClickHouseTarget resolved = connection.resolve("ClickHouseCheckpointStore", target, database);
-            if (database != null) {
-                Settings.requireText("ClickHouseCheckpointStore", database, "database", "database(\"default\")");
-            }
+            ClickHouseTarget resolved = resolveTarget("ClickHouseCheckpointStore", DEFAULT_REQUEST_TIMEOUT);
             Settings.requireText("ClickHouseCheckpointStore", table, "table", "table(\"" + DEFAULT_TABLE + "\")");
-            return new ClickHouseCheckpointStore(new Config(this, resolved));
+            return new ClickHouseCheckpointStore(new Config(this, resolved, databaseOf(resolved)));
         }
     }
 }

@@ -260,7 +260,7 @@ public final class ClickHouseSink implements BatchingSink {
 
         private Config(Builder b, ClickHouseTarget target) {
             this.target = target;
-            this.database = b.database != null ? b.database : target.database();
+            this.database = b.databaseOf(target);
             this.table = b.table;
             this.errorTable = b.errorTable != null ? b.errorTable : b.table + "_errors";
             this.createTableDdl = b.createTableDdl;
@@ -292,11 +292,7 @@ public final class ClickHouseSink implements BatchingSink {
     }
 
     /** Builds a {@link ClickHouseSink}; {@link #build()} checks every setting and names the wrong one. */
-    public static final class Builder {
-        private ClickHouseTarget target;
-        /** Filled by the connection shortcuts ({@link #endpoint}, {@link #credentials}, ...) when no target is given. */
-        private final ClickHouseConnection.Builder connection = ClickHouseConnection.builder();
-        private String database;
+    public static final class Builder extends ClickHouseTargetBuilder<Builder> {
         private String table;
         private String errorTable;
         private String createTableDdl;
@@ -316,36 +312,6 @@ public final class ClickHouseSink implements BatchingSink {
         private Builder() {
         }
 
-        /**
-         * The ClickHouse server to write to, shared with other users of it (e.g. a Kinesis checkpoint
-         * store). Either this, or the shortcuts {@link #endpoint}, {@link #credentials}, TLS, timeouts,
-         * {@link #compression} and {@link #clientOption}, which fill a connection of the sink's own.
-         */
-        public Builder connection(ClickHouseConnection connection) {
-            return target(connection);
-        }
-
-        /** Where to write: a {@link ClickHouseConnection}, or another target such as an embedded engine. */
-        public Builder target(ClickHouseTarget target) {
-            this.target = Objects.requireNonNull(target, "target");
-            return this;
-        }
-
-        /**
-         * Shortcut for {@link ClickHouseConnection.Builder#endpoint}: the HTTP(S) endpoint, e.g.
-         * {@code http://127.0.0.1:8123} or {@code https://host:8443}. Required unless a connection is given.
-         */
-        public Builder endpoint(String endpoint) {
-            connection.endpoint(endpoint);
-            return this;
-        }
-
-        /** The target table's database (default: the connection's database, {@code default} unless set there). */
-        public Builder database(String database) {
-            this.database = database;
-            return this;
-        }
-
         /** The target table. Required. */
         public Builder table(String table) {
             this.table = table;
@@ -355,12 +321,6 @@ public final class ClickHouseSink implements BatchingSink {
         /** The error table (default: the target table's name + {@code _errors}); created if missing. */
         public Builder errorTable(String errorTable) {
             this.errorTable = errorTable;
-            return this;
-        }
-
-        /** Shortcut for {@link ClickHouseConnection.Builder#credentials}. */
-        public Builder credentials(String user, String password) {
-            connection.credentials(user, password);
             return this;
         }
 
@@ -438,39 +398,6 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
-        /** Shortcut for {@link ClickHouseConnection.Builder#connectTimeout} (default 10 s). */
-        public Builder connectTimeout(Duration connectTimeout) {
-            connection.connectTimeout(connectTimeout);
-            return this;
-        }
-
-        /**
-         * Shortcut for {@link ClickHouseConnection.Builder#requestTimeout}: how long one request may
-         * take before it is abandoned and retried (default 2 min).
-         */
-        public Builder requestTimeout(Duration requestTimeout) {
-            connection.requestTimeout(requestTimeout);
-            return this;
-        }
-
-        /** Shortcut for {@link ClickHouseConnection.Builder#compression}: whether batches are compressed on the wire (default true). */
-        public Builder compression(boolean compression) {
-            connection.compression(compression);
-            return this;
-        }
-
-        /** Shortcut for {@link ClickHouseConnection.Builder#trustedCertificate}: a CA (PEM) to trust besides the JVM's. */
-        public Builder trustedCertificate(Path pem) {
-            connection.trustedCertificate(pem);
-            return this;
-        }
-
-        /** Shortcut for {@link ClickHouseConnection.Builder#clientCertificate}: a certificate and key (PEM) for mutual TLS. */
-        public Builder clientCertificate(Path certificatePem, Path keyPem) {
-            connection.clientCertificate(certificatePem, keyPem);
-            return this;
-        }
-
         /**
          * How long error rows are kept: the error table is created with {@code TTL time + INTERVAL ...}
          * (default 7 days, as the managed service does), so that a producer of garbage cannot fill the
@@ -495,17 +422,8 @@ public final class ClickHouseSink implements BatchingSink {
             return this;
         }
 
-        /** Shortcut for {@link ClickHouseConnection.Builder#clientOption}: any client-v2 option, passed through as is. */
-        public Builder clientOption(String name, String value) {
-            connection.clientOption(name, value);
-            return this;
-        }
-
         public ClickHouseSink build() {
-            ClickHouseTarget resolved = connection.resolve("ClickHouseSink", target, database);
-            if (database != null) {
-                requireText(database, "database", "database(\"default\")");
-            }
+            ClickHouseTarget resolved = resolveTarget("ClickHouseSink", ClickHouseConnection.DEFAULT_REQUEST_TIMEOUT);
             requireText(table, "table", "table(\"events\")");
             if (errorTable != null) {
                 requireText(errorTable, "errorTable", "errorTable(\"events_errors\") or leave it unset");
