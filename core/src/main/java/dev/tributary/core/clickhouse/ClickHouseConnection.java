@@ -70,7 +70,8 @@ public final class ClickHouseConnection implements ClickHouseTarget {
     /**
      * A new HTTP transport through client-v2, set up for every server version: output formats are
      * named in the SQL, responses are never compressed (18.x answers a compressed-response request
-     * with an empty body), requests are compressed (LZ4) when {@link Builder#compression} is on.
+     * with an empty body), insert bodies are compressed (LZ4, by the transport itself: client-v2's
+     * request compression fails on data it cannot shrink) when {@link Builder#compression} is on.
      */
     @Override
     public ClickHouseTransport open() {
@@ -79,7 +80,7 @@ public final class ClickHouseConnection implements ClickHouseTarget {
                 .setUsername(user)
                 .setPassword(password)
                 .setDefaultDatabase(database)
-                .compressClientRequest(compression)
+                .compressClientRequest(false)
                 .compressServerResponse(false)
                 .setConnectTimeout(connectTimeout.toMillis())
                 .setSocketTimeout(requestTimeout.toMillis())
@@ -91,7 +92,7 @@ public final class ClickHouseConnection implements ClickHouseTarget {
             client.setClientCertificate(clientCertificate.toString()).setClientKey(clientKey.toString());
         }
         clientOptions.forEach(client::setOption);
-        return new HttpTransport(client.build(), requestTimeout.toMillis(), endpoint);
+        return new HttpTransport(client.build(), requestTimeout.toMillis(), endpoint, compression);
     }
 
     /** The endpoint URL (holds no credentials: {@link Builder#build()} refuses them). */

@@ -5,6 +5,7 @@ import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.data.ClickHouseFormat;
+import net.jpountz.lz4.LZ4Compressor;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -21,18 +22,25 @@ import java.util.concurrent.TimeoutException;
  * Queries name their output format in the SQL and read the raw stream, which works on every server
  * version (old servers ignore the format header the client's typed readers rely on). Failures become
  * {@link ClickHouseException}s with the server's code (read from the message when an old server
- * sends no code header) and HTTP status, the client's exception kept as the cause.
+ * sends no code header) and HTTP status, the client's exception kept as the cause. Insert bodies are
+ * compressed here ({@link CompressedBlocks}) when the connection asks for compression.
  */
 final class HttpTransport implements ClickHouseTransport {
+
+    /** The HTTP query parameter under which the server decompresses a body of {@link CompressedBlocks}. */
+    private static final String DECOMPRESS = "decompress";
 
     private final Client client;
     private final long timeoutMillis;
     private final String endpoint;
+    /** LZ4 for insert bodies (client-v2's own request compression is left off: see {@link CompressedBlocks}); null for none. */
+    private final LZ4Compressor compressor;
 
-    HttpTransport(Client client, long timeoutMillis, String endpoint) {
+    HttpTransport(Client client, long timeoutMillis, String endpoint, boolean compression) {
         this.client = client;
         this.timeoutMillis = timeoutMillis;
         this.endpoint = endpoint;
+        this.compressor = compression ? CompressedBlocks.lz4() : null;
     }
 
     @Override
@@ -60,7 +68,13 @@ final class HttpTransport implements ClickHouseTransport {
         try {
             InsertSettings insertSettings = new InsertSettings().setQueryId(queryId);
             settings.forEach(insertSettings::serverSetting);
-            InputStream in = new ByteArrayInputStream(data, offset, length);
+            InputStream in;
+            if (compressor != null) {
+                in = new CompressedBlocks(compressor, data, offset, length);
+                insertSettings.serverSetting(DECOMPRESS, "1");
+            } else {
+                in = new ByteArrayInputStream(data, offset, length);
+            }
             ClickHouseFormat clickHouseFormat = ClickHouseFormat.valueOf(format);
             (quotedColumns.isEmpty()
                     ? client.insert(quotedTable, in, clickHouseFormat, insertSettings)
