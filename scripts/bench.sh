@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is needed (scripts/setup.sh), builds, then runs the benchmarks on this machine in
-# one run: the end-to-end comparison (dev.tributary.bench.BenchMain: raw consume, ClickHouse ingest
-# ceiling, Tributary in its own JVM, ClickHouse's Kafka table engine, latency) and the JMH
-# microbenchmark of the hot path. Prints a table and RESULT lines.
+# one run: the end-to-end comparison (dev.tributary.bench.BenchMain: a bare Kafka consumer's CPU,
+# ClickHouse's Native, RowBinary and JSONEachRow insert ceilings with the server's CPU, Tributary
+# JSON and Avro each in its own JVM, ClickHouse's Kafka table engine with 1 and 4 consumers,
+# latency) and the JMH microbenchmark of the hot path. Prints tables and RESULT lines
+# (docs/performance.md says what each measures).
 #   BENCH_MESSAGES (default 1000000), BENCH_PARTITIONS (4), BENCH_LATENCY_SECONDS (60),
-#   BENCH_LATENCY_RATE (1000), BENCH_JMH=0 to skip JMH.
+#   BENCH_LATENCY_RATE (1000), BENCH_JMH=0 to skip JMH, BENCH_JFR=1 to profile the pipeline JVMs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/lib.sh"

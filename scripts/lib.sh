@@ -23,14 +23,14 @@ stop_leftover_servers() {
 
 # Builds MODULE and what it depends on, and prints a class path to run its programs with: its
 # classes and its runtime dependencies, copied into target/NAME-lib. Other checkouts on the same
-# machine install the same snapshot versions into the local Maven repository; with copies, their
-# builds cannot swap a jar under a running program (a child JVM then fails with
-# NoClassDefFoundError). Tributary's own jars are taken from this checkout's build.
+# machine share the local Maven repository; with copies, their builds cannot swap a jar under a
+# running program (a child JVM then fails with NoClassDefFoundError). Tributary's own jars are
+# taken from this checkout's build: one reactor packages them and resolves the class path against
+# them, so nothing is installed into the shared local repository.
 #   CP=$(private_classpath "$ROOT" bench chaos)
 private_classpath() {
   local root=$1 module=$2 lib=$1/target/$3-lib jar name own path
-  mvn_batch -q install -DskipTests -pl "$module" -am >&2
-  mvn_batch -q dependency:build-classpath -pl "$module" -Dmdep.includeScope=runtime \
+  mvn_batch -q package dependency:build-classpath -DskipTests -pl "$module" -am -Dmdep.includeScope=runtime \
       -Dmdep.outputFile=target/runtime-classpath.txt >&2
   rm -rf "$lib" && mkdir -p "$lib"
   path="$root/$module/target/classes"

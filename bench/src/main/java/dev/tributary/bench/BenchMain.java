@@ -20,22 +20,26 @@ import dev.tributary.testkit.SchemaRegistry;
 import dev.tributary.testkit.TestkitPaths;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,28 +53,52 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The end-to-end benchmark, in one run on one machine and the same data: a topic of GitHub-events
- * JSON, then (1) a plain consumer draining it, (2) ClickHouse's ingest ceiling for the same rows
- * pre-encoded as RowBinary (and, for information, as JSONEachRow), (3) Tributary in its own JVM,
- * (4) ClickHouse's Kafka table engine, (5) latency at a steady rate. Every MB is a MB of the JSON
- * the rows came from, so that every line compares the same work. Prints a table and RESULT lines.
+ * JSON, then (1) a bare kafka-clients consumer draining it in its own JVM (the CPU floor),
+ * (2) ClickHouse's ingest ceilings for the same rows in the pipeline's batches and concurrency:
+ * RowBinary (Tributary's encoders), JSONEachRow, and Native blocks that ClickHouse itself wrote (so
+ * that they do not depend on Tributary's Native writer), with the server's CPU time from /proc,
+ * (3) Tributary in its own JVM, (4) ClickHouse's Kafka table engine with 1 and with 4 consumers,
+ * (5) the same for Avro, (6) latency at a steady rate. Every MB is a MB of the JSON the rows came
+ * from (Avro lines: MB of Avro); every ratio compares rows per second, i.e. the same rows. Prints
+ * tables and RESULT lines.
  *
  * <p>Environment: {@code BENCH_MESSAGES} (default 1,000,000), {@code BENCH_PARTITIONS} (4),
- * {@code BENCH_LATENCY_SECONDS} (60), {@code BENCH_LATENCY_RATE} (1000 messages/s).
+ * {@code BENCH_LATENCY_SECONDS} (60), {@code BENCH_LATENCY_RATE} (1000 messages/s),
+ * {@code BENCH_JFR} (record a JFR profile of the pipeline JVMs).
  */
 public final class BenchMain {
 
     private static final int BATCH_ROWS = 100_000;
     private static final int IN_FLIGHT = 2;
+    /** The batch age of the throughput runs (docs/performance.md): the drained topic's last batch must not wait 5 s. */
+    private static final List<String> THROUGHPUT_OPTIONS = List.of("-Dbench.maxAgeMillis=1000");
 
     private final long messages = longEnv("BENCH_MESSAGES", 1_000_000);
     private final int partitions = (int) longEnv("BENCH_PARTITIONS", 4);
     private final int latencySeconds = (int) longEnv("BENCH_LATENCY_SECONDS", 60);
     private final int latencyRate = (int) longEnv("BENCH_LATENCY_RATE", 1000);
-    private final Map<String, String> table = new LinkedHashMap<>();
     private ClickHouseServer clickhouse;
     private KafkaBroker kafka;
     private long jsonBytes;
     private long avroBytes;
+    private String pipelineJvm = "?";
+
+    /**
+     * One line of the table: {@code rows} rows in {@code seconds}, {@code bytes} of input (JSON or
+     * Avro), the CPU seconds of the measured process (NaN where there is none: inserts from this
+     * JVM, the Kafka engine inside ClickHouse) and of the ClickHouse server in the same window.
+     */
+    private record Measurement(String name, double seconds, long rows, long bytes, double processCpu, double serverCpu,
+                               double rssMb, String notes) {
+
+        double rowsPerSecond() {
+            return rows / seconds;
+        }
+
+        double mbps() {
+            return mb(bytes) / seconds;
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         new BenchMain().run();
@@ -101,29 +129,110 @@ public final class BenchMain {
             System.out.printf(Locale.ROOT, "data: %,d messages, %.1f MB of JSON (%.0f B/message), produced in %.1f s%n",
                     messages, mb(jsonBytes), (double) jsonBytes / messages, (System.nanoTime() - produceStart) / 1e9);
 
-            double raw = rawConsume(topic);
-            double[] ceiling = ceiling();
-            double[] tributary = tributary("Tributary pipeline, JSON (own JVM)", topic, "github_tributary", jsonBytes,
+            Measurement bare = bareConsumer("bare kafka-clients consumer, JSON topic (own JVM, bytes only)", topic, jsonBytes,
+                    paths.newServerDir("bench-consumer"));
+            Measurement[] ceilings = ceilings();
+            Measurement rowBinary = ceilings[0];
+            Measurement json = ceilings[1];
+            Measurement nativeCeiling = ceilings[2];
+            Measurement tributary = tributary("Tributary, JSON (own JVM)", topic, "github_tributary", jsonBytes,
                     paths.newServerDir("bench-pipeline"));
-            double engine = kafkaEngine(topic);
-            double[] avro = avro(paths);
+            Measurement engine1 = kafkaEngine(topic, 1);
+            Measurement engine4 = kafkaEngine(topic, 4);
+            Measurement engine = engine1.seconds() <= engine4.seconds() ? engine1 : engine4;
+            Measurement[] avro = avro(paths);
+            Measurement avroBare = avro[0];
+            Measurement avroTributary = avro[1];
             double[] latency = latency(paths.newServerDir("bench-latency"));
 
-            double tributaryMbps = tributary[0];
             System.out.println();
-            System.out.println("| measurement | MB/s (JSON MB) | notes |");
+            System.out.println("| measurement | s | rows/s | MB/s | process CPU-s | server CPU-s | peak RSS MB | notes |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            // The references first (floor, ceilings, peer), then what they are references for.
+            for (Measurement m : List.of(bare, avroBare, nativeCeiling, rowBinary, json, engine1, engine4, tributary, avroTributary)) {
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %,.0f | %.1f | %s | %s | %s | %s |%n", m.name(), m.seconds(),
+                        m.rowsPerSecond(), m.mbps(), orDash(m.processCpu(), "%.1f"), orDash(m.serverCpu(), "%.1f"),
+                        orDash(m.rssMb(), "%.0f"), m.notes());
+            }
+            System.out.printf(Locale.ROOT, "| latency, %d msg/s for %d s (default batching) | – | – | – | – | – | – |"
+                    + " p50 %.0f ms, p99 %.0f ms, max %.0f ms |%n", latencyRate, latencySeconds, latency[0], latency[1], latency[2]);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "| Tributary (ratios of rows/s; CPU per record) | rows/s | vs Native ceiling (%,.0f rows/s)"
+                            + " | vs RowBinary ceiling (%,.0f rows/s) | vs Kafka engine (best: %s, %,.0f rows/s)"
+                            + " | CPU vs bare consumer | peak RSS MB |%n", nativeCeiling.rowsPerSecond(), rowBinary.rowsPerSecond(),
+                    consumers(engine), engine.rowsPerSecond());
+            System.out.println("|---|---|---|---|---|---|---|");
+            for (Measurement[] line : List.of(new Measurement[] {tributary, bare}, new Measurement[] {avroTributary, avroBare})) {
+                Measurement t = line[0];
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.0f |%n", t.name(), t.rowsPerSecond(),
+                        ratio(t, nativeCeiling), ratio(t, rowBinary), ratio(t, engine), t.processCpu() / line[1].processCpu(),
+                        t.rssMb());
+            }
+            System.out.println("pipeline JVM: " + pipelineJvm);
+            System.out.println();
+            System.out.println("| target (issue #13) | result | met? |");
             System.out.println("|---|---|---|");
-            table.forEach((name, line) -> System.out.println("| " + name + " | " + line + " |"));
+            target("JSON ≥ 2.5× the Kafka engine (rows/s)", "%.2f×", ratio(tributary, engine), 2.5, true);
+            target("Avro ≥ 3.5× the Kafka engine's JSON rows/s", "%.2f×", ratio(avroTributary, engine), 3.5, true);
+            target("JSON: process CPU per record ≤ 3× the bare consumer's", "%.2f×", tributary.processCpu() / bare.processCpu(), 3,
+                    false);
+            target("Avro: process CPU per record ≤ 3× the bare consumer's", "%.2f×", avroTributary.processCpu() / avroBare.processCpu(),
+                    3, false);
+            target("JSON: peak RSS ≤ 512 MB", "%.0f MB", tributary.rssMb(), 512, false);
+            target("Avro: peak RSS ≤ 512 MB", "%.0f MB", avroTributary.rssMb(), 512, false);
+            target("p99 latency ≤ batch age + 0.5 s (5,500 ms)", "%.0f ms", latency[1], 5_500, false);
             System.out.println();
-            System.out.printf(Locale.ROOT, "RESULT json mbps=%.1f mb_per_cpu_s=%.1f vs_kafka_engine=%.2f vs_ch_ceiling=%.2f rss_mb=%.0f%n",
-                    tributaryMbps, tributary[1], tributaryMbps / engine, tributaryMbps / ceiling[0], tributary[2]);
-            // The same rows: the ceiling's seconds, over the Avro bytes they came from.
-            double ceilingSeconds = mb(jsonBytes) / ceiling[0];
-            System.out.printf(Locale.ROOT, "RESULT avro mbps=%.1f mb_per_cpu_s=%.1f vs_kafka_engine=n/a vs_ch_ceiling=%.2f rss_mb=%.0f%n",
-                    avro[0], avro[1], avro[0] / (mb(avroBytes) / ceilingSeconds), avro[2]);
-            System.out.printf(Locale.ROOT, "RESULT raw_consume mbps=%.1f%n", raw);
+
+            for (Measurement[] line : List.of(new Measurement[] {tributary, bare}, new Measurement[] {avroTributary, avroBare})) {
+                Measurement t = line[0];
+                System.out.printf(Locale.ROOT, "RESULT %s mbps=%.1f rows_per_s=%.0f mb_per_cpu_s=%.1f vs_kafka_engine=%.2f"
+                                + " vs_native_ceiling=%.2f vs_rowbinary_ceiling=%.2f cpu_vs_bare_consumer=%.2f cpu_s=%.1f"
+                                + " server_cpu_s=%.1f rss_mb=%.0f p99_ms=%s%n",
+                        t == tributary ? "json" : "avro", t.mbps(), t.rowsPerSecond(), mb(t.bytes()) / t.processCpu(),
+                        ratio(t, engine), ratio(t, nativeCeiling), ratio(t, rowBinary), t.processCpu() / line[1].processCpu(),
+                        t.processCpu(), t.serverCpu(), t.rssMb(),
+                        t == tributary ? String.format(Locale.ROOT, "%.0f", latency[1]) : "n/a");
+            }
+            for (Measurement[] ceiling : List.of(new Measurement[] {nativeCeiling}, new Measurement[] {rowBinary},
+                    new Measurement[] {json})) {
+                Measurement c = ceiling[0];
+                System.out.printf(Locale.ROOT, "RESULT %s seconds=%.2f rows_per_s=%.0f mbps=%.1f server_cpu_s=%.2f%n",
+                        c == nativeCeiling ? "native_ceiling" : c == rowBinary ? "rowbinary_ceiling" : "jsoneachrow_inserts",
+                        c.seconds(), c.rowsPerSecond(), c.mbps(), c.serverCpu());
+            }
+            System.out.printf(Locale.ROOT, "RESULT bare_consumer cpu_s=%.2f us_per_record=%.2f seconds=%.2f mbps=%.1f rss_mb=%.0f"
+                            + " avro_cpu_s=%.2f avro_us_per_record=%.2f%n", bare.processCpu(), bare.processCpu() / messages * 1e6,
+                    bare.seconds(), bare.mbps(), bare.rssMb(), avroBare.processCpu(), avroBare.processCpu() / messages * 1e6);
+            System.out.printf(Locale.ROOT, "RESULT kafka_engine consumers=1 seconds=%.2f rows_per_s=%.0f mbps=%.1f server_cpu_s=%.1f"
+                            + " consumers=4 seconds=%.2f rows_per_s=%.0f mbps=%.1f server_cpu_s=%.1f best_consumers=%d%n",
+                    engine1.seconds(), engine1.rowsPerSecond(), engine1.mbps(), engine1.serverCpu(),
+                    engine4.seconds(), engine4.rowsPerSecond(), engine4.mbps(), engine4.serverCpu(), engine == engine1 ? 1 : 4);
+            System.out.printf(Locale.ROOT, "RESULT raw_consume mbps=%.1f%n", bare.mbps());
             System.out.printf(Locale.ROOT, "RESULT latency p50_ms=%.0f p99_ms=%.0f%n", latency[0], latency[1]);
+            System.out.println("RESULT pipeline_jvm " + pipelineJvm);
         }
+    }
+
+    private static void target(String name, String format, double result, double limit, boolean atLeast) {
+        boolean met = atLeast ? result >= limit : result <= limit;
+        System.out.printf(Locale.ROOT, "| %s | " + format + " | %s |%n", name, result, met ? "yes" : "no");
+    }
+
+    /** How many times more rows per second {@code measured} reached than {@code reference} (same rows). */
+    private static double ratio(Measurement measured, Measurement reference) {
+        return measured.rowsPerSecond() / reference.rowsPerSecond();
+    }
+
+    private static String consumers(Measurement engine) {
+        return engine.name().replaceAll(".*\\((\\d+ consumers?).*", "$1");
+    }
+
+    private static String orDash(double value, String format) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, format, value);
+    }
+
+    private double serverCpu() {
+        return ProcessStats.cpuSecondsOf(clickhouse.pid());
     }
 
     // ------------------------------------------------------------------ data
@@ -158,38 +267,36 @@ public final class BenchMain {
         return bytes;
     }
 
-    // ------------------------------------------------------------------ (1) raw consume
+    // ------------------------------------------------------------------ (1) bare consumer
 
-    private double rawConsume(String topic) {
-        Properties properties = kafka.clientProperties();
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw");
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        long count = 0;
-        long bytes = 0;
-        long start = System.nanoTime();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (count < messages) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    count++;
-                    bytes += record.value().length;
-                }
-            }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double mbps = mb(bytes) / seconds;
-        table.put("raw consume (kafka-clients, bytes only)", String.format(Locale.ROOT, "%.1f | %.1f s", mbps, seconds));
-        return mbps;
+    /** A bare consumer drains the topic in its own JVM, with the pipeline JVM's flags; its process CPU is the floor. */
+    private Measurement bareConsumer(String label, String topic, long bytes, Path logDir) throws Exception {
+        Path log = logDir.resolve("consumer.log");
+        double serverBefore = serverCpu();
+        Process process = startJvm(BareConsumer.class, THROUGHPUT_OPTIONS, log, false,
+                kafka.bootstrapServers(), topic, "bench-bare-" + topic, Long.toString(messages));
+        Map<String, String> stats = awaitStats(process, log, "BENCH_CONSUMER ");
+        Measurement m = new Measurement(label, Double.parseDouble(stats.get("seconds")), messages, bytes,
+                Double.parseDouble(stats.get("cpu_s")), serverCpu() - serverBefore, Double.parseDouble(stats.get("rss_peak_mb")),
+                String.format(Locale.ROOT, "%.2f µs CPU per record (JIT and GC included)",
+                        Double.parseDouble(stats.get("cpu_s")) / messages * 1e6));
+        return m;
     }
 
-    // ------------------------------------------------------------------ (2) ClickHouse ceiling
+    // ------------------------------------------------------------------ (2) ClickHouse ceilings
 
-    /** The same rows pre-encoded as RowBinary, inserted in batches of the pipeline's size with its concurrency. */
-    private double[] ceiling() throws Exception {
+    /**
+     * The same rows in the pipeline's batches (100,000 rows) and concurrency (2 in flight): RowBinary
+     * pre-encoded by Tributary's encoders, JSONEachRow (the messages), and Native blocks written by
+     * ClickHouse itself from a staging table of the same structure (LowCardinality columns in their
+     * dictionary form: 18.16 refuses anything else, so the timed inserts succeeding proves it). Only
+     * the inserts are timed; the server's CPU time comes from /proc. Returns RowBinary, JSONEachRow, Native.
+     */
+    private Measurement[] ceilings() throws Exception {
         ClickHouseSql sql = clickhouse.sql();
-        sql.execute(GitHubEvents.createTable("github_ceiling"));
-        sql.execute(GitHubEvents.createTable("github_ceiling_json"));
+        for (String name : List.of("github_ceiling", "github_ceiling_json", "github_ceiling_native", "github_native_staging")) {
+            sql.execute(GitHubEvents.createTable(name));
+        }
         TableSchema schema = discover("github_ceiling");
         MappingPlan plan = DefaultSchemaMapper.create().plan(schema, List.of());
         JsonDecoder decoder = JsonDecoder.create();
@@ -210,37 +317,145 @@ public final class BenchMain {
                 json.reset();
             }
         }
-        double rb = timedInserts("github_ceiling", rowBinary, ClickHouseFormat.RowBinary);
+        List<byte[]> nativeBlocks = nativeBatches(rowBinary);
+
+        Measurement rb = timedInserts("ClickHouse ceiling: RowBinary inserts", "github_ceiling", rowBinary,
+                ClickHouseFormat.RowBinary, "pre-encoded by Tributary's encoders");
         rowBinary.clear();
-        double je = timedInserts("github_ceiling_json", jsonEachRow, ClickHouseFormat.JSONEachRow);
-        table.put("ClickHouse ceiling: RowBinary inserts", String.format(Locale.ROOT, "%.1f | %d rows/batch, %d in flight",
-                rb, BATCH_ROWS, IN_FLIGHT));
-        table.put("ClickHouse: JSONEachRow inserts (information)", String.format(Locale.ROOT, "%.1f | same batches", je));
-        return new double[] {rb, je};
+        Measurement je = timedInserts("ClickHouse: JSONEachRow inserts (information)", "github_ceiling_json", jsonEachRow,
+                ClickHouseFormat.JSONEachRow, "the messages as they are");
+        jsonEachRow.clear();
+        Measurement nb = timedInserts("ClickHouse ceiling: Native inserts", "github_ceiling_native", nativeBlocks,
+                ClickHouseFormat.Native, "blocks written by ClickHouse (LowCardinality as dictionaries)");
+        return new Measurement[] {rb, je, nb};
     }
 
-    private double timedInserts(String tableName, List<byte[]> batches, ClickHouseFormat format) throws Exception {
-        try (Client client = new Client.Builder().addEndpoint(clickhouse.endpoint()).setUsername("default").setPassword("")
-                .compressClientRequest(true).compressServerResponse(false).build()) {
+    /**
+     * Loads the rows into a staging table with the table's structure (untimed) and reads them back as
+     * one Native block per batch, in id order like the other formats' batches.
+     */
+    private List<byte[]> nativeBatches(List<byte[]> rowBinary) throws Exception {
+        ClickHouseSql sql = clickhouse.sql();
+        for (byte[] batch : rowBinary) {
+            sql.insert("github_native_staging", "RowBinary", batch);
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (clickhouse.user() + ":" + clickhouse.password()).getBytes(StandardCharsets.UTF_8));
+        List<byte[]> blocks = new ArrayList<>();
+        long bytes = 0;
+        for (long from = 0; from < messages; from += BATCH_ROWS) {
+            long rows = Math.min(BATCH_ROWS, messages - from);
+            String query = "SELECT * FROM github_native_staging WHERE id >= " + from + " AND id < " + (from + rows)
+                    + " ORDER BY id FORMAT Native";
+            // One block per batch, as a Native writer would send it: max_block_size above the batch size.
+            URI uri = URI.create(clickhouse.endpoint() + "/?max_block_size=" + (BATCH_ROWS + 1)
+                    + "&query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
+                    .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("ClickHouse answered HTTP " + response.statusCode() + " to [" + query + "]: "
+                        + new String(response.body(), StandardCharsets.UTF_8).trim());
+            }
+            byte[] block = response.body();
+            long[] header = nativeHeader(block);
+            if (header[1] != rows) {
+                throw new IllegalStateException("the Native output of [" + query + "] starts with a block of " + header[1]
+                        + " rows (" + header[0] + " columns), expected one block of " + rows);
+            }
+            if (!contains(block, "LowCardinality(String)")) {
+                throw new IllegalStateException("the Native output of [" + query + "] has no LowCardinality(String) column:"
+                        + " the server converted the dictionaries, so the blocks are not what a Native writer sends");
+            }
+            blocks.add(block);
+            bytes += block.length;
+        }
+        sql.execute("DROP TABLE github_native_staging");
+        System.out.printf(Locale.ROOT, "native data: %d blocks of up to %,d rows, %.1f MB, written by ClickHouse from a staging table%n",
+                blocks.size(), BATCH_ROWS, mb(bytes));
+        return blocks;
+    }
+
+    private static boolean contains(byte[] data, String ascii) {
+        byte[] needle = ascii.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= data.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (data[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The column and row counts at the start of a Native block (two unsigned LEB128 numbers; HTTP sends no block info). */
+    private static long[] nativeHeader(byte[] block) {
+        long[] values = new long[2];
+        int at = 0;
+        for (int i = 0; i < 2; i++) {
+            long value = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte b = block[at++];
+                value |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+            }
+            values[i] = value;
+        }
+        return values;
+    }
+
+    private Measurement timedInserts(String label, String tableName, List<byte[]> batches, ClickHouseFormat format, String notes)
+            throws Exception {
+        awaitNoMerges();
+        // Uncompressed bodies: on loopback compression only moves CPU around, and client-v2 0.11.0's request
+        // compression (ZSTD and LZ4 alike) fails on a 64 KiB chunk it cannot shrink, which Native columns can be.
+        try (Client client = new Client.Builder().addEndpoint(clickhouse.endpoint()).setUsername(clickhouse.user())
+                .setPassword(clickhouse.password()).compressClientRequest(false).compressServerResponse(false).build()) {
             ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT);
-            long start = System.nanoTime();
-            List<Future<?>> inserts = new ArrayList<>();
-            for (byte[] batch : batches) {
-                inserts.add(pool.submit(() -> {
-                    client.insert(tableName, new ByteArrayInputStream(batch), format).get(5, TimeUnit.MINUTES).close();
-                    return null;
-                }));
+            double seconds;
+            double server;
+            try {
+                double serverBefore = serverCpu();
+                long start = System.nanoTime();
+                List<Future<?>> inserts = new ArrayList<>();
+                for (byte[] batch : batches) {
+                    inserts.add(pool.submit(() -> {
+                        client.insert(tableName, new ByteArrayInputStream(batch), format).get(5, TimeUnit.MINUTES).close();
+                        return null;
+                    }));
+                }
+                for (Future<?> insert : inserts) {
+                    insert.get();
+                }
+                seconds = (System.nanoTime() - start) / 1e9;
+                server = serverCpu() - serverBefore;
+            } finally {
+                pool.shutdownNow(); // a failed insert must not leave threads that keep this JVM alive
             }
-            for (Future<?> insert : inserts) {
-                insert.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            pool.shutdown();
             long rows = clickhouse.sql().longValue("SELECT count() FROM " + tableName);
             if (rows != messages) {
                 throw new IllegalStateException(tableName + " has " + rows + " rows, expected " + messages);
             }
-            return mb(jsonBytes) / seconds;
+            long bytes = batches.stream().mapToLong(b -> b.length).sum();
+            return new Measurement(label, seconds, messages, jsonBytes, Double.NaN, server, Double.NaN,
+                    String.format(Locale.ROOT, "%d × ≤ %,d rows, %d in flight, %.0f MB of %s; %s", batches.size(),
+                            BATCH_ROWS, IN_FLIGHT, mb(bytes), format, notes));
+        }
+    }
+
+    /** Waits until the server merges no parts, so that earlier work is not counted in the next window's server CPU. */
+    private void awaitNoMerges() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (clickhouse.sql().longValue("SELECT count() FROM system.merges") > 0) {
+            if (System.nanoTime() > deadline) {
+                System.out.println("warning: merges still running after 2 minutes; the next server CPU figure includes them");
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -265,100 +480,116 @@ public final class BenchMain {
 
     // ------------------------------------------------------------------ (3) Tributary
 
-    /** Runs the pipeline in its own JVM; returns MB/s, MB per CPU-second, peak RSS MB (MB of {@code bytes}). */
-    private double[] tributary(String label, String topic, String tableName, long bytes, Path logDir, String... extra)
+    /** Runs the pipeline in its own JVM over {@code bytes} of input (JSON or Avro). */
+    private Measurement tributary(String label, String topic, String tableName, long bytes, Path logDir, String... extra)
             throws Exception {
         clickhouse.sql().execute(GitHubEvents.createTable(tableName));
-        Map<String, String> stats = runPipeline(topic, "bench-" + tableName, tableName, messages, logDir.resolve("pipeline.log"),
-                List.of("-Dbench.maxAgeMillis=1000"), extra);
-        double seconds = Double.parseDouble(stats.get("seconds"));
-        double cpu = Double.parseDouble(stats.get("cpu_s"));
-        double rss = Double.parseDouble(stats.get("rss_peak_mb"));
-        double mbps = mb(bytes) / seconds;
-        for (String line : java.nio.file.Files.readAllLines(logDir.resolve("pipeline.log"))) {
+        awaitNoMerges();
+        Path log = logDir.resolve("pipeline.log");
+        double serverBefore = serverCpu();
+        Process process = startPipeline(topic, "bench-" + tableName, tableName, messages, log, THROUGHPUT_OPTIONS, extra);
+        Map<String, String> stats = awaitStats(process, log, "BENCH_PIPELINE ");
+        double server = serverCpu() - serverBefore;
+        for (String line : Files.readAllLines(log)) {
             if (line.startsWith("BENCH_THREADS")) {
                 System.out.println(label + " CPU seconds by thread:" + line.substring("BENCH_THREADS".length()));
+            } else if (line.startsWith("BENCH_JVM ")) {
+                pipelineJvm = line.substring("BENCH_JVM ".length());
             }
         }
-        table.put(label, String.format(Locale.ROOT,
-                "%.1f | %.1f s, %,.0f rows/s, CPU %.1f s (%.0f MB/CPU-s), peak RSS %.0f MB, peak heap %.0f MB, %s batches,"
-                        + " insert ms mean %s max %s",
-                mbps, seconds, messages / seconds, cpu, mb(bytes) / cpu, rss, Double.parseDouble(stats.get("heap_peak_mb")),
-                stats.get("batches"), stats.get("insert_ms_mean"), stats.get("insert_ms_max")));
-        return new double[] {mbps, mb(bytes) / cpu, rss};
+        double cpu = Double.parseDouble(stats.get("cpu_s"));
+        Measurement m = new Measurement(label, Double.parseDouble(stats.get("seconds")), messages, bytes, cpu, server,
+                Double.parseDouble(stats.get("rss_peak_mb")), String.format(Locale.ROOT,
+                "%.0f MB/CPU-s, %.2f µs CPU per record, peak heap %.0f MB, %s batches, insert ms mean %s max %s",
+                mb(bytes) / cpu, cpu / messages * 1e6, Double.parseDouble(stats.get("heap_peak_mb")), stats.get("batches"),
+                stats.get("insert_ms_mean"), stats.get("insert_ms_max")));
+        return m;
     }
 
     private Process startPipeline(String topic, String group, String tableName, long expected, Path log, List<String> jvmOptions,
                                   String... extra) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(kafka.bootstrapServers(), topic, group, clickhouse.endpoint(), tableName,
+                Long.toString(expected)));
+        arguments.addAll(List.of(extra));
+        return startJvm(BenchPipeline.class, jvmOptions, log, true, arguments.toArray(String[]::new));
+    }
+
+    /**
+     * Starts {@code main} in a JVM of its own with the pipeline JVM's flags (heap from
+     * {@code bench.pipelineHeap}, 512m) plus {@code jvmOptions}; with {@code BENCH_JFR} set and
+     * {@code profile}, it records a JFR profile beside the log.
+     */
+    private static Process startJvm(Class<?> main, List<String> jvmOptions, Path log, boolean profile, String... arguments)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx" + System.getProperty("bench.pipelineHeap", "512m")));
         command.addAll(jvmOptions);
         String jfr = System.getenv("BENCH_JFR");
-        if (jfr != null && !jfr.isBlank()) {
+        if (profile && jfr != null && !jfr.isBlank()) {
             command.add("-XX:StartFlightRecording=filename=" + log.resolveSibling("pipeline.jfr") + ",settings=profile");
         }
-        command.addAll(List.of(
-                "-cp", System.getProperty("java.class.path"), BenchPipeline.class.getName(),
-                kafka.bootstrapServers(), topic, group, clickhouse.endpoint(), tableName, Long.toString(expected)));
-        command.addAll(List.of(extra));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(arguments));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private Map<String, String> runPipeline(String topic, String group, String tableName, long expected, Path log,
-                                            List<String> jvmOptions, String... extra) throws Exception {
-        Process process = startPipeline(topic, group, tableName, expected, log, jvmOptions, extra);
+    /** Waits for a benchmark JVM to finish and returns the key=value pairs of its {@code prefix} line. */
+    private static Map<String, String> awaitStats(Process process, Path log, String prefix) throws Exception {
         if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
             process.destroyForcibly();
-            throw new IllegalStateException("the benchmark pipeline failed; see " + log);
+            throw new IllegalStateException("a benchmark JVM failed; see " + log);
         }
-        return pipelineStats(log);
-    }
-
-    private static Map<String, String> pipelineStats(Path log) throws Exception {
-        for (String line : java.nio.file.Files.readAllLines(log)) {
-            if (line.startsWith("BENCH_PIPELINE ")) {
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith(prefix)) {
                 Map<String, String> stats = new LinkedHashMap<>();
-                for (String pair : line.substring("BENCH_PIPELINE ".length()).split(" ")) {
+                for (String pair : line.substring(prefix.length()).split(" ")) {
                     String[] kv = pair.split("=", 2);
                     stats.put(kv[0], kv[1]);
                 }
                 return stats;
             }
         }
-        throw new IllegalStateException("no BENCH_PIPELINE line in " + log);
+        throw new IllegalStateException("no " + prefix.trim() + " line in " + log);
     }
 
     // ------------------------------------------------------------------ (4) Kafka table engine
 
-    private double kafkaEngine(String topic) throws Exception {
+    /** A fresh Kafka engine table, consumer group and target table with {@code consumers} consumers and a materialized view. */
+    private Measurement kafkaEngine(String topic, int consumers) throws Exception {
         ClickHouseSql sql = clickhouse.sql();
-        sql.execute(GitHubEvents.createTable("github_engine"));
-        sql.execute("CREATE TABLE github_queue " + GitHubEvents.COLUMNS + " ENGINE = Kafka SETTINGS kafka_broker_list = '"
-                + kafka.bootstrapServers() + "', kafka_topic_list = '" + topic + "', kafka_group_name = 'bench-engine',"
-                + " kafka_format = 'JSONEachRow', kafka_num_consumers = " + partitions);
+        String target = "github_engine_c" + consumers;
+        String queue = "github_queue_c" + consumers;
+        sql.execute(GitHubEvents.createTable(target));
+        sql.execute("CREATE TABLE " + queue + " " + GitHubEvents.COLUMNS + " ENGINE = Kafka SETTINGS kafka_broker_list = '"
+                + kafka.bootstrapServers() + "', kafka_topic_list = '" + topic + "', kafka_group_name = 'bench-engine-c" + consumers
+                + "', kafka_format = 'JSONEachRow', kafka_num_consumers = " + consumers);
+        awaitNoMerges();
+        double serverBefore = serverCpu();
         long start = System.nanoTime();
-        sql.execute("CREATE MATERIALIZED VIEW github_engine_mv TO github_engine AS SELECT * FROM github_queue");
+        sql.execute("CREATE MATERIALIZED VIEW " + target + "_mv TO " + target + " AS SELECT * FROM " + queue);
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
         long rows;
-        while ((rows = sql.longValue("SELECT count() FROM github_engine")) < messages) {
+        while ((rows = sql.longValue("SELECT count() FROM " + target)) < messages) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Kafka engine landed only " + rows + " rows in 20 minutes");
+                throw new IllegalStateException("the Kafka engine (" + consumers + " consumers) landed only " + rows
+                        + " rows in 20 minutes");
             }
             Thread.sleep(100);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        sql.execute("DROP TABLE github_engine_mv");
-        sql.execute("DROP TABLE github_queue");
-        double mbps = mb(jsonBytes) / seconds;
-        table.put("ClickHouse Kafka table engine (" + partitions + " consumers + MV)",
-                String.format(Locale.ROOT, "%.1f | %.1f s", mbps, seconds));
-        return mbps;
+        double server = serverCpu() - serverBefore;
+        sql.execute("DROP TABLE " + target + "_mv");
+        sql.execute("DROP TABLE " + queue);
+        Measurement m = new Measurement("ClickHouse Kafka table engine (" + consumers + (consumers == 1 ? " consumer" : " consumers")
+                + " + MV)", seconds, messages, jsonBytes, Double.NaN, server, Double.NaN,
+                "fresh table and consumer group; all its work is the server's");
+        return m;
     }
 
-    // ------------------------------------------------------------------ Avro
+    // ------------------------------------------------------------------ (5) Avro
 
-    /** The same events as Confluent-framed Avro through a schema registry; MB are Avro MB. */
-    private double[] avro(TestkitPaths paths) throws Exception {
+    /** The same events as Confluent-framed Avro through a schema registry; MB are Avro MB. Returns the bare consumer, Tributary. */
+    private Measurement[] avro(TestkitPaths paths) throws Exception {
         try (SchemaRegistry registry = SchemaRegistry.start(paths)) {
             String topic = "bench-avro";
             createTopic(topic, partitions);
@@ -378,15 +609,17 @@ public final class BenchMain {
             }
             System.out.printf(Locale.ROOT, "avro data: %,d messages, %.1f MB (%.0f B/message), schema id %d%n", messages,
                     mb(avroBytes), (double) avroBytes / messages, schemaId);
-            table.put("ClickHouse Kafka table engine, Avro", "n/a | 18.16 has no AvroConfluent input format");
-            return tributary("Tributary pipeline, Avro (own JVM; MB of Avro)", topic, "github_avro", avroBytes,
+            Measurement bare = bareConsumer("bare kafka-clients consumer, Avro topic (own JVM, bytes only; MB of Avro)", topic,
+                    avroBytes, paths.newServerDir("bench-consumer-avro"));
+            Measurement tributary = tributary("Tributary, Avro (own JVM; MB of Avro)", topic, "github_avro", avroBytes,
                     paths.newServerDir("bench-pipeline-avro"), "avro", registry.url().toString());
+            return new Measurement[] {bare, tributary};
         }
     }
 
-    // ------------------------------------------------------------------ (5) latency
+    // ------------------------------------------------------------------ (6) latency
 
-    /** Steady rate into a one-partition topic; latency from produce to visible in ClickHouse. Returns p50, p99 ms. */
+    /** Steady rate into a one-partition topic; latency from produce to visible in ClickHouse. Returns p50, p99, max ms. */
     private double[] latency(Path logDir) throws Exception {
         String topic = "bench-latency";
         String tableName = "github_latency";
@@ -435,9 +668,7 @@ public final class BenchMain {
             Arrays.sort(sorted);
             double p50 = sorted[(int) (total * 0.50)] / 1e6;
             double p99 = sorted[(int) Math.min(total - 1, Math.ceil(total * 0.99))] / 1e6;
-            table.put("latency at " + latencyRate + " msg/s for " + latencySeconds + " s (default batching)",
-                    String.format(Locale.ROOT, "- | p50 %.0f ms, p99 %.0f ms, max %.0f ms", p50, p99, sorted[total - 1] / 1e6));
-            return new double[] {p50, p99};
+            return new double[] {p50, p99, sorted[total - 1] / 1e6};
         } finally {
             if (pipeline.isAlive()) {
                 pipeline.destroyForcibly();

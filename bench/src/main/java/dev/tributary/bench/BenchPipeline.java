@@ -15,8 +15,9 @@ import java.util.Locale;
 
 /**
  * The pipeline under measurement, in a JVM of its own so that its CPU time and memory are its
- * own: reads {@code expected} records from a topic into a table with the default batch settings,
- * stops once all of them are in ClickHouse, and prints one {@code BENCH_PIPELINE} line.
+ * own: the README's pipeline with default settings (but for the batch age below) reads
+ * {@code expected} records from a topic into a table, stops once all of them are in ClickHouse,
+ * and prints one {@code BENCH_JVM} line (its flags) and one {@code BENCH_PIPELINE} line.
  *
  * <p>Arguments: bootstrap servers, topic, group id, ClickHouse endpoint, table, expected records,
  * and optionally {@code avro <registry url>} for Confluent-framed Avro (JSON otherwise). The system
@@ -39,8 +40,8 @@ public final class BenchPipeline {
                 .mapper(avro ? AvroSchemaMapper.create() : DefaultSchemaMapper.create())
                 .sink(ClickHouseSink.builder().endpoint(args[3]).table(args[4])
                         .maxAge(Duration.ofMillis(Long.getLong("bench.maxAgeMillis", 5_000))).build())
-                .metricsLogInterval(Duration.ZERO)
                 .build();
+        System.out.println("BENCH_JVM " + ProcessStats.jvmDescription());
         long started = System.nanoTime();
         pipeline.start();
         MetricsSnapshot now = pipeline.metrics();

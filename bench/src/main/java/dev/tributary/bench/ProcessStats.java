@@ -58,6 +58,24 @@ final class ProcessStats {
         return byName;
     }
 
+    /**
+     * This JVM's command-line flags and garbage collectors, e.g.
+     * {@code flags=-Xms64m,-Xmx512m gc=G1_Young_Generation,G1_Old_Generation} (no spaces, for a
+     * {@code RESULT} line).
+     */
+    static String jvmDescription() {
+        String flags = String.join(",", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        String collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(gc -> gc.getName().replace(' ', '_')).collect(java.util.stream.Collectors.joining(","));
+        return ("flags=" + flags + " gc=" + collectors + " java=" + Runtime.version());
+    }
+
+    /** CPU time (user + system) of another process so far, e.g. the ClickHouse server; NaN when unknown. */
+    static double cpuSecondsOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(process -> process.info().totalCpuDuration())
+                .map(cpu -> cpu.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     /** Sum of the peak usage of the heap pools, in MB. */
     static double peakHeapMb() {
         long bytes = 0;
