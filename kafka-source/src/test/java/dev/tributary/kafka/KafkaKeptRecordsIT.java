@@ -99,8 +99,10 @@ class KafkaKeptRecordsIT {
         try (Pipeline pipeline = pipeline(table, kafka, topic, clickhouse, ClickHouseSink.builder()
                 .maxRows(1_000).maxAge(Duration.ofMillis(300)))) {
             pipeline.start();
-            await("every record landed or refused", Duration.ofMinutes(1), () -> sql.longValue("SELECT count() FROM "
-                    + table) + sql.longValue("SELECT count() FROM " + table + "_errors") >= count);
+            await("every record landed or refused", Duration.ofMinutes(1), () -> sql.longValue("SELECT count() FROM"
+                    + " system.tables WHERE database = currentDatabase() AND name = '" + table + "_errors'") == 1
+                    && sql.longValue("SELECT count() FROM " + table) + sql.longValue("SELECT count() FROM " + table
+                    + "_errors") >= count);
         }
 
         List<List<String>> expected = new ArrayList<>();
