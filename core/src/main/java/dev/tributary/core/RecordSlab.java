@@ -19,13 +19,39 @@ import java.util.Map;
  */
 public final class RecordSlab {
 
-    private final RowBinaryOutput out;
+    private RowBinaryOutput out;
+    private final int growthLimit;
     private final Map<Object, Integer> internIds = new HashMap<>();
     private final List<Object> interned = new ArrayList<>();
 
     /** An empty slab that starts at {@code initialCapacity} bytes and grows as needed. */
     public RecordSlab(int initialCapacity) {
+        this(initialCapacity, Integer.MAX_VALUE - 16);
+    }
+
+    /**
+     * An empty slab that starts at {@code initialCapacity} bytes and doubles as needed, but not beyond
+     * {@code growthLimit} bytes unless one record needs it: a batch bounded to that many bytes seals
+     * before its slab holds much more, and a doubling past it would be memory never used.
+     */
+    public RecordSlab(int initialCapacity, int growthLimit) {
         this.out = new RowBinaryOutput(initialCapacity);
+        this.growthLimit = growthLimit;
+    }
+
+    /** Makes room for {@code bytes} more bytes, doubling the capacity up to the growth limit. */
+    private void reserve(long bytes) {
+        int capacity = out.array().length;
+        long needed = out.size() + bytes;
+        if (needed > capacity) {
+            long grown = Math.max(needed, Math.min(2L * capacity, growthLimit));
+            if (grown > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a record slab cannot grow beyond 2 GiB (needs " + needed + " bytes)");
+            }
+            RowBinaryOutput bigger = new RowBinaryOutput((int) grown);
+            bigger.writeBytes(out.array(), 0, out.size());
+            out = bigger;
+        }
     }
 
     /** Empties the slab for the next batch, keeping its capacity. */
@@ -40,25 +66,34 @@ public final class RecordSlab {
         return out.size();
     }
 
+    /** The bytes the slab can hold before it grows. */
+    int capacity() {
+        return out.array().length;
+    }
+
     /** Drops what was written after the first {@code size} bytes (a record half-written when its codec failed). */
     public void truncate(int size) {
         out.truncate(size);
     }
 
     public void writeByte(int value) {
+        reserve(1);
         out.writeByte(value);
     }
 
     public void writeInt(int value) {
+        reserve(4);
         out.writeIntLE(value);
     }
 
     public void writeLong(long value) {
+        reserve(8);
         out.writeLongLE(value);
     }
 
     /** Writes {@code bytes}, which may be null (read back as null). */
     public void writeBytes(byte[] bytes) {
+        reserve(bytes == null ? 1 : 10L + bytes.length);
         if (bytes == null) {
             out.writeVarUInt(0);
         } else {
@@ -69,6 +104,7 @@ public final class RecordSlab {
 
     /** Writes {@code text} (not null) as UTF-8, with no intermediate array. */
     public void writeString(String text) {
+        reserve(10L + 3L * text.length()); // at most three UTF-8 bytes a char
         out.writeString(text);
     }
 
@@ -83,6 +119,7 @@ public final class RecordSlab {
             internIds.put(value, id);
             interned.add(value);
         }
+        reserve(5);
         out.writeVarUInt(id);
     }
 

@@ -60,6 +60,29 @@ class RecordSlabTest {
     }
 
     @Test
+    void itDoublesUpToItsGrowthLimitAndBeyondItOnlyAsFarAsARecordNeeds() {
+        RecordSlab slab = new RecordSlab(16, 100);
+        slab.writeBytes(new byte[20]);
+        assertEquals(32, slab.capacity());
+        slab.writeBytes(new byte[20]);
+        assertEquals(64, slab.capacity());
+        slab.writeBytes(new byte[20]);
+        assertEquals(100, slab.capacity()); // not 128
+        slab.writeBytes(new byte[15]);
+        assertEquals(100, slab.capacity());
+        slab.writeBytes(new byte[150]); // one record past the limit: as much as it needs
+        assertEquals(4 * 21 - 5 + 10 + 150, slab.capacity()); // what was there, and the reserve for the record
+        RecordSlab.Reader in = slab.reader(0, slab.size());
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(new byte[20], in.readBytes());
+        }
+        assertArrayEquals(new byte[15], in.readBytes());
+        assertArrayEquals(new byte[150], in.readBytes());
+        assertTrue(in.atEnd());
+        assertEquals(4 * 21 - 5 + 152, slab.size());
+    }
+
+    @Test
     void aReaderNeverReadsBeyondItsRecord() {
         RecordSlab slab = new RecordSlab(16);
         slab.writeBytes(new byte[10]);

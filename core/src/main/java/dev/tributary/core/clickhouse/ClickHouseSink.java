@@ -142,7 +142,8 @@ public final class ClickHouseSink implements BatchingSink {
                 slab = freeSlabs.poll();
             }
             if (slab == null) {
-                slab = new RecordSlab(1 << 16); // grows to what a batch's records take, then recycled at that size
+                // Grows to what a batch's records take (never much past maxBytes), then recycled at that size.
+                slab = new RecordSlab(1 << 16, (int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
             }
         }
         return new Batch(++batchSequence, 0, tableChanges.latest(), buffer, config.maxErrorRawBytes, recordCodec, slab);
