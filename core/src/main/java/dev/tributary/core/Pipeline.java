@@ -262,6 +262,11 @@ public final class Pipeline implements AutoCloseable {
                 }
 
                 @Override
+                public RecordCodec recordCodec() {
+                    return source.recordCodec();
+                }
+
+                @Override
                 public CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
                     Reencoding request = new Reencoding(table, records, target, new CompletableFuture<>());
                     reencodings.add(request);

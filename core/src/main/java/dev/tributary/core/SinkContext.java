@@ -16,6 +16,14 @@ public interface SinkContext {
     PipelineMetrics metrics();
 
     /**
+     * How the sink can keep the source's records as bytes while their batch waits to be durable
+     * ({@link Source#recordCodec()}), or null: then it keeps the records themselves.
+     */
+    default RecordCodec recordCodec() {
+        return null;
+    }
+
+    /**
      * Encodes {@code records} again, as rows of {@code table}, into {@code target}: for a sink whose
      * table changed after the records were encoded (a column dropped, renamed or retyped). Decoders
      * and mapping plans belong to the pipeline's thread, so the work is done there; the future

@@ -38,6 +38,15 @@ public interface Source extends AutoCloseable {
     /** The virtual columns this source's records offer. */
     List<VirtualColumn> virtualColumns();
 
+    /**
+     * How batches can keep this source's records as bytes instead of objects while they wait to be
+     * durable, or null (the default): they then keep the records themselves. Asked once, before
+     * {@link #open}.
+     */
+    default RecordCodec recordCodec() {
+        return null;
+    }
+
     /** Releases connections; commits nothing. */
     @Override
     void close();

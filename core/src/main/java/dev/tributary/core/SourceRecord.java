@@ -27,8 +27,8 @@ public interface SourceRecord {
     Object virtualColumn(String name);
 
     /**
-     * The bytes this record holds: key, value and, for sources that have them, headers. Batches count
-     * it against their byte bound, since they keep their records for the error table.
+     * The bytes this record holds: key, value and, for sources that have them, headers. A batch that
+     * keeps the record itself (its source has no {@link RecordCodec}) counts it against its byte bound.
      */
     default long sizeInBytes() {
         byte[] key = key();

@@ -1,5 +1,6 @@
 package dev.tributary.kafka;
 
+import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourcePosition;
@@ -360,6 +361,12 @@ public final class KafkaSource implements Source {
     @Override
     public List<VirtualColumn> virtualColumns() {
         return KafkaVirtualColumns.ALL;
+    }
+
+    /** Batches keep Kafka records as bytes while they wait to be durable, not as objects. */
+    @Override
+    public RecordCodec recordCodec() {
+        return KafkaRecord.CODEC;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.RecordCodec;
+import dev.tributary.core.RecordSlab;
 import dev.tributary.core.SourceRecord;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -9,17 +11,26 @@ import java.time.Instant;
 /** A Kinesis record as a {@link SourceRecord}, with Kinesis' virtual columns. */
 final class KinesisRecord implements SourceRecord {
 
+    /** Keeps Kinesis records as bytes in batches, and makes them again from those bytes. */
+    static final RecordCodec CODEC = new Codec();
+
     private final KinesisPosition position;
     private final String partitionKey;
     private final byte[] data;
     private final Instant arrival;
 
     KinesisRecord(String stream, String shardId, Record record) {
-        this.position = new KinesisPosition(stream, shardId, record.sequenceNumber());
-        this.partitionKey = record.partitionKey();
         // The SDK's bytes are not shared with anyone else: no copy needed.
-        this.data = record.data().asByteArrayUnsafe();
-        this.arrival = record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH;
+        this(new KinesisPosition(stream, shardId, record.sequenceNumber()), record.partitionKey(),
+                record.data().asByteArrayUnsafe(),
+                record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH);
+    }
+
+    private KinesisRecord(KinesisPosition position, String partitionKey, byte[] data, Instant arrival) {
+        this.position = position;
+        this.partitionKey = partitionKey;
+        this.data = data;
+        this.arrival = arrival;
     }
 
     /**
@@ -70,5 +81,37 @@ final class KinesisRecord implements SourceRecord {
     @Override
     public String toString() {
         return "KinesisRecord{" + position + ", " + data.length + " bytes}";
+    }
+
+    /**
+     * The layout: stream and shard (interned), sequence number, partition key, data, arrival time
+     * (seconds and nanoseconds, as the SDK gave it).
+     */
+    private static final class Codec implements RecordCodec {
+
+        @Override
+        public boolean write(SourceRecord record, RecordSlab slab) {
+            if (!(record instanceof KinesisRecord kinesis)) {
+                return false;
+            }
+            slab.writeInterned(kinesis.position.stream());
+            slab.writeInterned(kinesis.position.shardId());
+            slab.writeString(kinesis.position.sequenceNumber());
+            slab.writeString(kinesis.partitionKey);
+            slab.writeBytes(kinesis.data);
+            slab.writeLong(kinesis.arrival.getEpochSecond());
+            slab.writeInt(kinesis.arrival.getNano());
+            return true;
+        }
+
+        @Override
+        public SourceRecord read(RecordSlab.Reader in) {
+            KinesisPosition position = new KinesisPosition(in.readInterned(String.class), in.readInterned(String.class),
+                    in.readString());
+            String partitionKey = in.readString();
+            byte[] data = in.readBytes();
+            Instant arrival = Instant.ofEpochSecond(in.readLong(), in.readInt());
+            return new KinesisRecord(position, partitionKey, data, arrival);
+        }
     }
 }

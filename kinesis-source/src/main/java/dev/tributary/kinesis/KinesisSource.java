@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourcePosition;
@@ -524,6 +525,12 @@ public final class KinesisSource implements Source {
     @Override
     public List<VirtualColumn> virtualColumns() {
         return KinesisVirtualColumns.ALL;
+    }
+
+    /** Batches keep Kinesis records as bytes while they wait to be durable, not as objects. */
+    @Override
+    public RecordCodec recordCodec() {
+        return KinesisRecord.CODEC;
     }
 
     /** Releases the readers, clients and the checkpoint store; commits nothing. */

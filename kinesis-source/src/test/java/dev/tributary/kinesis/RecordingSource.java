@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourcePosition;
@@ -47,6 +48,12 @@ final class RecordingSource implements Source {
                     new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)));
         }
         return records;
+    }
+
+    /** The records are the delegate's own: its codec keeps them. */
+    @Override
+    public RecordCodec recordCodec() {
+        return delegate.recordCodec();
     }
 
     @Override

@@ -89,11 +89,7 @@ final class BatchWriter {
         }
 
         List<dev.tributary.core.SourceRecord> unsettledRecords() {
-            List<dev.tributary.core.SourceRecord> records = new ArrayList<>();
-            for (int row = settled.nextClearBit(0); row < batch.rows(); row = settled.nextClearBit(row + 1)) {
-                records.add(batch.origins.get(row));
-            }
-            return records;
+            return batch.originsExcept(settled);
         }
     }
 
@@ -254,7 +250,7 @@ final class BatchWriter {
 
     private void refuse(Attempt attempt, int row, InsertFailure failure, List<ErrorRecord> refused) {
         attempt.settled.set(row);
-        refused.add(new ErrorRecord(System.currentTimeMillis(), attempt.batch.origins.get(row), ErrorKind.INSERT,
+        refused.add(new ErrorRecord(System.currentTimeMillis(), attempt.batch.origin(row), ErrorKind.INSERT,
                 "ClickHouse refused the row (code " + failure.code() + "): " + failure.message()));
     }
 

@@ -3,6 +3,8 @@ package dev.tributary.core.clickhouse;
 import dev.tributary.core.BatchingSink;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.MappingException;
+import dev.tributary.core.RecordCodec;
+import dev.tributary.core.RecordSlab;
 import dev.tributary.core.RowWriter;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
@@ -38,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * be written, the batch fails and the pipeline stops without committing.
  *
  * <p>Memory: {@code maxBytes} bounds everything a batch holds — the encoded rows, the records they
- * came from (kept for the error table) and the error records — so the sink holds at most
+ * came from (kept for the error table, as bytes when the source has a {@link RecordCodec}) and the
+ * error records — so the sink holds at most
  * {@code maxInFlightBatches + 1} batches of about {@code maxBytes} each, plus a buffer of
  * {@code maxBytes} per batch for the encoded rows. Disk: the error table is created with a TTL
  * ({@code errorTableTtl}, default 7 days) on servers that have table TTLs (19.6+).
@@ -62,6 +65,9 @@ public final class ClickHouseSink implements BatchingSink {
     private long batchSequence;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final java.util.ArrayDeque<RowBinaryOutput> freeBuffers = new java.util.ArrayDeque<>();
+    /** The source's codec of records (kept as bytes in batches), or null: batches keep the records. */
+    private RecordCodec recordCodec;
+    private final java.util.ArrayDeque<RecordSlab> freeSlabs = new java.util.ArrayDeque<>();
     private CompletableFuture<Void> lastFlush = CompletableFuture.completedFuture(null);
 
     private ClickHouseSink(Config config) {
@@ -79,6 +85,7 @@ public final class ClickHouseSink implements BatchingSink {
         }
         this.pipelineName = context.pipelineName();
         this.metrics = context.metrics();
+        this.recordCodec = context.recordCodec();
         this.transport = config.target.open();
         Backoff backoff = new Backoff(config.retryInitial, config.retryMax);
         try {
@@ -129,14 +136,27 @@ public final class ClickHouseSink implements BatchingSink {
             // arrays per batch, which the garbage collector handles badly.
             buffer = new RowBinaryOutput((int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
         }
-        return new Batch(++batchSequence, 0, tableChanges.latest(), buffer, config.maxErrorRawBytes);
+        RecordSlab slab = null;
+        if (recordCodec != null) {
+            synchronized (freeBuffers) {
+                slab = freeSlabs.poll();
+            }
+            if (slab == null) {
+                // Grows to what a batch's records take (never much past maxBytes), then recycled at that size.
+                slab = new RecordSlab(1 << 16, (int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
+            }
+        }
+        return new Batch(++batchSequence, 0, tableChanges.latest(), buffer, config.maxErrorRawBytes, recordCodec, slab);
     }
 
-    /** Gives a written batch's buffer back for the next batch. */
+    /** Gives a written batch's buffers back for the next batch. */
     private void recycle(Batch batch) {
         synchronized (freeBuffers) {
             if (freeBuffers.size() <= config.maxInFlightBatches) {
                 freeBuffers.push(batch.data);
+            }
+            if (batch.slab != null && freeSlabs.size() <= config.maxInFlightBatches) {
+                freeSlabs.push(batch.slab);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.RecordSlab;
 import dev.tributary.core.RetriableException;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
@@ -87,7 +88,8 @@ final class TableChanges {
     }
 
     /**
-     * {@code records}, rows of {@code batch} not yet in the table, encoded again for {@code schema} by
+     * {@code records}, rows of {@code batch} not yet in the table (read back one by one as the pipeline
+     * walks the list, when the batch keeps them as bytes), encoded again for {@code schema} by
      * the pipeline. Waits while the pipeline's decoder cannot reach what it depends on; fails when the
      * records cannot be encoded for the table now (e.g. the mapping names a column that was dropped).
      */
@@ -97,7 +99,8 @@ final class TableChanges {
                 batch.sequence, schema.qualifiedName());
         for (int attempt = 0; ; attempt++) {
             Batch again = new Batch(batch.sequence, batch.generation + 1, schema, new RowBinaryOutput(Math.max(1024, bytes)),
-                    batch.maxErrorRawBytes);
+                    batch.maxErrorRawBytes, batch.codec, batch.codec == null ? null
+                            : new RecordSlab(Math.max(1024, batch.slab.size())));
             Throwable failure = await(context.reencode(schema, records, again), closed);
             if (failure == null) {
                 return again;

@@ -1,5 +1,6 @@
 package dev.tributary.core.testing;
 
+import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourcePosition;
@@ -156,6 +157,12 @@ public final class GeneratedSource implements Source {
         return List.of(new VirtualColumn("_split", "String", "the split"),
                 new VirtualColumn("_offset", "UInt64", "offset in the split"),
                 new VirtualColumn("_key", "String", "the key"));
+    }
+
+    /** Batches keep its records as bytes, as with the real sources. */
+    @Override
+    public RecordCodec recordCodec() {
+        return TestRecord.CODEC;
     }
 
     @Override
