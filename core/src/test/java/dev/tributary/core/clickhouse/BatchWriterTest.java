@@ -38,10 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchWriterTest {
 
     /** A server whose answer to each insert of rows (their ids) and attempt number is scripted. */
-    private static final class ScriptedTransport implements ClickHouseTransport {
+    private static class ScriptedTransport implements ClickHouseTransport {
         final BiFunction<List<Long>, Integer, ClickHouseException> answer;
         final List<List<Long>> tried = Collections.synchronizedList(new ArrayList<>());
         final List<List<Long>> landed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> formats = Collections.synchronizedList(new ArrayList<>());
         int errorTableInserts;
 
         ScriptedTransport(BiFunction<List<Long>, Integer, ClickHouseException> answer) {
@@ -55,11 +56,8 @@ class BatchWriterTest {
                 errorTableInserts++;
                 return;
             }
-            ByteBuffer rows = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
-            List<Long> ids = new ArrayList<>();
-            while (rows.hasRemaining()) {
-                ids.add(rows.getLong());
-            }
+            List<Long> ids = ids(data, offset, length, format);
+            formats.add(format);
             tried.add(ids);
             ClickHouseException refusal = answer.apply(ids, tried.size());
             if (refusal != null) {
@@ -103,10 +101,37 @@ class BatchWriterTest {
     }
 
     /** Inserts into a table of the chDB engine (ClickHouse 26.5): the real server's refusals, in-process. */
+    /** The ids of the rows of {@code t (id UInt64)} in an insert: RowBinary, or a Native block of that one column. */
+    static List<Long> ids(byte[] data, int offset, int length, String format) {
+        ByteBuffer rows = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        List<Long> ids = new ArrayList<>();
+        if (format.equals("Native")) {
+            assertEquals(1, rows.get()); // one column
+            int count = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte b = rows.get();
+                count |= (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+            }
+            byte[] header = new byte[10];
+            rows.get(header);
+            assertEquals("\u0002id\u0006UInt64", new String(header, StandardCharsets.UTF_8));
+            assertEquals(count * 8, rows.remaining());
+        } else {
+            assertEquals("RowBinary", format);
+        }
+        while (rows.hasRemaining()) {
+            ids.add(rows.getLong());
+        }
+        return ids;
+    }
+
     private static final class ChDbTransport implements ClickHouseTransport {
         final ChDb chdb;
         final List<String> refusals = new ArrayList<>();
-        final List<Integer> landedBytes = new ArrayList<>();
+        final List<Integer> landedRows = new ArrayList<>();
 
         ChDbTransport(ChDb chdb) {
             this.chdb = chdb;
@@ -135,7 +160,9 @@ class BatchWriterTest {
                 // As a transport reports an engine's error: the code parsed from its text, no HTTP status.
                 throw new ClickHouseException(ClickHouseException.codeInMessage(e.getMessage()), 0, e.getMessage(), e);
             }
-            landedBytes.add(length);
+            if (!quotedTable.contains("_errors")) {
+                landedRows.add(ids(data, offset, length, format).size());
+            }
         }
 
         @Override
@@ -334,7 +361,7 @@ class BatchWriterTest {
         assertTrue(gateway.refusals.get(0).contains("Code: 252") && gateway.refusals.get(0).contains("Too many partitions"),
                 gateway.refusals.get(0));
         assertEquals(3, gateway.refusals.size(), gateway.refusals.toString()); // 250 rows, then 125 and 125
-        assertEquals(List.of(62, 63, 62, 63), gateway.landedBytes.stream().map(bytes -> bytes / 8).toList());
+        assertEquals(List.of(62, 63, 62, 63), gateway.landedRows);
         assertEquals(0, metrics.snapshot().errorsTotal());
     }
 
@@ -355,5 +382,81 @@ class BatchWriterTest {
         String errors = chdb.queryText("SELECT position, error_kind, message LIKE '%code 469%VIOLATED_CONSTRAINT%'"
                 + " FROM `default`.`t_errors` ORDER BY position", "TabSeparated");
         assertEquals("s0@30\tINSERT\t1\ns0@7\tINSERT\t1\n", errors);
+    }
+
+    @Test
+    void rowsGoAsOneNativeBlockAndBytesInsertedAreTheBytesSent() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(5));
+        assertEquals(List.of("Native"), gateway.formats);
+        assertEquals(List.of(List.of(0L, 1L, 2L, 3L, 4L)), gateway.landed);
+        // The block: column and row counts, "id", "UInt64", five UInt64.
+        assertEquals(1 + 1 + 3 + 7 + 5 * 8, metrics.snapshot().bytesInserted());
+    }
+
+    @Test
+    void withNativeInsertsOffRowsGoAsRowBinary() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> null);
+        writer(gateway, ClickHouseSink.builder().nativeInserts(false)).write(batch(5));
+        assertEquals(List.of("RowBinary"), gateway.formats);
+        assertEquals(5 * 8, metrics.snapshot().bytesInserted());
+    }
+
+    /** Narrowing sends ranges as Native blocks and single rows as RowBinary: a row goes to the error table only as itself. */
+    @Test
+    void narrowingEndsOnSingleRowsSentAsRowBinary() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(4));
+        for (int i = 0; i < gateway.tried.size(); i++) {
+            assertEquals(gateway.tried.get(i).size() == 1 ? "RowBinary" : "Native", gateway.formats.get(i),
+                    "insert of " + gateway.tried.get(i));
+        }
+        assertEquals(List.of(List.of(3L)), gateway.tried.stream().filter(ids -> ids.size() == 1 && ids.contains(3L)).toList());
+        assertEquals(3, gateway.landedIds().size());
+        assertEquals(1, gateway.errorTableInserts);
+    }
+
+    /**
+     * A Native block refused as 18.x refuses a column typed unlike the table's (49, which would be
+     * retried) where the same rows as RowBinary land: they land, and the sink sends RowBinary from then on.
+     */
+    @Test
+    void aNativeBlockRefusedWhereRowBinaryLandsSwitchesTheSinkToRowBinary() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> null) {
+            @Override
+            public void insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                               String format, String queryId, Map<String, String> settings) throws ClickHouseException {
+                if (format.equals("Native")) {
+                    formats.add(format);
+                    throw refusal(49, "Bad cast from type DB::ColumnVector<unsigned long> to DB::ColumnString");
+                }
+                super.insert(quotedTable, columns, data, offset, length, format, queryId, settings);
+            }
+        };
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder());
+        writer.write(batch(6));
+        writer.write(batch(6));
+        assertEquals(List.of("Native", "RowBinary", "RowBinary"), gateway.formats);
+        assertEquals(12, gateway.landedIds().size());
+        assertEquals(0, gateway.errorTableInserts);
+        assertEquals(0, metrics.snapshot().errorsTotal());
+    }
+
+    /** A retried range sends the same block again. */
+    @Test
+    void aRetriedRangeSendsTheSameBlock() {
+        List<String> blocks = new ArrayList<>();
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> n < 3 ? refusal(999, "transient") : null) {
+            @Override
+            public void insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                               String format, String queryId, Map<String, String> settings) throws ClickHouseException {
+                blocks.add(format + ":" + java.util.HexFormat.of().formatHex(data, offset, offset + length));
+                super.insert(quotedTable, columns, data, offset, length, format, queryId, settings);
+            }
+        };
+        writer(gateway, ClickHouseSink.builder()).write(batch(3));
+        assertEquals(3, blocks.size());
+        assertEquals(1, blocks.stream().distinct().count(), blocks.toString());
+        assertTrue(blocks.get(0).startsWith("Native:"));
     }
 }
