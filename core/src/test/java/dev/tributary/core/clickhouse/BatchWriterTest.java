@@ -132,6 +132,9 @@ class BatchWriterTest {
         final ChDb chdb;
         final List<String> refusals = new ArrayList<>();
         final List<Integer> landedRows = new ArrayList<>();
+        final List<String> formats = new ArrayList<>();
+        /** Whether inserts into {@code t} are of the one column {@code id UInt64} (rows are counted then). */
+        boolean idsOnly = true;
 
         ChDbTransport(ChDb chdb) {
             this.chdb = chdb;
@@ -161,7 +164,10 @@ class BatchWriterTest {
                 throw new ClickHouseException(ClickHouseException.codeInMessage(e.getMessage()), 0, e.getMessage(), e);
             }
             if (!quotedTable.contains("_errors")) {
-                landedRows.add(ids(data, offset, length, format).size());
+                formats.add(format);
+                if (idsOnly) {
+                    landedRows.add(ids(data, offset, length, format).size());
+                }
             }
         }
 
@@ -203,6 +209,10 @@ class BatchWriterTest {
             ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
 
     private BatchWriter writer(ClickHouseTransport transport, ClickHouseSink.Builder settings) {
+        return writer(transport, settings, SCHEMA);
+    }
+
+    private BatchWriter writer(ClickHouseTransport transport, ClickHouseSink.Builder settings, TableSchema schema) {
         ClickHouseSink.Config config = settings.endpoint("http://127.0.0.1:9").table("t")
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).build().config();
         SinkContext context = new SinkContext() {
@@ -216,9 +226,9 @@ class BatchWriterTest {
                 return metrics;
             }
         };
-        TableChanges tableChanges = new TableChanges(transport, context, SCHEMA,
+        TableChanges tableChanges = new TableChanges(transport, context, schema,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
-        return new BatchWriter(transport, SCHEMA, config, "test", metrics, tableChanges);
+        return new BatchWriter(transport, schema, config, "test", metrics, tableChanges);
     }
 
     private static Batch batch(long rows) {
@@ -458,5 +468,45 @@ class BatchWriterTest {
         assertEquals(3, blocks.size());
         assertEquals(1, blocks.stream().distinct().count(), blocks.toString());
         assertTrue(blocks.get(0).startsWith("Native:"));
+    }
+
+    /**
+     * On 23.3+ rows that use a non-Nullable column's DEFAULT go in a Native block as NULL of
+     * Nullable(T), and the engine computes the DEFAULT; a block where a row uses a Nullable column's
+     * DEFAULT (which NULL cannot stand for) goes as RowBinaryWithDefaults.
+     */
+    @Test
+    void rowsUsingDefaultsGoAsNativeUnlessNullCannotStandForTheDefault(ChDb chdb) {
+        chdb.query("CREATE DATABASE IF NOT EXISTS `default`", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t`", "TabSeparated");
+        chdb.query("CREATE TABLE `default`.`t` (id UInt64, s String DEFAULT concat('d', toString(id)),"
+                + " lc LowCardinality(String) DEFAULT 'lc', n Nullable(UInt8) DEFAULT 5) ENGINE = MergeTree ORDER BY id", "TabSeparated");
+        TableSchema schema = new TableSchema("default", "t", List.of(
+                new TableColumn("id", ClickHouseType.parse("UInt64"), TableColumn.DefaultKind.NONE, ""),
+                new TableColumn("s", ClickHouseType.parse("String"), TableColumn.DefaultKind.DEFAULT, "concat('d', toString(id))"),
+                new TableColumn("lc", ClickHouseType.parse("LowCardinality(String)"), TableColumn.DefaultKind.DEFAULT, "'lc'"),
+                new TableColumn("n", ClickHouseType.parse("Nullable(UInt8)"), TableColumn.DefaultKind.DEFAULT, "5")),
+                ServerVersion.parse(chdb.version()), ZoneId.of("UTC"), true);
+        ChDbTransport gateway = new ChDbTransport(chdb);
+        gateway.idsOnly = false;
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder(), schema);
+        // Rows 1 and 2: s and lc from their DEFAULTs in row 1, n given (NULL in row 2).
+        Batch first = new Batch(1, 0, schema, new RowBinaryOutput(256), 1 << 20);
+        first.data.writeBytes(new byte[] {0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 9});
+        first.endRow(new TestRecord(new TestRecord.Position("s0", 1), null, new byte[0], 0));
+        first.data.writeBytes(new byte[] {0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'g', 0, 1, 'z', 0, 1});
+        first.endRow(new TestRecord(new TestRecord.Position("s0", 2), null, new byte[0], 0));
+        writer.write(first);
+        // Rows 3 and 4: n from its DEFAULT in row 3.
+        Batch second = new Batch(2, 0, schema, new RowBinaryOutput(256), 1 << 20);
+        second.data.writeBytes(new byte[] {0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1});
+        second.endRow(new TestRecord(new TestRecord.Position("s0", 3), null, new byte[0], 0));
+        second.data.writeBytes(new byte[] {0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'h', 0, 1, 'y', 0, 0, 8});
+        second.endRow(new TestRecord(new TestRecord.Position("s0", 4), null, new byte[0], 0));
+        writer.write(second);
+
+        assertEquals(List.of("Native", "RowBinaryWithDefaults"), gateway.formats);
+        assertEquals("1\td1\tlc\t9\n2\tg\tz\t\\N\n3\td3\tlc\t5\n4\th\ty\t8\n",
+                chdb.queryText("SELECT * FROM `default`.`t` ORDER BY id", "TabSeparated"));
     }
 }
