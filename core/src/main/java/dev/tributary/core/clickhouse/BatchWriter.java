@@ -192,7 +192,7 @@ final class BatchWriter {
      * One insert of rows {@code from..to}, naming the columns they were encoded for; null when it
      * landed, else why not. Before a whole batch goes, the table is checked: rows of a layout the
      * table no longer has must not reach it ({@link TableChanged}). Sent as a Native block where the
-     * schema allows ({@link #nativeBlock}); a block refused with a fatal code (or 49) is tried again
+     * schema allows ({@link #nativeBlock}); a block refused with a fatal code (or 368, 49) is tried again
      * as RowBinary at once.
      */
     private InsertFailure tryInsert(Attempt attempt, int from, int to, int tries) {
@@ -269,10 +269,10 @@ final class BatchWriter {
                     queryId(batch, from, to), insertSettings(batch.schema, format));
         } catch (Exception e) {
             InsertFailure failure = asNative ? InsertFailure.classify(e) : null;
-            // Refusals for the rows' data are narrowed as usual (single rows go as RowBinary); one that would
-            // fail the batch, or 49 (LOGICAL_ERROR, how 18.x refuses a block column typed unlike the table's:
-            // "Bad cast"), which would be retried, is first checked against the same rows as RowBinary.
-            if (failure != null && (failure.kind() == InsertFailure.Kind.FATAL || failure.code() == 49)) {
+            // Refusals for the rows' data are narrowed as usual (single rows go as RowBinary). One that would fail
+            // the batch, or that would be retried although it cannot pass (368 BAD_CAST: how 18.x refuses a block
+            // column typed unlike the table's; 49 LOGICAL_ERROR), is first checked against the same rows as RowBinary.
+            if (failure != null && (failure.kind() == InsertFailure.Kind.FATAL || failure.code() == 368 || failure.code() == 49)) {
                 throw new NativeRefused(failure);
             }
             throw e;

@@ -427,8 +427,8 @@ class BatchWriterTest {
     }
 
     /**
-     * A Native block refused as 18.x refuses a column typed unlike the table's (49, which would be
-     * retried) where the same rows as RowBinary land: they land, and the sink sends RowBinary from then on.
+     * A Native block refused as 18.x refuses a column typed unlike the table's (368 BAD_CAST, which
+     * would be retried) where the same rows as RowBinary land: they land, and the sink sends RowBinary from then on.
      */
     @Test
     void aNativeBlockRefusedWhereRowBinaryLandsSwitchesTheSinkToRowBinary() {
@@ -438,7 +438,7 @@ class BatchWriterTest {
                                String format, String queryId, Map<String, String> settings) throws ClickHouseException {
                 if (format.equals("Native")) {
                     formats.add(format);
-                    throw refusal(49, "Bad cast from type DB::ColumnVector<unsigned long> to DB::ColumnString");
+                    throw refusal(368, "Bad cast from type DB::ColumnString to DB::ColumnLowCardinality");
                 }
                 super.insert(quotedTable, columns, data, offset, length, format, queryId, settings);
             }

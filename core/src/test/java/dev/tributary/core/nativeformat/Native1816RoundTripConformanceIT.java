@@ -28,7 +28,9 @@ class Native1816RoundTripConformanceIT {
 
     /** Types (or parts of types) that came after 18.16. */
     private static final Pattern NEWER = Pattern.compile(
-            "Bool|Int128|Int256|Date32|DateTime64|IPv4|IPv6|Map\\(|Variant|Nested|Decimal256|Decimal\\((39|[4-7]\\d)|Tuple\\(`?\\w+`? |LowCardinality\\((Nullable\\()?(UUID|FixedString)|Enum8\\('é'");
+            "Bool|Int128|Int256|Date32|DateTime64|IPv4|IPv6|Map\\(|Variant|Nested|Decimal256|Decimal\\((39|[4-7]\\d)|Tuple\\(`?\\w+`? "
+                    // 18.16 takes no LowCardinality(UUID) value in any format (code 49; the feature came in 21.2).
+                    + "|LowCardinality\\(UUID");
 
     @Test
     void everyTypeOf1816LandsAsTheRowBinaryRowsDo(ClickHouseServer clickhouse) throws ValueConversionException {
@@ -68,4 +70,5 @@ class Native1816RoundTripConformanceIT {
         }
         assertTrue(tables >= 40 && rows >= 300, tables + " tables, " + rows + " rows: " + checked);
     }
+
 }
