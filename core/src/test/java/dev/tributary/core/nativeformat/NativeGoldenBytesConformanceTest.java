@@ -31,13 +31,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NativeGoldenBytesConformanceTest {
 
     static List<ConformanceCases.Case> cases() {
-        return NativeCases.all();
+        return Stream.concat(NativeCases.all().stream(), nestedDictionaries().stream()).toList();
+    }
+
+    /** Dictionaries and prefixes inside other types: where the prefix goes before the data of every element. */
+    static List<ConformanceCases.Case> nestedDictionaries() {
+        java.time.ZoneId utc = ConformanceCases.ENGINE_ZONE;
+        return List.of(
+                new ConformanceCases.Case("Tuple(a UInt8, b LowCardinality(String))", "(1, 'a')",
+                        "Tuple(a UInt8, b LowCardinality(String))", utc, List.of(1, "a")),
+                new ConformanceCases.Case("Variant(LowCardinality(String), UInt8)", "'x'::LowCardinality(String)",
+                        "Variant(LowCardinality(String), UInt8)", utc, "x"),
+                new ConformanceCases.Case("Array(Tuple(LowCardinality(String), Nullable(UInt8)))", "[('a', NULL), ('b', 1), ('a', 2)]",
+                        "Array(Tuple(LowCardinality(String), Nullable(UInt8)))", utc,
+                        List.of(java.util.Arrays.asList("a", null), List.of("b", 1), List.of("a", 2))),
+                new ConformanceCases.Case("Map(String, LowCardinality(Nullable(String)))", "map('k', NULL, 'j', 'v')",
+                        "Map(String, LowCardinality(Nullable(String)))", utc, orderedMap("k", null, "j", "v")),
+                new ConformanceCases.Case("Tuple(LowCardinality(String), Array(LowCardinality(Nullable(String))))",
+                        "('p', ['q', NULL, 'p'])", "Tuple(LowCardinality(String), Array(LowCardinality(Nullable(String))))", utc,
+                        List.of("p", java.util.Arrays.asList("q", null, "p"))),
+                new ConformanceCases.Case("LowCardinality(Nullable(FixedString(2)))", "NULL", "LowCardinality(Nullable(FixedString(2)))",
+                        utc, null),
+                new ConformanceCases.Case("LowCardinality(Int32)", "-5", "LowCardinality(Int32)", utc, -5),
+                new ConformanceCases.Case("LowCardinality(Date)", "'2020-01-01'", "LowCardinality(Date)", utc, "2020-01-01"));
+    }
+
+    private static java.util.Map<Object, Object> orderedMap(Object... keysAndValues) {
+        java.util.Map<Object, Object> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("cases")
     void oneValueIsTheEnginesBlock(ConformanceCases.Case c, ChDb chdb) throws ValueConversionException {
-        byte[] golden = chdb.query("SELECT CAST(" + c.literal() + " AS " + c.goldenType() + ") AS v", "Native");
+        byte[] golden = chdb.query("SELECT CAST(" + c.literal() + " AS " + c.goldenType() + ") AS v"
+                + " SETTINGS allow_suspicious_low_cardinality_types = 1", "Native");
         // The column type as the engine names it: what system.columns gives the sink for such a column.
         ClickHouseType type = ClickHouseType.parse(NativeCases.firstColumnType(golden));
         NativeBlockWriter writer = NativeBlockWriter.forColumns(List.of("v"), List.of(type), false, false);
