@@ -27,6 +27,14 @@ abstract class NativeColumn {
     /** Reads one RowBinary value of this column's type at {@code pos} of {@code in}, appends it; returns the position after it. */
     abstract int read(byte[] in, int pos);
 
+    /** Reads {@code count} values in a row (an array's elements); returns the position after them. */
+    int readMany(byte[] in, int pos, long count) {
+        for (long i = 0; i < count; i++) {
+            pos = read(in, pos);
+        }
+        return pos;
+    }
+
     /** Appends the value the server's column holds under a NULL (the type's default). */
     abstract void appendDefault();
 
@@ -120,6 +128,13 @@ abstract class NativeColumn {
         int read(byte[] in, int pos) {
             data.writeBytes(in, pos, zero.length);
             return pos + zero.length;
+        }
+
+        @Override
+        int readMany(byte[] in, int pos, long count) {
+            int length = Math.toIntExact(Math.multiplyExact(count, (long) zero.length));
+            data.writeBytes(in, pos, length); // fixed-width values are the same bytes back to back: one copy
+            return Math.addExact(pos, length);
         }
 
         @Override
@@ -243,10 +258,7 @@ abstract class NativeColumn {
 
         @Override
         int read(byte[] in, int pos) {
-            pos = readVarUInt(in, pos, count);
-            for (long i = 0; i < count[0]; i++) {
-                pos = elements.read(in, pos);
-            }
+            pos = elements.readMany(in, readVarUInt(in, pos, count), count[0]);
             end += count[0];
             offsets.writeLongLE(end);
             return pos;
