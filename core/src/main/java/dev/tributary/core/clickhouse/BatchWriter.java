@@ -207,8 +207,11 @@ final class BatchWriter {
         } catch (TableChanged change) {
             throw change;
         } catch (NativeRefused refusal) {
-            // The rows are judged as the server reads them as RowBinary: a refusal of the block alone
-            // must not send rows to the error table, nor fail the batch.
+            // A block names each column's type: its refusal can mean a column was retyped since the
+            // check (then the rows are encoded again, TableChanged). Else the rows are judged as the
+            // server reads them as RowBinary: a refusal of the block alone must not send rows to the
+            // error table, nor fail the batch.
+            checkTableAfterRefusal(batch);
             try {
                 sent = insert(attempt, from, to, false);
             } catch (Exception e) {

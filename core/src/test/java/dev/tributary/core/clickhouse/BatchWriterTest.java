@@ -44,6 +44,7 @@ class BatchWriterTest {
         final List<List<Long>> landed = Collections.synchronizedList(new ArrayList<>());
         final List<String> formats = Collections.synchronizedList(new ArrayList<>());
         int errorTableInserts;
+        int columnReads;
 
         ScriptedTransport(BiFunction<List<Long>, Integer, ClickHouseException> answer) {
             this.answer = answer;
@@ -72,6 +73,7 @@ class BatchWriterTest {
             if (!sql.contains("system.columns")) {
                 throw new UnsupportedOperationException(sql);
             }
+            columnReads++;
             return "{\"name\":\"id\",\"type\":\"UInt64\",\"default_kind\":\"\",\"default_expression\":\"\"}\n"
                     .getBytes(StandardCharsets.UTF_8);
         }
@@ -445,6 +447,8 @@ class BatchWriterTest {
         };
         BatchWriter writer = writer(gateway, ClickHouseSink.builder());
         writer.write(batch(6));
+        // Before the batch, and after the refusal of its typed block, which can mean a column was retyped.
+        assertEquals(2, gateway.columnReads);
         writer.write(batch(6));
         assertEquals(List.of("Native", "RowBinary", "RowBinary"), gateway.formats);
         assertEquals(12, gateway.landedIds().size());
