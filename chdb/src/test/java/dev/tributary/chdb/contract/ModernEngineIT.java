@@ -219,6 +219,28 @@ class ModernEngineIT {
                 () -> "error rows: " + engine.rows("SELECT message FROM with_defaults_errors"));
     }
 
+    /**
+     * Without a Nullable column that has a DEFAULT, blocks whose rows use DEFAULTs go as Native (the
+     * sink's default): such a column goes as Nullable(T) or LowCardinality(Nullable(T)), NULL where
+     * the row uses the DEFAULT, and the engine computes the expressions, an EPHEMERAL column's too.
+     */
+    @Test
+    void nativeBlocksCarryDefaultsAsNullsAndTheEngineComputesThem() throws Exception {
+        engine.recreate("native_defaults", "(id UInt64, d UInt32 DEFAULT id * 10, s String DEFAULT concat('x', toString(id)),"
+                + " lc LowCardinality(String) DEFAULT 'lc', e UInt64 EPHEMERAL, from_e UInt64 DEFAULT e + 100,"
+                + " t DateTime64(3, 'UTC') DEFAULT toDateTime64('2020-01-01 00:00:00', 3, 'UTC')) ENGINE = MergeTree ORDER BY id");
+        landAll("native_defaults", List.of(
+                "{\"id\": 1}",
+                "{\"id\": 2, \"d\": 3, \"s\": \"given\", \"lc\": \"z\", \"e\": 7, \"t\": \"2021-02-03T04:05:06.789Z\"}",
+                "{\"id\": 3, \"s\": \"only s\"}"));
+        assertEquals(List.of(
+                        List.of("1", "10", "x1", "lc", "100", "2020-01-01 00:00:00.000"),
+                        List.of("2", "3", "given", "z", "107", "2021-02-03 04:05:06.789"),
+                        List.of("3", "30", "only s", "lc", "100", "2020-01-01 00:00:00.000")),
+                engine.rows("SELECT id, d, s, lc, from_e, t FROM native_defaults ORDER BY id"),
+                () -> "error rows: " + engine.rows("SELECT message FROM native_defaults_errors"));
+    }
+
     @Test
     void rowsTheEngineRefusesForTheirDataAreBisectedIntoTheErrorTableAndTheRestLands() throws Exception {
         // A CHECK constraint refuses the batch with the engine's code 469 (VIOLATED_CONSTRAINT): the batch is

@@ -2,6 +2,7 @@ package dev.tributary.core.clickhouse;
 
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.nativeformat.NativeBlockWriter;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,6 +38,10 @@ final class BatchWriter {
     private final String queryIdPrefix;
     private final ErrorRateWindow errorRate;
     private final AtomicLong queryCounter = new AtomicLong();
+    /** Native block writers with their block buffers, one per batch being written, recycled. */
+    private final ConcurrentLinkedQueue<NativeBlocks> nativeBlocks = new ConcurrentLinkedQueue<>();
+    /** Set once a Native block was refused where the same rows as RowBinary landed: RowBinary from then on. */
+    private volatile boolean nativeRefused;
     private volatile boolean closed;
 
     BatchWriter(ClickHouseTransport transport, TableSchema schema, ClickHouseSink.Config config, String pipeline,
@@ -60,17 +66,23 @@ final class BatchWriter {
         RetryBudget budget = new RetryBudget(config.retryBudget);
         List<ErrorRecord> refused = new ArrayList<>();
         List<ErrorRecord> failed = new ArrayList<>(batch.errors);
-        Attempt attempt = new Attempt(batch);
-        while (true) {
-            try {
-                insertRows(attempt, 0, batch.rows(), refused, budget);
-                break;
-            } catch (TableChanged change) {
-                // What landed or was refused stays so; the other rows are encoded again for the table now.
-                Batch again = tableChanges.reencode(attempt.batch, attempt.unsettledRecords(), change.schema, () -> closed);
-                failed.addAll(again.errors);
-                attempt = new Attempt(again);
+        NativeBlocks blocks = nativeBlocks.poll();
+        Attempt attempt = new Attempt(batch, blocks != null ? blocks : new NativeBlocks());
+        try {
+            while (true) {
+                try {
+                    insertRows(attempt, 0, batch.rows(), refused, budget);
+                    break;
+                } catch (TableChanged change) {
+                    // What landed or was refused stays so; the other rows are encoded again for the table now.
+                    Batch again = tableChanges.reencode(attempt.batch, attempt.unsettledRecords(), change.schema, () -> closed);
+                    failed.addAll(again.errors);
+                    attempt = new Attempt(again, attempt.blocks);
+                }
             }
+        } finally {
+            attempt.blocks.forget();
+            nativeBlocks.add(attempt.blocks);
         }
         checkErrorRate(batch, failed.size() + refused.size(), refused);
         failed.addAll(refused);
@@ -83,9 +95,11 @@ final class BatchWriter {
     private static final class Attempt {
         final Batch batch;
         final BitSet settled = new BitSet();
+        final NativeBlocks blocks;
 
-        Attempt(Batch batch) {
+        Attempt(Batch batch, NativeBlocks blocks) {
             this.batch = batch;
+            this.blocks = blocks;
         }
 
         List<dev.tributary.core.SourceRecord> unsettledRecords() {
@@ -159,14 +173,9 @@ final class BatchWriter {
         }
     }
 
-    /**
-     * One insert of rows {@code from..to}, naming the columns they were encoded for; null when it
-     * landed, else why not. Before a whole batch goes, the table is checked: rows of a layout the
-     * table no longer has must not reach it ({@link TableChanged}).
-     */
-    /** The user's insert settings and what the rows' encoding needs (which wins: the rows are already written). */
-    private Map<String, String> insertSettings(TableSchema schema) {
-        Map<String, String> format = schema.formatSettings();
+    /** The user's insert settings and what the rows' encoding sent as {@code format} needs (which wins: the rows are already written). */
+    private Map<String, String> insertSettings(TableSchema schema, String insertFormat) {
+        Map<String, String> format = schema.formatSettings(insertFormat);
         if (format.isEmpty()) {
             return config.insertSettings;
         }
@@ -175,29 +184,153 @@ final class BatchWriter {
         return all;
     }
 
+    /**
+     * One insert of rows {@code from..to}, naming the columns they were encoded for; null when it
+     * landed, else why not. Before a whole batch goes, the table is checked: rows of a layout the
+     * table no longer has must not reach it ({@link TableChanged}). Sent as a Native block where the
+     * schema allows ({@link #nativeBlock}); a block refused with a fatal code (or 368, 49) is tried again
+     * as RowBinary at once.
+     */
     private InsertFailure tryInsert(Attempt attempt, int from, int to, int tries) {
         Batch batch = attempt.batch;
-        int offset = batch.rowStart(from);
-        int length = batch.rowEnd(to - 1) - offset;
         long start = System.nanoTime();
+        int sent;
         try {
             if (from == 0 && to == batch.rows()) {
                 checkTable(batch);
             }
-            transport.insert(quotedTable, insertColumns(batch.schema), batch.data.array(), offset, length,
-                    ClickHouseSink.format(batch.schema), queryId(batch, from, to), insertSettings(batch.schema));
+            sent = insert(attempt, from, to, nativeBlock(attempt, from, to));
         } catch (TableChanged change) {
             throw change;
+        } catch (NativeRefused refusal) {
+            // A block names each column's type: its refusal can mean a column was retyped since the
+            // check (then the rows are encoded again, TableChanged). Else the rows are judged as the
+            // server reads them as RowBinary: a refusal of the block alone must not send rows to the
+            // error table, nor fail the batch.
+            checkTableAfterRefusal(batch);
+            try {
+                sent = insert(attempt, from, to, false);
+            } catch (Exception e) {
+                return InsertFailure.classify(e);
+            }
+            if (!nativeRefused) {
+                nativeRefused = true;
+                LOG.warn("pipeline {}: ClickHouse refused a Native block of rows {}..{} of batch {} ({}) but took the same"
+                        + " rows as {}; this sink sends {} from now on", pipeline, from, to, batch.sequence,
+                        refusal.failure.describe(), batch.schema.insertFormat(), batch.schema.insertFormat());
+            }
         } catch (Exception e) {
             return InsertFailure.classify(e);
         }
         attempt.settled.set(from, to);
-        metrics.batchInserted(to - from, length, System.nanoTime() - start);
+        metrics.batchInserted(to - from, sent, System.nanoTime() - start);
         if (tries > 0) {
             LOG.info("pipeline {}: batch {} rows {}..{} inserted into {} after {} retries", pipeline,
                     batch.sequence, from, to, schema.qualifiedName(), tries);
         }
         return null;
+    }
+
+    /**
+     * Whether rows {@code from..to} go as a Native block (then built in {@code attempt.blocks}, or
+     * kept from the previous try of the same range). Single rows go as RowBinary: narrowing ends on
+     * one row, which goes to the error table only if the server refuses it as the format it was
+     * encoded in, so that nothing about the block alone can ever refuse a row.
+     */
+    private boolean nativeBlock(Attempt attempt, int from, int to) {
+        Batch batch = attempt.batch;
+        if (to - from < 2 || nativeRefused || !ClickHouseSink.sendsNative(config, batch.schema)) {
+            return false;
+        }
+        return attempt.blocks.build(batch, from, to, pipeline);
+    }
+
+    /** Inserts rows {@code from..to} as a Native block ({@code asNative}, built) or as they are encoded; returns the bytes sent. */
+    private int insert(Attempt attempt, int from, int to, boolean asNative) throws Exception {
+        Batch batch = attempt.batch;
+        byte[] bytes;
+        int offset;
+        int length;
+        String format;
+        if (asNative) {
+            bytes = attempt.blocks.block.array();
+            offset = 0;
+            length = attempt.blocks.block.size();
+            format = TableSchema.NATIVE;
+        } else {
+            bytes = batch.data.array();
+            offset = batch.rowStart(from);
+            length = batch.rowEnd(to - 1) - offset;
+            format = ClickHouseSink.format(batch.schema);
+        }
+        try {
+            transport.insert(quotedTable, insertColumns(batch.schema), bytes, offset, length, format,
+                    queryId(batch, from, to), insertSettings(batch.schema, format));
+        } catch (Exception e) {
+            InsertFailure failure = asNative ? InsertFailure.classify(e) : null;
+            // Refusals for the rows' data are narrowed as usual (single rows go as RowBinary). One that would fail
+            // the batch, or that would be retried although it cannot pass (368 BAD_CAST: how 18.x refuses a block
+            // column typed unlike the table's; 49 LOGICAL_ERROR), is first checked against the same rows as RowBinary.
+            if (failure != null && (failure.kind() == InsertFailure.Kind.FATAL || failure.code() == 368 || failure.code() == 49)) {
+                throw new NativeRefused(failure);
+            }
+            throw e;
+        }
+        return length;
+    }
+
+    /** A Native block refused for a reason that would fail the batch or retry it for ever: the same rows are tried as RowBinary. */
+    private static final class NativeRefused extends Exception {
+        final InsertFailure failure;
+
+        NativeRefused(InsertFailure failure) {
+            super(failure.describe(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /**
+     * A Native block writer for one table layout and its block buffer, lent to one batch at a time.
+     * It keeps the last block it built (batch, range), so that retries of that range send it again.
+     */
+    private static final class NativeBlocks {
+        final RowBinaryOutput block = new RowBinaryOutput(1 << 16);
+        private TableSchema schema;
+        private NativeBlockWriter writer;
+        private Batch builtFor;
+        private int builtFrom;
+        private int builtTo;
+        private boolean built;
+
+        /** Builds the block of rows {@code from..to} (unless it holds it); false when those rows must go as RowBinary. */
+        boolean build(Batch batch, int from, int to, String pipeline) {
+            if (builtFor == batch && builtFrom == from && builtTo == to) {
+                return built;
+            }
+            if (!batch.schema.equals(schema)) {
+                writer = batch.schema.nativeWriter();
+                schema = batch.schema;
+            }
+            block.reset();
+            int offset = batch.rowStart(from);
+            try {
+                built = writer.write(batch.data.array(), offset, batch.rowEnd(to - 1) - offset, to - from, block);
+            } catch (IllegalArgumentException e) {
+                // Cannot happen with rows of the encoders; if it does, the rows still go, as RowBinary.
+                LOG.warn("pipeline {}: could not make a Native block of rows {}..{} of batch {}; sending them as {}: {}",
+                        pipeline, from, to, batch.sequence, batch.schema.insertFormat(), e.toString());
+                built = false;
+            }
+            builtFor = batch;
+            builtFrom = from;
+            builtTo = to;
+            return built;
+        }
+
+        /** Drops the reference to the batch (its buffer is recycled), keeping the writer and buffers. */
+        void forget() {
+            builtFor = null;
+        }
     }
 
     /**

@@ -121,7 +121,9 @@ public final class ClickHouseSink implements BatchingSink {
         this.writer = new BatchWriter(transport, schema, config, pipelineName, metrics, tableChanges);
         this.open = newBatch();
         LOG.info("pipeline {}: writing to {} (ClickHouse {}, {} columns, format {}), errors to {}.{}", pipelineName,
-                schema.qualifiedName(), schema.serverVersion(), schema.columns().size(), schema.insertFormat(),
+                schema.qualifiedName(), schema.serverVersion(), schema.columns().size(),
+                sendsNative(config, schema) ? TableSchema.NATIVE + " (rows encoded as " + schema.insertFormat() + ")"
+                        : schema.insertFormat(),
                 config.database, config.errorTable);
         return schema;
     }
@@ -277,6 +279,7 @@ public final class ClickHouseSink implements BatchingSink {
         final int errorToleranceWindow;
         final Duration errorTableTtl;
         final int maxErrorRawBytes;
+        final boolean nativeInserts;
 
         private Config(Builder b, ClickHouseTarget target) {
             this.target = target;
@@ -296,6 +299,7 @@ public final class ClickHouseSink implements BatchingSink {
             this.errorToleranceWindow = b.errorToleranceWindow;
             this.errorTableTtl = b.errorTableTtl;
             this.maxErrorRawBytes = b.maxErrorRawBytes;
+            this.nativeInserts = b.nativeInserts;
         }
 
         @Override
@@ -306,6 +310,7 @@ public final class ClickHouseSink implements BatchingSink {
                     + ", maxBytes=" + maxBytes + ", maxAge=" + maxAge + ", maxInFlightBatches=" + maxInFlightBatches
                     + ", insertSettings=" + insertSettings + ", errorTableTtl=" + errorTableTtl
                     + ", maxErrorRawBytes=" + maxErrorRawBytes + ", retryBudget=" + retryBudget
+                    + (nativeInserts ? "" : ", nativeInserts=false")
                     + (errorToleranceWindow > 0 ? ", errorTolerance=" + ErrorRateWindow.percent(errorToleranceShare)
                     + "% of " + errorToleranceWindow + " records" : "") + "}";
         }
@@ -317,6 +322,7 @@ public final class ClickHouseSink implements BatchingSink {
         private String errorTable;
         private String createTableDdl;
         private int maxRows = 100_000;
+        private boolean nativeInserts = true;
         private long maxBytes = 20L * 1024 * 1024;
         private Duration maxAge = Duration.ofSeconds(5);
         private int maxInFlightBatches = 2;
@@ -378,6 +384,16 @@ public final class ClickHouseSink implements BatchingSink {
          */
         public Builder maxInFlightBatches(int maxInFlightBatches) {
             this.maxInFlightBatches = maxInFlightBatches;
+            return this;
+        }
+
+        /**
+         * Whether rows go to the table as Native blocks (default true), made of their RowBinary on the
+         * insert thread: the server reads columns, not rows (see docs/native.md). False sends them as
+         * RowBinary / RowBinaryWithDefaults, as they are encoded. Tables with a JSON column always get RowBinary.
+         */
+        public Builder nativeInserts(boolean enabled) {
+            this.nativeInserts = enabled;
             return this;
         }
 
@@ -547,8 +563,16 @@ public final class ClickHouseSink implements BatchingSink {
         }
     }
 
-    /** The insert format for rows encoded for {@code schema}. */
+    /**
+     * The format rows {@code from..to} of a batch encoded for {@code schema} are inserted in, when
+     * sent as they are encoded: {@link TableSchema#insertFormat()}. Native blocks: {@link BatchWriter}.
+     */
     static String format(TableSchema schema) {
-        return schema.withDefaults() ? "RowBinaryWithDefaults" : "RowBinary";
+        return schema.insertFormat();
+    }
+
+    /** Whether inserts of rows encoded for {@code schema} go as Native blocks under {@code config}. */
+    static boolean sendsNative(Config config, TableSchema schema) {
+        return config.nativeInserts && schema.nativeInserts();
     }
 }

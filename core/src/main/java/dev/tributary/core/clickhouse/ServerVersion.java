@@ -36,6 +36,16 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
         return atLeast(24, 10);
     }
 
+    /**
+     * A Native block's NULL in a Nullable column sent for a non-Nullable one taken as "use the
+     * DEFAULT expression" ({@code input_format_null_as_default} with the block's missing-values mask,
+     * ClickHouse PR #46284, February 2023; 23.3 taken as its first release to be safe). Older servers
+     * that take Native (18.16 included) get rows that use a DEFAULT as RowBinaryWithDefaults, or have none.
+     */
+    public boolean supportsNativeNullAsDefault() {
+        return atLeast(23, 3);
+    }
+
     /** The {@code insert_deduplication_token} setting (ClickHouse 22.2). */
     public boolean supportsInsertDeduplicationToken() {
         return atLeast(22, 2);

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param recordsRead      records polled from the source
  * @param rowsInserted     rows that landed in the target table
- * @param bytesInserted    RowBinary bytes of those rows
+ * @param bytesInserted    bytes sent for those rows (the Native blocks or RowBinary inserted)
  * @param batchesInserted  successful inserts into the target table
  * @param insertRetries    inserts tried again after a retryable failure
  * @param errors           records written to the error table, by kind

@@ -38,11 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchWriterTest {
 
     /** A server whose answer to each insert of rows (their ids) and attempt number is scripted. */
-    private static final class ScriptedTransport implements ClickHouseTransport {
+    private static class ScriptedTransport implements ClickHouseTransport {
         final BiFunction<List<Long>, Integer, ClickHouseException> answer;
         final List<List<Long>> tried = Collections.synchronizedList(new ArrayList<>());
         final List<List<Long>> landed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> formats = Collections.synchronizedList(new ArrayList<>());
         int errorTableInserts;
+        int columnReads;
 
         ScriptedTransport(BiFunction<List<Long>, Integer, ClickHouseException> answer) {
             this.answer = answer;
@@ -55,11 +57,8 @@ class BatchWriterTest {
                 errorTableInserts++;
                 return;
             }
-            ByteBuffer rows = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
-            List<Long> ids = new ArrayList<>();
-            while (rows.hasRemaining()) {
-                ids.add(rows.getLong());
-            }
+            List<Long> ids = ids(data, offset, length, format);
+            formats.add(format);
             tried.add(ids);
             ClickHouseException refusal = answer.apply(ids, tried.size());
             if (refusal != null) {
@@ -74,6 +73,7 @@ class BatchWriterTest {
             if (!sql.contains("system.columns")) {
                 throw new UnsupportedOperationException(sql);
             }
+            columnReads++;
             return "{\"name\":\"id\",\"type\":\"UInt64\",\"default_kind\":\"\",\"default_expression\":\"\"}\n"
                     .getBytes(StandardCharsets.UTF_8);
         }
@@ -103,10 +103,40 @@ class BatchWriterTest {
     }
 
     /** Inserts into a table of the chDB engine (ClickHouse 26.5): the real server's refusals, in-process. */
+    /** The ids of the rows of {@code t (id UInt64)} in an insert: RowBinary, or a Native block of that one column. */
+    static List<Long> ids(byte[] data, int offset, int length, String format) {
+        ByteBuffer rows = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        List<Long> ids = new ArrayList<>();
+        if (format.equals("Native")) {
+            assertEquals(1, rows.get()); // one column
+            int count = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte b = rows.get();
+                count |= (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+            }
+            byte[] header = new byte[10];
+            rows.get(header);
+            assertEquals("\u0002id\u0006UInt64", new String(header, StandardCharsets.UTF_8));
+            assertEquals(count * 8, rows.remaining());
+        } else {
+            assertEquals("RowBinary", format);
+        }
+        while (rows.hasRemaining()) {
+            ids.add(rows.getLong());
+        }
+        return ids;
+    }
+
     private static final class ChDbTransport implements ClickHouseTransport {
         final ChDb chdb;
         final List<String> refusals = new ArrayList<>();
-        final List<Integer> landedBytes = new ArrayList<>();
+        final List<Integer> landedRows = new ArrayList<>();
+        final List<String> formats = new ArrayList<>();
+        /** Whether inserts into {@code t} are of the one column {@code id UInt64} (rows are counted then). */
+        boolean idsOnly = true;
 
         ChDbTransport(ChDb chdb) {
             this.chdb = chdb;
@@ -135,7 +165,12 @@ class BatchWriterTest {
                 // As a transport reports an engine's error: the code parsed from its text, no HTTP status.
                 throw new ClickHouseException(ClickHouseException.codeInMessage(e.getMessage()), 0, e.getMessage(), e);
             }
-            landedBytes.add(length);
+            if (!quotedTable.contains("_errors")) {
+                formats.add(format);
+                if (idsOnly) {
+                    landedRows.add(ids(data, offset, length, format).size());
+                }
+            }
         }
 
         @Override
@@ -176,6 +211,10 @@ class BatchWriterTest {
             ServerVersion.parse("18.16.1"), ZoneId.of("UTC"), false);
 
     private BatchWriter writer(ClickHouseTransport transport, ClickHouseSink.Builder settings) {
+        return writer(transport, settings, SCHEMA);
+    }
+
+    private BatchWriter writer(ClickHouseTransport transport, ClickHouseSink.Builder settings, TableSchema schema) {
         ClickHouseSink.Config config = settings.endpoint("http://127.0.0.1:9").table("t")
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).build().config();
         SinkContext context = new SinkContext() {
@@ -189,9 +228,9 @@ class BatchWriterTest {
                 return metrics;
             }
         };
-        TableChanges tableChanges = new TableChanges(transport, context, SCHEMA,
+        TableChanges tableChanges = new TableChanges(transport, context, schema,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
-        return new BatchWriter(transport, SCHEMA, config, "test", metrics, tableChanges);
+        return new BatchWriter(transport, schema, config, "test", metrics, tableChanges);
     }
 
     private static Batch batch(long rows) {
@@ -334,7 +373,7 @@ class BatchWriterTest {
         assertTrue(gateway.refusals.get(0).contains("Code: 252") && gateway.refusals.get(0).contains("Too many partitions"),
                 gateway.refusals.get(0));
         assertEquals(3, gateway.refusals.size(), gateway.refusals.toString()); // 250 rows, then 125 and 125
-        assertEquals(List.of(62, 63, 62, 63), gateway.landedBytes.stream().map(bytes -> bytes / 8).toList());
+        assertEquals(List.of(62, 63, 62, 63), gateway.landedRows);
         assertEquals(0, metrics.snapshot().errorsTotal());
     }
 
@@ -355,5 +394,123 @@ class BatchWriterTest {
         String errors = chdb.queryText("SELECT position, error_kind, message LIKE '%code 469%VIOLATED_CONSTRAINT%'"
                 + " FROM `default`.`t_errors` ORDER BY position", "TabSeparated");
         assertEquals("s0@30\tINSERT\t1\ns0@7\tINSERT\t1\n", errors);
+    }
+
+    @Test
+    void rowsGoAsOneNativeBlockAndBytesInsertedAreTheBytesSent() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(5));
+        assertEquals(List.of("Native"), gateway.formats);
+        assertEquals(List.of(List.of(0L, 1L, 2L, 3L, 4L)), gateway.landed);
+        // The block: column and row counts, "id", "UInt64", five UInt64.
+        assertEquals(1 + 1 + 3 + 7 + 5 * 8, metrics.snapshot().bytesInserted());
+    }
+
+    @Test
+    void withNativeInsertsOffRowsGoAsRowBinary() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> null);
+        writer(gateway, ClickHouseSink.builder().nativeInserts(false)).write(batch(5));
+        assertEquals(List.of("RowBinary"), gateway.formats);
+        assertEquals(5 * 8, metrics.snapshot().bytesInserted());
+    }
+
+    /** Narrowing sends ranges as Native blocks and single rows as RowBinary: a row goes to the error table only as itself. */
+    @Test
+    void narrowingEndsOnSingleRowsSentAsRowBinary() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> ids.contains(3L) ? refusal(6, "Cannot parse string") : null);
+        writer(gateway, ClickHouseSink.builder()).write(batch(4));
+        for (int i = 0; i < gateway.tried.size(); i++) {
+            assertEquals(gateway.tried.get(i).size() == 1 ? "RowBinary" : "Native", gateway.formats.get(i),
+                    "insert of " + gateway.tried.get(i));
+        }
+        assertEquals(List.of(List.of(3L)), gateway.tried.stream().filter(ids -> ids.size() == 1 && ids.contains(3L)).toList());
+        assertEquals(3, gateway.landedIds().size());
+        assertEquals(1, gateway.errorTableInserts);
+    }
+
+    /**
+     * A Native block refused as 18.x refuses a column typed unlike the table's (368 BAD_CAST, which
+     * would be retried) where the same rows as RowBinary land: they land, and the sink sends RowBinary from then on.
+     */
+    @Test
+    void aNativeBlockRefusedWhereRowBinaryLandsSwitchesTheSinkToRowBinary() {
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> null) {
+            @Override
+            public void insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                               String format, String queryId, Map<String, String> settings) throws ClickHouseException {
+                if (format.equals("Native")) {
+                    formats.add(format);
+                    throw refusal(368, "Bad cast from type DB::ColumnString to DB::ColumnLowCardinality");
+                }
+                super.insert(quotedTable, columns, data, offset, length, format, queryId, settings);
+            }
+        };
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder());
+        writer.write(batch(6));
+        // Before the batch, and after the refusal of its typed block, which can mean a column was retyped.
+        assertEquals(2, gateway.columnReads);
+        writer.write(batch(6));
+        assertEquals(List.of("Native", "RowBinary", "RowBinary"), gateway.formats);
+        assertEquals(12, gateway.landedIds().size());
+        assertEquals(0, gateway.errorTableInserts);
+        assertEquals(0, metrics.snapshot().errorsTotal());
+    }
+
+    /** A retried range sends the same block again. */
+    @Test
+    void aRetriedRangeSendsTheSameBlock() {
+        List<String> blocks = new ArrayList<>();
+        ScriptedTransport gateway = new ScriptedTransport((ids, n) -> n < 3 ? refusal(999, "transient") : null) {
+            @Override
+            public void insert(String quotedTable, List<String> columns, byte[] data, int offset, int length,
+                               String format, String queryId, Map<String, String> settings) throws ClickHouseException {
+                blocks.add(format + ":" + java.util.HexFormat.of().formatHex(data, offset, offset + length));
+                super.insert(quotedTable, columns, data, offset, length, format, queryId, settings);
+            }
+        };
+        writer(gateway, ClickHouseSink.builder()).write(batch(3));
+        assertEquals(3, blocks.size());
+        assertEquals(1, blocks.stream().distinct().count(), blocks.toString());
+        assertTrue(blocks.get(0).startsWith("Native:"));
+    }
+
+    /**
+     * On 23.3+ rows that use a non-Nullable column's DEFAULT go in a Native block as NULL of
+     * Nullable(T), and the engine computes the DEFAULT; a block where a row uses a Nullable column's
+     * DEFAULT (which NULL cannot stand for) goes as RowBinaryWithDefaults.
+     */
+    @Test
+    void rowsUsingDefaultsGoAsNativeUnlessNullCannotStandForTheDefault(ChDb chdb) {
+        chdb.query("CREATE DATABASE IF NOT EXISTS `default`", "TabSeparated");
+        chdb.query("DROP TABLE IF EXISTS `default`.`t`", "TabSeparated");
+        chdb.query("CREATE TABLE `default`.`t` (id UInt64, s String DEFAULT concat('d', toString(id)),"
+                + " lc LowCardinality(String) DEFAULT 'lc', n Nullable(UInt8) DEFAULT 5) ENGINE = MergeTree ORDER BY id", "TabSeparated");
+        TableSchema schema = new TableSchema("default", "t", List.of(
+                new TableColumn("id", ClickHouseType.parse("UInt64"), TableColumn.DefaultKind.NONE, ""),
+                new TableColumn("s", ClickHouseType.parse("String"), TableColumn.DefaultKind.DEFAULT, "concat('d', toString(id))"),
+                new TableColumn("lc", ClickHouseType.parse("LowCardinality(String)"), TableColumn.DefaultKind.DEFAULT, "'lc'"),
+                new TableColumn("n", ClickHouseType.parse("Nullable(UInt8)"), TableColumn.DefaultKind.DEFAULT, "5")),
+                ServerVersion.parse(chdb.version()), ZoneId.of("UTC"), true);
+        ChDbTransport gateway = new ChDbTransport(chdb);
+        gateway.idsOnly = false;
+        BatchWriter writer = writer(gateway, ClickHouseSink.builder(), schema);
+        // Rows 1 and 2: s and lc from their DEFAULTs in row 1, n given (NULL in row 2).
+        Batch first = new Batch(1, 0, schema, new RowBinaryOutput(256), 1 << 20);
+        first.data.writeBytes(new byte[] {0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 9});
+        first.endRow(new TestRecord(new TestRecord.Position("s0", 1), null, new byte[0], 0));
+        first.data.writeBytes(new byte[] {0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'g', 0, 1, 'z', 0, 1});
+        first.endRow(new TestRecord(new TestRecord.Position("s0", 2), null, new byte[0], 0));
+        writer.write(first);
+        // Rows 3 and 4: n from its DEFAULT in row 3.
+        Batch second = new Batch(2, 0, schema, new RowBinaryOutput(256), 1 << 20);
+        second.data.writeBytes(new byte[] {0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1});
+        second.endRow(new TestRecord(new TestRecord.Position("s0", 3), null, new byte[0], 0));
+        second.data.writeBytes(new byte[] {0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'h', 0, 1, 'y', 0, 0, 8});
+        second.endRow(new TestRecord(new TestRecord.Position("s0", 4), null, new byte[0], 0));
+        writer.write(second);
+
+        assertEquals(List.of("Native", "RowBinaryWithDefaults"), gateway.formats);
+        assertEquals("1\td1\tlc\t9\n2\tg\tz\t\\N\n3\td3\tlc\t5\n4\th\ty\t8\n",
+                chdb.queryText("SELECT * FROM `default`.`t` ORDER BY id", "TabSeparated"));
     }
 }

@@ -28,5 +28,8 @@ class ServerVersionTest {
         assertTrue(modern.supportsInsertDeduplicationToken());
         assertTrue(ServerVersion.parse("23.2.1").supportsRowBinaryWithDefaults());
         assertFalse(ServerVersion.parse("23.1.9").supportsRowBinaryWithDefaults());
+        assertFalse(old.supportsNativeNullAsDefault());
+        assertFalse(ServerVersion.parse("23.2.7").supportsNativeNullAsDefault());
+        assertTrue(ServerVersion.parse("23.3.1").supportsNativeNullAsDefault());
     }
 }

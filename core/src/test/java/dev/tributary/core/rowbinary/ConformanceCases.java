@@ -25,10 +25,10 @@ import java.util.UUID;
  * The catalogue of conformance cases: a Java value, the column type it is encoded to, and the SQL
  * literal whose {@code CAST} to that type gives the engine's own bytes for the same value.
  */
-final class ConformanceCases {
+public final class ConformanceCases {
 
     /** chDB's session time zone; columns without a zone of their own are encoded in it. */
-    static final ZoneId ENGINE_ZONE = ZoneId.of("UTC");
+    public static final ZoneId ENGINE_ZONE = ZoneId.of("UTC");
 
     /**
      * One case.
@@ -39,7 +39,7 @@ final class ConformanceCases {
      * @param zone the encoder's default zone
      * @param value the Java value
      */
-    record Case(String goldenType, String literal, String type, ZoneId zone, Object value) {
+    public record Case(String goldenType, String literal, String type, ZoneId zone, Object value) {
         @Override
         public String toString() {
             String shown = value instanceof byte[] bytes ? "byte" + Arrays.toString(bytes) : String.valueOf(value);
@@ -69,7 +69,7 @@ final class ConformanceCases {
     }
 
     /** Every case, freshly built. */
-    static List<Case> all() {
+    public static List<Case> all() {
         ConformanceCases c = new ConformanceCases();
         c.integers();
         c.floats();
