@@ -6,7 +6,11 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-/** A Kinesis record as a {@link SourceRecord}, with Kinesis' virtual columns. */
+/**
+ * A Kinesis record as a {@link SourceRecord}, with Kinesis' virtual columns; or one user record of
+ * a record aggregated by the Kinesis Producer Library (its own partition key and data, the
+ * aggregated record's arrival time, and its sub-sequence number in the position).
+ */
 final class KinesisRecord implements SourceRecord {
 
     private final KinesisPosition position;
@@ -19,7 +23,19 @@ final class KinesisRecord implements SourceRecord {
         this.partitionKey = record.partitionKey();
         // The SDK's bytes are not shared with anyone else: no copy needed.
         this.data = record.data().asByteArrayUnsafe();
-        this.arrival = record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH;
+        this.arrival = arrival(record);
+    }
+
+    /** User record {@code user} of the aggregated record {@code record}. */
+    KinesisRecord(String stream, String shardId, Record record, KplAggregate.UserRecord user) {
+        this.position = new KinesisPosition(stream, shardId, record.sequenceNumber(), user.subSequenceNumber());
+        this.partitionKey = user.partitionKey();
+        this.data = user.data();
+        this.arrival = arrival(record);
+    }
+
+    private static Instant arrival(Record record) {
+        return record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH;
     }
 
     /**
@@ -35,8 +51,9 @@ final class KinesisRecord implements SourceRecord {
         return position;
     }
 
-    String sequenceNumber() {
-        return position.sequenceNumber();
+    /** The sequence number, with the sub-sequence number for a user record of an aggregated record. */
+    String extendedSequenceNumber() {
+        return position.extendedSequenceNumber();
     }
 
     @Override
@@ -60,7 +77,7 @@ final class KinesisRecord implements SourceRecord {
             case KinesisVirtualColumns.KEY -> partitionKey;
             case KinesisVirtualColumns.TIMESTAMP -> arrival;
             case KinesisVirtualColumns.STREAM -> position.stream();
-            case KinesisVirtualColumns.SEQUENCE_NUMBER -> position.sequenceNumber();
+            case KinesisVirtualColumns.SEQUENCE_NUMBER -> position.extendedSequenceNumber();
             case KinesisVirtualColumns.RAW_MESSAGE -> data;
             default -> throw new IllegalArgumentException("Kinesis records have no virtual column '" + name
                     + "'; they have " + KinesisVirtualColumns.NAMES);

@@ -1,7 +1,6 @@
 package dev.tributary.testkit;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class Dynalite extends LocalServer {
     @Override
     ManagedProcess launch() {
         Path pkg = paths.requireInstalled("dynalite/node_modules/dynalite", "dynalite (npm dynalite)");
-        List<String> command = List.of(node(), pkg.resolve("cli.js").toString(),
+        List<String> command = List.of(NodeJs.executable(), pkg.resolve("cli.js").toString(),
                 "--host", Loopback.HOST,
                 "--port", Integer.toString(endpoint.getPort()),
                 "--path", dir().resolve("data").toString(),
@@ -91,14 +90,5 @@ public final class Dynalite extends LocalServer {
         ManagedProcess process = ManagedProcess.start(name(), dir(), "dynalite.log", command, Map.of());
         process.awaitReady(Duration.ofSeconds(60), () -> Loopback.isListening(endpoint.getPort()));
         return process;
-    }
-
-    private static String node() {
-        for (String candidate : List.of("/usr/bin/node", "/usr/local/bin/node")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return "node";
     }
 }
