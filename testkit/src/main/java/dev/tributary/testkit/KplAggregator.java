@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -61,10 +62,12 @@ public final class KplAggregator {
 
     /** One aggregated record per group, in order. Partition keys must not hold tabs or line breaks. */
     public List<AggregatedRecord> aggregate(List<List<UserRecord>> groups) {
-        ProcessBuilder builder = new ProcessBuilder(NodeJs.executable(), "-e", SCRIPT, module.toString())
-                .redirectError(ProcessBuilder.Redirect.PIPE);
+        Path errors = null;
         try {
-            Process process = builder.start();
+            // Standard error to a file: read after the output, a pipe could fill and stall the child.
+            errors = Files.createTempFile("aws-kinesis-agg", ".err");
+            Process process = new ProcessBuilder(NodeJs.executable(), "-e", SCRIPT, module.toString())
+                    .redirectError(errors.toFile()).start();
             try (Writer in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
                 for (int g = 0; g < groups.size(); g++) {
                     for (UserRecord user : groups.get(g)) {
@@ -74,10 +77,9 @@ public final class KplAggregator {
                 }
             }
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
-                throw new IllegalStateException("aws-kinesis-agg failed: " + err);
+                throw new IllegalStateException("aws-kinesis-agg failed: " + Files.readString(errors));
             }
             List<AggregatedRecord> records = new ArrayList<>();
             for (String line : out.split("\n")) {
@@ -89,7 +91,7 @@ public final class KplAggregator {
             }
             if (records.size() != groups.size()) {
                 throw new IllegalStateException("aws-kinesis-agg made " + records.size() + " records of " + groups.size()
-                        + " groups: " + out + err);
+                        + " groups: " + out + Files.readString(errors));
             }
             return records;
         } catch (IOException e) {
@@ -97,6 +99,10 @@ public final class KplAggregator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running aws-kinesis-agg", e);
+        } finally {
+            if (errors != null) {
+                errors.toFile().delete();
+            }
         }
     }
 }
