@@ -4,7 +4,9 @@ import dev.tributary.testkit.Dynalite;
 import dev.tributary.testkit.KinesisMock;
 import dev.tributary.testkit.Loopback;
 import dev.tributary.testkit.TestServers;
-import org.junit.jupiter.api.Test;
+import dev.tributary.kinesis.KinesisTestData.Mode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -37,6 +39,8 @@ import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import software.amazon.kinesis.retrieval.RetrievalSpecificConfig;
+import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
 import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
 import java.net.URI;
@@ -59,9 +63,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Kinesis Client Library 3 runs on the test servers: kinesis-mock for the stream, dynalite for
- * the lease table (worker metrics off, no point-in-time recovery, no deletion protection). A small
- * record processor reads every record of a 3-shard stream and checkpoints; a second worker of the
- * same application, started after the first stopped, resumes at those checkpoints.
+ * the lease table (worker metrics off, no point-in-time recovery, no deletion protection), by
+ * polling and with enhanced fan-out. A small record processor reads every record of a 3-shard
+ * stream and checkpoints; a second worker of the same application, started after the first
+ * stopped, resumes at those checkpoints.
  *
  * <p>Long and mostly idle (so it runs beside other classes): the first worker of a new application
  * waits a random 1 to 30 s for another worker to fill the empty lease table (fixed in KCL's
@@ -76,15 +81,19 @@ class KclOnTestServersIT {
     /** The index KCL 3 queries for a worker's leases (its name is not public in KCL). */
     private static final String LEASE_OWNER_INDEX = "LeaseOwnerToLeaseKeyIndex";
 
-    @Test
-    void readsEveryRecordCheckpointsAndResumesFromTheLeaseTable(KinesisMock kinesis, Dynalite dynamodb) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void readsEveryRecordCheckpointsAndResumesFromTheLeaseTable(Mode mode, KinesisMock kinesis, Dynalite dynamodb) throws Exception {
         String stream = KinesisTestData.unique("kcl");
         String application = KinesisTestData.unique("app");
         try (KinesisClient control = KinesisTestData.client(kinesis);
              SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).build();
+             // Enhanced fan-out subscribes over HTTP/2; polling and the control calls work on either.
+             SdkAsyncHttpClient kinesisHttp = NettyNioAsyncHttpClient.builder()
+                     .protocol(mode == Mode.FAN_OUT ? Protocol.HTTP2 : Protocol.HTTP1_1).build();
              KinesisAsyncClient kinesisClient = KinesisAsyncClient.builder().endpointOverride(kinesis.endpoint())
                      .region(Region.of(kinesis.region())).credentialsProvider(credentials(kinesis.accessKeyId(), kinesis.secretAccessKey()))
-                     .httpClient(http).build();
+                     .httpClient(kinesisHttp).build();
              DynamoDbAsyncClient dynamoClient = DynamoDbAsyncClient.builder().endpointOverride(dynamodb.endpoint())
                      .region(Region.of(dynamodb.region())).credentialsProvider(credentials(dynamodb.accessKeyId(), dynamodb.secretAccessKey()))
                      .httpClient(http).build();
@@ -99,7 +108,7 @@ class KclOnTestServersIT {
             createLeaseTable(dynamoClient, application);
 
             Queue<String> first = new ConcurrentLinkedQueue<>();
-            Scheduler worker = scheduler(stream, application, "worker-a", first, kinesisClient, dynamoClient, cloudWatch);
+            Scheduler worker = scheduler(mode, stream, application, "worker-a", first, kinesisClient, dynamoClient, cloudWatch);
             Thread thread = start(worker);
             await("KCL worker A to read " + RECORDS + " records", Duration.ofSeconds(60), () -> first.size() >= RECORDS);
             assertTrue(worker.startGracefulShutdown().get(60, TimeUnit.SECONDS), "graceful shutdown of worker A");
@@ -114,7 +123,7 @@ class KclOnTestServersIT {
 
             KinesisTestData.put(control, stream, RECORDS, RECORDS + 60);
             Queue<String> second = new ConcurrentLinkedQueue<>();
-            Scheduler next = scheduler(stream, application, "worker-b", second, kinesisClient, dynamoClient, cloudWatch);
+            Scheduler next = scheduler(mode, stream, application, "worker-b", second, kinesisClient, dynamoClient, cloudWatch);
             Thread nextThread = start(next);
             await("KCL worker B to read the 60 new records", Duration.ofSeconds(60), () -> second.size() >= 60);
             assertTrue(next.startGracefulShutdown().get(60, TimeUnit.SECONDS), "graceful shutdown of worker B");
@@ -123,7 +132,7 @@ class KclOnTestServersIT {
         }
     }
 
-    private static Scheduler scheduler(String stream, String application, String workerId, Queue<String> received,
+    private static Scheduler scheduler(Mode mode, String stream, String application, String workerId, Queue<String> received,
                                        KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo, CloudWatchAsyncClient cloudWatch) {
         ConfigsBuilder configs = new ConfigsBuilder(stream, application, kinesis, dynamo, cloudWatch, workerId,
                 () -> new Collecting(received));
@@ -133,7 +142,9 @@ class KclOnTestServersIT {
                 .leaseTablePitrEnabled(false)
                 .leaseTableDeletionProtectionEnabled(false);
         leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true);
-        PollingConfig polling = new PollingConfig(stream, kinesis).idleTimeBetweenReadsInMillis(200);
+        RetrievalSpecificConfig retrieval = mode == Mode.FAN_OUT
+                ? new FanOutConfig(kinesis).streamName(stream).applicationName(application).consumerName(application)
+                : new PollingConfig(stream, kinesis).idleTimeBetweenReadsInMillis(200);
         return new Scheduler(
                 configs.checkpointConfig(),
                 configs.coordinatorConfig().parentShardPollIntervalMillis(500),
@@ -141,7 +152,7 @@ class KclOnTestServersIT {
                 configs.lifecycleConfig(),
                 configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),
-                configs.retrievalConfig().retrievalSpecificConfig(polling).initialPositionInStreamExtended(
+                configs.retrievalConfig().retrievalSpecificConfig(retrieval).initialPositionInStreamExtended(
                         InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)));
     }
 
