@@ -3,7 +3,8 @@
 #   - JDK 17 and Maven (apt), Node.js and npm (apt), ClickHouse server 18.16 and kcat (apt);
 #   - the Kafka broker 4.3.1 (KRaft) and its log binding, from Maven Central;
 #   - the Apicurio Registry 3.3.3 (Confluent-compatible API), from Maven Central;
-#   - kinesis-mock (npm kinesis-local, pinned by scripts/deps/kinesis-mock/package-lock.json);
+#   - kinesis-mock (npm kinesis-local), dynalite (a DynamoDB API server) and the KPL aggregator
+#     (npm aws-kinesis-agg), each pinned by scripts/deps/<name>/package-lock.json;
 #   - the chDB 26.5 engine library (npm @chdb/lib-linux-x64-gnu).
 # Idempotent: whatever is already in place is reported and skipped.
 #
@@ -107,17 +108,24 @@ else
   apt_install openjdk-21-jdk-headless
 fi
 
-# --- kinesis-mock ----------------------------------------------------------------------------
-KINESIS_HOME="$DEPS/kinesis-mock"
-if [ -f "$KINESIS_HOME/node_modules/kinesis-local/main.js" ] && \
-   cmp -s "$ROOT/scripts/deps/kinesis-mock/package-lock.json" "$KINESIS_HOME/package-lock.json"; then
-  say "kinesis-mock present in $KINESIS_HOME"
-else
-  say "installing kinesis-mock (npm kinesis-local, pinned by package-lock.json)"
-  mkdir -p "$KINESIS_HOME"
-  cp "$ROOT/scripts/deps/kinesis-mock/package.json" "$ROOT/scripts/deps/kinesis-mock/package-lock.json" "$KINESIS_HOME/"
-  (cd "$KINESIS_HOME" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+# --- npm-pinned test servers and tools ------------------------------------------------------
+# Each is installed from scripts/deps/<name>/package-lock.json into $DEPS/<name>, and reinstalled
+# when that lock file changes.
+npm_pinned() {
+  local name=$1 marker=$2 what=$3
+  local home="$DEPS/$name"
+  if [ -f "$home/node_modules/$marker" ] && cmp -s "$ROOT/scripts/deps/$name/package-lock.json" "$home/package-lock.json"; then
+    say "$what present in $home"
+  else
+    say "installing $what (pinned by scripts/deps/$name/package-lock.json)"
+    mkdir -p "$home"
+    cp "$ROOT/scripts/deps/$name/package.json" "$ROOT/scripts/deps/$name/package-lock.json" "$home/"
+    (cd "$home" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+npm_pinned kinesis-mock kinesis-local/main.js "kinesis-mock (npm kinesis-local)"
+npm_pinned dynalite dynalite/cli.js "dynalite (npm dynalite, a DynamoDB API server for the Kinesis Client Library's leases)"
+npm_pinned kpl-aggregator aws-kinesis-agg/index.js "the KPL record aggregator (npm aws-kinesis-agg)"
 
 # --- chDB engine library ---------------------------------------------------------------------
 CHDB_HOME="$DEPS/chdb-$CHDB_VERSION"

@@ -6,7 +6,10 @@ import java.util.Objects;
 /**
  * What a {@link CheckpointStore} keeps per shard, as one string:
  * <ul>
- *   <li>the sequence number of the last record that is durably in ClickHouse (decimal digits);</li>
+ *   <li>the sequence number of the last record that is durably in ClickHouse (decimal digits), for a
+ *       user record of a record aggregated by the Kinesis Producer Library followed by {@code :} and
+ *       its sub-sequence number ({@code <sequence number>:<sub-sequence number>}: the shard resumes at
+ *       that aggregated record, after that user record);</li>
  *   <li>{@link #SHARD_END} once a closed shard has been read to its end and everything read from it
  *       is durable (its children may then be read);</li>
  *   <li>a start marker, saved when a shard is first assigned, before anything of it is read:
@@ -34,11 +37,12 @@ public record Checkpoint(String sequenceNumber) {
 
     public Checkpoint {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
-        if (!sequenceNumber.matches("\\d{1,128}") && !sequenceNumber.equals(SHARD_END_VALUE)
+        if (!sequenceNumber.matches("\\d{1,128}(:\\d{1,9})?") && !sequenceNumber.equals(SHARD_END_VALUE)
                 && !sequenceNumber.equals(TRIM_HORIZON_VALUE)
                 && !(sequenceNumber.startsWith(AT_TIMESTAMP_PREFIX)
                 && sequenceNumber.substring(AT_TIMESTAMP_PREFIX.length()).matches("\\d{1,18}"))) {
-            throw new IllegalArgumentException("a checkpoint is a sequence number (decimal digits), " + SHARD_END_VALUE
+            throw new IllegalArgumentException("a checkpoint is a sequence number (decimal digits, with"
+                    + " :<sub-sequence number> for a user record of an aggregated record), " + SHARD_END_VALUE
                     + ", " + TRIM_HORIZON_VALUE + " or " + AT_TIMESTAMP_PREFIX + "<epoch milliseconds>, not '"
                     + sequenceNumber + "'");
         }
@@ -61,6 +65,21 @@ public record Checkpoint(String sequenceNumber) {
     /** Whether this is the sequence number of a record (not a marker). */
     public boolean isSequenceNumber() {
         return Character.isDigit(sequenceNumber.charAt(0));
+    }
+
+    /** The record's sequence number, without a sub-sequence number (only for {@link #isSequenceNumber()}). */
+    public String recordSequenceNumber() {
+        int colon = sequenceNumber.indexOf(':');
+        return colon < 0 ? sequenceNumber : sequenceNumber.substring(0, colon);
+    }
+
+    /**
+     * The sub-sequence number of a checkpoint inside an aggregated record, else
+     * {@link KinesisPosition#NO_SUB_SEQUENCE} (only for {@link #isSequenceNumber()}).
+     */
+    public int subSequenceNumber() {
+        int colon = sequenceNumber.indexOf(':');
+        return colon < 0 ? KinesisPosition.NO_SUB_SEQUENCE : Integer.parseInt(sequenceNumber.substring(colon + 1));
     }
 
     /** The moment of an {@code AT_TIMESTAMP} start marker, else null. */

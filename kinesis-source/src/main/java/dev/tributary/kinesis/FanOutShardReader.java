@@ -46,7 +46,7 @@ final class FanOutShardReader extends ShardReader {
     }
 
     @Override
-    void start(IteratorStart start) {
+    void begin(IteratorStart start) {
         this.start = start;
         schedule(this::subscribe, 0);
     }

@@ -8,7 +8,11 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-/** A Kinesis record as a {@link SourceRecord}, with Kinesis' virtual columns. */
+/**
+ * A Kinesis record as a {@link SourceRecord}, with Kinesis' virtual columns; or one user record of
+ * a record aggregated by the Kinesis Producer Library (its own partition key and data, the
+ * aggregated record's arrival time, and its sub-sequence number in the position).
+ */
 final class KinesisRecord implements SourceRecord {
 
     /** Keeps Kinesis records as bytes in batches, and makes them again from those bytes. */
@@ -22,8 +26,13 @@ final class KinesisRecord implements SourceRecord {
     KinesisRecord(String stream, String shardId, Record record) {
         // The SDK's bytes are not shared with anyone else: no copy needed.
         this(new KinesisPosition(stream, shardId, record.sequenceNumber()), record.partitionKey(),
-                record.data().asByteArrayUnsafe(),
-                record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH);
+                record.data().asByteArrayUnsafe(), arrival(record));
+    }
+
+    /** User record {@code user} of the aggregated record {@code record}. */
+    KinesisRecord(String stream, String shardId, Record record, KplAggregate.UserRecord user) {
+        this(new KinesisPosition(stream, shardId, record.sequenceNumber(), user.subSequenceNumber()),
+                user.partitionKey(), user.data(), arrival(record));
     }
 
     private KinesisRecord(KinesisPosition position, String partitionKey, byte[] data, Instant arrival) {
@@ -31,6 +40,10 @@ final class KinesisRecord implements SourceRecord {
         this.partitionKey = partitionKey;
         this.data = data;
         this.arrival = arrival;
+    }
+
+    private static Instant arrival(Record record) {
+        return record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH;
     }
 
     /**
@@ -46,8 +59,9 @@ final class KinesisRecord implements SourceRecord {
         return position;
     }
 
-    String sequenceNumber() {
-        return position.sequenceNumber();
+    /** The sequence number, with the sub-sequence number for a user record of an aggregated record. */
+    String extendedSequenceNumber() {
+        return position.extendedSequenceNumber();
     }
 
     @Override
@@ -71,7 +85,7 @@ final class KinesisRecord implements SourceRecord {
             case KinesisVirtualColumns.KEY -> partitionKey;
             case KinesisVirtualColumns.TIMESTAMP -> arrival;
             case KinesisVirtualColumns.STREAM -> position.stream();
-            case KinesisVirtualColumns.SEQUENCE_NUMBER -> position.sequenceNumber();
+            case KinesisVirtualColumns.SEQUENCE_NUMBER -> position.extendedSequenceNumber();
             case KinesisVirtualColumns.RAW_MESSAGE -> data;
             default -> throw new IllegalArgumentException("Kinesis records have no virtual column '" + name
                     + "'; they have " + KinesisVirtualColumns.NAMES);
@@ -84,7 +98,8 @@ final class KinesisRecord implements SourceRecord {
     }
 
     /**
-     * The layout: stream and shard (interned), sequence number, partition key, data, arrival time
+     * The layout: stream and shard (interned), sequence number, sub-sequence number (-1 for a plain
+     * record), partition key, data, arrival time
      * (seconds and nanoseconds, as the SDK gave it).
      */
     private static final class Codec implements RecordCodec {
@@ -97,6 +112,7 @@ final class KinesisRecord implements SourceRecord {
             slab.writeInterned(kinesis.position.stream());
             slab.writeInterned(kinesis.position.shardId());
             slab.writeString(kinesis.position.sequenceNumber());
+            slab.writeInt(kinesis.position.subSequenceNumber());
             slab.writeString(kinesis.partitionKey);
             slab.writeBytes(kinesis.data);
             slab.writeLong(kinesis.arrival.getEpochSecond());
@@ -107,7 +123,7 @@ final class KinesisRecord implements SourceRecord {
         @Override
         public SourceRecord read(RecordSlab.Reader in) {
             KinesisPosition position = new KinesisPosition(in.readInterned(String.class), in.readInterned(String.class),
-                    in.readString());
+                    in.readString(), in.readInt());
             String partitionKey = in.readString();
             byte[] data = in.readBytes();
             Instant arrival = Instant.ofEpochSecond(in.readLong(), in.readInt());

@@ -372,7 +372,7 @@ public final class KinesisSource implements Source {
                 ActiveShard shard = shards.get((drainStart + i) % shards.size());
                 KinesisRecord last = shard.reader.drainTo(out, Math.min(quota, config.maxPollRecords - out.size()));
                 if (last != null) {
-                    shard.lastEmitted = last.sequenceNumber();
+                    shard.lastEmitted = last.extendedSequenceNumber();
                     moved = true;
                 }
             }
@@ -501,11 +501,11 @@ public final class KinesisSource implements Source {
             }
             ActiveShard shard = active.get(shardId);
             if (shard != null) {
-                shard.durable = kinesis.sequenceNumber();
+                shard.durable = kinesis.extendedSequenceNumber();
             }
             Checkpoint queued = pending.get(shardId);
             if (queued == null || !queued.isShardEnd()) {
-                pending.put(shardId, Checkpoint.at(kinesis.sequenceNumber()));
+                pending.put(shardId, Checkpoint.at(kinesis.extendedSequenceNumber()));
             }
         }
         savePending(true);

@@ -25,7 +25,7 @@ final class PollingShardReader extends ShardReader {
     }
 
     @Override
-    void start(IteratorStart start) {
+    void begin(IteratorStart start) {
         this.start = start;
         schedule(this::fetch, 0);
     }

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.util.List;
 import java.util.Queue;
@@ -43,6 +44,11 @@ abstract class ShardReader implements AutoCloseable {
     private volatile boolean closed;
     /** The sequence number of the last record fetched into the buffer (where to resume fetching). */
     private volatile String lastFetched;
+    /**
+     * A start inside an aggregated record (its user records up to the checkpointed one are skipped);
+     * cleared by the first record fetched, which is that record unless it has left the stream.
+     */
+    private volatile IteratorStart resumeInside;
     private int failures;
     private final Reachability reachability = new Reachability();
 
@@ -52,7 +58,15 @@ abstract class ShardReader implements AutoCloseable {
     }
 
     /** Starts fetching in the background from {@code start}. */
-    abstract void start(IteratorStart start);
+    final void start(IteratorStart start) {
+        if (start.type() == ShardIteratorType.AT_SEQUENCE_NUMBER) {
+            resumeInside = start;
+        }
+        begin(start);
+    }
+
+    /** Starts fetching in the background from {@code start} (the reader's own way). */
+    abstract void begin(IteratorStart start);
 
     /** The source is no longer paused: fetch again. */
     void resume() {
@@ -111,7 +125,10 @@ abstract class ShardReader implements AutoCloseable {
         return hold;
     }
 
-    /** Adds fetched records to the buffer, in order, and wakes the pipeline thread. */
+    /**
+     * Adds fetched records to the buffer, in order, and wakes the pipeline thread. A record
+     * aggregated by the Kinesis Producer Library becomes its user records ({@link KplAggregate}).
+     */
     final void deliver(List<Record> records, Long behind) {
         if (behind != null) {
             millisBehindLatest = behind;
@@ -120,16 +137,38 @@ abstract class ShardReader implements AutoCloseable {
             return;
         }
         String stream = context.stream().name();
+        IteratorStart inside = resumeInside;
+        resumeInside = null;
         long bytes = 0;
+        int added = 0;
         for (Record record : records) {
-            KinesisRecord kinesisRecord = new KinesisRecord(stream, shardId, record);
-            bytes += kinesisRecord.estimatedBytes();
-            buffer.add(kinesisRecord);
+            KplAggregate.Parsed parsed = KplAggregate.parse(record.data().asByteArrayUnsafe());
+            if (!parsed.isAggregated()) {
+                if (parsed.problem() != null) {
+                    LOG.warn("pipeline {}: record {} of shard {} is read as one plain record: {}", context.pipeline(),
+                            record.sequenceNumber(), describe(), parsed.problem());
+                }
+                KinesisRecord kinesisRecord = new KinesisRecord(stream, shardId, record);
+                bytes += kinesisRecord.estimatedBytes();
+                buffer.add(kinesisRecord);
+                added++;
+                continue;
+            }
+            for (KplAggregate.UserRecord user : parsed.userRecords()) {
+                KinesisRecord kinesisRecord = new KinesisRecord(stream, shardId, record, user);
+                if (inside != null && inside.skips(kinesisRecord.position())) {
+                    continue; // committed before the restart
+                }
+                bytes += kinesisRecord.estimatedBytes();
+                buffer.add(kinesisRecord);
+                added++;
+            }
         }
         lastFetched = records.get(records.size() - 1).sequenceNumber();
+        // Per Kinesis record: what a GetRecords limit counts.
         averageRecordBytes = Math.max(1, bytes / records.size());
         bufferedBytes.addAndGet(bytes);
-        buffered.addAndGet(records.size());
+        buffered.addAndGet(added);
         context.signal().raise();
     }
 

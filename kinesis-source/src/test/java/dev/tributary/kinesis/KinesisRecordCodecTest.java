@@ -40,7 +40,12 @@ class KinesisRecordCodecTest {
                         new byte[]{0, (byte) 0xFF, '{'}, Instant.ofEpochSecond(1_700_000_000L, 123_456_789)),
                 record("shardId-000000000002", "1", "", new byte[0], null), // no arrival time: the epoch
                 record("shardId-000000000001", "49590338271490256608559692538361571095921575989136588899", "k",
-                        "{\"id\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Instant.ofEpochMilli(1_700_000_000_001L)));
+                        "{\"id\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Instant.ofEpochMilli(1_700_000_000_001L)),
+                // a user record of a KPL-aggregated record: its sub-sequence number is part of the position
+                new KinesisRecord("orders", "shardId-000000000003", Record.builder().sequenceNumber("77")
+                        .partitionKey("aggregate").data(SdkBytes.fromByteArray(new byte[]{1}))
+                        .approximateArrivalTimestamp(Instant.ofEpochSecond(5)).build(),
+                        new KplAggregate.UserRecord(4, "user-key", null, new byte[]{7, 8})));
         RecordSlab slab = new RecordSlab(16);
         int[] ends = new int[records.size()];
         for (int i = 0; i < records.size(); i++) {

@@ -43,7 +43,7 @@ class ReachabilityTest {
                 10, 1 << 20, 10, 200, new RetryBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
         ShardReader reader = new ShardReader(context, "shardId-000000000000") {
             @Override
-            void start(IteratorStart start) {
+            void begin(IteratorStart start) {
             }
         };
         reader.onFailure("GetRecords", REFUSED);

@@ -27,7 +27,7 @@ class ShardReaderBufferTest {
                 java.time.Duration.ofMillis(1)));
         return new ShardReader(context, "shardId-000000000000") {
             @Override
-            void start(IteratorStart start) {
+            void begin(IteratorStart start) {
             }
         };
     }

@@ -1,7 +1,6 @@
 package dev.tributary.testkit;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -99,17 +98,8 @@ public final class KinesisMock extends LocalServer {
                 "ON_DEMAND_STREAM_COUNT_LIMIT", "100",
                 "LOG_LEVEL", "WARN");
         ManagedProcess process = ManagedProcess.start(name(), dir(), "kinesis-mock.log",
-                List.of(node(), pkg.resolve("main.js").toString()), environment);
+                List.of(NodeJs.executable(), pkg.resolve("main.js").toString()), environment);
         process.awaitReady(Duration.ofSeconds(60), () -> Loopback.isListening(endpoint.getPort()));
         return process;
-    }
-
-    private static String node() {
-        for (String candidate : List.of("/usr/bin/node", "/usr/local/bin/node")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return "node";
     }
 }

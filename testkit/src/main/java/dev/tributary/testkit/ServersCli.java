@@ -17,7 +17,7 @@ import java.util.Map;
  *                                      round trip, stop them
  * </pre>
  * Server names: {@code clickhouse}, {@code kafka}, {@code kafka-secured}, {@code kinesis},
- * {@code schema-registry}.
+ * {@code dynamodb}, {@code schema-registry}.
  */
 public final class ServersCli {
 
@@ -26,7 +26,7 @@ public final class ServersCli {
 
     public static void main(String[] args) throws IOException {
         if (args.length == 0 || !(args[0].equals("up") || args[0].equals("smoke"))) {
-            System.err.println("usage: ServersCli up <clickhouse|kafka|kafka-secured|kinesis|schema-registry>... | ServersCli smoke");
+            System.err.println("usage: ServersCli up <clickhouse|kafka|kafka-secured|kinesis|dynamodb|schema-registry>... | ServersCli smoke");
             System.exit(2);
         }
         TestkitPaths paths = TestkitPaths.fromEnvironment();
@@ -66,9 +66,10 @@ public final class ServersCli {
             case "kafka" -> KafkaBroker.start(paths);
             case "kafka-secured" -> SecuredKafkaBroker.start(paths);
             case "kinesis" -> KinesisMock.start(paths);
+            case "dynamodb" -> Dynalite.start(paths);
             case "schema-registry" -> SchemaRegistry.start(paths);
             default -> throw new IllegalArgumentException("unknown server '" + name
-                    + "'; one of clickhouse, kafka, kafka-secured, kinesis, schema-registry");
+                    + "'; one of clickhouse, kafka, kafka-secured, kinesis, dynamodb, schema-registry");
         };
     }
 
@@ -81,6 +82,8 @@ public final class ServersCli {
             return List.of(SecuredKafkaBroker.REUSE_ENV + "=" + secured.dir().resolve("secured-kafka.properties"));
         } else if (server instanceof KinesisMock kinesis) {
             return List.of(KinesisMock.REUSE_ENV + "=" + kinesis.endpoint());
+        } else if (server instanceof Dynalite dynamodb) {
+            return List.of(Dynalite.REUSE_ENV + "=" + dynamodb.endpoint());
         } else if (server instanceof SchemaRegistry registry) {
             return List.of(SchemaRegistry.REUSE_ENV + "=" + registry.url());
         }

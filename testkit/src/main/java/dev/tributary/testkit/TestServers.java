@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * JUnit 5 extension that hands tests real servers: declare a parameter of type
- * {@link ClickHouseServer}, {@link KafkaBroker}, {@link SecuredKafkaBroker}, {@link KinesisMock},
+ * {@link ClickHouseServer}, {@link KafkaBroker}, {@link SecuredKafkaBroker}, {@link KinesisMock}, {@link Dynalite},
  * {@link SchemaRegistry}, {@link ChDb} or {@link TestkitPaths} in a test, lifecycle method or
  * constructor.
  *
@@ -25,7 +25,7 @@ import java.util.function.Function;
  * <p>Each server is started on first use, once per test run (JVM), on free loopback ports, with its
  * data and logs under {@code target/testkit/}, and stopped when the run ends. A server named by its
  * environment variable ({@code TRIBUTARY_CLICKHOUSE_URL}, {@code TRIBUTARY_KAFKA_BOOTSTRAP},
- * {@code TRIBUTARY_KAFKA_SECURED}, {@code TRIBUTARY_KINESIS_ENDPOINT},
+ * {@code TRIBUTARY_KAFKA_SECURED}, {@code TRIBUTARY_KINESIS_ENDPOINT}, {@code TRIBUTARY_DYNAMODB_ENDPOINT},
  * {@code TRIBUTARY_SCHEMA_REGISTRY_URL}) is reused instead, and left running. A server that cannot
  * be had fails the test with a message saying how to get it: nothing is skipped.
  */
@@ -38,6 +38,7 @@ public final class TestServers implements ParameterResolver {
             KafkaBroker.class, KafkaBroker::fromEnvironmentOrStart,
             SecuredKafkaBroker.class, SecuredKafkaBroker::fromEnvironmentOrStart,
             KinesisMock.class, KinesisMock::fromEnvironmentOrStart,
+            Dynalite.class, Dynalite::fromEnvironmentOrStart,
             SchemaRegistry.class, SchemaRegistry::fromEnvironmentOrStart,
             ChDb.class, ChDb::open);
 
