@@ -16,4 +16,36 @@ public interface SourceContext {
      */
     default void recordsSkipped(String split, long count) {
     }
+
+    /**
+     * A context for a source used on its own, outside a pipeline (a tool that reads a few records, a
+     * test): split changes and skipped records are ignored.
+     */
+    static SourceContext standalone(String name) {
+        java.util.Objects.requireNonNull(name, "name");
+        SplitListener ignored = new SplitListener() {
+            @Override
+            public void onSplitsAssigned(java.util.Collection<String> splits) {
+            }
+
+            @Override
+            public void onSplitsRevoked(java.util.Collection<String> splits) {
+            }
+
+            @Override
+            public void onSplitsLost(java.util.Collection<String> splits) {
+            }
+        };
+        return new SourceContext() {
+            @Override
+            public String pipelineName() {
+                return name;
+            }
+
+            @Override
+            public SplitListener splitListener() {
+                return ignored;
+            }
+        };
+    }
 }

@@ -2,7 +2,6 @@ package dev.tributary.kinesis;
 
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.SplitListener;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.KinesisMock;
 import dev.tributary.testkit.TestServers;
@@ -15,7 +14,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 
 import static dev.tributary.kinesis.KinesisTestData.Mode;
@@ -93,28 +91,6 @@ class KinesisBufferBoundIT {
     }
 
     private static SourceContext context() {
-        return new SourceContext() {
-            @Override
-            public String pipelineName() {
-                return "buffer-bound";
-            }
-
-            @Override
-            public SplitListener splitListener() {
-                return new SplitListener() {
-                    @Override
-                    public void onSplitsAssigned(Collection<String> splits) {
-                    }
-
-                    @Override
-                    public void onSplitsRevoked(Collection<String> splits) {
-                    }
-
-                    @Override
-                    public void onSplitsLost(Collection<String> splits) {
-                    }
-                };
-            }
-        };
+        return SourceContext.standalone("buffer-bound");
     }
 }

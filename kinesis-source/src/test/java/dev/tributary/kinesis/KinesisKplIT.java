@@ -3,7 +3,6 @@ package dev.tributary.kinesis;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.SplitListener;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KinesisMock;
@@ -23,7 +22,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,28 +171,6 @@ class KinesisKplIT {
     }
 
     private static SourceContext quietContext() {
-        return new SourceContext() {
-            @Override
-            public String pipelineName() {
-                return "kpl-test";
-            }
-
-            @Override
-            public SplitListener splitListener() {
-                return new SplitListener() {
-                    @Override
-                    public void onSplitsAssigned(Collection<String> splits) {
-                    }
-
-                    @Override
-                    public void onSplitsRevoked(Collection<String> splits) {
-                    }
-
-                    @Override
-                    public void onSplitsLost(Collection<String> splits) {
-                    }
-                };
-            }
-        };
+        return SourceContext.standalone("kpl-test");
     }
 }

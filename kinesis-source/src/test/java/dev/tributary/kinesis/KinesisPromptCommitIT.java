@@ -1,7 +1,6 @@
 package dev.tributary.kinesis;
 
 import dev.tributary.core.SourceContext;
-import dev.tributary.core.SplitListener;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KinesisMock;
@@ -15,7 +14,6 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -216,28 +214,6 @@ class KinesisPromptCommitIT {
     }
 
     private static SourceContext quietContext() {
-        return new SourceContext() {
-            @Override
-            public String pipelineName() {
-                return "wakeup-test";
-            }
-
-            @Override
-            public SplitListener splitListener() {
-                return new SplitListener() {
-                    @Override
-                    public void onSplitsAssigned(Collection<String> splits) {
-                    }
-
-                    @Override
-                    public void onSplitsRevoked(Collection<String> splits) {
-                    }
-
-                    @Override
-                    public void onSplitsLost(Collection<String> splits) {
-                    }
-                };
-            }
-        };
+        return SourceContext.standalone("wakeup-test");
     }
 }

@@ -2,7 +2,6 @@ package dev.tributary.kafka.reliability;
 
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceContext;
-import dev.tributary.core.SplitListener;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.metrics.PipelineMetrics;
@@ -25,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -120,29 +118,7 @@ class TlsHostnameVerificationIT {
         }
         KafkaSource source = builder.build();
         try {
-            source.open(new SourceContext() {
-                @Override
-                public String pipelineName() {
-                    return "tls-test";
-                }
-
-                @Override
-                public SplitListener splitListener() {
-                    return new SplitListener() {
-                        @Override
-                        public void onSplitsAssigned(Collection<String> splits) {
-                        }
-
-                        @Override
-                        public void onSplitsRevoked(Collection<String> splits) {
-                        }
-
-                        @Override
-                        public void onSplitsLost(Collection<String> splits) {
-                        }
-                    };
-                }
-            });
+            source.open(SourceContext.standalone("tls-test"));
         } finally {
             source.close();
         }
