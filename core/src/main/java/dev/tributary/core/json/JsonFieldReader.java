@@ -50,6 +50,8 @@ public final class JsonFieldReader {
     /** Beyond this many keys in an object whose keys are checked for duplicates, the decoder decides. */
     private static final int MAX_CHECKED_KEYS = 256;
     private static final int MAX_SIGNIFICANT_DIGITS = 18;
+    /** Longer exponents may not fit the int scale of the BigDecimal the decoder builds; it decides. */
+    private static final int MAX_EXPONENT_DIGITS = 9;
     private static final byte[] TRUE_BYTES = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE_BYTES = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
@@ -361,7 +363,7 @@ public final class JsonFieldReader {
                 lastKind = NULL;
                 return literal(NULL_BYTES);
             default:
-                return scanNumber();
+                return scanNumber(checked);
         }
     }
 
@@ -476,7 +478,8 @@ public final class JsonFieldReader {
         return -1;
     }
 
-    private boolean scanNumber() {
+    /** A number; {@code built}: the decoder builds it (its BigDecimal must be possible: the exponent fits an int). */
+    private boolean scanNumber(boolean built) {
         int start = pos;
         int i = pos;
         boolean negative = false;
@@ -524,7 +527,7 @@ public final class JsonFieldReader {
             while (i < n && isDigit(b[i])) {
                 i++;
             }
-            if (i == first) {
+            if (i == first || built && i - first > MAX_EXPONENT_DIGITS) {
                 return false;
             }
         }
