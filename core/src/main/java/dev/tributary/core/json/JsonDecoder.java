@@ -96,7 +96,8 @@ public final class JsonDecoder implements Decoder {
     @Override
     public DecodedRecord decode(SourceRecord record) throws DecodeException {
         byte[] value = record.value();
-        if (raw && value != null && value.length > 0 && !Utf8.isUtf16Or32(value) && Utf8.firstInvalidByte(value) < 0) {
+        // Raw records are checked for UTF-8 by the plan's reader as it reads them (no pass of its own).
+        if (raw && value != null && value.length > 0 && !Utf8.isUtf16Or32(value)) {
             Projection kept = projection;
             return new RawJsonRecord(value, this, kept.slots().keySet());
         }

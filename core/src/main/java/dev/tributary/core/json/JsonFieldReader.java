@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a {@link RawJsonRecord}'s bytes once, strictly (RFC 8259), and notes where the value of
+ * Reads a {@link RawJsonRecord}'s bytes once, strictly (RFC 8259, well-formed UTF-8), and notes where the value of
  * each wanted field path is (a "slot"): its kind, and its first and past-the-end byte. Nothing is
  * built: fields no path names are skipped, still checked. Then it helps turn a value's bytes into
  * RowBinary (numbers, strings with their escapes decoded, array elements).
@@ -63,12 +63,21 @@ public final class JsonFieldReader {
         final Node[] children;
         final int[] table;
         final int[] seen;
+        final boolean[] plain;
+        final int[] predicted = new int[64];
 
         Node(byte[][] keys, int[][] slots, Node[] children) {
             this.keys = keys;
             this.slots = slots;
             this.children = children;
             this.seen = new int[keys.length];
+            this.plain = new boolean[keys.length];
+            for (int k = 0; k < keys.length; k++) {
+                plain[k] = true;
+                for (byte c : keys[k]) {
+                    plain[k] &= c != '"' && c != '\\' && (c < 0 || c >= 0x20);
+                }
+            }
             this.table = new int[Integer.highestOneBit(Math.max(keys.length, 1) * 4)];
             int mask = table.length - 1;
             for (int k = 0; k < keys.length; k++) {
@@ -77,6 +86,39 @@ public final class JsonFieldReader {
                     i = (i + 1) & mask;
                 }
                 table[i] = k + 1;
+            }
+        }
+
+        /**
+         * The key that was at place {@code ordinal} of this object in the last record, if the bytes
+         * at {@code from} are that key and its closing quote (producers write keys in one order:
+         * most keys are then matched without being scanned or hashed); else -1.
+         */
+        int predict(byte[] bytes, int from, int limit, int ordinal) {
+            if (ordinal >= predicted.length) {
+                return -1;
+            }
+            int k = predicted[ordinal] - 1;
+            if (k < 0) {
+                return -1;
+            }
+            byte[] key = keys[k];
+            int length = key.length;
+            if (from + length >= limit || bytes[from + length] != '"') {
+                return -1;
+            }
+            for (int i = 0; i < length; i++) {
+                if (key[i] != bytes[from + i]) {
+                    return -1;
+                }
+            }
+            return k;
+        }
+
+        /** Notes that key {@code k} (or none, -1) was at place {@code ordinal}; only keys without quote, backslash or control bytes. */
+        void remember(int ordinal, int k) {
+            if (ordinal < predicted.length) {
+                predicted[ordinal] = k >= 0 && plain[k] ? k + 1 : 0;
             }
         }
 
@@ -169,7 +211,7 @@ public final class JsonFieldReader {
     }
 
     /**
-     * Reads {@code bytes} (valid UTF-8) as one JSON object, noting each slot's value.
+     * Reads {@code bytes} as one JSON object of well-formed UTF-8, noting each slot's value.
      *
      * @param maxNestingDepth the decoder's limit of nested objects and arrays
      * @return false when the record is not for this reader to judge (malformed, or a case it leaves
@@ -243,20 +285,30 @@ public final class JsonFieldReader {
             pos++;
             return true;
         }
-        while (true) {
+        for (int ordinal = 0; ; ordinal++) {
             if (pos >= n || b[pos] != '"') {
                 return false;
             }
             int keyStart = pos + 1;
-            if (!scanString()) {
-                return false;
+            int k = checked || node == null ? -1 : node.predict(b, keyStart, n, ordinal);
+            int keyLength;
+            if (k >= 0) {
+                keyLength = node.keys[k].length; // the same key as at this place in the last record
+                pos = keyStart + keyLength + 1;
+            } else {
+                if (!scanString()) {
+                    return false;
+                }
+                keyLength = pos - 1 - keyStart;
+                boolean compared = node != null || checked;
+                if (compared && lastKind == ESCAPED_STRING) {
+                    return false; // "a\u0062" is "ab": the decoder compares such keys
+                }
+                k = node == null ? -1 : node.find(b, keyStart, keyLength, lastHash);
+                if (node != null && !checked) {
+                    node.remember(ordinal, k);
+                }
             }
-            int keyLength = pos - 1 - keyStart;
-            boolean compared = node != null || checked;
-            if (compared && lastKind == ESCAPED_STRING) {
-                return false; // "a\u0062" is "ab": the decoder compares such keys
-            }
-            int k = node == null ? -1 : node.find(b, keyStart, keyLength, lastHash);
             if (checked) {
                 if (isDuplicate(base, keyStart, keyLength, lastHash)) {
                     return false;
@@ -342,7 +394,7 @@ public final class JsonFieldReader {
     private boolean scanValue(int depth, boolean checked) {
         switch (b[pos]) {
             case '"':
-                return scanString();
+                return scanStringValue();
             case '{': {
                 boolean ok = readObject(null, depth + 1, checked);
                 lastKind = OBJECT;
@@ -413,9 +465,83 @@ public final class JsonFieldReader {
         }
     }
 
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5CL | 0x5CL << 56;
+    private static final long SPACES = 0x2020202020202020L;
+
+    /**
+     * A string value from {@code b[pos] == '"'}: eight bytes at a time while none is a quote, a
+     * backslash or a control character, then as {@link #scanString}.
+     */
+    private boolean scanStringValue() {
+        int i = pos + 1;
+        boolean escaped = false;
+        while (i + 8 <= n) {
+            long w = (long) Utf8.WORDS.get(b, i);
+            long quote = w ^ QUOTES;
+            long backslash = w ^ BACKSLASHES;
+            // a byte is flagged when it is zero after the xor, below 0x20, or not ASCII; the lowest
+            // flag is always a true one (false flags only sit above a true one)
+            long special = ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - SPACES) & ~w | w) & HIGHS;
+            if (special == 0) {
+                i += 8;
+                continue;
+            }
+            i += Long.numberOfTrailingZeros(special) >>> 3;
+            byte c = b[i];
+            if (c < 0) {
+                i = Utf8.sequenceEnd(b, i, n); // the UTF-8 check of the whole message happens here, in strings
+                if (i < 0) {
+                    return false;
+                }
+                continue;
+            }
+            if (c == '"') {
+                lastKind = escaped ? ESCAPED_STRING : STRING;
+                pos = i + 1;
+                return true;
+            }
+            if (c != '\\') {
+                return false; // a control character
+            }
+            int after = escapeEnd(i);
+            if (after < 0) {
+                return false;
+            }
+            escaped = true;
+            i = after;
+        }
+        if (!scanString(i)) {
+            return false;
+        }
+        if (escaped) {
+            lastKind = ESCAPED_STRING;
+        }
+        return true;
+    }
+
+    /** Past the escape sequence at {@code b[i] == '\\'}, or -1 when it is not one. */
+    private int escapeEnd(int i) {
+        if (i + 1 >= n) {
+            return -1;
+        }
+        return switch (b[i + 1]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i + 2;
+            case 'u' -> i + 6 <= n && hex(b[i + 2]) >= 0 && hex(b[i + 3]) >= 0 && hex(b[i + 4]) >= 0 && hex(b[i + 5]) >= 0
+                    ? i + 6 : -1;
+            default -> -1;
+        };
+    }
+
     /** A string from {@code b[pos] == '"'}; sets {@link #lastHash} of its raw content. */
     private boolean scanString() {
-        int i = pos + 1;
+        return scanString(pos + 1);
+    }
+
+    /** {@link #scanString} with the bytes from {@code pos + 1} to {@code i} known to be plain (hash not kept). */
+    private boolean scanString(int i) {
         int hash = 0;
         boolean escaped = false;
         while (true) {
@@ -428,24 +554,23 @@ public final class JsonFieldReader {
             }
             if (c == '\\') {
                 escaped = true;
-                if (i + 1 >= n) {
+                i = escapeEnd(i);
+                if (i < 0) {
                     return false;
-                }
-                switch (b[i + 1]) {
-                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
-                    case 'u' -> {
-                        if (i + 6 > n || hex(b[i + 2]) < 0 || hex(b[i + 3]) < 0 || hex(b[i + 4]) < 0 || hex(b[i + 5]) < 0) {
-                            return false;
-                        }
-                        i += 6;
-                    }
-                    default -> {
-                        return false;
-                    }
                 }
                 continue;
             }
-            if (c >= 0 && c < 0x20) {
+            if (c < 0) {
+                int end = Utf8.sequenceEnd(b, i, n); // outside strings the grammar takes ASCII only
+                if (end < 0) {
+                    return false;
+                }
+                for (; i < end; i++) {
+                    hash = 31 * hash + b[i];
+                }
+                continue;
+            }
+            if (c < 0x20) {
                 return false; // control characters must be escaped
             }
             hash = 31 * hash + c;

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * A JSON message as {@link JsonDecoder} leaves it for a plan that reads the bytes itself
- * (DefaultSchemaMapper's): valid UTF-8, not yet parsed. The plan reads it straight into the row
+ * (DefaultSchemaMapper's): not yet parsed nor checked (but for its encoding: not UTF-16/32). The plan reads it straight into the row
  * with {@link JsonFieldReader}; {@link #field} decodes it (once) like the decoder does for any
  * other reader, throwing {@link FieldDecodeException} with the decoder's reason when the JSON is
  * broken (reported as DECODE).

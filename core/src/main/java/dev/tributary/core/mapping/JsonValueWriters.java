@@ -249,7 +249,9 @@ final class JsonValueWriters {
             byte[] bytes = in.bytes();
             int length = end - start - 2;
             for (int i = 0; i < names.length; i++) {
-                if (names[i].length == length && Arrays.equals(names[i], 0, length, bytes, start + 1, end - 1)) {
+                byte[] name = names[i];
+                if (name.length == length && (length == 0 || name[length - 1] == bytes[end - 2])
+                        && Arrays.equals(name, 0, length, bytes, start + 1, end - 1)) {
                     if (eightBits) {
                         out.writeByte(numbers[i]);
                     } else {

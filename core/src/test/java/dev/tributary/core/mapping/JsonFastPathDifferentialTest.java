@@ -216,6 +216,23 @@ class JsonFastPathDifferentialTest {
         for (byte[] bytes : raw) {
             compareAll(bytes);
         }
+        // invalid UTF-8 anywhere: keys, read and unread strings (short and long: the word-at-a-time scan), outside strings
+        String[] templates = {"{\"na%sme\":1}", "{\"unread\":\"a%sb\"}", "{\"name\":\"%s\"}", "{\"name\":\"0123456789abcdef%s0123456789\"}",
+                "{\"unread\":\"0123456789abcdef%s\"}", "{\"i8\":1%s}", "{%s\"i8\":1}", "{\"i8\":1}%s", "{\"labels\":[\"%s\"]}"};
+        int[][] sequences = {{0xFF}, {0xC3}, {0xC3, 0x28}, {0xC0, 0x80}, {0xE0, 0x80, 0x80}, {0xED, 0xA0, 0x80}, {0xF4, 0x90, 0x80, 0x80},
+                {0xF0, 0x9F, 0x98}, {0x80}, {0xC3, 0xA9}, {0xE6, 0x97, 0xA5}, {0xF0, 0x9F, 0x98, 0x80}};
+        for (String template : templates) {
+            for (int[] sequence : sequences) {
+                String[] parts = template.split("%s", -1);
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                bytes.writeBytes(parts[0].getBytes(StandardCharsets.UTF_8));
+                for (int b : sequence) {
+                    bytes.write(b);
+                }
+                bytes.writeBytes(parts[1].getBytes(StandardCharsets.UTF_8));
+                compareAll(bytes.toByteArray());
+            }
+        }
         compareAll((byte[]) null);
     }
 
