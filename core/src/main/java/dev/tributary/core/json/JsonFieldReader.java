@@ -280,7 +280,9 @@ public final class JsonFieldReader {
         }
         pos++;
         int base = keyTop;
-        skipWhitespace();
+        if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
+            skipWhitespace();
+        }
         if (pos < n && b[pos] == '}') {
             pos++;
             return true;
@@ -319,12 +321,16 @@ public final class JsonFieldReader {
                 }
                 node.seen[k] = stamp;
             }
+            if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
             skipWhitespace();
+        }
             if (pos >= n || b[pos] != ':') {
                 return false;
             }
             pos++;
+            if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
             skipWhitespace();
+        }
             if (pos >= n) {
                 return false;
             }
@@ -352,7 +358,9 @@ public final class JsonFieldReader {
             } else if (!scanValue(depth, checked)) {
                 return false;
             }
+            if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
             skipWhitespace();
+        }
             if (pos >= n) {
                 return false;
             }
@@ -364,7 +372,9 @@ public final class JsonFieldReader {
             if (c != ',') {
                 return false;
             }
+            if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
             skipWhitespace();
+        }
         }
     }
 
@@ -441,7 +451,9 @@ public final class JsonFieldReader {
             return false;
         }
         pos++;
-        skipWhitespace();
+        if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
+            skipWhitespace();
+        }
         if (pos < n && b[pos] == ']') {
             pos++;
             return true;
@@ -450,7 +462,9 @@ public final class JsonFieldReader {
             if (pos >= n || !scanValue(depth, checked)) {
                 return false;
             }
+            if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
             skipWhitespace();
+        }
             if (pos >= n) {
                 return false;
             }
@@ -461,7 +475,9 @@ public final class JsonFieldReader {
             if (c != ',') {
                 return false;
             }
+            if (pos < n && b[pos] <= ' ') { // compact JSON has none: no call
             skipWhitespace();
+        }
         }
     }
 
