@@ -39,6 +39,10 @@ import java.util.stream.Collectors;
  * A value that is missing, or null for a column that is not Nullable, takes the column's DEFAULT
  * when the table has one and the server takes RowBinaryWithDefaults; otherwise the type's zero
  * value — or, with {@link Builder#strict(boolean)}, the record goes to the error table.
+ *
+ * <p>With a {@link JsonDecoder}, records come raw ({@link RawJsonRecord}) and the plan reads them
+ * straight from their bytes into the row ({@code JsonRowPlan}): the same rows and errors as
+ * decoded records give, without a String or boxed number per value.
  */
 public final class DefaultSchemaMapper implements SchemaMapper {
 
