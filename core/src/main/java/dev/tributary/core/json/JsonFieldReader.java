@@ -107,7 +107,13 @@ public final class JsonFieldReader {
             if (from + length >= limit || bytes[from + length] != '"') {
                 return -1;
             }
-            for (int i = 0; i < length; i++) {
+            int i = 0;
+            for (; i + 8 <= length; i += 8) {
+                if ((long) Utf8.WORDS.get(key, i) != (long) Utf8.WORDS.get(bytes, from + i)) {
+                    return -1;
+                }
+            }
+            for (; i < length; i++) {
                 if (key[i] != bytes[from + i]) {
                     return -1;
                 }
@@ -139,6 +145,8 @@ public final class JsonFieldReader {
 
     private final Node root;
     private final byte[] kinds;
+    /** The read that set each slot: a slot of an earlier read is MISSING (no clearing per record). */
+    private final int[] slotReads;
     private final int[] starts;
     private final int[] ends;
     private final long[] numbers;
@@ -181,6 +189,7 @@ public final class JsonFieldReader {
         }
         this.root = top.freeze();
         this.kinds = new byte[paths.size()];
+        this.slotReads = new int[paths.size()];
         this.starts = new int[paths.size()];
         this.ends = new int[paths.size()];
         this.numbers = new long[paths.size()];
@@ -225,9 +234,9 @@ public final class JsonFieldReader {
         keyTop = 0;
         if (++stamp == 0) {
             clearSeen(root);
+            Arrays.fill(slotReads, 0);
             stamp = 1;
         }
-        Arrays.fill(kinds, MISSING);
         skipWhitespace();
         if (pos >= n || b[pos] != '{' || !readObject(root, 1, false)) {
             return false;
@@ -247,7 +256,7 @@ public final class JsonFieldReader {
 
     /** The kind of slot {@code slot}'s value after {@link #read}. */
     public byte kind(int slot) {
-        return kinds[slot];
+        return slotReads[slot] == stamp ? kinds[slot] : MISSING;
     }
 
     /** The first byte of the slot's value. */
@@ -350,6 +359,7 @@ public final class JsonFieldReader {
                     return false;
                 }
                 for (int slot : node.slots[k]) {
+                    slotReads[slot] = stamp;
                     kinds[slot] = kind;
                     starts[slot] = start;
                     ends[slot] = pos;
