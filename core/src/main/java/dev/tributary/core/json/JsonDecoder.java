@@ -41,8 +41,17 @@ public final class JsonDecoder implements Decoder {
     private final JsonFactory factory;
     /** Top-level fields the mapping reads, or null to keep every field; see {@link #onlyFields}. */
     private volatile Projection projection;
+    /**
+     * Whether {@link #decode} leaves records undecoded ({@link RawJsonRecord}): only while every
+     * {@link #onlyFields} call came from a plan that reads JSON straight from the bytes.
+     */
+    private volatile boolean raw;
+    private boolean eagerAsked;
+
+    private final int maxNestingDepth;
 
     private JsonDecoder(Builder builder) {
+        this.maxNestingDepth = builder.maxNestingDepth;
         // Duplicate keys are detected while building the objects (cheaper than Jackson's detector).
         this.factory = JsonFactory.builder()
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -70,6 +79,9 @@ public final class JsonDecoder implements Decoder {
      */
     @Override
     public synchronized void onlyFields(Set<FieldPath> fields) {
+        // A plan that reads the bytes itself (DefaultSchemaMapper's) says so with RawJsonFields; any
+        // other caller gets decoded records, and then every caller does.
+        eagerAsked |= !(fields instanceof RawJsonFields);
         Map<String, Integer> slots = new HashMap<>();
         if (projection != null) {
             slots.putAll(projection.slots());
@@ -78,11 +90,27 @@ public final class JsonDecoder implements Decoder {
             slots.putIfAbsent(path.segment(0), slots.size());
         }
         projection = new Projection(slots); // a HashMap: faster lookups than Map.copyOf's table
+        raw = !eagerAsked; // after the projection: a raw record always has one
     }
 
     @Override
     public DecodedRecord decode(SourceRecord record) throws DecodeException {
         byte[] value = record.value();
+        // Raw records are checked for UTF-8 by the plan's reader as it reads them (no pass of its own).
+        if (raw && value != null && value.length > 0 && !Utf8.isUtf16Or32(value)) {
+            Projection kept = projection;
+            return new RawJsonRecord(value, this, kept.slots().keySet());
+        }
+        return decodeNow(value);
+    }
+
+    /** The nesting limit: objects and arrays nested deeper are refused. */
+    int maxNestingDepth() {
+        return maxNestingDepth;
+    }
+
+    /** Decodes as {@link #decode} does without {@link RawJsonRecord}s: every check, values built. */
+    DecodedRecord decodeNow(byte[] value) throws DecodeException {
         if (value == null) {
             throw new DecodeException("the record has no value (a tombstone)");
         }
@@ -118,6 +146,18 @@ public final class JsonDecoder implements Decoder {
         } catch (NumberFormatException e) {
             // Jackson reads some numbers lazily and throws this unchecked (e.g. an exponent beyond int).
             throw new DecodeException("malformed JSON: a number cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Java value of the JSON value at {@code bytes[from, to)}, built as {@link #decode} builds
+     * it; for values {@link RawJsonRecord}'s reader has already checked.
+     */
+    Object valueAt(byte[] bytes, int from, int to) throws DecodeException {
+        try (JsonParser parser = factory.createParser(bytes, from, to - from)) {
+            return readValue(parser, parser.nextToken());
+        } catch (IOException | RuntimeException e) {
+            throw new DecodeException("malformed JSON: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.tributary.core.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Strict UTF-8 validation (RFC 3629): Jackson's parser accepts overlong forms such as
  * {@code C0 AF} for '/', and code points beyond U+10FFFF, which would land in ClickHouse as text
@@ -7,6 +11,9 @@ package dev.tributary.core.json;
  * per byte.
  */
 final class Utf8 {
+
+    /** Eight bytes of a byte[] as a long, for word-at-a-time scans. */
+    static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Utf8() {
     }
@@ -34,45 +41,61 @@ final class Utf8 {
         int i = 0;
         int n = bytes.length;
         while (i < n) {
-            int b = bytes[i];
-            if (b >= 0) {
+            // ASCII eight bytes at a time
+            if (i + 8 <= n && ((long) WORDS.get(bytes, i) & 0x8080808080808080L) == 0) {
+                i += 8;
+                continue;
+            }
+            if (bytes[i] >= 0) {
                 i++;
                 continue;
             }
-            int lead = b & 0xff;
-            int length;
-            int min2;
-            int max2;
-            if (lead >= 0xC2 && lead <= 0xDF) {
-                length = 2;
-                min2 = 0x80;
-                max2 = 0xBF;
-            } else if (lead >= 0xE0 && lead <= 0xEF) {
-                length = 3;
-                min2 = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong three-byte forms
-                max2 = lead == 0xED ? 0x9F : 0xBF;   // no UTF-16 surrogates
-            } else if (lead >= 0xF0 && lead <= 0xF4) {
-                length = 4;
-                min2 = lead == 0xF0 ? 0x90 : 0x80;   // no overlong four-byte forms
-                max2 = lead == 0xF4 ? 0x8F : 0xBF;   // nothing beyond U+10FFFF
-            } else {
-                return i; // a stray continuation byte, C0/C1 (overlong) or F5-FF
+            int end = sequenceEnd(bytes, i, n);
+            if (end < 0) {
+                return -end - 1;
             }
-            if (i + length > n) {
-                return i;
-            }
-            int second = bytes[i + 1] & 0xff;
-            if (second < min2 || second > max2) {
-                return i + 1;
-            }
-            for (int k = 2; k < length; k++) {
-                int next = bytes[i + k] & 0xff;
-                if (next < 0x80 || next > 0xBF) {
-                    return i + k;
-                }
-            }
-            i += length;
+            i = end;
         }
         return -1;
+    }
+
+    /**
+     * Past the well-formed multi-byte sequence whose lead byte (>= 0x80) is at {@code i}, within
+     * {@code bytes[.., n)}; else {@code -bad - 1} for the index {@code bad} of the first wrong byte.
+     */
+    static int sequenceEnd(byte[] bytes, int i, int n) {
+        int lead = bytes[i] & 0xff;
+        int length;
+        int min2;
+        int max2;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+            min2 = 0x80;
+            max2 = 0xBF;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            min2 = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong three-byte forms
+            max2 = lead == 0xED ? 0x9F : 0xBF;   // no UTF-16 surrogates
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            min2 = lead == 0xF0 ? 0x90 : 0x80;   // no overlong four-byte forms
+            max2 = lead == 0xF4 ? 0x8F : 0xBF;   // nothing beyond U+10FFFF
+        } else {
+            return -i - 1; // a stray continuation byte, C0/C1 (overlong) or F5-FF
+        }
+        if (i + length > n) {
+            return -i - 1;
+        }
+        int second = bytes[i + 1] & 0xff;
+        if (second < min2 || second > max2) {
+            return -(i + 1) - 1;
+        }
+        for (int k = 2; k < length; k++) {
+            int next = bytes[i + k] & 0xff;
+            if (next < 0x80 || next > 0xBF) {
+                return -(i + k) - 1;
+            }
+        }
+        return i + length;
     }
 }

@@ -11,6 +11,9 @@ import dev.tributary.core.SourceRecord;
 import dev.tributary.core.VirtualColumn;
 import dev.tributary.core.clickhouse.TableColumn;
 import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.json.RawJsonFields;
+import dev.tributary.core.json.RawJsonRecord;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.ColumnEncoders;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
@@ -36,6 +39,10 @@ import java.util.stream.Collectors;
  * A value that is missing, or null for a column that is not Nullable, takes the column's DEFAULT
  * when the table has one and the server takes RowBinaryWithDefaults; otherwise the type's zero
  * value — or, with {@link Builder#strict(boolean)}, the record goes to the error table.
+ *
+ * <p>With a {@link JsonDecoder}, records come raw ({@link RawJsonRecord}) and the plan reads them
+ * straight from their bytes into the row ({@code JsonRowPlan}): the same rows and errors as
+ * decoded records give, without a String or boxed number per value.
  */
 public final class DefaultSchemaMapper implements SchemaMapper {
 
@@ -85,7 +92,12 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         }
         List<ColumnPlan> columns = new ArrayList<>();
         Set<FieldPath> fieldsRead = new java.util.HashSet<>();
+        // The JSON fast path: per column its field slots (exact path, then the dotted one) and direct writer.
+        List<FieldPath> slotPaths = new ArrayList<>();
+        List<JsonRowPlan.Column> jsonColumns = new ArrayList<>();
         for (TableColumn column : table.columns()) {
+            int slot = -1;
+            int dottedSlot = -1;
             ColumnEncoder encoder = ColumnEncoders.forType(column.type(), table.serverTimeZone());
             ColumnOverride override = overrides.get(column.name());
             ValueSource source;
@@ -98,6 +110,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
                 source = (decoded, record) -> record.virtualColumn(virtual.name());
             } else if (override instanceof FromField field) {
                 fieldsRead.add(field.path());
+                slot = slotOf(slotPaths, field.path());
                 source = (decoded, record) -> decoded.field(field.path());
             } else if (override instanceof Constant constant) {
                 RowBinaryOutput bytes = new RowBinaryOutput(64);
@@ -116,8 +129,10 @@ public final class DefaultSchemaMapper implements SchemaMapper {
                 FieldPath exact = FieldPath.of(column.name());
                 FieldPath dotted = column.name().indexOf('.') > 0 ? FieldPath.parse(column.name()) : null;
                 fieldsRead.add(exact);
+                slot = slotOf(slotPaths, exact);
                 if (dotted != null) {
                     fieldsRead.add(dotted);
+                    dottedSlot = slotOf(slotPaths, dotted);
                 }
                 source = dotted == null
                         ? (decoded, record) -> decoded.field(exact)
@@ -126,10 +141,24 @@ public final class DefaultSchemaMapper implements SchemaMapper {
                             return value == DecodedRecord.MISSING ? decoded.field(dotted) : value;
                         };
             }
-            columns.add(new ColumnPlan(column, encoder, source, table.withDefaults(),
-                    table.withDefaults() && column.hasDefaultExpression(), strict));
+            ColumnPlan columnPlan = new ColumnPlan(column, encoder, source, table.withDefaults(),
+                    table.withDefaults() && column.hasDefaultExpression(), strict);
+            columns.add(columnPlan);
+            jsonColumns.add(new JsonRowPlan.Column(columnPlan, slot, dottedSlot,
+                    slot < 0 ? null : JsonValueWriters.forType(column.type(), table.serverTimeZone()), table.withDefaults()));
         }
-        return new Plan(columns.toArray(ColumnPlan[]::new), Set.copyOf(fieldsRead));
+        Plan plan = new Plan(columns.toArray(ColumnPlan[]::new), Set.copyOf(fieldsRead), null);
+        JsonRowPlan json = JsonRowPlan.create(jsonColumns, slotPaths, plan);
+        return json == null ? plan : new Plan(plan.columns(), new RawJsonFields(fieldsRead), json);
+    }
+
+    private static int slotOf(List<FieldPath> slotPaths, FieldPath path) {
+        int slot = slotPaths.indexOf(path);
+        if (slot < 0) {
+            slot = slotPaths.size();
+            slotPaths.add(path);
+        }
+        return slot;
     }
 
     @FunctionalInterface
@@ -138,7 +167,7 @@ public final class DefaultSchemaMapper implements SchemaMapper {
     }
 
     /** How one column gets its bytes. */
-    private static final class ColumnPlan {
+    static final class ColumnPlan {
         private final String name;
         private final ColumnEncoder encoder;
         private final ValueSource source;
@@ -167,6 +196,11 @@ public final class DefaultSchemaMapper implements SchemaMapper {
             } catch (FieldDecodeException e) {
                 throw new MappingException(null, e.getMessage(), e, ErrorKind.DECODE);
             }
+            write(value, out);
+        }
+
+        /** Writes {@code value} (a value, null, or {@link DecodedRecord#MISSING}). */
+        void write(Object value, RowBinaryOutput out) throws MappingException {
             boolean missing = value == DecodedRecord.MISSING;
             if (missing || (value == null && !nullable)) {
                 if (useServerDefault) {
@@ -205,9 +239,21 @@ public final class DefaultSchemaMapper implements SchemaMapper {
         }
     }
 
-    private record Plan(ColumnPlan[] columns, Set<FieldPath> fieldsRead) implements MappingPlan {
+    /**
+     * The plan; with {@code json}, records a {@link JsonDecoder} left raw are read straight from their
+     * bytes. Not thread-safe (the JSON reader's state), as plans need not be.
+     */
+    private record Plan(ColumnPlan[] columns, Set<FieldPath> fieldsRead, JsonRowPlan json) implements MappingPlan {
         @Override
         public void writeRow(DecodedRecord decoded, SourceRecord record, RowBinaryOutput out) throws MappingException {
+            if (decoded instanceof RawJsonRecord raw) {
+                if (json != null) {
+                    json.writeRow(raw, record, out);
+                } else {
+                    writeRow(JsonRowPlan.decode(raw), record, out);
+                }
+                return;
+            }
             for (ColumnPlan column : columns) {
                 column.write(decoded, record, out);
             }

@@ -52,11 +52,11 @@ final class DateEncoder extends BaseEncoder {
         if (value instanceof LocalDate date) {
             day = date.toEpochDay();
         } else if (value instanceof CharSequence text) {
-            DateTimeText.Parsed parsed = DateTimeText.parse(text);
-            if (parsed == null) {
+            long parsed = DateTimeText.parse(text);
+            if (parsed == DateTimeText.INVALID) {
                 throw fail(value, "is not a date", DateTimeText.FORMATS);
             }
-            day = parsed.epochDay();
+            day = DateTimeText.epochDay(parsed);
         } else if (value instanceof LocalDateTime dateTime) {
             day = dateTime.toLocalDate().toEpochDay();
         } else if (value instanceof OffsetDateTime dateTime) {

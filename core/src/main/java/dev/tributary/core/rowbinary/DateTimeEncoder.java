@@ -153,14 +153,16 @@ final class DateTimeEncoder extends BaseEncoder {
         if (isEpochText(text)) {
             return fromEpochText(text, value);
         }
-        DateTimeText.Parsed parsed = DateTimeText.parse(text);
-        if (parsed == null) {
+        long parsed = DateTimeText.parse(text);
+        if (parsed == DateTimeText.INVALID) {
             throw fail(value, "is not a date-time", DateTimeText.FORMATS);
         }
-        long epochSecond = parsed.hasOffset()
-                ? parsed.epochDay() * DateTimeText.SECONDS_PER_DAY + parsed.secondOfDay() - parsed.offsetSeconds()
-                : DateTimeText.epochSecond(parsed.epochDay(), parsed.secondOfDay(), rules, fixedOffset);
-        return ticks(epochSecond, parsed.nano(), value);
+        long epochDay = DateTimeText.epochDay(parsed);
+        int secondOfDay = DateTimeText.secondOfDay(parsed);
+        long epochSecond = DateTimeText.hasOffset(parsed)
+                ? epochDay * DateTimeText.SECONDS_PER_DAY + secondOfDay - DateTimeText.offsetSeconds(parsed)
+                : DateTimeText.epochSecond(epochDay, secondOfDay, rules, fixedOffset);
+        return ticks(epochSecond, DateTimeText.nano(text), value);
     }
 
     /** {@code [+-]digits[.digits]}: a number of seconds (or ms, µs, ns) since the epoch. */

@@ -23,37 +23,43 @@ final class DateTimeText {
     static final String FORMATS = "expected YYYY-MM-DD, YYYY-MM-DD hh:mm:ss[.fff] or ISO 8601 such as"
             + " 2024-01-31T12:00:00.5+01:00";
 
-    /** Parsed text; {@code offsetSeconds} is meaningful only when {@code hasOffset}. */
-    record Parsed(long epochDay, int secondOfDay, int nano, boolean hasOffset, int offsetSeconds) {
-    }
+    /** What {@link #parse} returns for text that is not a valid date or date-time. */
+    static final long INVALID = -1;
+    /**
+     * {@link #parse}'s result packs, from the low bits: the epoch day + {@link #DAY_BIAS} (22 bits:
+     * years 0000 to 9999), the second of the day (17), whether an offset was given (1) and the
+     * offset + {@link #OFFSET_BIAS} seconds (17). A long rather than an object: parsed per value on
+     * the hot path. The fraction is read by {@link #nano}.
+     */
+    private static final long DAY_BIAS = 719_528;
+    private static final int OFFSET_BIAS = 18 * 3600;
 
     private DateTimeText() {
     }
 
-    /** The parsed text, or null when it is not a valid date or date-time. */
-    static Parsed parse(CharSequence text) {
+    /** The parsed text (read with {@link #epochDay(long)} etc.), or {@link #INVALID}. */
+    static long parse(CharSequence text) {
         int length = text.length();
         if (length < 10 || text.charAt(4) != '-' || text.charAt(7) != '-') {
-            return null;
+            return INVALID;
         }
         int year = digits(text, 0, 4);
         int month = digits(text, 5, 2);
         int day = digits(text, 8, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
-            return null;
+            return INVALID;
         }
         long epochDay = epochDay(year, month, day);
         if (length == 10) {
-            return new Parsed(epochDay, 0, 0, false, 0);
+            return pack(epochDay, 0, false, 0);
         }
         char separator = text.charAt(10);
         if (separator != 'T' && separator != 't' && separator != ' ' || length < 16 || text.charAt(13) != ':') {
-            return null;
+            return INVALID;
         }
         int hour = digits(text, 11, 2);
         int minute = digits(text, 14, 2);
         int second = 0;
-        int nano = 0;
         int i = 16;
         if (i < length && text.charAt(i) == ':') {
             second = digits(text, 17, 2);
@@ -61,31 +67,72 @@ final class DateTimeText {
             if (i < length && text.charAt(i) == '.') {
                 int start = ++i;
                 while (i < length && isDigit(text.charAt(i))) {
-                    if (i - start < 9) {
-                        nano = nano * 10 + text.charAt(i) - '0';
-                    }
                     i++;
                 }
                 if (i == start) {
-                    return null;
-                }
-                for (int scale = i - start; scale < 9; scale++) {
-                    nano *= 10;
+                    return INVALID;
                 }
             }
         }
         if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return null;
+            return INVALID;
         }
         int secondOfDay = hour * 3600 + minute * 60 + second;
         if (i == length) {
-            return new Parsed(epochDay, secondOfDay, nano, false, 0);
+            return pack(epochDay, secondOfDay, false, 0);
         }
         if (text.charAt(i) == ' ') {
             i++;
         }
         int offset = offsetSeconds(text, i);
-        return offset == Integer.MIN_VALUE ? null : new Parsed(epochDay, secondOfDay, nano, true, offset);
+        return offset == Integer.MIN_VALUE ? INVALID : pack(epochDay, secondOfDay, true, offset);
+    }
+
+    private static long pack(long epochDay, int secondOfDay, boolean hasOffset, int offsetSeconds) {
+        return (epochDay + DAY_BIAS) | (long) secondOfDay << 22 | (hasOffset ? 1L << 39 : 0)
+                | (long) (offsetSeconds + OFFSET_BIAS) << 40;
+    }
+
+    /** The day of a {@link #parse} result, since 1970-01-01. */
+    static long epochDay(long parsed) {
+        return (parsed & 0x3F_FFFF) - DAY_BIAS;
+    }
+
+    /** The second of the day of a {@link #parse} result. */
+    static int secondOfDay(long parsed) {
+        return (int) (parsed >>> 22 & 0x1_FFFF);
+    }
+
+    /** Whether the text {@link #parse} read gave an offset (or Z). */
+    static boolean hasOffset(long parsed) {
+        return (parsed & 1L << 39) != 0;
+    }
+
+    /** The offset of a {@link #parse} result with {@link #hasOffset}, in seconds. */
+    static int offsetSeconds(long parsed) {
+        return (int) (parsed >>> 40 & 0x1_FFFF) - OFFSET_BIAS;
+    }
+
+    /**
+     * The nanoseconds of the fraction of text {@link #parse} accepted ({@code hh:mm:ss.f…}; digits
+     * beyond 9 dropped), 0 without one.
+     */
+    static int nano(CharSequence text) {
+        int length = text.length();
+        if (length < 21 || text.charAt(19) != '.') {
+            return 0;
+        }
+        int nano = 0;
+        int digits = 0;
+        for (int i = 20; i < length && isDigit(text.charAt(i)); i++) {
+            if (digits++ < 9) {
+                nano = nano * 10 + text.charAt(i) - '0';
+            }
+        }
+        for (; digits < 9; digits++) {
+            nano *= 10;
+        }
+        return nano;
     }
 
     /** {@code Z} or {@code ±hh[[:]mm]} from {@code i} to the end, in seconds; MIN_VALUE when it is not one. */

@@ -147,4 +147,33 @@ class JsonDecoderTest {
         DecodeException error = assertThrows(DecodeException.class, () -> decode(json));
         assertTrue(error.getMessage().contains(fragment), "'" + error.getMessage() + "' should contain '" + fragment + "'");
     }
+
+    @Test
+    void toldByAPlanThatReadsBytesTheDecoderLeavesRecordsRawAndTheyStillAnswerByPath() throws DecodeException {
+        JsonDecoder raw = JsonDecoder.create();
+        raw.onlyFields(new RawJsonFields(java.util.Set.of(FieldPath.parse("actor.login"), FieldPath.of("n"))));
+        DecodedRecord record = raw.decode(record("{\"n\":12345678901234567890,\"actor\":{\"login\":\"x\"}}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(record instanceof RawJsonRecord, "raw: " + record);
+        assertEquals("x", record.field(FieldPath.parse("actor.login")));
+        assertEquals(new BigInteger("12345678901234567890"), record.field(FieldPath.of("n")));
+        assertSame(DecodedRecord.MISSING, record.field(FieldPath.of("other")));
+
+        // Broken bytes surface on first use, with the decoder's own reason, as a DECODE failure.
+        DecodedRecord broken = raw.decode(record("{\"n\":1,\"n\":2}".getBytes(StandardCharsets.UTF_8)));
+        dev.tributary.core.FieldDecodeException e = assertThrows(dev.tributary.core.FieldDecodeException.class,
+                () -> broken.field(FieldPath.of("n")));
+        assertTrue(e.getMessage().contains("Duplicate field 'n'"), e.getMessage());
+    }
+
+    @Test
+    void anyOtherCallerOfOnlyFieldsGetsDecodedRecordsFromThenOn() throws DecodeException {
+        JsonDecoder decoder = JsonDecoder.create();
+        decoder.onlyFields(new RawJsonFields(java.util.Set.of(FieldPath.of("n"))));
+        decoder.onlyFields(java.util.Set.of(FieldPath.of("m"))); // e.g. another mapper sharing the decoder
+        decoder.onlyFields(new RawJsonFields(java.util.Set.of(FieldPath.of("k"))));
+        DecodedRecord record = decoder.decode(record("{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(!(record instanceof RawJsonRecord), "decoded: " + record);
+        assertEquals(1L, record.field(FieldPath.of("n")));
+        assertThrows(DecodeException.class, () -> decoder.decode(record("{\"n\":1,\"n\":2}".getBytes(StandardCharsets.UTF_8))));
+    }
 }

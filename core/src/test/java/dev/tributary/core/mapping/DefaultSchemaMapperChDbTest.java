@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,13 +44,34 @@ class DefaultSchemaMapperChDbTest {
         return new TableSchema("default", table, List.of(columns), ServerVersion.parse("26.5.3"), ZoneOffset.UTC, withDefaults);
     }
 
+    /**
+     * The rows of the JSON records as the pipeline writes them (records left raw by the decoder,
+     * read straight from the bytes), checked to be those of the decoded records, error for error.
+     */
     private static byte[] rows(MappingPlan plan, String... json) throws DecodeException, MappingException {
+        JsonDecoder raw = JsonDecoder.create();
+        raw.onlyFields(plan.fieldsRead());
+        JsonDecoder decoding = JsonDecoder.create(); // told of no fields: decoded records
         RowBinaryOutput out = new RowBinaryOutput();
+        RowBinaryOutput decodedOut = new RowBinaryOutput();
         for (int i = 0; i < json.length; i++) {
             TestRecord record = new TestRecord(new TestRecord.Position("s0", 100 + i), null,
                     json[i].getBytes(StandardCharsets.UTF_8), 0);
-            plan.writeRow(JsonDecoder.create().decode(record), record, out);
+            MappingException decodedError = null;
+            try {
+                plan.writeRow(decoding.decode(record), record, decodedOut);
+            } catch (MappingException e) {
+                decodedError = e;
+            }
+            try {
+                plan.writeRow(raw.decode(record), record, out);
+            } catch (MappingException e) {
+                assertEquals(decodedError == null ? null : decodedError.getMessage(), e.getMessage());
+                throw e;
+            }
+            assertEquals(null, decodedError, "the decoded path refused what the raw path took");
         }
+        assertArrayEquals(decodedOut.toByteArray(), out.toByteArray(), "raw and decoded paths give the same rows");
         return out.toByteArray();
     }
 

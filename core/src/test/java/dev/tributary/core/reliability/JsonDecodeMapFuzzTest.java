@@ -29,9 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * RuntimeException, a StackOverflowError, an OutOfMemoryError — would escape the pipeline's
  * per-record handling and stop it, so Jazzer reports it as a finding and the test fails.
  *
- * <p>Each input goes through two decoders (all fields, and projected to the fields the mapping
- * reads, as the pipeline does) and two plans over a table with most column types: the 18.16 one
- * (RowBinary) and a modern one with DEFAULT columns (RowBinaryWithDefaults).
+ * <p>Each input goes through three decoders (all fields; projected to the fields the mapping
+ * reads, as the pipeline does, which leaves records raw for the plan's JSON fast path; and
+ * projected with the records decoded) and two plans over a table with most column types: the 18.16
+ * one (RowBinary) and a modern one with DEFAULT columns (RowBinaryWithDefaults). The fast path and
+ * the decoded path must agree: the same row bytes, or the same error kind and message; a
+ * difference is a finding too.
  *
  * <p>Run by the {@code fuzz} Surefire execution of {@code core/pom.xml} with {@code JAZZER_FUZZ=1}
  * for {@code -Dfuzz.duration} (default 30s, e.g. {@code mvn verify -pl core -Dfuzz.duration=10m});
@@ -58,8 +61,8 @@ class JsonDecodeMapFuzzTest {
 
     private static final List<Path> PATHS = paths();
 
-    /** A decoder, a plan and a buffer that belong together. */
-    private record Path(JsonDecoder decoder, MappingPlan plan, RowBinaryOutput out) {
+    /** A decoder, a plan and a buffer that belong together; {@code twin}: the path that must agree with it. */
+    private record Path(JsonDecoder decoder, MappingPlan plan, RowBinaryOutput out, int twin) {
     }
 
     private static List<Path> paths() {
@@ -77,8 +80,12 @@ class JsonDecodeMapFuzzTest {
             JsonDecoder all = JsonDecoder.create();
             JsonDecoder projected = JsonDecoder.builder().maxNestingDepth(modern ? 100 : 20).build();
             projected.onlyFields(plan.fieldsRead());
-            paths.add(new Path(all, plan, new RowBinaryOutput(1024)));
-            paths.add(new Path(projected, plan, new RowBinaryOutput(1024)));
+            JsonDecoder projectedDecoded = JsonDecoder.builder().maxNestingDepth(modern ? 100 : 20).build();
+            projectedDecoded.onlyFields(java.util.Set.copyOf(plan.fieldsRead())); // a plain set: decoded records
+            int first = paths.size();
+            paths.add(new Path(all, plan, new RowBinaryOutput(1024), -1));
+            paths.add(new Path(projected, plan, new RowBinaryOutput(1024), first + 2));
+            paths.add(new Path(projectedDecoded, plan, new RowBinaryOutput(1024), -1));
         }
         return paths;
     }
@@ -95,22 +102,33 @@ class JsonDecodeMapFuzzTest {
         EXECUTIONS.incrementAndGet();
         long started = System.nanoTime();
         TestRecord record = new TestRecord(new TestRecord.Position("fuzz", 0), null, value, 0);
-        for (Path path : PATHS) {
+        String[] outcomes = new String[PATHS.size()];
+        for (int p = 0; p < PATHS.size(); p++) {
+            Path path = PATHS.get(p);
             DecodedRecord decoded;
             try {
                 decoded = path.decoder().decode(record);
                 DECODED.incrementAndGet();
             } catch (DecodeException expected) {
-                continue; // a DECODE error-table row
+                outcomes[p] = "DECODE " + expected.getMessage(); // a DECODE error-table row
+                continue;
             }
             int start = path.out().size();
             try {
                 path.plan().writeRow(decoded, record, path.out());
                 MAPPED.incrementAndGet();
+                outcomes[p] = "row " + java.util.HexFormat.of().formatHex(path.out().toByteArray(), start, path.out().size());
             } catch (MappingException expected) {
-                // a MAPPING error-table row
+                outcomes[p] = expected.kind() + " " + expected.getMessage(); // an error-table row of that kind
             } finally {
                 path.out().truncate(start);
+            }
+        }
+        for (int p = 0; p < PATHS.size(); p++) {
+            int twin = PATHS.get(p).twin();
+            if (twin >= 0 && !outcomes[p].equals(outcomes[twin])) {
+                throw new AssertionError("the JSON fast path and the decoded path differ: " + outcomes[p] + " vs "
+                        + outcomes[twin]);
             }
         }
         // Hostile records must cost milliseconds, not minutes (1e-99999999 into an integer column did).
