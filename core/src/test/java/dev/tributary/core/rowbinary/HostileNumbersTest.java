@@ -98,7 +98,7 @@ class HostileNumbersTest {
     }
 
     @Test
-    void everyConversionTakesMicrosecondsOnceWarm() {
+    void everyConversionEndsAtOnceWhenWarm() {
         List<Object> values = hostileValues();
         List<ColumnEncoder> encoders = TYPES.stream().map(type -> ColumnEncoders.forType(ClickHouseType.parse(type), UTC)).toList();
         long worst = 0;
@@ -126,8 +126,10 @@ class HostileNumbersTest {
         System.out.printf("HOSTILE_NUMBERS conversions=%d worst_us=%d (%s)%n", TYPES.size() * values.size(), worst / 1000,
                 worstCase);
         // Megabyte text is refused by its length and a million-bit number by its bit count: no case
-        // costs more than a few milliseconds, where it cost minutes or the heap before.
-        assertTrue(worst < 50_000_000L, worst / 1000 + " µs for " + worstCase);
+        // costs more than a few milliseconds (the figure printed above), where it cost minutes or the
+        // heap before. The bound is a hang guard, far above that figure, so that a loaded machine
+        // (a GC pause, a busy core) cannot fail it; speed itself is measured in bench.
+        assertTrue(worst < 2_000_000_000L, worst / 1000 + " µs for " + worstCase);
     }
 
     @Test
