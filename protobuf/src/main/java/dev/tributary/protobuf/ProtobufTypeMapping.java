@@ -146,6 +146,9 @@ final class ProtobufTypeMapping {
      * that may not fit are judged per message by the column's encoder).
      */
     static String refusal(FieldDescriptor field, ClickHouseType column, boolean projected) {
+        if (field.getType() == FieldDescriptor.Type.GROUP) {
+            return "proto2 groups are not read by the fast path; use DefaultSchemaMapper for this message type";
+        }
         ClickHouseType target = column instanceof NullableType nullable ? nullable.element() : column;
         boolean message = field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !projected;
         if (message && !field.isRepeated() && !field.isMapField()) {
