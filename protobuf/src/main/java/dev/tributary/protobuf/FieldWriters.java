@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.types.ClickHouseType;
+import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
 import dev.tributary.core.types.ValueConversionException;
 
@@ -43,6 +44,14 @@ final class FieldWriters {
         if (!projection.isEmpty()) {
             return (in, occurrences, count, out) -> encoder.encode(project(javaValue(field, in, occurrences, count), projection), out);
         }
+        ClickHouseType target = type instanceof NullableType nullable ? nullable.element() : type;
+        if (!field.isRepeated() && field.getType() == FieldDescriptor.Type.ENUM && isInteger(target)) {
+            // An enum into an integer column: its number, not its name.
+            return (in, occurrences, count, out) -> {
+                in.reset(in.array(), occurrences[count - 1], in.limit());
+                encoder.encode((long) (int) in.varint(), out);
+            };
+        }
         if (!field.isRepeated() && field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
             FieldWriter direct = direct(field, type);
             if (direct != null) {
@@ -50,6 +59,25 @@ final class FieldWriters {
             }
         }
         return (in, occurrences, count, out) -> encoder.encode(javaValue(field, in, occurrences, count), out);
+    }
+
+    /** The value an absent field without presence has, as the writer of {@link #of} would give it (null for repeated fields). */
+    static Object defaultValue(FieldDescriptor field, ClickHouseType type) {
+        if (field.isRepeated()) {
+            return null;
+        }
+        ClickHouseType target = type instanceof NullableType nullable ? nullable.element() : type;
+        if (field.getType() == FieldDescriptor.Type.ENUM && isInteger(target)) {
+            return (long) ((Descriptors.EnumValueDescriptor) field.getDefaultValue()).getNumber();
+        }
+        return field.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? null : ProtobufValues.single(field, field.getDefaultValue());
+    }
+
+    private static boolean isInteger(ClickHouseType type) {
+        return switch (type.kind()) {
+            case INT8, INT16, INT32, INT64, INT128, INT256, UINT8, UINT16, UINT32, UINT64, UINT128, UINT256 -> true;
+            default -> false;
+        };
     }
 
     /** The Java value of a field from its occurrences: the last for a scalar, all for repeated, merged for a message. */

@@ -43,7 +43,8 @@ final class MessageReader {
     }
 
     /** One column's field: which slot, the field, how it is written, and the message level it is in. */
-    private record Capture(int slot, FieldDescriptor field, FieldWriters.FieldWriter writer, ColumnEncoder encoder, Node owner) {
+    private record Capture(int slot, FieldDescriptor field, FieldWriters.FieldWriter writer, ColumnEncoder encoder, Object defaultValue,
+                           Node owner) {
     }
 
     /** One message level: per field number the captures and the child level. */
@@ -157,7 +158,8 @@ final class MessageReader {
                     List<String> projection = last ? List.of() : path.segments().subList(i + 1, path.size());
                     problem = ProtobufTypeMapping.refusal(field, column.type(), !projection.isEmpty());
                     if (problem == null) {
-                        Capture capture = new Capture(slot, field, FieldWriters.of(field, column.type(), encoder, projection), encoder, node);
+                        Capture capture = new Capture(slot, field, FieldWriters.of(field, column.type(), encoder, projection), encoder,
+                                FieldWriters.defaultValue(field, column.type()), node);
                         node.captures.computeIfAbsent(field.getNumber(), k -> new ArrayList<>()).add(capture);
                         captureOfSlot[slot] = capture;
                     }
@@ -250,7 +252,7 @@ final class MessageReader {
         if (field.isRepeated()) {
             capture.writer.write(valueCursor, occurrences[slot], 0, scratch);
         } else {
-            capture.encoder.encode(ProtobufValues.single(field, field.getDefaultValue()), scratch);
+            capture.encoder.encode(capture.defaultValue, scratch);
         }
     }
 

@@ -129,4 +129,63 @@ class ProtobufModernEngineIT {
         assertEquals(List.of(List.of("1", "one", "eu-1"), List.of("2", "unlabelled", "eu-2")),
                 chdb.rows("SELECT id, label, region FROM " + table + " ORDER BY id"));
     }
+
+    @Test
+    void enumsGoIntoEnumStringAndIntegerColumnsAndAnUndeclaredNumberIsKept(KafkaBroker kafka, SchemaRegistry registry, ChDb chdb)
+            throws Exception {
+        String text = """
+                syntax = "proto3";
+                package enums;
+                message E { int64 id = 1; Color as_enum = 2; Color as_text = 3; Color as_number = 4; }
+                enum Color { COLOR_UNSPECIFIED = 0; RED = 1; GREEN = 2; }
+                """;
+        SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        String topic = PbKafka.topic(kafka, "pb_enums");
+        int id = client.register(topic + "-value", "PROTOBUF", text, List.of());
+        Descriptors.Descriptor e = ProtobufSchemas.byId(client, id).file().findMessageTypeByName("E");
+        String table = PbKafka.unique("pb_enums");
+        chdb.execute("CREATE TABLE " + table + " (id Int64, as_enum Enum8('COLOR_UNSPECIFIED' = 0, 'RED' = 1, 'GREEN' = 2),"
+                + " as_text String, as_number Int16) ENGINE = MergeTree ORDER BY id");
+        // A producer with a newer schema wrote number 7, which this schema does not declare (proto3 enums are open).
+        byte[] seven = {8, 2, 16, 7, 24, 7, 32, 7};
+        PbKafka.produce(kafka, topic, List.of(
+                confluent(id, Protos.message(e, Map.of("id", 1L, "as_enum", "GREEN", "as_text", "RED", "as_number", "GREEN"))),
+                PbKafka.confluent(id, new int[] {0}, seven),
+                PbKafka.confluent(id, new int[] {0}, new byte[] {8, 3, 24, 7, 32, 7})));
+        try (Pipeline pipeline = PbKafka.pipeline("pb-enums", kafka, topic, sink(chdb, table), null,
+                ProtobufConfluentDecoder.builder().registry(client).build(), ProtobufSchemaMapper.create())) {
+            pipeline.start();
+            await("2 rows and 1 error", Duration.ofMinutes(1), () -> count(chdb, table) == 2 && count(chdb, table + "_errors") == 1);
+        }
+        // Into Enum8 the number 7 has no name: the error table; into String and Int16 it stays a number.
+        assertEquals(List.of(List.of("1", "GREEN", "RED", "2"), List.of("3", "COLOR_UNSPECIFIED", "7", "7")),
+                chdb.rows("SELECT id, as_enum, as_text, as_number FROM " + table + " ORDER BY id"));
+        assertEquals(List.of(List.of("MAPPING")), chdb.rows("SELECT error_kind FROM " + table + "_errors"));
+    }
+
+    @Test
+    void theSlowPathWritesTheModernTypesAsTheFastPathDoes(KafkaBroker kafka, SchemaRegistry registry, ChDb chdb) throws Exception {
+        SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        String topic = PbKafka.topic(kafka, "pb_modern_slow");
+        int id = Protos.registerOrder(client, topic + "-value");
+        Descriptors.Descriptor order = ProtobufSchemas.byId(client, id).file().findMessageTypeByName("Order");
+        String fast = PbKafka.unique("pb_mfast");
+        String slow = PbKafka.unique("pb_mslow");
+        ProtobufTableDdl.Builder ddl = ProtobufTableDdl.builder().message(order).orderBy("id");
+        PbKafka.produce(kafka, topic, List.of(confluent(id, Protos.fullOrder(order, 1)),
+                confluent(id, Protos.message(order, Map.of("id", 2L, "number", 9L, "u64", Long.MIN_VALUE)))));
+        try (Pipeline a = PbKafka.pipeline("pb-mfast", kafka, topic, sink(chdb, fast), ddl.table(fast).build().sql(),
+                ProtobufConfluentDecoder.builder().registry(client).build(), ProtobufSchemaMapper.create());
+             Pipeline b = PbKafka.pipeline("pb-mslow", kafka, topic, sink(chdb, slow), ddl.table(slow).build().sql(),
+                     ProtobufConfluentDecoder.builder().registry(client).build(), dev.tributary.core.mapping.DefaultSchemaMapper.create())) {
+            a.start();
+            b.start();
+            await("2 rows in each", Duration.ofMinutes(1), () -> count(chdb, fast) == 2 && count(chdb, slow) == 2);
+        }
+        String columns = "id, i32, s32, s64, u32, u64, f32, f64, sf32, sf64, fl, db, ok, name, raw, status, nums, tags, customer, at,"
+                + " took, maybe, note, opt, text, number, total, lines";
+        List<List<String>> fastRows = chdb.rows("SELECT " + columns + " FROM " + fast + " ORDER BY id");
+        assertEquals(fastRows, chdb.rows("SELECT " + columns + " FROM " + slow + " ORDER BY id"));
+        assertEquals("9223372036854775808", fastRows.get(1).get(5), "a uint64 above Long.MAX_VALUE");
+    }
 }

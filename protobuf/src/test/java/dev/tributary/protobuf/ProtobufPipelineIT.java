@@ -341,4 +341,53 @@ class ProtobufPipelineIT {
                         HexFormat.of().withUpperCase().formatHex(avroFramed))),
                 sql.rows("SELECT error_kind, message, hex(raw_value) FROM " + table + "_errors"));
     }
+
+    @Test
+    void aFieldThatCannotGoIntoItsColumnSendsEveryMessageOfTheTypeToTheErrorTable(KafkaBroker kafka, SchemaRegistry registry,
+                                                                                 ClickHouseServer clickhouse) throws Exception {
+        SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        String topic = PbKafka.topic(kafka, "pb_refuse");
+        int id = Protos.registerOrder(client, topic + "-value");
+        Descriptors.Descriptor order = ProtobufSchemas.byId(client, id).file().findMessageTypeByName("Order");
+        String table = PbKafka.unique("pb_refuse");
+        ClickHouseSql sql = clickhouse.sql();
+        sql.execute("CREATE TABLE " + table + " (id Int64, customer Int64) ENGINE = MergeTree ORDER BY id");
+        PbKafka.produce(kafka, topic, List.of(confluent(id, Protos.fullOrder(order, 1)), confluent(id, Protos.message(order, Map.of("id", 2L)))));
+        try (Pipeline pipeline = PbKafka.pipeline("pb-refuse", kafka, topic, PbKafka.sink(clickhouse, table), null,
+                ProtobufConfluentDecoder.builder().registry(client).build(), ProtobufSchemaMapper.create())) {
+            pipeline.start();
+            await("2 errors", Duration.ofMinutes(1), () -> count(sql, table + "_errors") == 2);
+        }
+        assertEquals(0, count(sql, table));
+        assertEquals(List.of(List.of("2", "MAPPING", "column customer: field customer of shop.Order: a message (shop.Customer) goes into"
+                        + " a Tuple (or JSON) column, not Int64 (schema id " + id + ", proto file tributary_schema_" + id + ".proto)")),
+                sql.rows("SELECT count(), any(error_kind), any(message) FROM " + table + "_errors"));
+    }
+
+    @Test
+    void virtualColumnsAndConstantsStandBesideProtobufFields(KafkaBroker kafka, SchemaRegistry registry, ClickHouseServer clickhouse)
+            throws Exception {
+        SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        String topic = PbKafka.topic(kafka, "pb_virtual");
+        int id = client.register(topic + "-value", "PROTOBUF", V1, List.of());
+        Descriptors.Descriptor type = ProtobufSchemas.byId(client, id).file().findMessageTypeByName("Order");
+        List<byte[]> values = new ArrayList<>();
+        for (long i = 0; i < 5; i++) {
+            values.add(confluent(id, Protos.message(type, Map.of("id", i, "name", "n" + i))));
+        }
+        PbKafka.produce(kafka, topic, values);
+        String table = PbKafka.unique("pb_virtual");
+        ClickHouseSql sql = clickhouse.sql();
+        sql.execute("CREATE TABLE " + table + " (id Int64, name String, _offset UInt64, _topic String, source String)"
+                + " ENGINE = MergeTree ORDER BY id");
+        try (Pipeline pipeline = PbKafka.pipeline("pb-virtual", kafka, topic, PbKafka.sink(clickhouse, table), null,
+                ProtobufConfluentDecoder.builder().registry(client).build(),
+                ProtobufSchemaMapper.of(DefaultSchemaMapper.builder().constant("source", "orders-pb").build()))) {
+            pipeline.start();
+            await("5 rows", Duration.ofMinutes(1), () -> count(sql, table) == 5);
+        }
+        assertEquals(List.of(List.of("5", "0", "5", "1")),
+                sql.rows("SELECT count(), countIf(_offset != id), countIf(_topic = '" + topic + "' AND name = concat('n', toString(id))),"
+                        + " uniqExact(source) FROM " + table + " WHERE source = 'orders-pb'"));
+    }
 }
