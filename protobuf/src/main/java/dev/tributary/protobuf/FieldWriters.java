@@ -7,7 +7,12 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
+import dev.tributary.core.types.DateTime64Type;
+import dev.tributary.core.types.DateTimeType;
+import dev.tributary.core.types.EnumType;
+import dev.tributary.core.types.LowCardinalityType;
 import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
 import dev.tributary.core.types.ValueConversionException;
@@ -53,10 +58,30 @@ final class FieldWriters {
             };
         }
         if (!field.isRepeated() && field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
-            FieldWriter direct = direct(field, type);
+            FieldWriter direct = direct(field, type, encoder);
             if (direct != null) {
                 return direct;
             }
+        }
+        if (!field.isRepeated() && field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                && field.getMessageType().getFullName().equals(ProtobufValues.TIMESTAMP)) {
+            FieldWriter timestamp = timestamp(type, encoder);
+            if (timestamp != null) {
+                return timestamp;
+            }
+        }
+        if (field.isRepeated() && !field.isMapField() && type.kind() == ClickHouseType.Kind.ARRAY
+                && plain(((ArrayType) type).element()).kind() == ClickHouseType.Kind.STRING
+                && (field.getType() == FieldDescriptor.Type.STRING || field.getType() == FieldDescriptor.Type.BYTES)) {
+            return (in, occurrences, count, out) -> { // each occurrence is one element, its bytes as they are
+                out.writeVarUInt(count);
+                for (int i = 0; i < count; i++) {
+                    in.reset(in.array(), occurrences[i], in.limit());
+                    int length = in.length();
+                    out.writeVarUInt(length);
+                    out.writeBytes(in.array(), in.position(), length);
+                }
+            };
         }
         return (in, occurrences, count, out) -> encoder.encode(javaValue(field, in, occurrences, count), out);
     }
@@ -226,12 +251,130 @@ final class FieldWriters {
         return (n >>> 1) ^ -(n & 1);
     }
 
+    /** 10^0 .. 10^9. */
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+            1_000_000_000};
+    /** DateTime64 holds 1900-01-01 .. 2299-12-31 local time; a day less on each side is safe in any zone (2262 for nanoseconds). */
+    private static final long SAFE_MIN_SECOND = java.time.LocalDate.of(1900, 1, 2).toEpochDay() * 86_400;
+    private static final long SAFE_MAX_SECOND = java.time.LocalDate.of(2299, 12, 30).toEpochDay() * 86_400;
+    private static final long SAFE_MAX_SECOND_NANOS = java.time.LocalDate.of(2262, 4, 10).toEpochDay() * 86_400;
+
+    /**
+     * A {@code google.protobuf.Timestamp} into DateTime or DateTime64: seconds and nanos read from
+     * the occurrences (merged: a later one's fields win) and the ticks written directly where they
+     * are safely in range; otherwise the Instant goes through the encoder, which checks the exact
+     * range. Other column types: null (the Java value path).
+     */
+    private static FieldWriter timestamp(ClickHouseType type, ColumnEncoder encoder) {
+        int precision;
+        if (type instanceof DateTimeType) {
+            precision = -1;
+        } else if (type instanceof DateTime64Type dateTime64) {
+            precision = dateTime64.precision();
+        } else {
+            return null;
+        }
+        long perSecond = precision < 0 ? 1 : POWERS_OF_TEN[precision];
+        long nanosPerTick = precision < 0 ? 1_000_000_000L : POWERS_OF_TEN[9 - precision];
+        long min = precision < 0 ? 0 : SAFE_MIN_SECOND;
+        long max = precision < 0 ? 0xFFFF_FFFFL - 1 : precision == 9 ? SAFE_MAX_SECOND_NANOS : SAFE_MAX_SECOND;
+        return (in, occurrences, count, out) -> {
+            long seconds = 0;
+            long nanos = 0;
+            for (int i = 0; i < count; i++) {
+                in.reset(in.array(), occurrences[i], in.limit());
+                int length = in.length();
+                int end = in.position() + length;
+                in.reset(in.array(), in.position(), end);
+                while (!in.atEnd()) {
+                    long tag = in.tag();
+                    int wireType = (int) (tag & 7);
+                    int number = (int) (tag >>> 3);
+                    if (number == 1 && wireType == WireCursor.VARINT) {
+                        seconds = in.varint();
+                    } else if (number == 2 && wireType == WireCursor.VARINT) {
+                        nanos = (int) in.varint();
+                    } else {
+                        in.skipValue(wireType, number, ProtobufValues.MAX_DEPTH);
+                    }
+                }
+            }
+            if (seconds < min || seconds > max || nanos < 0 || nanos > 999_999_999) {
+                encoder.encode(ProtobufValues.timestamp(seconds, (int) nanos), out);
+            } else if (precision < 0) {
+                out.writeIntLE((int) seconds);
+            } else {
+                out.writeLongLE(seconds * perSecond + nanos / nanosPerTick);
+            }
+        };
+    }
+
     /** A writer that copies the wire value as the column's binary form, or null where a conversion is needed. */
-    private static FieldWriter direct(FieldDescriptor field, ClickHouseType type) {
+    private static FieldWriter direct(FieldDescriptor field, ClickHouseType declared, ColumnEncoder encoder) {
+        ClickHouseType type = plain(declared);
+        if (type instanceof EnumType column && field.getType() == FieldDescriptor.Type.ENUM) {
+            return enumWriter(field.getEnumType(), column, encoder);
+        }
         if (!(type instanceof SimpleType simple)) {
             return null;
         }
-        FieldDescriptor.Type wire = field.getType();
+        FieldWriter exact = exact(field.getType(), simple);
+        return exact != null ? exact : rangeChecked(field.getType(), simple, encoder);
+    }
+
+    /** LowCardinality(T) is written as T in RowBinary. */
+    private static ClickHouseType plain(ClickHouseType type) {
+        return type instanceof LowCardinalityType low ? low.element() : type;
+    }
+
+    /**
+     * A signed or 32-bit unsigned Protobuf integer into an integer column of at most 64 bits that
+     * may not hold every value (int64 into UInt32, ...): written directly when in range; otherwise
+     * the encoder raises the error that names the range.
+     */
+    private static FieldWriter rangeChecked(FieldDescriptor.Type wire, SimpleType column, ColumnEncoder encoder) {
+        ScalarLong read = switch (wire) {
+            case INT32, INT64 -> WireCursor::varint;
+            case SINT32 -> in -> zigZag32((int) in.varint());
+            case SINT64 -> in -> zigZag64(in.varint());
+            case SFIXED32 -> in -> in.fixed32();
+            case SFIXED64 -> WireCursor::fixed64;
+            case UINT32 -> in -> in.varint() & 0xFFFF_FFFFL;
+            case FIXED32 -> in -> Integer.toUnsignedLong(in.fixed32());
+            default -> null;
+        };
+        int bits = column.bits();
+        boolean integer = switch (column.kind()) {
+            case INT8, INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64 -> true;
+            default -> false;
+        };
+        if (read == null || !integer) {
+            return null;
+        }
+        long min = column.isSigned() ? (bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1))) : 0;
+        long max = bits == 64 ? Long.MAX_VALUE : column.isSigned() ? (1L << (bits - 1)) - 1 : (1L << bits) - 1;
+        return (in, occurrences, count, out) -> {
+            in.reset(in.array(), occurrences[count - 1], in.limit());
+            long value = read.read(in);
+            if (value < min || value > max) {
+                encoder.encode(value, out); // raises the range error
+                return;
+            }
+            switch (bits) {
+                case 8 -> out.writeByte((int) value);
+                case 16 -> out.writeShortLE((int) value);
+                case 32 -> out.writeIntLE((int) value);
+                default -> out.writeLongLE(value);
+            }
+        };
+    }
+
+    private interface ScalarLong {
+        long read(WireCursor in) throws MalformedProtobufException;
+    }
+
+    /** Where the wire value is exactly the column's binary form, no check needed. */
+    private static FieldWriter exact(FieldDescriptor.Type wire, SimpleType simple) {
         return switch (simple.kind()) {
             case INT64 -> switch (wire) {
                 case INT64, INT32 -> last((in, out) -> out.writeLongLE(in.varint()));
@@ -274,6 +417,39 @@ final class FieldWriters {
                 in.skip(length);
             }) : null;
             default -> null;
+        };
+    }
+
+    /**
+     * An enum into an Enum8/16 column: the column's value of the same name, looked up by number in a
+     * table made at plan time; a number without a name there goes through the encoder (which maps
+     * it by name, or refuses it naming the column's values).
+     */
+    private static FieldWriter enumWriter(Descriptors.EnumDescriptor type, EnumType column, ColumnEncoder encoder) {
+        Map<String, Integer> byName = new java.util.HashMap<>();
+        for (EnumType.Value value : column.values()) {
+            byName.put(value.name(), value.number());
+        }
+        Map<Integer, Integer> byNumber = new java.util.HashMap<>();
+        for (Descriptors.EnumValueDescriptor value : type.getValues()) {
+            Integer columnValue = byName.get(value.getName());
+            if (columnValue != null) {
+                byNumber.putIfAbsent(value.getNumber(), columnValue);
+            }
+        }
+        boolean eight = column.bits() == 8;
+        return (in, occurrences, count, out) -> {
+            in.reset(in.array(), occurrences[count - 1], in.limit());
+            int number = (int) in.varint();
+            Integer value = byNumber.get(number);
+            if (value == null) {
+                Descriptors.EnumValueDescriptor symbol = type.findValueByNumber(number);
+                encoder.encode(symbol == null ? (Object) (long) number : symbol.getName(), out);
+            } else if (eight) {
+                out.writeByte(value);
+            } else {
+                out.writeShortLE(value);
+            }
         };
     }
 
