@@ -108,8 +108,16 @@ public final class ProtobufConfluentDecoder implements Decoder {
                     + " is shorter than the Confluent header (byte 0x00 and a 4-byte schema id)");
         }
         int id = (value[1] & 0xFF) << 24 | (value[2] & 0xFF) << 16 | (value[3] & 0xFF) << 8 | (value[4] & 0xFF);
-        int[] position = {HEADER_BYTES};
-        int[] indexes = messageIndexes(value, position);
+        int[] indexes;
+        int bodyOffset;
+        if (value.length > HEADER_BYTES && value[HEADER_BYTES] == 0) {
+            indexes = FIRST_MESSAGE; // the usual case, without allocating
+            bodyOffset = HEADER_BYTES + 1;
+        } else {
+            int[] position = {HEADER_BYTES};
+            indexes = messageIndexes(value, position);
+            bodyOffset = position[0];
+        }
         ProtobufSchema schema = schema(id);
         Descriptors.Descriptor message;
         try {
@@ -118,7 +126,7 @@ public final class ProtobufConfluentDecoder implements Decoder {
         } catch (IllegalArgumentException e) {
             throw new DecodeException("bad message index list for " + schema + ": " + e.getMessage());
         }
-        return new ProtobufRecord(value, position[0], schema, message);
+        return new ProtobufRecord(value, bodyOffset, schema, message);
     }
 
     /** Reads the message-index list at {@code position[0]} and moves it past the list. */

@@ -87,6 +87,10 @@ final class ProtobufMappingPlan implements MappingPlan {
     private record ReaderKey(int schemaId, Descriptors.Descriptor type) {
     }
 
+    private int lastSchemaId = Integer.MIN_VALUE;
+    private Descriptors.Descriptor lastType;
+    private MessageReader lastReader;
+
     ProtobufMappingPlan(Column[] columns, List<MessageReader.PayloadColumn> payload, ZoneId zone, MappingPlan fallback) {
         this.columns = columns.clone();
         this.payload = List.copyOf(payload);
@@ -100,10 +104,18 @@ final class ProtobufMappingPlan implements MappingPlan {
             fallback.writeRow(decoded, record, out);
             return;
         }
-        ReaderKey key = new ReaderKey(message.schemaId(), message.messageType());
-        MessageReader reader = readers.get(key);
-        if (reader == null) {
-            reader = compile(key, message.schema());
+        MessageReader reader;
+        if (message.schemaId() == lastSchemaId && message.messageType() == lastType) {
+            reader = lastReader; // the usual case: the same type as the message before, without a lookup
+        } else {
+            ReaderKey key = new ReaderKey(message.schemaId(), message.messageType());
+            reader = readers.get(key);
+            if (reader == null) {
+                reader = compile(key, message.schema());
+            }
+            lastSchemaId = message.schemaId();
+            lastType = message.messageType();
+            lastReader = reader;
         }
         reader.read(message);
         for (Column column : columns) {
@@ -121,6 +133,7 @@ final class ProtobufMappingPlan implements MappingPlan {
         }
         if (readers.size() >= MAX_CACHED_SCHEMAS) {
             readers.clear(); // a stream with this many types recompiles now and then; memory stays bounded
+            lastType = null;
         }
         readers.put(key, reader);
         return reader;
