@@ -39,8 +39,20 @@ final class ProtobufTypeMapping {
         this.server = server;
     }
 
-    /** The column type of a top-level field. */
+    /** The column type of a top-level field (its message counts as in progress: a field of its own type is recursive). */
     ClickHouseType typeOf(FieldDescriptor field) {
+        String root = field.getContainingType().getFullName();
+        boolean added = inProgress.add(root);
+        try {
+            return topLevelType(field);
+        } finally {
+            if (added) {
+                inProgress.remove(root);
+            }
+        }
+    }
+
+    private ClickHouseType topLevelType(FieldDescriptor field) {
         if (!server.atLeast(21, 1) && field.isRepeated() && !field.isMapField()
                 && field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !isScalarLike(field.getMessageType())) {
             // Before 21.1 an Array(Tuple) column is split into one array per element anyway: say so.
