@@ -3,6 +3,7 @@ package dev.tributary.protobuf;
 import com.google.protobuf.Descriptors;
 import dev.tributary.core.Pipeline;
 import dev.tributary.registry.SchemaRegistryClient;
+import dev.tributary.registry.TcpProxy;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
