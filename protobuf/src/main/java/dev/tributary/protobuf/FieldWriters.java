@@ -105,6 +105,22 @@ final class FieldWriters {
         };
     }
 
+    /**
+     * A whole {@code oneof} into one column (a Variant): the occurrences are tag positions of any
+     * member; the last one is the member set (Protobuf's rule), whose value goes through the
+     * column's encoder (the Variant picks its type by the value's kind).
+     */
+    static FieldWriter oneof(Descriptors.OneofDescriptor oneof, ColumnEncoder encoder) {
+        return (in, occurrences, count, out) -> {
+            int at = occurrences[count - 1];
+            in.reset(in.array(), at, in.limit());
+            int number = (int) (in.tag() >>> 3);
+            FieldDescriptor member = oneof.getContainingType().findFieldByNumber(number);
+            int valueAt = in.position();
+            encoder.encode(javaValue(member, in, new int[] {valueAt}, 1), out);
+        };
+    }
+
     /** The Java value of a field from its occurrences: the last for a scalar, all for repeated, merged for a message. */
     static Object javaValue(FieldDescriptor field, WireCursor in, int[] occurrences, int count) throws MalformedProtobufException {
         if (field.isMapField()) {

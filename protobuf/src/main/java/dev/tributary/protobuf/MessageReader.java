@@ -44,7 +44,11 @@ final class MessageReader {
 
     /** One column's field: which slot, the field, how it is written, and the message level it is in. */
     private record Capture(int slot, FieldDescriptor field, FieldWriters.FieldWriter writer, ColumnEncoder encoder, Object defaultValue,
-                           Node owner) {
+                           Node owner, boolean atTag) {
+        Capture(int slot, FieldDescriptor field, FieldWriters.FieldWriter writer, ColumnEncoder encoder, Object defaultValue,
+                Node owner) {
+            this(slot, field, writer, encoder, defaultValue, owner, false);
+        }
     }
 
     /** One message level: per field number the captures and the child level. */
@@ -148,7 +152,19 @@ final class MessageReader {
             for (int i = 0; i < path.size() && problem == null; i++) {
                 FieldDescriptor field = find(node.type, path.segment(i));
                 if (field == null) {
-                    break; // the message has no such field: the column's value is missing
+                    Descriptors.OneofDescriptor oneof = i == path.size() - 1 ? realOneof(node.type, path.segment(i)) : null;
+                    if (oneof != null) { // a column for a whole oneof (a Variant): the member set last
+                        ColumnEncoder encoder = ColumnEncoders.forType(column.type(), zone);
+                        FieldWriters.FieldWriter writer = FieldWriters.oneof(oneof, encoder);
+                        Capture first = null;
+                        for (FieldDescriptor member : oneof.getFields()) {
+                            Capture capture = new Capture(slot, member, writer, encoder, null, node, true);
+                            node.captures.computeIfAbsent(member.getNumber(), k -> new ArrayList<>()).add(capture);
+                            first = first == null ? capture : first;
+                        }
+                        captureOfSlot[slot] = first;
+                    }
+                    break; // otherwise the message has no such field: the column's value is missing
                 }
                 boolean last = i == path.size() - 1;
                 boolean throughRepeated = !last && field.isRepeated() && !field.isMapField()
@@ -178,6 +194,15 @@ final class MessageReader {
         }
         root.freeze();
         return new MessageReader(describe, root, columns, captureOfSlot, nodes[0], null, null);
+    }
+
+    private static Descriptors.OneofDescriptor realOneof(Descriptors.Descriptor type, String name) {
+        for (Descriptors.OneofDescriptor oneof : type.getRealOneofs()) {
+            if (oneof.getName().equals(name)) {
+                return oneof;
+            }
+        }
+        return null;
     }
 
     private static FieldDescriptor find(Descriptors.Descriptor type, String segment) {
@@ -262,6 +287,7 @@ final class MessageReader {
         }
         nodeSeen[node.index] = true;
         while (!in.atEnd()) {
+            int tagStart = in.position();
             long tag = in.tag();
             int number = (int) (tag >>> 3);
             int wireType = (int) (tag & 7);
@@ -281,7 +307,7 @@ final class MessageReader {
             }
             if (captures != null) {
                 for (Capture capture : captures) {
-                    note(capture.slot, packed ? at | FieldWriters.PACKED_FLAG : at);
+                    note(capture.slot, capture.atTag ? tagStart : packed ? at | FieldWriters.PACKED_FLAG : at);
                 }
             }
             if (child != null) {

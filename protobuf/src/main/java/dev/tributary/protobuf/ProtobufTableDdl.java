@@ -61,6 +61,7 @@ public final class ProtobufTableDdl {
     /** Settings of the statement; {@link #build()} checks them and names the wrong one. */
     public static final class Builder {
         private Descriptors.Descriptor message;
+        private boolean oneofsAsVariant;
         private String database;
         private String table;
         private String engine = "MergeTree";
@@ -75,6 +76,15 @@ public final class ProtobufTableDdl {
         /** The message type whose fields become columns. Required. */
         public Builder message(Descriptors.Descriptor message) {
             this.message = message;
+            return this;
+        }
+
+        /**
+         * Whether each {@code oneof} becomes one Variant column named after it (25.3+) instead of a
+         * Nullable column per member (the default, for every server).
+         */
+        public Builder oneofsAsVariant(boolean asVariant) {
+            this.oneofsAsVariant = asVariant;
             return this;
         }
 
@@ -148,7 +158,14 @@ public final class ProtobufTableDdl {
             ProtobufTypeMapping mapping = new ProtobufTypeMapping(serverVersion);
             Map<String, ClickHouseType> columns = new LinkedHashMap<>();
             for (Descriptors.FieldDescriptor field : message.getFields()) {
+                Descriptors.OneofDescriptor oneof = oneofsAsVariant ? field.getRealContainingOneof() : null;
                 try {
+                    if (oneof != null) {
+                        if (oneof.getField(0) == field) { // the oneof's column where its first member is
+                            columns.put(oneof.getName(), mapping.oneofType(oneof));
+                        }
+                        continue;
+                    }
                     columns.put(field.getName(), mapping.typeOf(field));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("ProtobufTableDdl: " + e.getMessage() + " (" + message.getFullName()

@@ -13,6 +13,7 @@ import dev.tributary.core.types.NestedType;
 import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
 import dev.tributary.core.types.TupleType;
+import dev.tributary.core.types.VariantType;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,6 +62,38 @@ final class ProtobufTypeMapping {
             return new NestedType(names, tuple.types());
         }
         return typeOf(field, field.getName(), false);
+    }
+
+    /**
+     * The Variant column of a {@code oneof}: one variant per member (25.3+, where Variant needs no
+     * setting); refused when two members map to the same type, which a Variant cannot tell apart.
+     */
+    ClickHouseType oneofType(Descriptors.OneofDescriptor oneof) {
+        String where = oneof.getName();
+        if (!server.atLeast(25, 3)) {
+            throw refuse(where, "a oneof as Variant needs ClickHouse 25.3 or later (the server is " + server
+                    + "); leave oneofsAsVariant off to get a Nullable column per member");
+        }
+        List<ClickHouseType> types = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String root = oneof.getContainingType().getFullName();
+        boolean added = inProgress.add(root);
+        try {
+            for (FieldDescriptor member : oneof.getFields()) {
+                ClickHouseType type = valueType(member, where + "." + member.getName(), false);
+                ClickHouseType plain = type instanceof NullableType nullable ? nullable.element() : type;
+                if (!seen.add(plain.toString())) {
+                    throw refuse(where, "two members map to " + plain + ", which a Variant cannot tell apart;"
+                            + " leave oneofsAsVariant off to get a Nullable column per member");
+                }
+                types.add(plain);
+            }
+        } finally {
+            if (added) {
+                inProgress.remove(root);
+            }
+        }
+        return new VariantType(types);
     }
 
     /** Timestamp, Duration and the wrappers: messages that map to one scalar column. */

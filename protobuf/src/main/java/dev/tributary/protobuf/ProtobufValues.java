@@ -43,6 +43,12 @@ final class ProtobufValues {
         for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
             fields.put(field.getName(), field(message, field));
         }
+        for (Descriptors.OneofDescriptor oneof : message.getDescriptorForType().getRealOneofs()) {
+            if (!fields.containsKey(oneof.getName())) { // a oneof by its name: the value of the member set, or null
+                FieldDescriptor set = message.getOneofFieldDescriptor(oneof);
+                fields.put(oneof.getName(), set == null ? null : fields.get(set.getName()));
+            }
+        }
         return fields;
     }
 

@@ -77,4 +77,21 @@ class FastPathTest {
         assertEquals(ErrorKind.DECODE, e.kind());
         assertTrue(e.getMessage().contains("the Protobuf body is malformed (shop.Order"), e.getMessage());
     }
+
+    @Test
+    void aOneofAsVariantTakesTheMemberSetLastOnBothPaths() throws MappingException {
+        ProtobufTableDdl ddl = ProtobufTableDdl.builder().message(ORDER).table("t").serverVersion("26.5").oneofsAsVariant(true).build();
+        assertEquals("Variant(Int64, String)", ddl.columns().get("choice").toString());
+        MappingPlan fast = ProtobufSchemaMapper.create().plan(PbTestSupport.table(ddl), List.of());
+        MappingPlan slow = DefaultSchemaMapper.create().plan(PbTestSupport.table(ddl), List.of());
+        byte[] text = Protos.message(ORDER, Map.of("id", 1L, "text", "t")).toByteArray();
+        byte[] number = Protos.message(ORDER, Map.of("id", 1L, "number", 5L)).toByteArray();
+        byte[] none = Protos.message(ORDER, Map.of("id", 1L)).toByteArray();
+        byte[] textThenNumber = Arrays.copyOf(text, text.length + number.length);
+        System.arraycopy(number, 0, textThenNumber, text.length, number.length);
+        for (byte[] body : List.of(text, number, none, textThenNumber)) {
+            assertArrayEquals(row(slow, body), row(fast, body));
+        }
+        assertArrayEquals(row(fast, number), row(fast, textThenNumber), "the member set last wins");
+    }
 }

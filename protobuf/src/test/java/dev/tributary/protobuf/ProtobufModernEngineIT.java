@@ -188,4 +188,24 @@ class ProtobufModernEngineIT {
         assertEquals(fastRows, chdb.rows("SELECT " + columns + " FROM " + slow + " ORDER BY id"));
         assertEquals("9223372036854775808", fastRows.get(1).get(5), "a uint64 above Long.MAX_VALUE");
     }
+
+    @Test
+    void aOneofLandsAsOneVariantColumn(KafkaBroker kafka, SchemaRegistry registry, ChDb chdb) throws Exception {
+        SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        String topic = PbKafka.topic(kafka, "pb_variant");
+        int id = Protos.registerOrder(client, topic + "-value");
+        Descriptors.Descriptor order = ProtobufSchemas.byId(client, id).file().findMessageTypeByName("Order");
+        String table = PbKafka.unique("pb_variant");
+        ProtobufTableDdl ddl = ProtobufTableDdl.builder().message(order).table(table).orderBy("id").serverVersion("26.5")
+                .oneofsAsVariant(true).build();
+        PbKafka.produce(kafka, topic, List.of(confluent(id, Protos.message(order, Map.of("id", 1L, "text", "chosen"))),
+                confluent(id, Protos.message(order, Map.of("id", 2L, "number", 42L))), confluent(id, Protos.message(order, Map.of("id", 3L)))));
+        try (Pipeline pipeline = PbKafka.pipeline("pb-variant", kafka, topic, sink(chdb, table), ddl.sql(),
+                ProtobufConfluentDecoder.builder().registry(client).build(), ProtobufSchemaMapper.create())) {
+            pipeline.start();
+            await("3 rows", Duration.ofMinutes(1), () -> count(chdb, table) == 3);
+        }
+        assertEquals(List.of(List.of("1", "chosen", "String"), List.of("2", "42", "Int64"), Arrays.asList("3", null, "None")),
+                chdb.rows("SELECT id, choice, variantType(choice) FROM " + table + " ORDER BY id"), () -> ddl.sql());
+    }
 }

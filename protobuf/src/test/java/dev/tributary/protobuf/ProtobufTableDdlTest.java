@@ -63,4 +63,15 @@ class ProtobufTableDdlTest {
         Descriptors.Descriptor big = message("syntax = \"proto3\"; message B { E e = 1; } enum E { Z = 0; HUGE = 100000; }", "B");
         assertEquals("String", ProtobufTableDdl.builder().message(big).table("t").build().columns().get("e").toString());
     }
+
+    @Test
+    void aOneofAsVariantNeeds253AndDistinctMemberTypes() {
+        IllegalArgumentException old = assertThrows(IllegalArgumentException.class,
+                () -> ProtobufTableDdl.builder().message(Protos.order()).table("t").oneofsAsVariant(true).build());
+        assertTrue(old.getMessage().contains("field choice: a oneof as Variant needs ClickHouse 25.3 or later"), old.getMessage());
+        Descriptors.Descriptor twins = message("syntax = \"proto3\"; message W { oneof o { string a = 1; string b = 2; } }", "W");
+        IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> ProtobufTableDdl.builder().message(twins)
+                .table("t").serverVersion("26.5").oneofsAsVariant(true).build());
+        assertTrue(same.getMessage().contains("field o: two members map to String"), same.getMessage());
+    }
 }
