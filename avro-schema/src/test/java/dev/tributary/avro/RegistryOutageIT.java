@@ -1,6 +1,7 @@
 package dev.tributary.avro;
 
 import dev.tributary.core.Pipeline;
+import dev.tributary.registry.TcpProxy;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;

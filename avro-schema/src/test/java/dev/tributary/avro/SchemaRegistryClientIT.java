@@ -1,6 +1,8 @@
 package dev.tributary.avro;
 
 import dev.tributary.core.RetriableException;
+import dev.tributary.registry.LoopbackHttp;
+import dev.tributary.registry.RegistryFront;
 import dev.tributary.testkit.Loopback;
 import dev.tributary.testkit.SchemaRegistry;
 import dev.tributary.testkit.TestCertificates;

@@ -1,4 +1,4 @@
-package dev.tributary.avro;
+package dev.tributary.registry;
 
 import java.net.URI;
 import java.net.URISyntaxException;

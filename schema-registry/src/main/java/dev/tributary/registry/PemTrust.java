@@ -1,4 +1,4 @@
-package dev.tributary.avro;
+package dev.tributary.registry;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;

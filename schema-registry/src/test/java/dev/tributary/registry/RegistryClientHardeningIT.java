@@ -1,10 +1,10 @@
-package dev.tributary.avro;
+package dev.tributary.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.core.RetriableException;
+import dev.tributary.testkit.Await;
 import dev.tributary.testkit.SchemaRegistry;
 import dev.tributary.testkit.TestServers;
-import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,17 +37,16 @@ class RegistryClientHardeningIT {
     private static final String PASSWORD = "s3cret-Pa55";
     private static final String BASIC = "Basic " + Base64.getEncoder()
             .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    private static final Schema V1 = AvroTestSupport.parse("""
-            {"type": "record", "name": "Ev", "fields": [{"name": "id", "type": "long"}]}""");
-    private static final Schema V2 = AvroTestSupport.parse("""
-            {"type": "record", "name": "Ev", "fields": [{"name": "id", "type": "long"},
-              {"name": "note", "type": "string", "default": ""}]}""");
+    private static final String V1 = """
+            {"type":"record","name":"Ev","fields":[{"name":"id","type":"long"}]}""";
+    private static final String V2 = """
+            {"type":"record","name":"Ev","fields":[{"name":"id","type":"long"},{"name":"note","type":"string","default":""}]}""";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A bound on each test: today's client hangs or reads without end on some of these servers. */
     private static final Duration HANG = Duration.ofSeconds(30);
 
-    private static String schemaAnswer(Schema schema) {
-        return JSON.createObjectNode().put("schema", schema.toString()).toString();
+    private static String schemaAnswer(String schema) {
+        return JSON.createObjectNode().put("schema", schema).toString();
     }
 
     private static List<Optional<String>> none(int requests) {
@@ -57,15 +56,16 @@ class RegistryClientHardeningIT {
     @Test
     void credentialsAreNotSentOnARedirectToAnotherPort(SchemaRegistry registry) throws Exception {
         String subject = "redirect-" + System.nanoTime() + "-value";
-        int id = SchemaRegistryClient.builder().url(registry.url().toString()).build().register(subject, V1);
+        SchemaRegistryClient direct = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        int id = direct.register(subject, "AVRO", V1, List.of());
         try (RegistryFront elsewhere = RegistryFront.plain(registry.url());
              LoopbackHttp moved = LoopbackHttp.http(exchange -> LoopbackHttp.redirect(exchange, 307,
                      elsewhere.url().replace(registry.url().getPath(), "") + exchange.getRequestURI().getRawPath()))) {
             SchemaRegistryClient client = SchemaRegistryClient.builder().url(moved.origin() + registry.url().getPath())
                     .basicAuth(USER, PASSWORD).build();
             assertTimeoutPreemptively(HANG, () -> {
-                assertEquals(V1, client.schemaById(id).schema(), "the redirect is followed");
-                assertTrue(client.register(subject, V2) > 0, "a POST is redirected (307) with its body");
+                assertEquals(direct.schemaById(id).text(), client.schemaById(id).text(), "the redirect is followed");
+                assertTrue(client.register(subject, "AVRO", V2, List.of()) > 0, "a POST is redirected (307) with its body");
             });
             assertEquals(List.of(Optional.of(BASIC), Optional.of(BASIC)), moved.authorizations(),
                     "the configured origin gets the credentials");
@@ -87,7 +87,7 @@ class RegistryClientHardeningIT {
         })) {
             SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.origin() + "/old")
                     .basicAuth(USER, PASSWORD).build();
-            assertTimeoutPreemptively(HANG, () -> assertEquals(V1, client.schemaById(5).schema()));
+            assertTimeoutPreemptively(HANG, () -> assertEquals(V1, client.schemaById(5).text()));
             assertEquals(List.of(Optional.of(BASIC), Optional.of(BASIC)), registry.authorizations());
         }
     }
@@ -122,7 +122,7 @@ class RegistryClientHardeningIT {
     @Test
     void anAnswerLargerThanTheLimitIsRefusedUnreadAndALargerLimitTakesIt() throws Exception {
         // A valid answer padded to 5 MiB: over the 4 MiB default.
-        String padded = JSON.createObjectNode().put("schema", V1.toString()).put("padding", "x".repeat(5 << 20)).toString();
+        String padded = JSON.createObjectNode().put("schema", V1).put("padding", "x".repeat(5 << 20)).toString();
         try (LoopbackHttp registry = LoopbackHttp.http(exchange -> LoopbackHttp.json(exchange, 200, padded))) {
             SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.origin()).build();
             RetriableException e = assertTimeoutPreemptively(HANG, () -> assertThrows(RetriableException.class, () -> client.schemaById(1)));
@@ -132,7 +132,7 @@ class RegistryClientHardeningIT {
             assertEquals(1, registry.requests(), "refused at once, not retried");
 
             SchemaRegistryClient generous = SchemaRegistryClient.builder().url(registry.origin()).maxResponseBytes(8 << 20).build();
-            assertEquals(V1, generous.schemaById(1).schema());
+            assertEquals(V1, generous.schemaById(1).text());
         }
     }
 
@@ -157,7 +157,7 @@ class RegistryClientHardeningIT {
             SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.origin()).maxResponseBytes(1 << 20).build();
             RetriableException e = assertTimeoutPreemptively(HANG, () -> assertThrows(RetriableException.class, () -> client.schemaById(1)));
             assertTrue(e.getMessage().contains("is larger than maxResponseBytes (1048576 bytes)"), e.getMessage());
-            AvroTestSupport.await("the server to see the client hang up", Duration.ofSeconds(10), clientHungUp::get);
+            Await.await("the server to see the client hang up", Duration.ofSeconds(10), clientHungUp::get);
             assertTrue(written.get() < cap, "the client stopped reading after " + written.get() + " bytes");
         }
     }
@@ -190,7 +190,7 @@ class RegistryClientHardeningIT {
             long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
             assertTrue(e.getMessage().contains("failed 2 times, last: HttpTimeoutException"), e.getMessage());
             assertTrue(tookMillis >= 2_000 && tookMillis < 5_000, "two attempts of 1 s each, took " + tookMillis + " ms");
-            AvroTestSupport.await("the server to see the client hang up", Duration.ofSeconds(10), clientHungUp::get);
+            Await.await("the server to see the client hang up", Duration.ofSeconds(10), clientHungUp::get);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tributary.avro;
+package dev.tributary.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
  * is answered by the handler given, and the {@code Authorization} header of every request is
  * recorded (empty when absent), so a test can tell which server saw the credentials.
  */
-final class LoopbackHttp implements AutoCloseable {
+public final class LoopbackHttp implements AutoCloseable {
 
-    interface Handler {
+    public interface Handler {
         void handle(HttpExchange exchange) throws IOException;
     }
 
@@ -44,41 +44,41 @@ final class LoopbackHttp implements AutoCloseable {
         server.start();
     }
 
-    static LoopbackHttp http(Handler handler) throws IOException {
+    public static LoopbackHttp http(Handler handler) throws IOException {
         return new LoopbackHttp(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), handler);
     }
 
-    static LoopbackHttp https(SSLContext tls, Handler handler) throws IOException {
+    public static LoopbackHttp https(SSLContext tls, Handler handler) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         return new LoopbackHttp(server, handler);
     }
 
     /** {@code http://127.0.0.1:<port>} (or https). */
-    String origin() {
+    public String origin() {
         return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The Authorization header of each request so far, in order; empty where there was none. */
-    List<Optional<String>> authorizations() {
+    public List<Optional<String>> authorizations() {
         return List.copyOf(authorizations);
     }
 
-    int requests() {
+    public int requests() {
         return authorizations.size();
     }
 
     /** Whether {@link #close()} was called: endless answers stop writing then. */
-    boolean closed() {
+    public boolean closed() {
         return closed;
     }
 
-    static void redirect(HttpExchange exchange, int status, String location) throws IOException {
+    public static void redirect(HttpExchange exchange, int status, String location) throws IOException {
         exchange.getResponseHeaders().set("Location", location);
         exchange.sendResponseHeaders(status, -1);
     }
 
-    static void json(HttpExchange exchange, int status, String body) throws IOException {
+    public static void json(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
         exchange.sendResponseHeaders(status, bytes.length);

@@ -1,4 +1,4 @@
-package dev.tributary.avro;
+package dev.tributary.registry;
 
 import org.junit.jupiter.api.Test;
 

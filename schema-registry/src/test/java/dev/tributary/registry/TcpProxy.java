@@ -1,4 +1,4 @@
-package dev.tributary.avro;
+package dev.tributary.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,26 +14,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP proxy that can be cut and restored on the same port: the registry "goes down"
  * (connections refused, open ones dropped) while its process, and its in-memory schemas, live on.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         ServerSocket first = bind(0);
         this.port = first.getLocalPort();
         serve(first);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Refuses new connections and drops open ones. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         server.close();
         for (Socket socket : sockets) {
             socket.close();
@@ -42,7 +42,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Accepts connections again, on the same port. */
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         serve(bind(port));
     }
 

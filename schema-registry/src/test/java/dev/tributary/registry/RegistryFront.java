@@ -1,4 +1,4 @@
-package dev.tributary.avro;
+package dev.tributary.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * what a hosted registry does, which Apicurio without an identity server cannot. Records the
  * Authorization header of every request.
  */
-final class RegistryFront implements AutoCloseable {
+public final class RegistryFront implements AutoCloseable {
 
     private final HttpServer server;
     private final URI target;
@@ -48,12 +48,12 @@ final class RegistryFront implements AutoCloseable {
     }
 
     /** Plain HTTP, no credentials asked. */
-    static RegistryFront plain(URI registryRoot) throws IOException {
+    public static RegistryFront plain(URI registryRoot) throws IOException {
         return new RegistryFront(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), registryRoot, null);
     }
 
     /** HTTPS with the server certificate in {@code keystore}, asking for basic credentials. */
-    static RegistryFront tls(URI registryRoot, Path keystore, String storePassword, String user, String password) throws Exception {
+    public static RegistryFront tls(URI registryRoot, Path keystore, String storePassword, String user, String password) throws Exception {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverTls(keystore, storePassword)));
         String authorization = "Basic " + java.util.Base64.getEncoder()
@@ -62,7 +62,7 @@ final class RegistryFront implements AutoCloseable {
     }
 
     /** A server-side TLS context presenting the certificate in {@code keystore} (PKCS12). */
-    static SSLContext serverTls(Path keystore, String storePassword) throws Exception {
+    public static SSLContext serverTls(Path keystore, String storePassword) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             store.load(in, storePassword.toCharArray());
@@ -75,17 +75,17 @@ final class RegistryFront implements AutoCloseable {
     }
 
     /** The front's equivalent of the registry root, e.g. {@code https://127.0.0.1:4711/apis/ccompat/v7}. */
-    String url() {
+    public String url() {
         String scheme = server instanceof HttpsServer ? "https" : "http";
         return scheme + "://127.0.0.1:" + server.getAddress().getPort() + target.getPath();
     }
 
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 
     /** The Authorization header of each request so far, in order; empty where there was none. */
-    List<Optional<String>> authorizations() {
+    public List<Optional<String>> authorizations() {
         return List.copyOf(authorizations);
     }
 
