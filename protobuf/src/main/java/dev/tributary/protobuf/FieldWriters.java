@@ -73,11 +73,15 @@ final class FieldWriters {
         if (field.isRepeated() && !field.isMapField() && type.kind() == ClickHouseType.Kind.ARRAY
                 && plain(((ArrayType) type).element()).kind() == ClickHouseType.Kind.STRING
                 && (field.getType() == FieldDescriptor.Type.STRING || field.getType() == FieldDescriptor.Type.BYTES)) {
+            boolean checksUtf8 = field.getType() == FieldDescriptor.Type.STRING && field.needsUtf8Check();
             return (in, occurrences, count, out) -> { // each occurrence is one element, its bytes as they are
                 out.writeVarUInt(count);
                 for (int i = 0; i < count; i++) {
                     in.reset(in.array(), occurrences[i], in.limit());
                     int length = in.length();
+                    if (checksUtf8) {
+                        checkUtf8(field, in.array(), in.position(), length);
+                    }
                     out.writeVarUInt(length);
                     out.writeBytes(in.array(), in.position(), length);
                 }
@@ -170,6 +174,15 @@ final class FieldWriters {
         return scalar(field, in);
     }
 
+    /** Refuses a string field whose bytes are not well-formed UTF-8, naming the field and the byte. */
+    private static void checkUtf8(FieldDescriptor field, byte[] bytes, int from, int length) throws MalformedProtobufException {
+        int bad = dev.tributary.core.json.Utf8.firstInvalidByte(bytes, from, from + length);
+        if (bad >= 0) {
+            throw new MalformedProtobufException("string field '" + field.getName() + "' is not valid UTF-8 (byte "
+                    + (bad - from) + " of the string is 0x" + Integer.toHexString(bytes[bad] & 0xff) + ")");
+        }
+    }
+
     /** Marks an occurrence of a repeated scalar field that is packed (length-delimited); positions stay below 2^30. */
     static final int PACKED_FLAG = 1 << 30;
 
@@ -191,6 +204,9 @@ final class FieldWriters {
             case BOOL -> in.varint() != 0;
             case STRING -> {
                 int length = in.length();
+                if (field.needsUtf8Check()) {
+                    checkUtf8(field, in.array(), in.position(), length);
+                }
                 String text = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
                 in.skip(length);
                 yield text;
@@ -334,7 +350,7 @@ final class FieldWriters {
         if (!(type instanceof SimpleType simple)) {
             return null;
         }
-        FieldWriter exact = exact(field.getType(), simple);
+        FieldWriter exact = exact(field, simple);
         return exact != null ? exact : rangeChecked(field.getType(), simple, encoder);
     }
 
@@ -389,8 +405,12 @@ final class FieldWriters {
         long read(WireCursor in) throws MalformedProtobufException;
     }
 
-    /** Where the wire value is exactly the column's binary form, no check needed. */
-    private static FieldWriter exact(FieldDescriptor.Type wire, SimpleType simple) {
+    /** Where the wire value is exactly the column's binary form, no conversion needed. */
+    private static FieldWriter exact(FieldDescriptor field, SimpleType simple) {
+        FieldDescriptor.Type wire = field.getType();
+        // A proto3 (or UTF-8-verified) string holds UTF-8 by contract: protobuf-java refuses a message
+        // that breaks it, and so does this path; bytes (and unverified proto2 strings) go as they are.
+        boolean checksUtf8 = wire == FieldDescriptor.Type.STRING && field.needsUtf8Check();
         return switch (simple.kind()) {
             case INT64 -> switch (wire) {
                 case INT64, INT32 -> last((in, out) -> out.writeLongLE(in.varint()));
@@ -428,6 +448,9 @@ final class FieldWriters {
             case BOOL, UINT8 -> wire == FieldDescriptor.Type.BOOL ? last((in, out) -> out.writeByte(in.varint() != 0 ? 1 : 0)) : null;
             case STRING -> wire == FieldDescriptor.Type.STRING || wire == FieldDescriptor.Type.BYTES ? last((in, out) -> {
                 int length = in.length();
+                if (checksUtf8) {
+                    checkUtf8(field, in.array(), in.position(), length);
+                }
                 out.writeVarUInt(length);
                 out.writeBytes(in.array(), in.position(), length);
                 in.skip(length);

@@ -71,6 +71,26 @@ class FastPathTest {
     }
 
     @Test
+    void aProto3StringThatIsNotUtf8IsADecodeErrorOnBothPathsAndBytesAreNot() throws MappingException {
+        // C3 28: a two-byte lead followed by an ASCII byte. Field 14 (name, string), field 18 (tags, repeated string).
+        byte[] name = {114, 2, (byte) 0xC3, 0x28};
+        byte[] tag = {(byte) 146, 1, 2, (byte) 0xC3, 0x28};
+        for (byte[] body : List.of(name, tag)) {
+            for (MappingPlan plan : List.of(FAST, SLOW)) {
+                MappingException e = assertThrows(MappingException.class, () -> row(plan, body));
+                assertEquals(ErrorKind.DECODE, e.kind(), e.getMessage());
+                assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+            }
+        }
+        // A bytes field carries any bytes: only strings promise UTF-8.
+        Descriptors.FieldDescriptor bytesField = ORDER.getFields().stream()
+                .filter(f -> f.getType() == Descriptors.FieldDescriptor.Type.BYTES && !f.isRepeated()).findFirst().orElseThrow();
+        byte[] binary = Protos.message(ORDER, Map.of(bytesField.getName(),
+                com.google.protobuf.ByteString.copyFrom(new byte[]{(byte) 0xC3, 0x28}))).toByteArray();
+        assertArrayEquals(row(SLOW, binary), row(FAST, binary));
+    }
+
+    @Test
     void aTruncatedBodyIsADecodeErrorNamingTheMessageType() {
         byte[] body = Protos.fullOrder(ORDER, 1).toByteArray();
         MappingException e = assertThrows(MappingException.class, () -> row(FAST, Arrays.copyOf(body, body.length - 3)));

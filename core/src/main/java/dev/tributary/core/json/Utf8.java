@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  * that no longer matches the bytes that were sent. ASCII, the common case, costs one comparison
  * per byte.
  */
-final class Utf8 {
+public final class Utf8 {
 
     /** Eight bytes of a byte[] as a long, for word-at-a-time scans. */
     static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -38,8 +38,18 @@ final class Utf8 {
 
     /** The index of the first byte that is not part of well-formed UTF-8, or -1 if all are. */
     static int firstInvalidByte(byte[] bytes) {
-        int i = 0;
-        int n = bytes.length;
+        return firstInvalidByte(bytes, 0, bytes.length);
+    }
+
+    /**
+     * The index of the first byte of {@code bytes[from, to)} that is not part of well-formed UTF-8
+     * (RFC 3629: no overlong forms, surrogates or code points beyond U+10FFFF), or -1 if all are.
+     * For any decoder whose format promises UTF-8 text (JSON, Protobuf {@code string}).
+     */
+    public static int firstInvalidByte(byte[] bytes, int from, int to) {
+        java.util.Objects.checkFromToIndex(from, to, bytes.length);
+        int i = from;
+        int n = to;
         while (i < n) {
             // ASCII eight bytes at a time
             if (i + 8 <= n && ((long) WORDS.get(bytes, i) & 0x8080808080808080L) == 0) {
