@@ -22,10 +22,10 @@ echo "[bench] end to end"
 java -Xmx3g ${BENCH_JAVA_OPTS:-} -Dtributary.testkit.dir="$ROOT/target/bench" -cp "$CP" dev.tributary.bench.BenchMain
 
 if [ "${BENCH_JMH:-1}" != 0 ]; then
-  echo "[bench] JMH: decode + map + encode of one record (JSON, Avro)"
+  echo "[bench] JMH: decode + map + encode of one record (JSON, Avro, Protobuf)"
   java -cp "$CP" org.openjdk.jmh.Main HotPathBenchmark -prof gc -rf text -rff "$ROOT/target/jmh-hotpath.txt" \
-    | grep -E '^(Benchmark|HotPath)' || true
-  for format in json avro; do
+    | grep -E '^(Benchmark|HotPath|ProtobufHotPath)' || true
+  for format in json avro protobuf; do
     awk -v f="$format" '$1 ~ f"DecodeMapEncode$" && $2 == "avgt" {ns=$4} $1 ~ f"DecodeMapEncode:gc.alloc.rate.norm$" {b=$4}
       END {printf "RESULT hotpath_%s ns_per_record=%s bytes_per_record=%s\n", f, ns, b}' "$ROOT/target/jmh-hotpath.txt"
   done
