@@ -79,15 +79,29 @@ public final class Demo {
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         properties.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
         properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // One request in flight per partition: on a loaded machine a timed-out request among five in
+        // flight left the idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever, and the
+        // messages behind it never reached the topic (a consumer then waited for them in vain).
+        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         long started = System.nanoTime();
         long bytes = 0;
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (long n = 0; n < messages; n++) {
+            for (long n = 0; n < messages && failed.get() == null; n++) {
                 byte[] value = GitHubEvents.json(n);
                 bytes += value.length;
-                producer.send(new ProducerRecord<>(topic, Long.toString(n).getBytes(), value));
+                producer.send(new ProducerRecord<>(topic, Long.toString(n).getBytes(), value), (metadata, error) -> {
+                    if (error != null) {
+                        failed.compareAndSet(null, error);
+                    }
+                });
             }
             producer.flush();
+        }
+        if (failed.get() != null) {
+            // Say so instead of leaving fewer messages in the topic than were asked for.
+            throw new IllegalStateException("producing " + messages + " messages to " + topic + " failed: " + failed.get(),
+                    failed.get());
         }
         System.out.printf(Locale.ROOT, "produced %,d messages (%,.1f MB of JSON) to %s in %.1f s%n", messages,
                 bytes / 1e6, topic, (System.nanoTime() - started) / 1e9);
