@@ -134,9 +134,11 @@ public final class ClickHouseSink implements BatchingSink {
             buffer = freeBuffers.poll();
         }
         if (buffer == null) {
-            // Sized for a full batch: a buffer that grows by copying would allocate several large
-            // arrays per batch, which the garbage collector handles badly.
-            buffer = new RowBinaryOutput((int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
+            // Grows (by doubling) to what a batch's rows take, then is recycled at that size, so that
+            // copies happen only in the first batches of each pooled buffer. Not sized for maxBytes at
+            // once: maxBytes also counts the records kept for the error table, and encoded rows are
+            // often a small part of it (a quarter for the GitHub events of the benchmark).
+            buffer = new RowBinaryOutput((int) Math.min(1 << 20, config.maxBytes + (1 << 16)));
         }
         RecordSlab slab = null;
         if (recordCodec != null) {
