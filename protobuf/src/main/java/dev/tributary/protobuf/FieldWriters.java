@@ -332,6 +332,10 @@ final class FieldWriters {
                 }
             }
             if (seconds < min || seconds > max || nanos < 0 || nanos > 999_999_999) {
+                String invalid = ProtobufValues.invalidTimestamp(seconds);
+                if (invalid != null) {
+                    throw new MalformedProtobufException(invalid);
+                }
                 encoder.encode(ProtobufValues.timestamp(seconds, (int) nanos), out);
             } else if (precision < 0) {
                 out.writeIntLE((int) seconds);

@@ -1,5 +1,6 @@
 package dev.tributary.protobuf;
 
+import dev.tributary.core.FieldDecodeException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -121,8 +122,29 @@ final class ProtobufValues {
         return value >= 0 ? (Object) value : new BigInteger(Long.toUnsignedString(value));
     }
 
-    /** A Timestamp's instant; nanos outside 0..999,999,999 are carried into the seconds. */
+    /** The seconds a {@code google.protobuf.Timestamp} may hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+    static final long TIMESTAMP_MIN_SECONDS = -62_135_596_800L;
+    static final long TIMESTAMP_MAX_SECONDS = 253_402_300_799L;
+
+    /**
+     * Why a Timestamp with these {@code seconds} is not one (outside the range its definition
+     * allows, where no ClickHouse date-time type reaches either), or null when it is.
+     */
+    static String invalidTimestamp(long seconds) {
+        return seconds < TIMESTAMP_MIN_SECONDS || seconds > TIMESTAMP_MAX_SECONDS
+                ? "a google.protobuf.Timestamp with seconds " + seconds + " is outside 0001-01-01..9999-12-31, the range"
+                        + " the type allows" : null;
+    }
+
+    /**
+     * A Timestamp's instant; nanos outside 0..999,999,999 are carried into the seconds. Seconds
+     * outside the type's range are broken data ({@link FieldDecodeException}, reported as DECODE).
+     */
     static Instant timestamp(long seconds, int nanos) {
+        String invalid = invalidTimestamp(seconds);
+        if (invalid != null) {
+            throw new FieldDecodeException(invalid, null);
+        }
         return Instant.ofEpochSecond(seconds, nanos);
     }
 

@@ -91,6 +91,27 @@ class FastPathTest {
     }
 
     @Test
+    void aTimestampBeyondItsRangeIsADecodeErrorOnBothPaths() throws MappingException {
+        // Found by ProtobufDecodeMapFuzzTest: seconds beyond Instant's range escaped as a DateTimeException.
+        Descriptors.Descriptor timestamp = ORDER.findFieldByName("at").getMessageType();
+        for (long seconds : new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 253_402_300_800L, -62_135_596_801L}) {
+            byte[] body = Protos.message(ORDER, Map.of("at", Protos.message(timestamp, Map.of("seconds", seconds)))).toByteArray();
+            for (MappingPlan plan : List.of(FAST, SLOW)) {
+                MappingException e = assertThrows(MappingException.class, () -> row(plan, body), () -> seconds + " s");
+                assertEquals(ErrorKind.DECODE, e.kind(), e.getMessage());
+                assertTrue(e.getMessage().contains("outside 0001-01-01..9999-12-31"), e.getMessage());
+            }
+        }
+        byte[] last = Protos.message(ORDER, Map.of("at", Protos.message(timestamp, Map.of("seconds", 253_402_300_799L))))
+                .toByteArray();
+        // The last second the type allows is a value: beyond DateTime64(9)'s range, a MAPPING error alike on both paths.
+        MappingException fast = assertThrows(MappingException.class, () -> row(FAST, last));
+        MappingException slow = assertThrows(MappingException.class, () -> row(SLOW, last));
+        assertEquals(ErrorKind.MAPPING, fast.kind(), fast.getMessage());
+        assertTrue(fast.getMessage().startsWith(slow.getMessage()), fast.getMessage()); // the fast path adds where the field is
+    }
+
+    @Test
     void aTruncatedBodyIsADecodeErrorNamingTheMessageType() {
         byte[] body = Protos.fullOrder(ORDER, 1).toByteArray();
         MappingException e = assertThrows(MappingException.class, () -> row(FAST, Arrays.copyOf(body, body.length - 3)));
