@@ -3,6 +3,7 @@ package dev.tributary.avro;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
+import dev.tributary.core.mapping.AbsentValues;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.clickhouse.TableColumn;
 import dev.tributary.core.rowbinary.ColumnEncoder;
@@ -40,9 +41,7 @@ final class AvroMappingPlan implements MappingPlan {
     }
 
     /**
-     * A column from the Avro body. A null or missing value is handled as DefaultSchemaMapper
-     * handles it: the column's DEFAULT under RowBinaryWithDefaults, else NULL for a Nullable
-     * column, else the zero value (or an error in strict mode).
+     * A column from the Avro body; a null or missing value as {@link AbsentValues} says.
      */
     record FromPayload(int slot, TableColumn column, ColumnEncoder encoder, boolean withDefaults, boolean useServerDefault,
                        boolean strict) implements Column {
@@ -56,22 +55,7 @@ final class AvroMappingPlan implements MappingPlan {
                 reader.copy(slot, out);
                 return;
             }
-            boolean nullable = column.type().isNullable();
-            boolean missing = state == RowReader.MISSING;
-            if (missing || !nullable) {
-                if (useServerDefault) {
-                    out.writeByte(1); // RowBinaryWithDefaults: "use the column's DEFAULT"
-                    return;
-                }
-                if (strict && !nullable) {
-                    throw new MappingException(column.name(), (missing ? "missing" : "null") + " value for " + column.type()
-                            + " column without a DEFAULT (strict mode)");
-                }
-            }
-            if (withDefaults) {
-                out.writeByte(0);
-            }
-            encoder.encodeZero(out); // NULL for a Nullable column
+            AbsentValues.write(column, encoder, state == RowReader.MISSING, withDefaults, useServerDefault, strict, out);
         }
     }
 

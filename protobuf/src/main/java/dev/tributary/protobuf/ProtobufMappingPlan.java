@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
+import dev.tributary.core.mapping.AbsentValues;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.clickhouse.TableColumn;
 import dev.tributary.core.rowbinary.ColumnEncoder;
@@ -42,9 +43,7 @@ final class ProtobufMappingPlan implements MappingPlan {
     }
 
     /**
-     * A column from the Protobuf body. A null or missing value is handled as DefaultSchemaMapper
-     * handles it: the column's DEFAULT under RowBinaryWithDefaults, else NULL for a Nullable
-     * column, else the zero value (or an error in strict mode).
+     * A column from the Protobuf body; a null or missing value as {@link AbsentValues} says.
      */
     record FromPayload(int slot, TableColumn column, ColumnEncoder encoder, boolean withDefaults, boolean useServerDefault,
                        boolean strict) implements Column {
@@ -58,22 +57,7 @@ final class ProtobufMappingPlan implements MappingPlan {
                 reader.copy(slot, out);
                 return;
             }
-            boolean nullable = column.type().isNullable();
-            boolean missing = state == MessageReader.MISSING;
-            if (missing || !nullable) {
-                if (useServerDefault) {
-                    out.writeByte(1); // RowBinaryWithDefaults: "use the column's DEFAULT"
-                    return;
-                }
-                if (strict && !nullable) {
-                    throw new MappingException(column.name(), (missing ? "missing" : "null") + " value for " + column.type()
-                            + " column without a DEFAULT (strict mode)");
-                }
-            }
-            if (withDefaults) {
-                out.writeByte(0);
-            }
-            encoder.encodeZero(out); // NULL for a Nullable column
+            AbsentValues.write(column, encoder, state == MessageReader.MISSING, withDefaults, useServerDefault, strict, out);
         }
     }
 
