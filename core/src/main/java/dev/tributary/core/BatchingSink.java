@@ -2,6 +2,8 @@ package dev.tributary.core;
 
 import dev.tributary.core.clickhouse.TableSchema;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,6 +41,36 @@ public interface BatchingSink extends RowTarget, AutoCloseable {
 
     /** Seals the open batch (possibly empty) and starts writing it. Call only when {@link #canFlush()}. */
     CompletableFuture<Void> flush();
+
+    /**
+     * Whether this sink can write batches exactly once ({@link DeliveryGuarantee#EXACTLY_ONCE}): one
+     * deduplicated insert sequence per split and range, {@link #flush(Map)} and {@link #discard}. False by
+     * default; a pipeline refuses exactly-once with a sink that cannot.
+     */
+    default boolean supportsExactlyOnce() {
+        return false;
+    }
+
+    /**
+     * Exactly-once delivery: seals the open batch, whose records of each split are exactly the range
+     * given for that split in {@code ranges} (already recorded as pending in the source), and starts
+     * writing it: each split's rows and error rows go in inserts that ClickHouse deduplicates by the
+     * table, the split and the positions they hold, so that writing the same range again, after a
+     * crash, changes nothing. Error rows carry the range's {@link PendingRange#sealedAtMillis()}.
+     * Call only when {@link #canFlush()}. The future is as {@link #flush()}'s.
+     */
+    default CompletableFuture<Void> flush(Map<String, PendingRange> ranges) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot write exactly once");
+    }
+
+    /**
+     * Exactly-once delivery: drops the rows and error records of {@code splits} from the open batch,
+     * unwritten (the splits moved elsewhere, or their range cannot be completed here; whoever reads them
+     * next reads those records again).
+     */
+    default void discard(Collection<String> splits) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot write exactly once");
+    }
 
     /**
      * Stops writing and releases connections, in bounded time: batches still in flight get a short

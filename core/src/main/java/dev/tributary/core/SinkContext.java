@@ -16,6 +16,15 @@ public interface SinkContext {
     PipelineMetrics metrics();
 
     /**
+     * What the pipeline promises (default {@link DeliveryGuarantee#AT_LEAST_ONCE}). Under
+     * {@link DeliveryGuarantee#EXACTLY_ONCE} the sink checks at {@code open} that its tables deduplicate
+     * inserts, and refuses to open, naming the setting to change, where they do not.
+     */
+    default DeliveryGuarantee deliveryGuarantee() {
+        return DeliveryGuarantee.AT_LEAST_ONCE;
+    }
+
+    /**
      * How the sink can keep the source's records as bytes while their batch waits to be durable
      * ({@link Source#recordCodec()}), or null: then it keeps the records themselves.
      */

@@ -3,6 +3,7 @@ package dev.tributary.core;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads records from a stream. All methods are called from the one pipeline thread, so an
@@ -31,6 +32,42 @@ public interface Source extends AutoCloseable {
 
     /** Commits these positions, at most one per split: each is the last durable record of its split. */
     void commit(Collection<SourcePosition> positions);
+
+    /**
+     * Whether this source can keep, beside each split's committed position, the ranges of records sent to
+     * ClickHouse but not yet known durable ({@link #commit(Collection, Map)}, {@link #pendingRanges}):
+     * what exactly-once delivery needs. Its positions then implement
+     * {@link SourcePosition#compareWithinSplit}. False by default.
+     */
+    default boolean supportsExactlyOnce() {
+        return false;
+    }
+
+    /**
+     * Exactly-once delivery: commits {@code positions} (at most one per split, the last durable record
+     * of its split, as {@link #commit(Collection)}) and, for every split named in {@code positions} or
+     * in {@code pending}, makes its pending ranges exactly {@code pending.get(split)} (oldest first;
+     * absent or empty: none), in the same place as the position, so that the two never disagree.
+     * Returns when both are durable; throws if they may not be (then nothing of a new range may be
+     * inserted). The ranges of a split are contiguous: the first starts right after its last durable
+     * record, so a split with pending ranges resumes, after a restart or a move, at the first one.
+     *
+     * @throws UnsupportedOperationException unless {@link #supportsExactlyOnce()}
+     */
+    default void commit(Collection<SourcePosition> positions, Map<String, List<PendingRange>> pending) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot keep pending ranges"
+                + " (exactly-once delivery)");
+    }
+
+    /**
+     * Exactly-once delivery: the ranges found pending for {@code split} when it was assigned to this
+     * source (left by its previous owner, or by this pipeline before a restart), oldest first; empty if
+     * none. Valid from the split's {@link SplitListener#onSplitsAssigned} on. The pipeline replays each
+     * as one batch, cut exactly at its last position.
+     */
+    default List<PendingRange> pendingRanges(String split) {
+        return List.of();
+    }
 
     /** Makes a {@link #poll} in progress return early; the only method safe to call from another thread. */
     void wakeup();
