@@ -33,6 +33,14 @@ public record TestRecord(Position position, byte[] key, byte[] value, long times
     /** Offset {@code offset} of split {@code split}. */
     public record Position(String split, long offset) implements SourcePosition {
         @Override
+        public int compareWithinSplit(SourcePosition other) {
+            if (!(other instanceof Position test) || !test.split.equals(split)) {
+                throw new IllegalArgumentException(other + " is not a position of " + split);
+            }
+            return Long.compare(offset, test.offset);
+        }
+
+        @Override
         public String toString() {
             return split + "@" + offset;
         }
