@@ -189,6 +189,12 @@ class KafkaExactlyOnceSourceIT {
             Map<TopicPartition, OffsetAndMetadata> allLanded = committed(kafka, group);
             assertCommitted(allLanded, p0, 20, "");
             assertCommitted(allLanded, p1, 7, "");
+
+            // An at-least-once commit leaves no ranges behind either.
+            second.source.commit(List.of(), Map.of(s0, List.of(range(topic, 0, 20, 29, 1_764_337_202_000L))));
+            assertCommitted(committed(kafka, group), p0, 20, "tributary-eos/1 1764337202000:20-29");
+            second.source.commit(List.of(new KafkaPosition(topic, 0, 29)));
+            assertCommitted(committed(kafka, group), p0, 30, "");
         }
     }
 
@@ -221,6 +227,32 @@ class KafkaExactlyOnceSourceIT {
                     assertEquals(Map.of(split, firstPending), member.firstPolled, "resumed at the first pending offset of " + split);
                 }
             }
+        }
+    }
+
+    @Test
+    void pendingRecordsDeletedByRetentionAreReportedAndTheRestIsReadOn(KafkaBroker kafka) throws Exception {
+        String topic = unique("eos-retention");
+        String group = unique("group");
+        KafkaTestData.createTopic(kafka.clientProperties(), topic, 1);
+        produce(kafka, topic, 1, 20);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        String s0 = topic + "/0";
+        List<PendingRange> pending = List.of(range(topic, 0, 5, 9, 1_000L), range(topic, 0, 10, 14, 2_000L));
+        try (Member first = new Member(kafka, topic, group)) {
+            first.pollUntilReading(Set.of(s0));
+            first.source.commit(List.of(new KafkaPosition(topic, 0, 4)), Map.of(s0, pending));
+        }
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.deleteRecords(Map.of(p0, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(8))).all().get();
+        }
+        try (LogCapture log = LogCapture.start(); Member member = new Member(kafka, topic, group)) {
+            member.pollUntilReading(Set.of(s0));
+            assertEquals(Map.of(s0, pending), member.pendingAtAssignment, "the ranges as committed");
+            assertEquals(Map.of(s0, 8L), member.firstPolled, "read on at the first retained record, within the first range");
+            String text = log.text();
+            assertTrue(text.contains("partition " + s0 + ": records of the pending ranges [" + s0 + "@5.." + s0 + "@9]"
+                    + " were deleted by retention"), text);
         }
     }
 
