@@ -521,7 +521,7 @@ public final class KafkaSource implements Source {
      * which the pipeline needs before it hears of them. A failed read is retried (each try waits up
      * to the client's {@code default.api.timeout.ms}) until {@code unreachableTimeout}, then the source fails.
      */
-    private Map<TopicPartition, OffsetAndMetadata> committedAtAssignment(Set<TopicPartition> partitions) {
+    private Map<TopicPartition, OffsetAndMetadata> readCommitted(Set<TopicPartition> partitions) {
         long start = System.nanoTime();
         while (true) {
             try {
@@ -745,7 +745,7 @@ public final class KafkaSource implements Source {
                 unreadSinceAssignment.addAll(partitions);
                 Set<TopicPartition> asked = assignedOf(partitions);
                 // Read before the pipeline hears of them: their pending ranges are in the metadata.
-                Map<TopicPartition, OffsetAndMetadata> committed = asked.isEmpty() ? Map.of() : committedAtAssignment(asked);
+                Map<TopicPartition, OffsetAndMetadata> committed = asked.isEmpty() ? Map.of() : readCommitted(asked);
                 committed.forEach((partition, offset) -> {
                     if (offset != null) {
                         committedAtAssignment.put(KafkaPosition.split(partition), offset);
