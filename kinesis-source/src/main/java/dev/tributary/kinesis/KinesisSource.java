@@ -55,7 +55,11 @@ import java.util.regex.Pattern;
  * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) from
  * {@link #commit}, i.e. once the sink has made the records durable; a restart resumes after them.
  * A shard without a checkpoint gets its resolved starting position saved as a start marker before
- * it is read, so that a starting position applies once. Shard buffers are bounded in records and
+ * it is read, so that a starting position applies once. For exactly-once delivery (when the store
+ * {@linkplain CheckpointStore#keepsPendingRanges() keeps pending ranges}) each shard's pending ranges
+ * are saved with its checkpoint, as one value ({@link #commit(Collection, Map)}), and handed back when
+ * the shard is next assigned ({@link #pendingRanges}); they are its next records, and a shard with
+ * pending ranges is not finished. Shard buffers are bounded in records and
  * bytes; Kinesis unreachable for {@code unreachableTimeout} fails {@link #poll}.
  * Several instances can share a stream with a static {@link ShardAssignment}.
  *
