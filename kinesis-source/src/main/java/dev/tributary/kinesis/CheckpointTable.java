@@ -93,8 +93,13 @@ final class CheckpointTable {
                 throw new IllegalStateException("unexpected row in checkpoint table " + qualifiedTable + ": " + line);
             }
             int bar = fields[1].indexOf('|');
-            checkpoints.put(fields[0], bar < 0 ? new Checkpoint(fields[1])
-                    : new Checkpoint(fields[1].substring(0, bar), fields[1].substring(bar + 1)));
+            try {
+                checkpoints.put(fields[0], bar < 0 ? new Checkpoint(fields[1])
+                        : new Checkpoint(fields[1].substring(0, bar), fields[1].substring(bar + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("unreadable row in checkpoint table " + qualifiedTable + ": " + line + " ("
+                        + e.getMessage() + ")", e);
+            }
         }
         return checkpoints;
     }
