@@ -73,6 +73,9 @@ public final class TestServers implements ParameterResolver {
             return type.cast(paths);
         }
         Shared shared = store.getOrComputeIfAbsent(type, key -> new Shared(FACTORIES.get(type).apply(paths)), Shared.class);
+        if (shared.server instanceof LocalServer local && local.restartsWhenFoundDead()) {
+            local.restartIfDied(); // one test's crash of a shared server does not fail every later test
+        }
         return type.cast(shared.server);
     }
 
