@@ -491,7 +491,7 @@ public final class ChaosMain {
         }
     }
 
-    private int report() {
+    private int report() throws Exception {
         long good = messages - badMessages();
         String rowsQuery = "SELECT count(), uniqExact(id), countIf(id >= " + messages + (badEvery > 0
                 ? " OR id % " + badEvery + " = " + (badEvery - 1) : "") + ") FROM " + TABLE;
