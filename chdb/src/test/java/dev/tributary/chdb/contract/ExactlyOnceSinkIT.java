@@ -132,24 +132,29 @@ class ExactlyOnceSinkIT {
     }
 
     @Test
-    void discardedSplitsAreNotWrittenAndTheBoundsCountEverySplit(ChDb chdb) throws Exception {
+    void discardedSplitsAreNotWrittenSplitsNotNamedStayOpenAndTheBoundsCountEverySplit(ChDb chdb) throws Exception {
         ContractTarget engine = ContractTarget.embedded(chdb);
         engine.recreate("eos_discard", COLUMNS + DEDUP);
-        try (ClickHouseSink sink = engine.sink("eos_discard").maxRows(10).build()) {
+        try (ClickHouseSink sink = engine.sink("eos_discard").maxRows(15).build()) {
             sink.open(exactlyOnce("eos-it"));
             assertTrue(sink.isEmpty());
             for (long offset = 0; offset < 5; offset++) {
                 appendRow(sink, "s0", offset);
                 appendRow(sink, "s1", 100 + offset);
+                appendRow(sink, "s2", 200 + offset);
             }
-            assertTrue(sink.isFlushDue(), "10 rows over two splits reach maxRows 10");
-            sink.discard(List.of("s1"));
-            assertFalse(sink.isFlushDue(), "5 rows left");
-            assertFalse(sink.isEmpty());
-            sink.flush(Map.of("s0", range("s0", 0, 4, 1_700_000_000_000L))).get(30, TimeUnit.SECONDS);
+            assertTrue(sink.isFlushDue(), "15 rows over three splits reach maxRows 15");
+            sink.discard(List.of("s2"));
+            assertFalse(sink.isFlushDue(), "10 rows left");
+            sink.flush(Map.of("s0", range("s0", 0, 4, SEALED_AT))).get(30, TimeUnit.SECONDS);
+            assertFalse(sink.isEmpty(), "s1, not named, stays open");
+            assertEquals(List.of(List.of("s0", "5")), engine.rows("SELECT split, count() FROM eos_discard GROUP BY split"));
+            appendRow(sink, "s1", 105);
+            sink.flush(Map.of("s1", range("s1", 100, 105, SEALED_AT))).get(30, TimeUnit.SECONDS);
             assertTrue(sink.isEmpty());
         }
-        assertEquals(List.of(List.of("s0", "5")), engine.rows("SELECT split, count() FROM eos_discard GROUP BY split"));
+        assertEquals(List.of(List.of("s0", "5"), List.of("s1", "6")),
+                engine.rows("SELECT split, count() FROM eos_discard GROUP BY split ORDER BY split"));
     }
 
     @Test

@@ -52,8 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Exactly-once ({@link DeliveryGuarantee#EXACTLY_ONCE}, read from the {@link SinkContext} at open): one
  * batch is open per split, made lazily with small buffers that grow; the bounds apply to their sum (the
- * age to the oldest). {@link #flush(Map)} seals them all as one flush: one future, one in-flight slot,
- * their batches written one after another on one insert thread, each as its split's range, with inserts
+ * age to the oldest). {@link #flush(Map)} seals those of the splits it names as one flush: one future,
+ * one in-flight slot, their batches written one after another on one insert thread, each as its split's
+ * range (the others stay open: a split in the middle of a replayed range), with inserts
  * the server deduplicates ({@link Deduplication}). At open the target and the error table are checked to
  * deduplicate, and the error table, when the sink creates it, is made to.
  */
@@ -365,29 +366,30 @@ public final class ClickHouseSink implements BatchingSink {
     }
 
     /**
-     * Exactly-once mode: seals the open batch of every split, each as the split's range in {@code ranges},
-     * and writes them as one flush (one after another, on one insert thread). Ranges of splits without an
-     * open batch (their records all skipped) have nothing to write.
+     * Exactly-once mode: seals the open batches of the splits named in {@code ranges}, each as its split's
+     * range, and writes them as one flush (one after another, on one insert thread); the open batches of
+     * other splits stay open. A range of a split without an open batch (its records all skipped) has
+     * nothing to write. The layout new batches are encoded for ({@link #encodingSchema()}) follows a table
+     * change only once no batch is left open, so that the rows of each batch have one layout.
      *
      * @throws IllegalStateException if the sink is not in exactly-once mode
-     * @throws IllegalArgumentException if a split with an open batch has no range (nothing is sealed then)
      */
     @Override
     public CompletableFuture<Void> flush(Map<String, PendingRange> ranges) {
         requireExactlyOnce("flush(ranges)");
-        List<Batch> batches = new ArrayList<>(splitBatches.size());
-        List<PendingRange> batchRanges = new ArrayList<>(splitBatches.size());
-        for (Map.Entry<String, Batch> open : splitBatches.entrySet()) {
-            PendingRange range = ranges.get(open.getKey());
-            if (range == null) {
-                throw new IllegalArgumentException("pipeline " + pipelineName + ": flush(ranges) names no range for split "
-                        + open.getKey() + ", which has rows in the open batch; ranges given: " + ranges.keySet());
+        List<Batch> batches = new ArrayList<>(ranges.size());
+        List<PendingRange> batchRanges = new ArrayList<>(ranges.size());
+        for (Map.Entry<String, PendingRange> range : ranges.entrySet()) {
+            Batch batch = splitBatches.remove(range.getKey());
+            if (batch != null) {
+                batches.add(batch);
+                batchRanges.add(range.getValue());
             }
-            batches.add(open.getValue());
-            batchRanges.add(range);
         }
-        clearSplitBatches();
-        splitSchema = tableChanges.latest();
+        recount();
+        if (splitBatches.isEmpty()) {
+            splitSchema = tableChanges.latest();
+        }
         if (batches.isEmpty()) {
             return lastFlush;
         }
@@ -407,31 +409,23 @@ public final class ClickHouseSink implements BatchingSink {
     @Override
     public void discard(Collection<String> splits) {
         requireExactlyOnce("discard(splits)");
-        boolean dropped = false;
-        for (String split : splits) {
-            dropped |= splitBatches.remove(split) != null;
-        }
-        if (dropped) {
-            List<Batch> kept = new ArrayList<>(splitBatches.values());
-            splitRows = 0;
-            splitBytes = 0;
-            splitErrors = 0;
-            oldestNanos = kept.isEmpty() ? 0 : kept.get(0).createdNanos;
-            for (Batch batch : kept) {
-                splitRows += batch.rows();
-                splitBytes += batch.bytes();
-                splitErrors += batch.errors.size();
-                oldestNanos = Math.min(oldestNanos, batch.createdNanos);
-            }
+        if (splitBatches.keySet().removeAll(splits)) {
+            recount();
         }
     }
 
-    private void clearSplitBatches() {
-        splitBatches = new LinkedHashMap<>();
+    /** Exactly-once mode: the sums over the open split batches, after some were sealed or dropped. */
+    private void recount() {
         splitRows = 0;
         splitBytes = 0;
         splitErrors = 0;
-        oldestNanos = 0;
+        oldestNanos = Long.MAX_VALUE;
+        for (Batch batch : splitBatches.values()) {
+            splitRows += batch.rows();
+            splitBytes += batch.bytes();
+            splitErrors += batch.errors.size();
+            oldestNanos = Math.min(oldestNanos, batch.createdNanos);
+        }
     }
 
     private void requireExactlyOnce(String call) {

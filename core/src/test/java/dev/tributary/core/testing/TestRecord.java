@@ -32,13 +32,12 @@ public record TestRecord(Position position, byte[] key, byte[] value, long times
 
     /** Offset {@code offset} of split {@code split}. */
     public record Position(String split, long offset) implements SourcePosition {
-        /** By offset, as Kafka's positions (exactly-once delivery orders positions within a split). */
         @Override
         public int compareWithinSplit(SourcePosition other) {
-            if (!(other instanceof Position that) || !that.split.equals(split)) {
-                throw new IllegalArgumentException(other + " is not a position of split " + split);
+            if (!(other instanceof Position test) || !test.split.equals(split)) {
+                throw new IllegalArgumentException(other + " is not a position of " + split);
             }
-            return Long.compare(offset, that.offset);
+            return Long.compare(offset, test.offset);
         }
 
         @Override
