@@ -158,6 +158,39 @@ class ExactlyOnceSinkIT {
     }
 
     @Test
+    void eachModeRefusesTheOthersFlush(ChDb chdb) throws Exception {
+        ContractTarget engine = ContractTarget.embedded(chdb);
+        engine.recreate("eos_modes", COLUMNS + DEDUP);
+        try (ClickHouseSink sink = engine.sink("eos_modes").build()) {
+            sink.open(exactlyOnce("eos-it"));
+            appendRow(sink, "s0", 0);
+            String refusal = assertThrows(IllegalStateException.class, sink::flush).getMessage();
+            assertTrue(refusal.contains("are sealed by flush(ranges)"), refusal);
+        }
+        try (ClickHouseSink sink = engine.sink("eos_modes").build()) {
+            sink.open(new SinkContext() {
+                private final PipelineMetrics metrics = new PipelineMetrics();
+
+                @Override
+                public String pipelineName() {
+                    return "alo-it";
+                }
+
+                @Override
+                public PipelineMetrics metrics() {
+                    return metrics;
+                }
+            });
+            appendRow(sink, "s0", 0);
+            String refusal = assertThrows(IllegalStateException.class,
+                    () -> sink.flush(Map.of("s0", range("s0", 0, 0, SEALED_AT)))).getMessage();
+            assertTrue(refusal.contains("opened for at-least-once delivery"), refusal);
+            sink.flush().get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(1, engine.longValue("SELECT count() FROM eos_modes"));
+    }
+
+    @Test
     void openRefusesTablesThatDoNotDeduplicateNamingWhatToChange(ChDb chdb) {
         ContractTarget engine = ContractTarget.embedded(chdb);
         engine.recreate("eos_window0", COLUMNS);
