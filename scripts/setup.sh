@@ -2,6 +2,8 @@
 # Installs everything Tributary's build, tests and demo need on a Debian or Ubuntu machine:
 #   - JDK 17 and Maven (apt), Node.js and npm (apt), ClickHouse server 18.16 and kcat (apt);
 #   - the Kafka broker 4.3.1 (KRaft) and its log binding, from Maven Central;
+#   - ZooKeeper 3.9.5 (for ReplicatedMergeTree tables on ClickHouse 18.16), the libraries it loads at
+#     start-up and a log binding, from Maven Central;
 #   - the Apicurio Registry 3.3.3 (Confluent-compatible API), from Maven Central;
 #   - kinesis-mock (npm kinesis-local), dynalite (a DynamoDB API server) and the KPL aggregator
 #     (npm aws-kinesis-agg), each pinned by scripts/deps/<name>/package-lock.json;
@@ -15,6 +17,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPS=${TRIBUTARY_DEPS:-$HOME/.cache/tributary}
 KAFKA_VERSION=4.3.1
+ZOOKEEPER_VERSION=3.9.5
 APICURIO_VERSION=3.3.3
 CHDB_VERSION=26.5.3
 
@@ -75,6 +78,20 @@ else
   mvn -B -q -ntp -Dstyle.color=never -f "$ROOT/scripts/deps/kafka/pom.xml" dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/lib"
   touch "$KAFKA_HOME/.complete"
+fi
+
+# --- ZooKeeper (ClickHouse 18.16 keeps ReplicatedMergeTree tables' metadata in it) ------------
+ZOOKEEPER_HOME="$DEPS/zookeeper-$ZOOKEEPER_VERSION"
+if [ -f "$ZOOKEEPER_HOME/lib/zookeeper-$ZOOKEEPER_VERSION.jar" ] && [ -f "$ZOOKEEPER_HOME/.complete" ] \
+    && cmp -s "$ROOT/scripts/deps/zookeeper/pom.xml" "$ZOOKEEPER_HOME/pom.xml"; then
+  say "ZooKeeper $ZOOKEEPER_VERSION present in $ZOOKEEPER_HOME"
+else
+  say "resolving ZooKeeper $ZOOKEEPER_VERSION from Maven Central into $ZOOKEEPER_HOME/lib"
+  rm -rf "$ZOOKEEPER_HOME"
+  mvn -B -q -ntp -Dstyle.color=never -f "$ROOT/scripts/deps/zookeeper/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$ZOOKEEPER_HOME/lib"
+  cp "$ROOT/scripts/deps/zookeeper/pom.xml" "$ZOOKEEPER_HOME/pom.xml"
+  touch "$ZOOKEEPER_HOME/.complete"
 fi
 
 # --- Apicurio Registry -----------------------------------------------------------------------

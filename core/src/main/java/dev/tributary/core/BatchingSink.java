@@ -52,9 +52,10 @@ public interface BatchingSink extends RowTarget, AutoCloseable {
     }
 
     /**
-     * Exactly-once delivery: seals the open batch, whose records of each split are exactly the range
-     * given for that split in {@code ranges} (already recorded as pending in the source), and starts
-     * writing it: each split's rows and error rows go in inserts that ClickHouse deduplicates by the
+     * Exactly-once delivery: seals the open records of the splits named in {@code ranges} — of each
+     * split exactly the range given for it (already recorded as pending in the source) — and starts
+     * writing them; the open records of other splits stay open (a split replaying a range must not be
+     * cut short while another's completes): each split's rows and error rows go in inserts that ClickHouse deduplicates by the
      * table, the split and the positions they hold, so that writing the same range again, after a
      * crash, changes nothing. Error rows carry the range's {@link PendingRange#sealedAtMillis()}.
      * Call only when {@link #canFlush()}. The future is as {@link #flush()}'s.

@@ -64,6 +64,9 @@ public final class Pipeline implements AutoCloseable {
     private final Duration retryBackoffMax;
     private final int maxRecordBytes;
     private final Duration shutdownTimeout;
+    private final DeliveryGuarantee deliveryGuarantee;
+    /** Exactly-once bookkeeping per split; null under at-least-once. Owned by the pipeline thread. */
+    private final RangeTracker ranges;
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -103,6 +106,8 @@ public final class Pipeline implements AutoCloseable {
         this.retryBackoffMax = builder.retryBackoffMax;
         this.maxRecordBytes = builder.maxRecordBytes;
         this.shutdownTimeout = builder.shutdownTimeout;
+        this.deliveryGuarantee = builder.deliveryGuarantee;
+        this.ranges = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE ? new RangeTracker(System::currentTimeMillis) : null;
     }
 
     public static Builder builder() {
@@ -267,6 +272,11 @@ public final class Pipeline implements AutoCloseable {
                 }
 
                 @Override
+                public DeliveryGuarantee deliveryGuarantee() {
+                    return deliveryGuarantee;
+                }
+
+                @Override
                 public CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
                     Reencoding request = new Reencoding(table, records, target, new CompletableFuture<>());
                     reencodings.add(request);
@@ -295,16 +305,18 @@ public final class Pipeline implements AutoCloseable {
                     metrics.recordsSkipped(count);
                 }
             });
-            LOG.info("pipeline {}: started", name);
+            LOG.info("pipeline {}: started ({})", name, deliveryGuarantee);
             while (!stopRequested) {
                 serveReencodings();
                 commitLandedBatches();
-                if (sink.isFlushDue() && sink.canFlush()) {
-                    flushOpenBatch();
+                boolean due = sink.isFlushDue();
+                if (due && sink.canFlush() && readyToRecordPending() && flushOpenBatch(null)) {
+                    due = sink.isFlushDue();
                 }
-                // Backpressure: while the open batch is due but cannot be sealed, read nothing more.
+                // Backpressure: while the open batch is due but cannot be sealed, read nothing more; but
+                // never while a replayed range is incomplete (exactly-once): its last records must still come.
                 boolean userPause = pauseRequested;
-                setSourcePaused(userPause || sink.isFlushDue());
+                setSourcePaused(userPause || due && (ranges == null || !ranges.midReplay()));
                 pausedByUser = userPause;
                 List<SourceRecord> records = source.poll(pollTimeout);
                 for (SourceRecord record : records) {
@@ -343,8 +355,45 @@ public final class Pipeline implements AutoCloseable {
         if (departedSplits.contains(split)) {
             return; // revoked while an earlier record waited: its new owner reads it
         }
+        if (ranges == null) {
+            if (encode(record, plan, sink, true)) {
+                uncommitted.put(split, record.position());
+            }
+            return;
+        }
+        SourcePosition position = record.position();
+        while (ranges.before(position) == RangeTracker.Before.SEAL_FIRST) {
+            sealForReplay(position);
+        }
         if (encode(record, plan, sink, true)) {
-            uncommitted.put(split, record.position());
+            uncommitted.put(split, position);
+            if (ranges.appended(position)) {
+                sealForReplay(position); // a replayed range is complete: it goes as it went before
+            }
+        }
+    }
+
+    /**
+     * Seals the open batch now, for a replayed range (exactly-once), waiting for an in-flight slot.
+     * Recording the ranges in the source is retried for a while; if it keeps failing the pipeline
+     * fails (a restart replays the same ranges), since the range cannot be sealed and its records
+     * were already taken from the source.
+     */
+    private void sealForReplay(SourcePosition at) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            while (!sink.canFlush()) {
+                awaitOldestFlush();
+                commitLandedBatches();
+            }
+            if (flushOpenBatch(at.split())) {
+                return;
+            }
+            if (attempt >= 5 || stopRequested) {
+                throw new PipelineException("pipeline " + name + ": could not record the pending ranges in the source"
+                        + " while replaying " + at.split() + " at " + at + "; stopping without inserting them (a restart"
+                        + " replays them)", lastPendingFailure);
+            }
+            Thread.sleep(Math.min(retryBackoffMax.toMillis(), 200L << attempt));
         }
     }
 
@@ -446,14 +495,43 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private void flushOpenBatch() {
-        Map<String, SourcePosition> positions = new HashMap<>(uncommitted);
-        uncommitted.clear();
-        CompletableFuture<Void> landed = sink.flush();
+    /**
+     * Seals the open batch and starts writing it. Under exactly-once: the open records of every split
+     * but those in the middle of a replayed range (except {@code completing}, whose replayed range is
+     * complete; null for none), after their ranges were recorded in the source; false (nothing sealed)
+     * when that failed or there was nothing to seal.
+     */
+    private boolean flushOpenBatch(String completing) {
+        Map<String, PendingRange> sealing = null;
+        Map<String, SourcePosition> positions;
+        if (ranges == null) {
+            positions = new HashMap<>(uncommitted);
+            uncommitted.clear();
+        } else {
+            sealing = ranges.rangesToSeal(completing);
+            if (sealing.isEmpty() || !recordPending(sealing)) {
+                return false;
+            }
+            positions = new HashMap<>();
+            for (String split : sealing.keySet()) {
+                SourcePosition last = uncommitted.remove(split);
+                if (last != null) {
+                    positions.put(split, last);
+                }
+            }
+        }
+        CompletableFuture<Void> landed;
+        if (sealing == null) {
+            landed = sink.flush();
+        } else {
+            landed = sink.flush(sealing);
+            ranges.sealed(sealing);
+        }
         // Commit as soon as it lands, not when the next poll happens to return.
         landed.whenComplete((ignored, error) -> source.wakeup());
         long read = metrics.snapshot().recordsRead();
-        inFlight.add(new InFlight(landed, positions, read - recordsReadAtLastFlush));
+        inFlight.add(new InFlight(landed, positions, read - recordsReadAtLastFlush,
+                sealing == null ? Map.of() : new HashMap<>(sealing)));
         recordsReadAtLastFlush = read;
         // The table changed under the sink: the batch just opened is for its new layout.
         TableSchema next = sink.encodingSchema();
@@ -461,6 +539,35 @@ public final class Pipeline implements AutoCloseable {
             plan = planFor(next);
             planSchema = next;
             LOG.info("pipeline {}: mapping compiled again for the changed table {}", name, next.qualifiedName());
+        }
+        return true;
+    }
+
+    /** When recording pending ranges last failed (System.nanoTime()), or 0; it is retried a second later. */
+    private long pendingFailedNanos;
+    private RuntimeException lastPendingFailure;
+
+    /** Whether a seal may try to record its ranges now (not within a second of a failed attempt). */
+    private boolean readyToRecordPending() {
+        return ranges == null || pendingFailedNanos == 0 || System.nanoTime() - pendingFailedNanos >= 1_000_000_000L;
+    }
+
+    /**
+     * Records, in the source, every split's pending ranges as they are once {@code sealing} is sealed,
+     * with its last durable position: before anything of a range is inserted, whoever reads the split
+     * next must know the range. False if the source could not.
+     */
+    private boolean recordPending(Map<String, PendingRange> sealing) {
+        try {
+            source.commit(ranges.durablePositions(sealing.keySet()), ranges.pendingWith(sealing, sealing.keySet()));
+            pendingFailedNanos = 0;
+            return true;
+        } catch (RuntimeException e) {
+            pendingFailedNanos = System.nanoTime();
+            lastPendingFailure = e;
+            LOG.warn("pipeline {}: could not record the pending ranges {} in the source; the batch stays open and is"
+                    + " sealed once they are recorded: {}", name, sealing.values(), e.toString());
+            return false;
         }
     }
 
@@ -503,6 +610,7 @@ public final class Pipeline implements AutoCloseable {
     /** Commits the positions of batches that landed, in order, stopping at the first still in flight. */
     private void commitLandedBatches() {
         Map<String, SourcePosition> landed = null;
+        java.util.Set<String> rangesLanded = null;
         while (!inFlight.isEmpty() && inFlight.peek().future.isDone()) {
             InFlight head = inFlight.poll();
             try {
@@ -513,11 +621,34 @@ public final class Pipeline implements AutoCloseable {
             }
             if (landed == null) {
                 landed = new HashMap<>();
+                rangesLanded = new java.util.HashSet<>();
             }
             landed.putAll(head.positions);
+            if (ranges != null) {
+                ranges.landed(head.ranges, head.positions);
+                rangesLanded.addAll(head.ranges.keySet());
+            }
         }
-        if (landed != null && !landed.isEmpty()) {
+        if (ranges != null && landed != null) {
+            rangesLanded.addAll(landed.keySet());
+            if (!rangesLanded.isEmpty()) {
+                commitExactlyOnce(rangesLanded);
+            }
+        } else if (landed != null && !landed.isEmpty()) {
             commit(landed.values());
+        }
+    }
+
+    /** Commits, for each of {@code splits}, its last durable position and what is still pending. */
+    private void commitExactlyOnce(Collection<String> splits) {
+        Map<String, List<PendingRange>> pending = ranges.pendingWith(Map.of(), splits);
+        try {
+            source.commit(ranges.durablePositions(splits), pending);
+            metrics.committed();
+        } catch (RuntimeException e) {
+            // Still pending in the source: a restart replays those ranges, and ClickHouse drops what it has.
+            LOG.warn("pipeline {}: commit of {} failed; their landed ranges stay pending in the source and would be"
+                    + " replayed (and deduplicated): {}", name, splits, e.toString());
         }
     }
 
@@ -536,13 +667,22 @@ public final class Pipeline implements AutoCloseable {
      * requested this gives up at the shutdown deadline, leaving uncommitted what has not landed.
      */
     private void flushAndCommitAll() throws InterruptedException {
+        if (ranges != null) {
+            // A replayed range cut short would be inserted with other tokens than its first attempt:
+            // its records are left to whoever reads the split next, who replays the range whole.
+            List<String> partial = ranges.splitsMidReplay();
+            if (!partial.isEmpty()) {
+                discardOpen(partial, "they are part of replayed ranges not complete yet");
+            }
+        }
         if (!sink.isEmpty() || !uncommitted.isEmpty()) {
             while (!sink.canFlush() && !pastShutdownDeadline()) {
                 awaitOldestFlush();
                 commitLandedBatches();
             }
-            if (sink.canFlush()) {
-                flushOpenBatch();
+            if (sink.canFlush() && !flushOpenBatch(null) && ranges != null && !uncommitted.isEmpty()) {
+                // Their ranges could not be recorded: inserting them would not be exactly once.
+                discardOpen(new java.util.ArrayList<>(uncommitted.keySet()), "their ranges could not be recorded in the source");
             }
         }
         while (!inFlight.isEmpty() && !pastShutdownDeadline()) {
@@ -565,6 +705,15 @@ public final class Pipeline implements AutoCloseable {
         }
         long closing = Math.min(shutdownTimeout.toNanos() / 3, TimeUnit.SECONDS.toNanos(5));
         return System.nanoTime() - stopRequestedNanos >= shutdownTimeout.toNanos() - closing;
+    }
+
+    /** Exactly-once: drops the open records of {@code splits}, uninserted and uncommitted: they are read again. */
+    private void discardOpen(List<String> splits, String why) {
+        LOG.info("pipeline {}: leaving the open records of {} uninserted and uncommitted ({}); they are read again",
+                name, splits, why);
+        sink.discard(splits);
+        ranges.discardOpen(splits);
+        uncommitted.keySet().removeAll(splits);
     }
 
     private void logLeftUncommitted() {
@@ -611,6 +760,16 @@ public final class Pipeline implements AutoCloseable {
         public void onSplitsAssigned(Collection<String> splits) {
             LOG.info("pipeline {}: assigned {}", name, splits);
             departedSplits.removeAll(splits);
+            if (ranges != null) {
+                for (String split : splits) {
+                    List<PendingRange> pending = source.pendingRanges(split);
+                    ranges.assigned(split, pending);
+                    if (!pending.isEmpty()) {
+                        LOG.info("pipeline {}: {} has {} pending range(s) {}; replaying each as one batch", name, split,
+                                pending.size(), pending);
+                    }
+                }
+            }
         }
 
         @Override
@@ -622,6 +781,9 @@ public final class Pipeline implements AutoCloseable {
             departedSplits.addAll(splits);
             try {
                 flushAndCommitAll();
+                if (ranges != null) {
+                    ranges.forget(splits);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PipelineException("pipeline " + name + ": interrupted while flushing revoked splits", e);
@@ -635,11 +797,19 @@ public final class Pipeline implements AutoCloseable {
             uncommitted.keySet().removeAll(splits);
             for (InFlight batch : inFlight) {
                 batch.positions.keySet().removeAll(splits);
+                batch.ranges.keySet().removeAll(splits);
+            }
+            if (ranges != null) {
+                // Their inserts in flight carry the tokens of ranges recorded in the source: the new owner's
+                // replay of those ranges is dropped by ClickHouse if ours landed, and the other way round.
+                sink.discard(splits);
+                ranges.forget(splits);
             }
         }
     }
 
-    private record InFlight(CompletableFuture<Void> future, Map<String, SourcePosition> positions, long records) {
+    private record InFlight(CompletableFuture<Void> future, Map<String, SourcePosition> positions, long records,
+                            Map<String, PendingRange> ranges) {
     }
 
     private record Reencoding(TableSchema table, List<SourceRecord> records, RowTarget target, CompletableFuture<Void> done) {
@@ -657,6 +827,7 @@ public final class Pipeline implements AutoCloseable {
         private Duration retryBackoffMax = Duration.ofSeconds(10);
         private int maxRecordBytes = 20 * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
 
         private Builder() {
         }
@@ -722,6 +893,17 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * What the pipeline promises about each record (default {@link DeliveryGuarantee#AT_LEAST_ONCE}).
+         * {@link DeliveryGuarantee#EXACTLY_ONCE} needs a source and a sink that support it (Kafka, Kinesis;
+         * {@code ClickHouseSink}) and a table that deduplicates inserts, checked at start; see
+         * docs/reliability.md.
+         */
+        public Builder deliveryGuarantee(DeliveryGuarantee guarantee) {
+            this.deliveryGuarantee = guarantee;
+            return this;
+        }
+
         public Pipeline build() {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("Pipeline: name " + (name == null ? "is not set" : "'" + name + "' is not valid")
@@ -756,6 +938,22 @@ public final class Pipeline implements AutoCloseable {
             if (shutdownTimeout == null || shutdownTimeout.toMillis() < 1) {
                 throw new IllegalArgumentException("Pipeline " + name + ": shutdownTimeout must be positive, was "
                         + shutdownTimeout + "; e.g. shutdownTimeout(Duration.ofSeconds(30))");
+            }
+            if (deliveryGuarantee == null) {
+                throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee is null; use"
+                        + " DeliveryGuarantee.AT_LEAST_ONCE (the default) or EXACTLY_ONCE");
+            }
+            if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+                if (!source.supportsExactlyOnce()) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee EXACTLY_ONCE needs a source"
+                            + " that keeps pending ranges beside its positions, and " + source.getClass().getSimpleName()
+                            + " does not; use a KafkaSource or KinesisSource, or deliveryGuarantee(AT_LEAST_ONCE)");
+                }
+                if (!sink.supportsExactlyOnce()) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee EXACTLY_ONCE needs a sink"
+                            + " that writes deduplicated inserts, and " + sink.getClass().getSimpleName() + " does not;"
+                            + " use a ClickHouseSink, or deliveryGuarantee(AT_LEAST_ONCE)");
+                }
             }
             return new Pipeline(this);
         }

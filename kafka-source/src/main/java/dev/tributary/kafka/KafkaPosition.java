@@ -11,6 +11,15 @@ public record KafkaPosition(String topic, int partition, long offset) implements
         return split(topic, partition);
     }
 
+    /** By offset, within one topic partition. */
+    @Override
+    public int compareWithinSplit(SourcePosition other) {
+        if (!(other instanceof KafkaPosition kafka) || kafka.partition != partition || !kafka.topic.equals(topic)) {
+            throw new IllegalArgumentException("cannot order " + this + " against " + other + ": not the same Kafka partition");
+        }
+        return Long.compare(offset, kafka.offset);
+    }
+
     /** The split name of a partition: {@code topic/partition}. */
     static String split(String topic, int partition) {
         return topic + "/" + partition;
@@ -18,6 +27,19 @@ public record KafkaPosition(String topic, int partition, long offset) implements
 
     static String split(TopicPartition partition) {
         return split(partition.topic(), partition.partition());
+    }
+
+    /** The partition a split name ({@code topic/partition}) stands for; a topic name cannot contain '/'. */
+    static TopicPartition topicPartition(String split) {
+        int slash = split.lastIndexOf('/');
+        try {
+            if (slash > 0) {
+                return new TopicPartition(split.substring(0, slash), Integer.parseInt(split.substring(slash + 1)));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + split + "' is not a Kafka split (topic/partition)");
     }
 
     TopicPartition topicPartition() {

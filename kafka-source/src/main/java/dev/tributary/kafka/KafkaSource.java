@@ -1,5 +1,6 @@
 package dev.tributary.kafka;
 
+import dev.tributary.core.PendingRange;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,6 +50,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -66,6 +69,11 @@ import java.util.stream.Stream;
  * partitions before they move, and flushes and commits what it read from them. A
  * {@link #wakeup()} only ends a poll early. When no broker answers for
  * {@link Builder#unreachableTimeout} the source fails.
+ *
+ * <p>Exactly-once delivery: the pending ranges of a partition are kept in the metadata of its
+ * committed offset (see {@link PendingRangesMetadata}), whose offset is then the first range's first
+ * offset, so that the next owner resumes there and replays them. They are read with the committed
+ * offset when the partition is assigned, before the pipeline hears of it.
  *
  * <pre>{@code
  * KafkaSource source = KafkaSource.builder()
@@ -107,8 +115,6 @@ public final class KafkaSource implements Source {
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i)password|passwd|secret|passphrase|credential|token|jaas|private|user\\.info|(^|[._-])key($|[._-])");
 
-    private static final String METADATA_STARTING_POSITION = "tributary: starting position";
-
     private final Config config;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private SourceContext context;
@@ -128,6 +134,12 @@ public final class KafkaSource implements Source {
     private long lastContactNanos;
     /** Partitions assigned from which no record has been read yet: their position is the committed offset. */
     private final Set<TopicPartition> unreadSinceAssignment = new HashSet<>();
+    /** Per assigned split, its committed offset and metadata as read at its assignment (absent: none committed). */
+    private final Map<String, OffsetAndMetadata> committedAtAssignment = new HashMap<>();
+    /** Per assigned split, the pending ranges read from that metadata, parsed when the pipeline first asks. */
+    private final Map<String, List<PendingRange>> pendingAtAssignment = new HashMap<>();
+    /** Per assigned partition, its committed offset as last read or committed here: kept by a commit that names no new position. */
+    private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
 
     private KafkaSource(Config config) {
         this.config = config;
@@ -315,12 +327,99 @@ public final class KafkaSource implements Source {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (SourcePosition position : positions) {
             KafkaPosition kafka = (KafkaPosition) position;
-            // Kafka's committed offset is the next record to read.
+            // Kafka's committed offset is the next record to read; no metadata: no pending range.
             offsets.put(kafka.topicPartition(), new OffsetAndMetadata(kafka.offset() + 1));
         }
-        if (!offsets.isEmpty()) {
-            redoRun(() -> consumer.commitSync(offsets));
+        commitOffsets(offsets);
+    }
+
+    @Override
+    public boolean supportsExactlyOnce() {
+        return true;
+    }
+
+    /**
+     * One {@code commitSync} for every split named: with pending ranges, the first range's first
+     * offset and the ranges as metadata; without, the last durable offset + 1 (or, with no new
+     * position either, the offset committed before) and empty metadata.
+     */
+    @Override
+    public void commit(Collection<SourcePosition> positions, Map<String, List<PendingRange>> pending) {
+        Map<String, KafkaPosition> durable = new HashMap<>();
+        for (SourcePosition position : positions) {
+            if (!(position instanceof KafkaPosition kafka)) {
+                throw new IllegalArgumentException("KafkaSource: cannot commit " + position + ", not a Kafka position");
+            }
+            if (durable.put(kafka.split(), kafka) != null) {
+                throw new IllegalArgumentException("KafkaSource: two positions to commit for split " + kafka.split());
+            }
         }
+        Set<String> splits = new HashSet<>(durable.keySet());
+        splits.addAll(pending.keySet());
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (String split : splits) {
+            TopicPartition partition = KafkaPosition.topicPartition(split);
+            List<PendingRange> ranges = pending.getOrDefault(split, List.of());
+            KafkaPosition last = durable.get(split);
+            if (!ranges.isEmpty()) {
+                String metadata = PendingRangesMetadata.encode(partition, ranges);
+                long first = ((KafkaPosition) ranges.get(0).first()).offset();
+                if (last != null && last.offset() >= first) {
+                    throw new IllegalArgumentException("KafkaSource: the last durable position " + last
+                            + " is not before the first pending range " + ranges.get(0));
+                }
+                offsets.put(partition, new OffsetAndMetadata(first, metadata));
+            } else if (last != null) {
+                offsets.put(partition, new OffsetAndMetadata(last.offset() + 1));
+            } else {
+                Long kept = committedOffsets.get(partition);
+                if (kept != null) {
+                    offsets.put(partition, new OffsetAndMetadata(kept)); // clears the ranges, keeps the offset
+                }
+                // else: nothing was ever committed for it here or before its assignment, so no range either
+            }
+        }
+        commitOffsets(offsets);
+    }
+
+    private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            redoRun(() -> consumer.commitSync(offsets));
+        } catch (OffsetMetadataTooLarge e) {
+            throw new IllegalStateException("KafkaSource (group " + config.groupId + "): the brokers refused the pending ranges"
+                    + " committed as offset metadata as too large (their offset.metadata.max.bytes is below "
+                    + PendingRangesMetadata.MAX_BYTES + "); lower maxInFlightBatches of the sink or raise offset.metadata.max.bytes", e);
+        }
+        offsets.forEach((partition, offset) -> committedOffsets.put(partition, offset.offset()));
+    }
+
+    /** The ranges found pending for {@code split} at its assignment (logs once why unreadable metadata gives none). */
+    @Override
+    public List<PendingRange> pendingRanges(String split) {
+        List<PendingRange> known = pendingAtAssignment.get(split);
+        if (known != null) {
+            return known;
+        }
+        OffsetAndMetadata committed = committedAtAssignment.get(split);
+        if (committed == null) {
+            return List.of();
+        }
+        PendingRangesMetadata.Decoded decoded = PendingRangesMetadata.decode(KafkaPosition.topicPartition(split),
+                committed.offset(), committed.metadata());
+        if (decoded.problem() != null) {
+            LOG.warn("pipeline {}: partition {}: the metadata {} of its committed offset {} names no pending ranges this"
+                            + " source can read ({}); replaying none: reading on from offset {} (records that were in flight"
+                            + " when it was committed may be written twice)", context.pipelineName(), split,
+                    PendingRangesMetadata.quoted(committed.metadata()), committed.offset(), decoded.problem(), committed.offset());
+        } else if (!decoded.ranges().isEmpty()) {
+            LOG.info("pipeline {}: partition {}: {} pending ranges to replay: {}", context.pipelineName(), split,
+                    decoded.ranges().size(), decoded.ranges());
+        }
+        pendingAtAssignment.put(split, decoded.ranges());
+        return decoded.ranges();
     }
 
     /**
@@ -406,12 +505,41 @@ public final class KafkaSource implements Source {
      * resume after it.
      */
     private void positionFresh(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> assigned = consumer.assignment();
-        Set<TopicPartition> asked = partitions.stream().filter(assigned::contains).collect(Collectors.toSet());
-        if (asked.isEmpty()) {
-            return;
+        Set<TopicPartition> asked = assignedOf(partitions);
+        if (!asked.isEmpty()) {
+            positionFresh(asked, redo(() -> consumer.committed(asked)));
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = redo(() -> consumer.committed(asked));
+    }
+
+    private Set<TopicPartition> assignedOf(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        return partitions.stream().filter(assigned::contains).collect(Collectors.toSet());
+    }
+
+    /**
+     * The committed offsets (with their metadata: the pending ranges) of partitions just assigned,
+     * which the pipeline needs before it hears of them. A failed read is retried (each try waits up
+     * to the client's {@code default.api.timeout.ms}) until {@code unreachableTimeout}, then the source fails.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> readCommitted(Set<TopicPartition> partitions) {
+        long start = System.nanoTime();
+        while (true) {
+            try {
+                return redo(() -> consumer.committed(partitions));
+            } catch (RetriableException e) {
+                if (System.nanoTime() - start > config.unreachableTimeout.toNanos()) {
+                    throw new IllegalStateException("KafkaSource (group " + config.groupId + "): cannot read the committed"
+                            + " offsets of the partitions assigned, " + new TreeSet<>(partitions.stream().map(KafkaPosition::split)
+                            .toList()) + ", for " + readable(config.unreachableTimeout) + " (unreachableTimeout); giving up", e);
+                }
+                LOG.warn("pipeline {}: cannot read the committed offsets of {} yet, retrying: {}", context.pipelineName(),
+                        partitions.stream().map(KafkaPosition::split).sorted().toList(), e.toString());
+            }
+        }
+    }
+
+    /** Seeks partitions with a committed offset to it; resolves and commits the starting offsets of the others. */
+    private void positionFresh(Set<TopicPartition> asked, Map<TopicPartition, OffsetAndMetadata> committed) {
         List<TopicPartition> fresh = new ArrayList<>();
         for (TopicPartition partition : asked) {
             OffsetAndMetadata offset = committed.get(partition);
@@ -428,12 +556,12 @@ public final class KafkaSource implements Source {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         start.forEach((partition, offset) -> {
             consumer.seek(partition, offset);
-            offsets.put(partition, new OffsetAndMetadata(offset, METADATA_STARTING_POSITION));
+            offsets.put(partition, new OffsetAndMetadata(offset, PendingRangesMetadata.STARTING_POSITION));
         });
         Map<String, Long> bySplit = new TreeMap<>();
         start.forEach((partition, offset) -> bySplit.put(KafkaPosition.split(partition), offset));
         try {
-            redoRun(() -> consumer.commitSync(offsets));
+            commitOffsets(offsets);
             LOG.info("pipeline {}: no committed offset for {}; starting at {} ({}), committed at once",
                     context.pipelineName(), bySplit.keySet(), bySplit, config.startingOffsets);
         } catch (KafkaException e) {
@@ -520,6 +648,7 @@ public final class KafkaSource implements Source {
                                 + " they were read); resuming at the earliest retained offset {}: {} records skipped",
                         context.pipelineName(), KafkaPosition.split(partition), which, offset, first, skipped);
                 context.recordsSkipped(KafkaPosition.split(partition), skipped);
+                warnIfPendingRangeGone(partition, first);
                 consumer.seek(partition, first);
             } else if (offset > last) {
                 // The log this offset was taken from was truncated or replaced: every record there may be new.
@@ -531,6 +660,22 @@ public final class KafkaSource implements Source {
             } else {
                 consumer.seek(partition, offset); // back in range (e.g. a new leader caught up): read on
             }
+        }
+    }
+
+    /**
+     * Exactly-once: records of a pending range deleted before it was known durable cannot be replayed
+     * as they were sealed; the pipeline sees the range's remaining records (if any) and those after it.
+     */
+    private void warnIfPendingRangeGone(TopicPartition partition, long firstRetained) {
+        List<PendingRange> pending = pendingAtAssignment.getOrDefault(KafkaPosition.split(partition), List.of());
+        List<PendingRange> hit = pending.stream()
+                .filter(range -> ((KafkaPosition) range.first()).offset() < firstRetained).toList();
+        if (!hit.isEmpty()) {
+            LOG.warn("pipeline {}: partition {}: records of the pending ranges {} were deleted by retention before they"
+                            + " were known durable in ClickHouse; what remains of them is read again as new records, which"
+                            + " deduplication cannot match against the first attempt (rows may be written twice)",
+                    context.pipelineName(), KafkaPosition.split(partition), hit);
         }
     }
 
@@ -568,7 +713,11 @@ public final class KafkaSource implements Source {
             if (!partitions.isEmpty()) {
                 unwakeable(() -> {
                     unreadSinceAssignment.removeAll(partitions);
-                    listener.onSplitsRevoked(splits(partitions));
+                    try {
+                        listener.onSplitsRevoked(splits(partitions)); // the pipeline commits in here
+                    } finally {
+                        forget(partitions);
+                    }
                 });
             }
         }
@@ -578,7 +727,11 @@ public final class KafkaSource implements Source {
             if (!partitions.isEmpty()) {
                 unwakeable(() -> {
                     unreadSinceAssignment.removeAll(partitions);
-                    listener.onSplitsLost(splits(partitions));
+                    try {
+                        listener.onSplitsLost(splits(partitions));
+                    } finally {
+                        forget(partitions);
+                    }
                 });
             }
         }
@@ -590,8 +743,19 @@ public final class KafkaSource implements Source {
             }
             unwakeable(() -> {
                 unreadSinceAssignment.addAll(partitions);
+                Set<TopicPartition> asked = assignedOf(partitions);
+                // Read before the pipeline hears of them: their pending ranges are in the metadata.
+                Map<TopicPartition, OffsetAndMetadata> committed = asked.isEmpty() ? Map.of() : readCommitted(asked);
+                committed.forEach((partition, offset) -> {
+                    if (offset != null) {
+                        committedAtAssignment.put(KafkaPosition.split(partition), offset);
+                        committedOffsets.put(partition, offset.offset());
+                    }
+                });
                 try {
-                    positionFresh(partitions);
+                    if (!asked.isEmpty()) {
+                        positionFresh(asked, committed);
+                    }
                 } catch (RetriableException e) {
                     // Left without a position, a partition raises NoOffsetForPartitionException at
                     // the next poll (auto.offset.reset is none), where this is tried again.
@@ -603,6 +767,14 @@ public final class KafkaSource implements Source {
                 }
                 listener.onSplitsAssigned(splits(partitions));
             });
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                committedAtAssignment.remove(KafkaPosition.split(partition));
+                pendingAtAssignment.remove(KafkaPosition.split(partition));
+                committedOffsets.remove(partition);
+            }
         }
 
         /** A callback runs inside poll; wakeups wait for it to finish (they are meant for the poll). */

@@ -129,4 +129,22 @@ class KafkaSourceBuilderTest {
         Map<String, String> warp = KafkaPresets.warpStream("warp:9092", "us-east-1a").topics("t").groupId("g").build().describe();
         assertEquals("tributary,ws_az=us-east-1a", warp.get("client.id"));
     }
+
+    @Test
+    void exactlyOnceCommitsRefuseInconsistentArgumentsBeforeTouchingTheBrokers() {
+        KafkaSource source = valid().build();
+        assertTrue(source.supportsExactlyOnce());
+        dev.tributary.core.PendingRange pending = new dev.tributary.core.PendingRange(new KafkaPosition("events", 0, 10),
+                new KafkaPosition("events", 0, 19), 1);
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> source.commit(
+                List.of(new KafkaPosition("events", 0, 1), new KafkaPosition("events", 0, 2)), Map.of()));
+        assertTrue(twice.getMessage().contains("two positions to commit for split events/0"), twice.getMessage());
+        IllegalArgumentException overlapping = assertThrows(IllegalArgumentException.class, () -> source.commit(
+                List.of(new KafkaPosition("events", 0, 10)), Map.of("events/0", List.of(pending))));
+        assertTrue(overlapping.getMessage().contains("events/0@10 is not before the first pending range"), overlapping.getMessage());
+        IllegalArgumentException elsewhere = assertThrows(IllegalArgumentException.class, () -> source.commit(
+                List.of(), Map.of("events/1", List.of(pending))));
+        assertTrue(elsewhere.getMessage().contains("not of Kafka partition events/1"), elsewhere.getMessage());
+        assertEquals(List.of(), source.pendingRanges("events/0"), "nothing assigned, nothing pending");
+    }
 }

@@ -17,8 +17,16 @@ import java.util.Objects;
  *       {@code AT_TIMESTAMP} resolve to). A later start resumes there, so a starting position
  *       applies once, also when the source stopped before its first commit.</li>
  * </ul>
+ * and, in exactly-once delivery, the shard's pending ranges: the records after the checkpoint that
+ * were sent to ClickHouse and may not be durable yet, as an opaque text ({@code ""}: none; the format is
+ * {@code tributary-eos/1 <sealedAt>:<first>-<last>,...}, see {@link #pendingRanges()}). The two are
+ * one value, so a store saves and loads them together and they never disagree. A finished shard
+ * ({@code SHARD_END}) has none.
+ *
+ * @param sequenceNumber the checkpoint: a sequence number or a marker, as above
+ * @param pendingRanges  the pending ranges as stored, {@code ""} for none; a store keeps this text as it is
  */
-public record Checkpoint(String sequenceNumber) {
+public record Checkpoint(String sequenceNumber, String pendingRanges) {
 
     /** The marker value of a finished shard, as stored. */
     public static final String SHARD_END_VALUE = "SHARD_END";
@@ -37,6 +45,7 @@ public record Checkpoint(String sequenceNumber) {
 
     public Checkpoint {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
+        Objects.requireNonNull(pendingRanges, "pendingRanges");
         if (!sequenceNumber.matches("\\d{1,128}(:\\d{1,9})?") && !sequenceNumber.equals(SHARD_END_VALUE)
                 && !sequenceNumber.equals(TRIM_HORIZON_VALUE)
                 && !(sequenceNumber.startsWith(AT_TIMESTAMP_PREFIX)
@@ -46,6 +55,25 @@ public record Checkpoint(String sequenceNumber) {
                     + ", " + TRIM_HORIZON_VALUE + " or " + AT_TIMESTAMP_PREFIX + "<epoch milliseconds>, not '"
                     + sequenceNumber + "'");
         }
+        if (sequenceNumber.equals(SHARD_END_VALUE) && !pendingRanges.isEmpty()) {
+            throw new IllegalArgumentException("a finished shard (" + SHARD_END_VALUE + ") has no pending ranges, not '"
+                    + pendingRanges + "'");
+        }
+    }
+
+    /** A checkpoint without pending ranges. */
+    public Checkpoint(String sequenceNumber) {
+        this(sequenceNumber, "");
+    }
+
+    /** This checkpoint with {@code pendingRanges} (as stored) beside it. */
+    public Checkpoint withPendingRanges(String pendingRanges) {
+        return new Checkpoint(sequenceNumber, pendingRanges);
+    }
+
+    /** Whether ranges are pending beside the checkpoint. */
+    public boolean hasPendingRanges() {
+        return !pendingRanges.isEmpty();
     }
 
     /** The checkpoint after the record with this sequence number. */
@@ -91,6 +119,6 @@ public record Checkpoint(String sequenceNumber) {
 
     @Override
     public String toString() {
-        return sequenceNumber;
+        return pendingRanges.isEmpty() ? sequenceNumber : sequenceNumber + " (pending " + pendingRanges + ")";
     }
 }

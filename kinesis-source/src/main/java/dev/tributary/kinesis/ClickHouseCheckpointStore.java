@@ -7,21 +7,32 @@ import dev.tributary.core.clickhouse.ClickHouseTargetBuilder;
 import dev.tributary.core.clickhouse.ClickHouseTransport;
 import dev.tributary.core.clickhouse.Identifiers;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * Keeps checkpoints in a ClickHouse table, by default {@code tributary_kinesis_checkpoints}:
  * <pre>
  * application String, stream String, shard_id String, sequence_number String,
- * version UInt64, updated_at DateTime
+ * pending_ranges String, version UInt64, updated_at DateTime
  * ENGINE = ReplacingMergeTree(version) ORDER BY (application, stream, shard_id)
  * </pre>
- * Every save appends rows; a read takes, per shard, the row with the highest {@code version}
- * ({@code argMax}), so the newest write wins whether or not the rows were merged yet. The version
- * is the write time in microseconds, kept increasing within one store.
+ * Every save appends rows, one per shard, in one {@code INSERT}; a read takes, per shard, the row with
+ * the highest {@code version} ({@code argMax} over the checkpoint and its pending ranges together), so
+ * the newest write wins whether or not the rows were merged yet, and a checkpoint is never read with
+ * another row's pending ranges. The version is the write time in microseconds, kept increasing within
+ * one store.
+ *
+ * <p>{@code pending_ranges} (exactly-once delivery; see {@link Checkpoint#pendingRanges()}) came after
+ * the first tables were made: {@link #open} adds it to a table without it
+ * ({@code ALTER TABLE ... ADD COLUMN pending_ranges String AFTER sequence_number}; old rows read as none
+ * pending) unless {@code createTable(false)}. A table left without it still keeps checkpoints, but
+ * saving pending ranges then fails, naming the statement to run.
  *
  * <p>It reaches ClickHouse through a {@link ClickHouseConnection} — usually the sink's own, given
  * with {@link Builder#connection} (HTTPS with a custom CA or mutual TLS included) — or through the
@@ -30,6 +41,8 @@ import java.util.Objects;
  * (the output format is named in the SQL; responses are not compressed).
  */
 public final class ClickHouseCheckpointStore implements CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseCheckpointStore.class);
 
     /** The table's default name. */
     public static final String DEFAULT_TABLE = "tributary_kinesis_checkpoints";
@@ -40,6 +53,8 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
     private final Object versionLock = new Object();
     private long lastVersion;
     private volatile ClickHouseTransport transport;
+    /** Whether the table has the pending-ranges column (assumed until {@link #open} finds otherwise). */
+    private volatile boolean pendingColumn = true;
 
     private ClickHouseCheckpointStore(Config config) {
         this.config = config;
@@ -57,6 +72,43 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
         if (config.createTable) {
             run("create the checkpoint table " + qualifiedName(), CheckpointTable.create(qualifiedName()));
         }
+        Set<String> columns = columns();
+        if (columns.isEmpty() || columns.contains(CheckpointTable.PENDING_COLUMN)) {
+            pendingColumn = true; // no table (createTable(false)): reads fail, naming it
+            return;
+        }
+        if (!config.createTable) {
+            pendingColumn = false;
+            LOG.warn("checkpoint table {} has no column {} (made by an older version) and createTable is false: it keeps"
+                    + " checkpoints but not the pending ranges of exactly-once delivery; to add it: {}", qualifiedName(),
+                    CheckpointTable.PENDING_COLUMN, CheckpointTable.addPendingColumn(qualifiedName()));
+            return;
+        }
+        try {
+            requireOpen().execute(CheckpointTable.addPendingColumn(qualifiedName()));
+            LOG.info("checkpoint table {}: added column {} (pending ranges of exactly-once delivery)", qualifiedName(),
+                    CheckpointTable.PENDING_COLUMN);
+        } catch (ClickHouseException e) {
+            if (!columns().contains(CheckpointTable.PENDING_COLUMN)) { // else another instance added it meanwhile
+                throw failure("add column " + CheckpointTable.PENDING_COLUMN + " to the checkpoint table " + qualifiedName(), e);
+            }
+        }
+        pendingColumn = true;
+    }
+
+    private Set<String> columns() {
+        try {
+            return CheckpointTable.parseColumns(new String(requireOpen().query(CheckpointTable.columns(config.database,
+                    config.table)), StandardCharsets.UTF_8));
+        } catch (ClickHouseException e) {
+            throw failure("read the columns of the checkpoint table " + qualifiedName(), e);
+        }
+    }
+
+    /** Keeps pending ranges beside the checkpoints (in the {@code pending_ranges} column, added at open). */
+    @Override
+    public boolean keepsPendingRanges() {
+        return true;
     }
 
     @Override
@@ -64,7 +116,7 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
         String what = "read the checkpoints of stream " + stream + " from " + qualifiedName();
         String text;
         try {
-            text = new String(requireOpen().query(CheckpointTable.select(qualifiedName(), application, stream)),
+            text = new String(requireOpen().query(CheckpointTable.select(qualifiedName(), application, stream, pendingColumn)),
                     StandardCharsets.UTF_8);
         } catch (ClickHouseException e) {
             throw failure(what, e);
@@ -74,10 +126,17 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
 
     @Override
     public void save(String application, String stream, Map<String, Checkpoint> checkpoints) {
-        if (!checkpoints.isEmpty()) {
-            run("save checkpoints of stream " + stream + " to " + qualifiedName(),
-                    CheckpointTable.insert(qualifiedName(), application, stream, checkpoints, nextVersion()));
+        if (checkpoints.isEmpty()) {
+            return;
         }
+        boolean withPending = pendingColumn;
+        if (!withPending && checkpoints.values().stream().anyMatch(Checkpoint::hasPendingRanges)) {
+            throw new IllegalStateException("cannot save pending ranges (exactly-once delivery) of stream " + stream + " to "
+                    + qualifiedName() + ": the table has no column " + CheckpointTable.PENDING_COLUMN + "; run "
+                    + CheckpointTable.addPendingColumn(qualifiedName()) + " or let the store upgrade it (createTable(true))");
+        }
+        run("save checkpoints of stream " + stream + " to " + qualifiedName(),
+                CheckpointTable.insert(qualifiedName(), application, stream, checkpoints, nextVersion(), withPending));
     }
 
     /** Microseconds since the epoch, always above the previous version of this store. */

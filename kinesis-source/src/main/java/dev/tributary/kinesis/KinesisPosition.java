@@ -2,6 +2,7 @@ package dev.tributary.kinesis;
 
 import dev.tributary.core.SourcePosition;
 
+import java.math.BigInteger;
 import java.util.Objects;
 
 /**
@@ -25,6 +26,22 @@ public record KinesisPosition(String stream, String shardId, String sequenceNumb
         }
     }
 
+    /**
+     * The position of the record whose {@link #extendedSequenceNumber()} is {@code extended}
+     * ({@code <sequence number>} or {@code <sequence number>:<sub-sequence number>}).
+     *
+     * @throws IllegalArgumentException if {@code extended} is not of that form
+     */
+    static KinesisPosition parse(String stream, String shardId, String extended) {
+        if (!extended.matches("\\d{1,128}(:\\d{1,9})?")) {
+            throw new IllegalArgumentException("not a sequence number (digits, with :<sub-sequence number> inside an"
+                    + " aggregated record): '" + extended + "'");
+        }
+        int colon = extended.indexOf(':');
+        return colon < 0 ? new KinesisPosition(stream, shardId, extended)
+                : new KinesisPosition(stream, shardId, extended.substring(0, colon), Integer.parseInt(extended.substring(colon + 1)));
+    }
+
     /** The position of a plain record. */
     public KinesisPosition(String stream, String shardId, String sequenceNumber) {
         this(stream, shardId, sequenceNumber, NO_SUB_SEQUENCE);
@@ -46,6 +63,22 @@ public record KinesisPosition(String stream, String shardId, String sequenceNumb
     @Override
     public String split() {
         return split(stream, shardId);
+    }
+
+    /**
+     * Orders by sequence number (decimal digits of up to 128, compared as integers), then by
+     * sub-sequence number (a plain record, {@link #NO_SUB_SEQUENCE}, before user record 0).
+     *
+     * @throws IllegalArgumentException if {@code other} is not a Kinesis position of the same stream and shard
+     */
+    @Override
+    public int compareWithinSplit(SourcePosition other) {
+        if (!(other instanceof KinesisPosition that) || !stream.equals(that.stream) || !shardId.equals(that.shardId)) {
+            throw new IllegalArgumentException("cannot order " + this + " against " + other + ": not the same stream and shard");
+        }
+        int bySequence = sequenceNumber.equals(that.sequenceNumber) ? 0
+                : new BigInteger(sequenceNumber).compareTo(new BigInteger(that.sequenceNumber));
+        return bySequence != 0 ? bySequence : Integer.compare(subSequenceNumber, that.subSequenceNumber);
     }
 
     /** The split name of a shard: {@code <stream>/<shardId>}. */

@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.PendingRange;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,7 +55,11 @@ import java.util.regex.Pattern;
  * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) from
  * {@link #commit}, i.e. once the sink has made the records durable; a restart resumes after them.
  * A shard without a checkpoint gets its resolved starting position saved as a start marker before
- * it is read, so that a starting position applies once. Shard buffers are bounded in records and
+ * it is read, so that a starting position applies once. For exactly-once delivery (when the store
+ * {@linkplain CheckpointStore#keepsPendingRanges() keeps pending ranges}) each shard's pending ranges
+ * are saved with its checkpoint, as one value ({@link #commit(Collection, Map)}), and handed back when
+ * the shard is next assigned ({@link #pendingRanges}); they are its next records, and a shard with
+ * pending ranges is not finished. Shard buffers are bounded in records and
  * bytes; Kinesis unreachable for {@code unreachableTimeout} fails {@link #poll}.
  * Several instances can share a stream with a static {@link ShardAssignment}.
  *
@@ -92,7 +98,8 @@ public final class KinesisSource implements Source {
     private ShardDiscovery discovery;
     private FetchContext fetch;
     private ShardTracker tracker;
-    private final Map<String, Checkpoint> pending = new LinkedHashMap<>();
+    /** Checkpoints (with their pending ranges) not saved yet, by shard id: saved with the next write. */
+    private final Map<String, Checkpoint> unsaved = new LinkedHashMap<>();
     private final Set<String> finished = new HashSet<>();
     private final Set<String> closedShards = new HashSet<>();
     /** Shards to start once their start marker is saved. */
@@ -318,8 +325,8 @@ public final class KinesisSource implements Source {
             } else {
                 IteratorStart resolved = start.start().type() == ShardIteratorType.LATEST
                         ? IteratorStart.atTimestamp(latestStart) : start.start();
-                pending.put(start.shardId(), resolved.toCheckpoint());
-                unsavedStarts.add(new ShardStart(start.shardId(), resolved, true));
+                unsaved.put(start.shardId(), resolved.toCheckpoint());
+                unsavedStarts.add(new ShardStart(start.shardId(), resolved, resolved.toCheckpoint()));
             }
         }
         if (!unsavedStarts.isEmpty() && savePending(false)) {
@@ -331,7 +338,7 @@ public final class KinesisSource implements Source {
 
     /** Starts the shards whose start marker was saved by a retry or a commit since. */
     private void startSavedShards() {
-        if (!unsavedStarts.isEmpty() && unsavedStarts.stream().noneMatch(start -> pending.containsKey(start.shardId()))) {
+        if (!unsavedStarts.isEmpty() && unsavedStarts.stream().noneMatch(start -> unsaved.containsKey(start.shardId()))) {
             List<ShardStart> saved = new ArrayList<>(unsavedStarts);
             unsavedStarts.clear();
             launch(saved);
@@ -347,7 +354,7 @@ public final class KinesisSource implements Source {
             ShardReader reader = fetch.consumerArn() != null
                     ? new FanOutShardReader(fetch, start.shardId())
                     : new PollingShardReader(fetch, start.shardId());
-            active.put(start.shardId(), new ActiveShard(reader));
+            active.put(start.shardId(), new ActiveShard(reader, start.checkpoint(), replayRanges(start)));
             if (closedShards.contains(start.shardId())) {
                 reader.onClosedInListing();
             }
@@ -356,6 +363,32 @@ public final class KinesisSource implements Source {
             LOG.info("pipeline {}: reading shard {} from {}", pipeline, reader.describe(), start.start());
         }
         listener.onSplitsAssigned(splits);
+    }
+
+    /**
+     * The pending ranges saved beside the checkpoint a shard starts from (exactly-once delivery): its
+     * next records, which the pipeline replays. Ranges that cannot be read (another format, garbled, not
+     * after the checkpoint) are dropped with a warning: the records are read again all the same, only
+     * not cut as before, so the server may not recognise them as duplicates.
+     */
+    private List<PendingRange> replayRanges(ShardStart start) {
+        Checkpoint checkpoint = start.checkpoint();
+        if (!checkpoint.hasPendingRanges()) {
+            return List.of();
+        }
+        try {
+            List<PendingRange> ranges = PendingRangeText.decode(config.stream.name(), start.shardId(), checkpoint.pendingRanges());
+            if (checkpoint.isSequenceNumber() && KinesisPosition.parse(config.stream.name(), start.shardId(),
+                    checkpoint.sequenceNumber()).compareWithinSplit(ranges.get(0).first()) >= 0) {
+                throw new IllegalArgumentException("the first range does not start after the checkpoint");
+            }
+            return ranges;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("pipeline {}: shard {} of stream {}: ignoring the pending ranges saved beside checkpoint {} ({}); its"
+                    + " records are read again from the checkpoint, but a replay may not be cut as before", pipeline,
+                    start.shardId(), config.stream, checkpoint.sequenceNumber(), e.getMessage());
+            return List.of();
+        }
     }
 
     /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
@@ -401,7 +434,7 @@ public final class KinesisSource implements Source {
         boolean queued = false;
         for (ActiveShard shard : ended) {
             if (!shard.markerQueued && shard.allCommitted()) {
-                pending.put(shard.reader.shardId, Checkpoint.SHARD_END);
+                unsaved.put(shard.reader.shardId, Checkpoint.SHARD_END);
                 shard.markerQueued = true;
                 queued = true;
             }
@@ -415,7 +448,7 @@ public final class KinesisSource implements Source {
     /** Shards whose {@code SHARD_END} marker is saved are finished: their children may start. */
     private void finishMarkedShards() {
         List<ActiveShard> done = active.values().stream()
-                .filter(shard -> shard.markerQueued && !pending.containsKey(shard.reader.shardId)).toList();
+                .filter(shard -> shard.markerQueued && !unsaved.containsKey(shard.reader.shardId)).toList();
         for (ActiveShard shard : done) {
             String shardId = shard.reader.shardId;
             active.remove(shardId);
@@ -431,7 +464,7 @@ public final class KinesisSource implements Source {
     }
 
     private void retryPendingCheckpoints() {
-        if (!pending.isEmpty() && System.nanoTime() - nextPendingAttempt >= 0) {
+        if (!unsaved.isEmpty() && System.nanoTime() - nextPendingAttempt >= 0) {
             if (savePending(false)) {
                 finishMarkedShards();
             }
@@ -443,13 +476,13 @@ public final class KinesisSource implements Source {
      * backoff when retried from {@code poll}) and is thrown if {@code rethrow}.
      */
     private boolean savePending(boolean rethrow) {
-        if (pending.isEmpty()) {
+        if (unsaved.isEmpty()) {
             return true;
         }
-        Map<String, Checkpoint> batch = new LinkedHashMap<>(pending);
+        Map<String, Checkpoint> batch = new LinkedHashMap<>(unsaved);
         try {
             config.checkpointStore.save(application, config.stream.name(), batch);
-            pending.clear();
+            unsaved.clear();
             if (pendingFailures > 0) {
                 LOG.info("pipeline {}: checkpoints of stream {} saved again after {} failed attempts", pipeline,
                         config.stream, pendingFailures);
@@ -487,28 +520,111 @@ public final class KinesisSource implements Source {
     /**
      * Saves these positions as checkpoints before it returns (synchronously, one write to the store);
      * if the store cannot be written it throws, and the checkpoints are kept and saved with the next
-     * commit or a retry from {@code poll}.
+     * commit or a retry from {@code poll}. Pending ranges saved before for these shards are cleared.
      */
     @Override
     public void commit(Collection<SourcePosition> positions) {
+        queue(positions, Map.of());
+        savePending(true);
+    }
+
+    /** Whether the checkpoint store keeps pending ranges ({@link CheckpointStore#keepsPendingRanges()}). */
+    @Override
+    public boolean supportsExactlyOnce() {
+        return config.checkpointStore.keepsPendingRanges();
+    }
+
+    /**
+     * Saves, for each shard named, its checkpoint (the position given, else the one it has) and its
+     * pending ranges, as one value per shard in one write to the store; a failure is thrown, and the
+     * values are kept and saved with the next commit or a retry from {@code poll}. A finished shard
+     * ({@code SHARD_END} saved) takes no pending ranges.
+     */
+    @Override
+    public void commit(Collection<SourcePosition> positions, Map<String, List<PendingRange>> pending) {
+        if (!supportsExactlyOnce()) {
+            throw new UnsupportedOperationException("KinesisSource for stream " + config.stream + ": checkpoint store "
+                    + config.checkpointStore + " does not keep pending ranges (exactly-once delivery)");
+        }
+        queue(positions, pending);
+        savePending(true);
+    }
+
+    /** The ranges saved beside the checkpoint the shard was assigned with (see {@link #replayRanges}). */
+    @Override
+    public List<PendingRange> pendingRanges(String split) {
+        String prefix = config.stream.name() + "/";
+        ActiveShard shard = split.startsWith(prefix) ? active.get(split.substring(prefix.length())) : null;
+        return shard == null ? List.of() : shard.replay;
+    }
+
+    /** Queues the new checkpoint and pending ranges of every shard named in {@code positions} or {@code pending}. */
+    private void queue(Collection<SourcePosition> positions, Map<String, List<PendingRange>> pending) {
+        Map<String, KinesisPosition> durable = new LinkedHashMap<>();
         for (SourcePosition position : positions) {
-            if (!(position instanceof KinesisPosition kinesis) || !kinesis.stream().equals(config.stream.name())) {
-                throw new IllegalArgumentException("KinesisSource for stream " + config.stream + " cannot commit " + position);
-            }
-            String shardId = kinesis.shardId();
-            if (finished.contains(shardId)) {
-                continue; // SHARD_END already saved: it stays
-            }
-            ActiveShard shard = active.get(shardId);
-            if (shard != null) {
-                shard.durable = kinesis.extendedSequenceNumber();
-            }
-            Checkpoint queued = pending.get(shardId);
-            if (queued == null || !queued.isShardEnd()) {
-                pending.put(shardId, Checkpoint.at(kinesis.extendedSequenceNumber()));
+            KinesisPosition kinesis = ownPosition(position);
+            if (durable.put(kinesis.shardId(), kinesis) != null) {
+                throw new IllegalArgumentException("KinesisSource for stream " + config.stream + ": two positions of shard "
+                        + kinesis.shardId() + " in one commit: " + positions);
             }
         }
-        savePending(true);
+        Map<String, String> ranges = new LinkedHashMap<>();
+        pending.forEach((split, list) -> {
+            String shardId = null;
+            for (PendingRange range : list) {
+                KinesisPosition first = ownPosition(range.first());
+                ownPosition(range.last());
+                if (!split.equals(first.split())) {
+                    throw new IllegalArgumentException("KinesisSource for stream " + config.stream + ": pending range "
+                            + range + " given for split " + split);
+                }
+                shardId = first.shardId();
+            }
+            if (shardId != null) {
+                ranges.put(shardId, PendingRangeText.encode(list));
+            } else if (split.startsWith(config.stream.name() + "/")) {
+                ranges.put(split.substring(config.stream.name().length() + 1), "");
+            }
+        });
+        Set<String> shards = new LinkedHashSet<>(durable.keySet());
+        shards.addAll(ranges.keySet());
+        for (String shardId : shards) {
+            String text = ranges.getOrDefault(shardId, "");
+            Checkpoint queued = unsaved.get(shardId);
+            ActiveShard shard = active.get(shardId);
+            if (finished.contains(shardId) || (queued != null && queued.isShardEnd())) {
+                if (!text.isEmpty()) {
+                    throw new IllegalStateException("KinesisSource for stream " + config.stream + ": shard " + shardId
+                            + " is finished (SHARD_END), yet pending ranges were given for it: " + text);
+                }
+                continue; // SHARD_END saved or queued: it stays
+            }
+            KinesisPosition position = durable.get(shardId);
+            Checkpoint base = position != null ? Checkpoint.at(position.extendedSequenceNumber())
+                    : queued != null ? queued : shard != null ? shard.state : null;
+            if (base == null) {
+                if (!text.isEmpty()) {
+                    throw new IllegalStateException("KinesisSource for stream " + config.stream + ": pending ranges given"
+                            + " for shard " + shardId + ", which this source does not read");
+                }
+                continue;
+            }
+            Checkpoint next = base.withPendingRanges(text);
+            unsaved.put(shardId, next);
+            if (shard != null) {
+                shard.state = next;
+                if (position != null) {
+                    shard.durable = position.extendedSequenceNumber();
+                }
+            }
+        }
+    }
+
+    private KinesisPosition ownPosition(SourcePosition position) {
+        if (!(position instanceof KinesisPosition kinesis) || !kinesis.stream().equals(config.stream.name())) {
+            throw new IllegalArgumentException("KinesisSource for stream " + config.stream + " cannot commit " + position);
+        }
+        return kinesis;
     }
 
     /**
@@ -609,19 +725,28 @@ public final class KinesisSource implements Source {
         };
     }
 
-    /** A shard being read: its reader, and what the pipeline was handed and committed of it. */
+    /**
+     * A shard being read: its reader, what the pipeline was handed and committed of it, its value in the
+     * store, and the pending ranges it was assigned with.
+     */
     private static final class ActiveShard {
         final ShardReader reader;
+        final List<PendingRange> replay;
         String lastEmitted;
         String durable;
+        /** The shard's checkpoint and pending ranges, as saved or queued. */
+        Checkpoint state;
         boolean markerQueued;
 
-        ActiveShard(ShardReader reader) {
+        ActiveShard(ShardReader reader, Checkpoint state, List<PendingRange> replay) {
             this.reader = reader;
+            this.state = state;
+            this.replay = replay;
         }
 
+        /** Everything handed out is durable and committed, and no range is pending (a shard with one is not finished). */
         boolean allCommitted() {
-            return lastEmitted == null || lastEmitted.equals(durable);
+            return (lastEmitted == null || lastEmitted.equals(durable)) && !state.hasPendingRanges();
         }
     }
 

@@ -18,7 +18,9 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>A shard with a checkpoint resumes after it (or at the start marker saved when it was first
- *       assigned); one with a {@link Checkpoint#SHARD_END} marker is done.</li>
+ *       assigned), with the pending ranges saved beside it (exactly-once delivery), which are its next
+ *       records; one with a {@link Checkpoint#SHARD_END} marker is done (it never has pending ranges).
+ *       A parent with pending ranges is not done: its owner replays them first, its children wait.</li>
  *   <li>A shard is read only once each of its parents is done: finished here, marked
  *       {@code SHARD_END} in the store (by whichever instance owns it), skipped, or gone from the
  *       listing (expired). So the records of a partition key come out in order across splits and
@@ -34,7 +36,7 @@ final class ShardTracker {
 
     private enum State { WAITING, STARTED, FINISHED, SKIPPED }
 
-    private record Plan(IteratorStart start, boolean gated, boolean fromCheckpoint) {
+    private record Plan(IteratorStart start, boolean gated, Checkpoint checkpoint) {
     }
 
     private final ShardAssignment assignment;
@@ -94,13 +96,13 @@ final class ShardTracker {
     private Plan plan(String shardId, Checkpoint checkpoint, boolean first) {
         if (checkpoint != null) {
             // A record's sequence number, or the start marker saved when the shard was first assigned.
-            return new Plan(IteratorStart.resume(checkpoint), true, true);
+            return new Plan(IteratorStart.resume(checkpoint), true, checkpoint);
         }
         if (first && !hasCheckpointedAncestor(shardId)) {
             // Closed shards of such a lineage were skipped under LATEST: open ones need not wait.
-            return new Plan(IteratorStart.of(initial), !(initial instanceof StartingPosition.Latest), false);
+            return new Plan(IteratorStart.of(initial), !(initial instanceof StartingPosition.Latest), null);
         }
-        return new Plan(IteratorStart.TRIM_HORIZON, true, false);
+        return new Plan(IteratorStart.TRIM_HORIZON, true, null);
     }
 
     /**
@@ -142,7 +144,7 @@ final class ShardTracker {
             if (states.get(id) == State.WAITING && (!plan.gated() || parentsDone(id))) {
                 states.put(id, State.STARTED);
                 plans.remove(id);
-                starts.add(new ShardStart(id, plan.start(), plan.fromCheckpoint()));
+                starts.add(new ShardStart(id, plan.start(), plan.checkpoint()));
             }
         });
         return starts;

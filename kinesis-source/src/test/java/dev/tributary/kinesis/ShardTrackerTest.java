@@ -28,12 +28,12 @@ class ShardTrackerTest {
 
     /** A start without a checkpoint: the source saves it as the shard's start marker first. */
     private static ShardStart start(int n, IteratorStart at) {
-        return new ShardStart(id(n), at, false);
+        return new ShardStart(id(n), at, null);
     }
 
     /** A start from the checkpoint in the store. */
     private static ShardStart resumed(int n, IteratorStart at) {
-        return new ShardStart(id(n), at, true);
+        return new ShardStart(id(n), at, at.toCheckpoint());
     }
 
     /** 0 was split into 2 and 3; 1 is open; 4 and 5 (closed) were merged into 6. */

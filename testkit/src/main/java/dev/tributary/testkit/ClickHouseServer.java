@@ -8,36 +8,74 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A ClickHouse server for tests: the Debian package's {@code clickhouse-server} (18.16 on these
  * machines) run with a private configuration on free loopback ports, or a running server named by
  * {@code TRIBUTARY_CLICKHOUSE_URL} (e.g. {@code http://127.0.0.1:8123}), reused as it is.
+ *
+ * <p>A server started with a {@link ZooKeeperServer} (or reused from {@code TRIBUTARY_CLICKHOUSE_ZK_URL})
+ * also keeps {@code ReplicatedMergeTree} tables: its configuration names the ZooKeeper and the macros
+ * {@code {shard}} = {@code 1} and {@code {replica}} = {@code r1}; {@link #replicatedMergeTree(String)}
+ * gives an engine clause with a ZooKeeper path of its own.
  */
 public final class ClickHouseServer extends LocalServer {
 
     /** Environment variable that names a running server to reuse instead of starting one. */
     public static final String REUSE_ENV = "TRIBUTARY_CLICKHOUSE_URL";
 
+    /**
+     * Environment variable that names a running server configured with a ZooKeeper and a
+     * {@code {replica}} macro, reused instead of starting one for {@link WithZooKeeper} parameters.
+     */
+    public static final String REUSE_WITH_ZOOKEEPER_ENV = "TRIBUTARY_CLICKHOUSE_ZK_URL";
+
+    /** The value of the {@code {replica}} macro on a server the test kit starts with a ZooKeeper. */
+    public static final String REPLICA = "r1";
+
     private final URI httpUrl;
     private final int tcpPort;
+    private final ZooKeeperServer zooKeeper;
+    private final boolean withZooKeeper;
 
-    private ClickHouseServer(Path dir, int httpPort, int tcpPort) {
+    private ClickHouseServer(Path dir, int httpPort, int tcpPort, ZooKeeperServer zooKeeper) {
         super("clickhouse", dir);
         this.httpUrl = URI.create("http://" + Loopback.HOST + ":" + httpPort);
         this.tcpPort = tcpPort;
+        this.zooKeeper = zooKeeper;
+        this.withZooKeeper = zooKeeper != null;
     }
 
-    private ClickHouseServer(URI httpUrl) {
+    private ClickHouseServer(URI httpUrl, boolean withZooKeeper) {
         super("clickhouse");
         this.httpUrl = httpUrl;
         this.tcpPort = -1;
+        this.zooKeeper = null;
+        this.withZooKeeper = withZooKeeper;
     }
 
     /** Starts a new server with its data under a fresh folder of {@code paths}. */
     public static ClickHouseServer start(TestkitPaths paths) {
         ClickHouseServer server = new ClickHouseServer(paths.newServerDir("clickhouse"),
-                Loopback.freePort(), Loopback.freePort());
+                Loopback.freePort(), Loopback.freePort(), null);
+        server.writeConfig();
+        server.start();
+        return server;
+    }
+
+    /**
+     * Starts a new server, like {@link #start(TestkitPaths)}, that keeps its replicated tables'
+     * metadata in {@code zooKeeper} (which the caller owns and stops after this server), with the
+     * macros {@code {shard}} = {@code 1} and {@code {replica}} = {@link #REPLICA}.
+     */
+    public static ClickHouseServer start(TestkitPaths paths, ZooKeeperServer zooKeeper) {
+        if (zooKeeper == null) {
+            throw new IllegalArgumentException("zooKeeper is null; use start(paths) for a server without one");
+        }
+        ClickHouseServer server = new ClickHouseServer(paths.newServerDir("clickhouse"),
+                Loopback.freePort(), Loopback.freePort(), zooKeeper);
         server.writeConfig();
         server.start();
         return server;
@@ -45,9 +83,32 @@ public final class ClickHouseServer extends LocalServer {
 
     /** The running server at {@code httpUrl}, which must be on loopback. */
     public static ClickHouseServer reuse(URI httpUrl) {
-        ClickHouseServer server = new ClickHouseServer(Loopback.requireLoopback(httpUrl, REUSE_ENV));
+        ClickHouseServer server = new ClickHouseServer(Loopback.requireLoopback(httpUrl, REUSE_ENV), false);
         if (!ping(server.httpUrl)) {
             throw new IllegalStateException(REUSE_ENV + "=" + httpUrl + " names no running ClickHouse server (GET /ping failed)");
+        }
+        return server;
+    }
+
+    /**
+     * The running server at {@code httpUrl}, which must be on loopback, be configured with a
+     * ZooKeeper that answers, and define the {@code {replica}} macro.
+     */
+    public static ClickHouseServer reuseWithZooKeeper(URI httpUrl) {
+        ClickHouseServer server = new ClickHouseServer(Loopback.requireLoopback(httpUrl, REUSE_WITH_ZOOKEEPER_ENV), true);
+        if (!ping(server.httpUrl)) {
+            throw new IllegalStateException(REUSE_WITH_ZOOKEEPER_ENV + "=" + httpUrl
+                    + " names no running ClickHouse server (GET /ping failed)");
+        }
+        try {
+            server.sql().value("SELECT count() FROM system.zookeeper WHERE path = '/'");
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(REUSE_WITH_ZOOKEEPER_ENV + "=" + httpUrl + " names a server without a"
+                    + " working ZooKeeper (<zookeeper> in its configuration): " + e.getMessage(), e);
+        }
+        if (server.sql().longValue("SELECT count() FROM system.macros WHERE macro = 'replica'") == 0) {
+            throw new IllegalStateException(REUSE_WITH_ZOOKEEPER_ENV + "=" + httpUrl
+                    + " names a server without a {replica} macro (<macros><replica>r1</replica></macros> in its configuration)");
         }
         return server;
     }
@@ -56,6 +117,40 @@ public final class ClickHouseServer extends LocalServer {
     public static ClickHouseServer fromEnvironmentOrStart(TestkitPaths paths) {
         String url = System.getenv(REUSE_ENV);
         return url == null || url.isBlank() ? start(paths) : reuse(URI.create(url.trim()));
+    }
+
+    /**
+     * The server named by {@link #REUSE_WITH_ZOOKEEPER_ENV}, else a new one using {@code zooKeeper},
+     * whose owner stops it after this server.
+     */
+    public static ClickHouseServer fromEnvironmentOrStart(TestkitPaths paths, Supplier<ZooKeeperServer> zooKeeper) {
+        String url = System.getenv(REUSE_WITH_ZOOKEEPER_ENV);
+        return url == null || url.isBlank() ? start(paths, zooKeeper.get()) : reuseWithZooKeeper(URI.create(url.trim()));
+    }
+
+    /** Whether this server keeps {@code ReplicatedMergeTree} tables (it was started or reused with a ZooKeeper). */
+    public boolean hasZooKeeper() {
+        return withZooKeeper;
+    }
+
+    /**
+     * The engine clause of a new replicated table, to which the caller appends {@code ORDER BY ...}:
+     * {@code ReplicatedMergeTree('/clickhouse/tables/<name>-<random>', '{replica}')}. The path is new at
+     * each call, so that tables of one name in several databases, runs or tests (or a table dropped
+     * and created again) never share their replication log and deduplication blocks.
+     *
+     * @param name a readable part of the ZooKeeper path, usually the table's name
+     */
+    public String replicatedMergeTree(String name) {
+        if (!withZooKeeper) {
+            throw new IllegalStateException(this + " has no ZooKeeper, so it cannot keep ReplicatedMergeTree tables;"
+                    + " take a @WithZooKeeper ClickHouseServer parameter or start it with ClickHouseServer.start(paths, zooKeeper)");
+        }
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("name '" + name + "' for a ZooKeeper path: letters, digits, '_', '.', '-' only");
+        }
+        String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return "ReplicatedMergeTree('/clickhouse/tables/" + name + "-" + unique + "', '{replica}')";
     }
 
     /** The HTTP endpoint, e.g. {@code http://127.0.0.1:34567}. */
@@ -208,8 +303,8 @@ public final class ClickHouseServer extends LocalServer {
                     <kafka>
                         <auto_offset_reset>smallest</auto_offset_reset>
                     </kafka>
-                </yandex>
-                """.formatted(dir, httpPort(), tcpPort);
+                %4$s</yandex>
+                """.formatted(dir, httpPort(), tcpPort, zooKeeperConfig());
         String users = """
                 <?xml version="1.0"?>
                 <yandex>
@@ -250,6 +345,22 @@ public final class ClickHouseServer extends LocalServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the ClickHouse configuration in " + dir, e);
         }
+    }
+
+    /** The {@code <zookeeper>} and {@code <macros>} elements of a server started with a ZooKeeper, else nothing. */
+    private String zooKeeperConfig() {
+        if (zooKeeper == null) {
+            return "";
+        }
+        return """
+                    <zookeeper>
+                        <node><host>%s</host><port>%d</port></node>
+                    </zookeeper>
+                    <macros>
+                        <shard>1</shard>
+                        <replica>%s</replica>
+                    </macros>
+                """.formatted(zooKeeper.host(), zooKeeper.port(), REPLICA);
     }
 
     private static boolean ping(URI httpUrl) {

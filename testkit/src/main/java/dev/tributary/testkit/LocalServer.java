@@ -78,6 +78,31 @@ public abstract class LocalServer implements AutoCloseable {
         process = launch();
     }
 
+    /**
+     * Whether a shared server of a test run ({@link TestServers}) whose process died by itself is
+     * started again before the next test gets it (default false).
+     */
+    boolean restartsWhenFoundDead() {
+        return false;
+    }
+
+    /**
+     * Starts an owned server again, on the same ports with the same data, if its process died by itself
+     * (not stopped or killed through this object, which a test means), saying so on standard error with
+     * the exit code and the end of its log; returns whether it did.
+     */
+    public final synchronized boolean restartIfDied() {
+        if (!isOwned() || process == null || process.isAlive()) {
+            return false;
+        }
+        String exit = process.describeExit();
+        process.stop(Duration.ZERO); // drops its pid file and shutdown hook
+        process = null;
+        System.err.println("testkit: " + name + " had died; starting it again. " + exit);
+        process = launch();
+        return true;
+    }
+
     /** Stops the server gracefully (SIGTERM, then SIGKILL after a grace period). */
     public final synchronized void stop() {
         requireOwned("stop");

@@ -169,6 +169,11 @@ final class ManagedProcess {
         }
     }
 
+    /** How the process ended (only once it has): its exit code and the end of its log. */
+    String describeExit() {
+        return name + " exited with code " + process.exitValue() + "; log " + log + ":\n" + tail(log);
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would. */
     void kill() {
         process.destroyForcibly();

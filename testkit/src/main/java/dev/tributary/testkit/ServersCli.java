@@ -17,16 +17,20 @@ import java.util.Map;
  *                                      round trip, stop them
  * </pre>
  * Server names: {@code clickhouse}, {@code kafka}, {@code kafka-secured}, {@code kinesis},
- * {@code dynamodb}, {@code schema-registry}.
+ * {@code dynamodb}, {@code schema-registry}, {@code zookeeper}, {@code clickhouse-zk} (a ClickHouse
+ * that keeps {@code ReplicatedMergeTree} tables, with the {@code zookeeper} of the list, started
+ * before it if the list has none).
  */
 public final class ServersCli {
+
+    private static final String NAMES = "clickhouse, kafka, kafka-secured, kinesis, dynamodb, schema-registry, zookeeper, clickhouse-zk";
 
     private ServersCli() {
     }
 
     public static void main(String[] args) throws IOException {
         if (args.length == 0 || !(args[0].equals("up") || args[0].equals("smoke"))) {
-            System.err.println("usage: ServersCli up <clickhouse|kafka|kafka-secured|kinesis|dynamodb|schema-registry>... | ServersCli smoke");
+            System.err.println("usage: ServersCli up <" + NAMES.replace(", ", "|") + ">... | ServersCli smoke");
             System.exit(2);
         }
         TestkitPaths paths = TestkitPaths.fromEnvironment();
@@ -34,7 +38,19 @@ public final class ServersCli {
         Map<String, LocalServer> servers = new LinkedHashMap<>();
         try {
             for (String name : names) {
-                LocalServer server = start(name, paths);
+                if (servers.containsKey(name)) {
+                    continue; // named twice, or the zookeeper a clickhouse-zk before it started
+                }
+                if (name.equals("clickhouse-zk") && !servers.containsKey("zookeeper")) {
+                    ZooKeeperServer zooKeeper = ZooKeeperServer.start(paths);
+                    servers.put("zookeeper", zooKeeper);
+                    for (String line : describe(zooKeeper)) {
+                        System.out.println(line);
+                    }
+                }
+                LocalServer server = name.equals("clickhouse-zk")
+                        ? ClickHouseServer.start(paths, (ZooKeeperServer) servers.get("zookeeper"))
+                        : start(name, paths);
                 servers.put(name, server);
                 for (String line : describe(server)) {
                     System.out.println(line);
@@ -68,14 +84,17 @@ public final class ServersCli {
             case "kinesis" -> KinesisMock.start(paths);
             case "dynamodb" -> Dynalite.start(paths);
             case "schema-registry" -> SchemaRegistry.start(paths);
-            default -> throw new IllegalArgumentException("unknown server '" + name
-                    + "'; one of clickhouse, kafka, kafka-secured, kinesis, dynamodb, schema-registry");
+            case "zookeeper" -> ZooKeeperServer.start(paths);
+            default -> throw new IllegalArgumentException("unknown server '" + name + "'; one of " + NAMES);
         };
     }
 
     private static List<String> describe(LocalServer server) {
         if (server instanceof ClickHouseServer clickhouse) {
-            return List.of(ClickHouseServer.REUSE_ENV + "=" + clickhouse.httpUrl());
+            return List.of((clickhouse.hasZooKeeper() ? ClickHouseServer.REUSE_WITH_ZOOKEEPER_ENV : ClickHouseServer.REUSE_ENV)
+                    + "=" + clickhouse.httpUrl());
+        } else if (server instanceof ZooKeeperServer zooKeeper) {
+            return List.of(ZooKeeperServer.REUSE_ENV + "=" + zooKeeper.connectString());
         } else if (server instanceof KafkaBroker kafka) {
             return List.of(KafkaBroker.REUSE_ENV + "=" + kafka.bootstrapServers());
         } else if (server instanceof SecuredKafkaBroker secured) {

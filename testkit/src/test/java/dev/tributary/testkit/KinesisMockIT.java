@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(TestServers.class)
@@ -67,6 +68,44 @@ class KinesisMockIT {
             assertEquals(new TreeSet<>(sent), new TreeSet<>(received));
             assertEquals(sent.size(), received.size());
         }
+    }
+
+    /**
+     * A kinesis-mock whose process died by itself (as the shared one once did under load) is started
+     * again on the same port by {@link LocalServer#restartIfDied()}, which {@link TestServers} calls before
+     * handing the shared server to a test; one stopped on purpose is left stopped.
+     */
+    @Test
+    void aServerThatDiedIsStartedAgainOnItsPortButOneStoppedOnPurposeIsNot(TestkitPaths paths) throws Exception {
+        try (KinesisMock kinesis = KinesisMock.start(paths)) {
+            assertFalse(kinesis.restartIfDied(), "alive: nothing to do");
+            long pid = kinesis.pid();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            Await.await("kinesis-mock " + pid + " gone", Duration.ofSeconds(10), () -> !kinesis.isRunning());
+
+            assertTrue(kinesis.restartIfDied());
+            assertTrue(kinesis.isRunning() && kinesis.pid() != pid);
+            assertTrue(Loopback.isListening(kinesis.endpoint().getPort()), "the same endpoint: " + kinesis.endpoint());
+            try (KinesisClient client = client(kinesis)) {
+                String stream = "after-restart-" + System.nanoTime();
+                client.createStream(b -> b.streamName(stream).shardCount(1));
+                awaitActive(client, stream);
+            }
+
+            kinesis.stop();
+            assertFalse(kinesis.restartIfDied(), "stopped on purpose");
+            assertFalse(kinesis.isRunning());
+        }
+    }
+
+    private static KinesisClient client(KinesisMock kinesis) {
+        return KinesisClient.builder()
+                .endpointOverride(kinesis.endpoint())
+                .region(Region.of(kinesis.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(kinesis.accessKeyId(), kinesis.secretAccessKey())))
+                .httpClient(ApacheHttpClient.create())
+                .build();
     }
 
     private static void awaitActive(KinesisClient client, String stream) throws InterruptedException {

@@ -4,6 +4,7 @@ import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
 import dev.tributary.testkit.TestkitPaths;
+import dev.tributary.testkit.ZooKeeperServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,12 +38,19 @@ import java.util.stream.Stream;
  * at a steady rate during the faults, so that every fault hits a pipeline at work. At the end it
  * checks every message id in the table and prints
  * {@code RESULT chaos lost=… dup=… kills=… broker_restarts=… ch_restarts=… stalls=…}; the exit code
- * is 1 if a message was lost, a row is in the error table, or the pipeline exited by itself.
+ * is 1 if a message was lost, a row is in the error table (or, with bad records, a bad record is not in
+ * it exactly once), a row is there twice under exactly-once, or a pipeline exited by itself.
  *
  * <p>Environment (defaults): {@code CHAOS_MESSAGES} (1000000), {@code CHAOS_PARTITIONS} (4),
  * {@code CHAOS_KILLS} (10), {@code CHAOS_BROKER_RESTARTS} (2), {@code CHAOS_CH_RESTARTS} (2),
  * {@code CHAOS_STALLS} (3), {@code CHAOS_STALL_SECONDS} (12), {@code CHAOS_PRODUCE_SECONDS} (300),
- * {@code CHAOS_SEED} (42). Servers run on loopback under {@code tributary.testkit.dir}.
+ * {@code CHAOS_SEED} (42); {@code CHAOS_EXACTLY_ONCE} (0; 1: exactly-once delivery into a
+ * ReplicatedMergeTree on 18.16, or a MergeTree with a deduplication window on the embedded engine),
+ * {@code CHAOS_INSTANCES} (1: pipelines in one consumer group; a kill hits one of them),
+ * {@code CHAOS_BAD_EVERY} (0: every message is good; N: every Nth is not JSON and must be in the
+ * error table once), {@code CHAOS_ENGINE} ({@code clickhouse}, or {@code chdb}: the chDB 26.5 engine
+ * inside each pipeline's JVM, on one data path — then with one instance, and no ClickHouse restarts or
+ * stalls). Servers run on loopback under {@code tributary.testkit.dir}.
  */
 public final class ChaosMain {
 
@@ -60,6 +68,10 @@ public final class ChaosMain {
     private final Duration stallLength = Duration.ofSeconds(longEnv("CHAOS_STALL_SECONDS", 12));
     private final Duration produceTime = Duration.ofSeconds(longEnv("CHAOS_PRODUCE_SECONDS", 300));
     private final Random random = new Random(longEnv("CHAOS_SEED", 42));
+    private final boolean exactlyOnce = longEnv("CHAOS_EXACTLY_ONCE", 0) != 0;
+    private final int instances = (int) longEnv("CHAOS_INSTANCES", 1);
+    private final long badEvery = longEnv("CHAOS_BAD_EVERY", 0);
+    private final boolean embedded = "chdb".equalsIgnoreCase(System.getenv().getOrDefault("CHAOS_ENGINE", "clickhouse"));
 
     private final long started = System.nanoTime();
     private final AtomicLong acked = new AtomicLong();
@@ -72,11 +84,23 @@ public final class ChaosMain {
     private KafkaBroker kafka;
     private StallingProxy proxy;
     private Path logs;
-    private Process child;
+    /** The pipelines, one per instance. */
+    private final Process[] children;
     private int runs;
     private int unexpectedExits;
     private int effectiveStalls;
     private final int[] done = new int[Fault.values().length];
+    /** The embedded engine's data path, shared by the pipelines' JVMs one at a time; null with a server. */
+    private Path embeddedData;
+    /** The target table's CREATE TABLE statement (run by the embedded engine's pipeline itself). */
+    private String tableDdl;
+
+    private ChaosMain() {
+        if (embedded && instances != 1) {
+            throw new IllegalArgumentException("CHAOS_ENGINE=chdb runs one pipeline (the engine's data path is one process's)");
+        }
+        children = new Process[Math.max(1, instances)];
+    }
 
     public static void main(String[] args) throws Exception {
         // The producer's retries while the broker restarts are expected: keep them out of the output.
@@ -92,22 +116,30 @@ public final class ChaosMain {
     private int run() throws Exception {
         paths = TestkitPaths.fromEnvironment();
         logs = paths.newServerDir("chaos-pipeline");
-        try (ClickHouseServer ch = ClickHouseServer.start(paths); KafkaBroker broker = KafkaBroker.start(paths);
-             StallingProxy stallingProxy = StallingProxy.start(ch.httpPort())) {
-            clickhouse = ch;
+        if (embedded) {
+            embeddedData = paths.newServerDir("chaos-chdb");
+        }
+        try (AutoCloseable servers = startClickHouse(); KafkaBroker broker = KafkaBroker.start(paths)) {
             kafka = broker;
-            proxy = stallingProxy;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::killChild, "chaos-kill-child"));
-            ClickHouseSql sql = ch.sql();
-            log("ClickHouse %s (pid %d), Kafka at %s (pid %d), stalling proxy on 127.0.0.1:%d; child logs in %s",
-                    sql.version(), ch.pid(), broker.bootstrapServers(), broker.pid(), proxy.port(), logs);
-            sql.execute("CREATE TABLE " + TABLE + " (id UInt64, payload String, _partition UInt64, _offset UInt64)"
-                    + " ENGINE = MergeTree ORDER BY id");
+            Runtime.getRuntime().addShutdownHook(new Thread(this::killChildren, "chaos-kill-children"));
+            if (embedded) {
+                tableDdl = createTable();
+                log("the chDB engine in the pipeline's JVM (data in %s), Kafka at %s (pid %d); child logs in %s; %s",
+                        embeddedData, broker.bootstrapServers(), broker.pid(), logs, mode());
+            } else {
+                ClickHouseSql sql = clickhouse.sql();
+                log("ClickHouse %s (pid %d), Kafka at %s (pid %d), stalling proxy on 127.0.0.1:%d; child logs in %s; %s",
+                        sql.version(), clickhouse.pid(), broker.bootstrapServers(), broker.pid(), proxy.port(), logs, mode());
+                tableDdl = createTable();
+                sql.execute(tableDdl);
+            }
             createTopic();
 
             Thread producer = new Thread(this::produce, "chaos-producer");
             producer.start();
-            startChild();
+            for (int i = 0; i < children.length; i++) {
+                startChild(i);
+            }
             awaitProgress("first rows", Duration.ofMinutes(2));
 
             List<Fault> plan = plan();
@@ -130,21 +162,84 @@ public final class ChaosMain {
             log("all %,d messages produced and acknowledged; waiting for the pipeline to land them", messages);
             await("every id in the table", Duration.ofMinutes(5), () -> {
                 restartIfDied();
-                return uniqueIds() >= messages;
+                return allLanded();
             });
-            stopChildGracefully();
-            return report(sql);
+            stopChildrenGracefully();
+            return report();
         } finally {
-            killChild();
+            killChildren();
         }
+    }
+
+    private String mode() {
+        return (exactlyOnce ? "EXACTLY_ONCE" : "AT_LEAST_ONCE") + ", " + children.length + " instance(s)"
+                + (badEvery > 0 ? ", every " + badEvery + "th message not JSON" : "");
+    }
+
+    /**
+     * ClickHouse 18.16 behind the stalling proxy (with ZooKeeper for a ReplicatedMergeTree under
+     * exactly-once), or nothing for the embedded engine (each pipeline opens it).
+     */
+    private AutoCloseable startClickHouse() {
+        if (embedded) {
+            return () -> { };
+        }
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            if (exactlyOnce) {
+                ZooKeeperServer zooKeeper = ZooKeeperServer.start(paths);
+                started.add(zooKeeper);
+                clickhouse = ClickHouseServer.start(paths, zooKeeper);
+            } else {
+                clickhouse = ClickHouseServer.start(paths);
+            }
+            started.add(clickhouse);
+            proxy = StallingProxy.start(clickhouse.httpPort());
+            started.add(proxy);
+        } catch (RuntimeException | java.io.IOException e) {
+            closeAll(started);
+            throw new IllegalStateException("cannot start ClickHouse: " + e.getMessage(), e);
+        }
+        return () -> closeAll(started);
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("closing " + started.get(i) + " failed: " + e);
+            }
+        }
+    }
+
+    /**
+     * The target table: with exactly-once, one that deduplicates inserts (a ReplicatedMergeTree on 18.16,
+     * whose content hash drops a block seen before; a MergeTree with a deduplication window on the
+     * embedded engine, which takes the tokens). {@code _partition} and {@code _offset} make every
+     * range's rows unlike any other's.
+     */
+    private String createTable() {
+        String engine;
+        if (!exactlyOnce) {
+            engine = "MergeTree ORDER BY id";
+        } else if (embedded) {
+            engine = "MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 1000";
+        } else {
+            engine = clickhouse.replicatedMergeTree(TABLE) + " ORDER BY id";
+        }
+        return "CREATE TABLE IF NOT EXISTS " + TABLE + " (id UInt64, payload String, _partition UInt64, _offset UInt64)"
+                + " ENGINE = " + engine;
     }
 
     private List<Fault> plan() {
         List<Fault> plan = new ArrayList<>();
         plan.addAll(Collections.nCopies(kills, Fault.KILL));
         plan.addAll(Collections.nCopies(brokerRestarts, Fault.BROKER_RESTART));
-        plan.addAll(Collections.nCopies(clickhouseRestarts, Fault.CLICKHOUSE_RESTART));
-        plan.addAll(Collections.nCopies(stalls, Fault.STALL));
+        if (!embedded) { // the embedded engine lives and dies with the pipeline's JVM
+            plan.addAll(Collections.nCopies(clickhouseRestarts, Fault.CLICKHOUSE_RESTART));
+            plan.addAll(Collections.nCopies(stalls, Fault.STALL));
+        }
         Collections.shuffle(plan, random);
         return plan;
     }
@@ -153,11 +248,13 @@ public final class ChaosMain {
         long t0 = System.nanoTime();
         switch (fault) {
             case KILL -> {
+                int victim = random.nextInt(children.length);
+                Process child = children[victim];
                 child.destroyForcibly(); // SIGKILL: no flush, no commit, no goodbye to the group
                 if (!child.waitFor(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("the child pipeline did not die of SIGKILL");
                 }
-                startChild();
+                startChild(victim);
             }
             case BROKER_RESTART -> {
                 kafka.stop();
@@ -188,41 +285,61 @@ public final class ChaosMain {
 
     // ------------------------------------------------------------------ the child pipeline
 
-    private void startChild() throws Exception {
+    private void startChild(int instance) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = logs.resolve("run-" + (runs++) + ".log");
-        child = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                ChaosPipeline.class.getName(), kafka.bootstrapServers(), TOPIC, "chaos-group",
-                "http://127.0.0.1:" + proxy.port(), TABLE)
+        Path log = logs.resolve("run-" + (runs++) + "-instance-" + instance + ".log");
+        String target = embedded ? "chdb:" + embeddedData : "http://127.0.0.1:" + proxy.port();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                ChaosPipeline.class.getName(), kafka.bootstrapServers(), TOPIC, "chaos-group", target, TABLE,
+                exactlyOnce ? "EXACTLY_ONCE" : "AT_LEAST_ONCE", tableDdl)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))); // chDB reads stdin
+        if (embedded) {
+            builder.environment().put("TRIBUTARY_CHDB_LIB", chdbLibrary().toString());
+        }
+        children[instance] = builder.start();
+    }
+
+    private Path chdbLibrary() {
+        String configured = System.getenv("TRIBUTARY_CHDB_LIB");
+        return configured != null && !configured.isBlank() ? Path.of(configured.trim())
+                : paths.requireInstalled("chdb-" + dev.tributary.chdb.binding.ChDbEngine.VERSION + "/libchdb.so", "The chDB engine");
     }
 
     private void restartIfDied() {
-        if (child != null && !child.isAlive()) {
-            unexpectedExits++;
-            log("the child pipeline exited by itself (code %d); restarting it; see %s", child.exitValue(), logs);
-            try {
-                startChild();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot restart the child pipeline", e);
+        for (int i = 0; i < children.length; i++) {
+            Process child = children[i];
+            if (child != null && !child.isAlive()) {
+                unexpectedExits++;
+                log("pipeline %d exited by itself (code %d); restarting it; see %s", i, child.exitValue(), logs);
+                try {
+                    startChild(i);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot restart pipeline " + i, e);
+                }
             }
         }
     }
 
-    private void stopChildGracefully() throws InterruptedException {
-        child.destroy(); // SIGTERM: the pipeline flushes, commits and stops
-        if (!child.waitFor(60, TimeUnit.SECONDS)) {
-            log("the child pipeline did not stop within 60 s of SIGTERM; killing it");
-            child.destroyForcibly();
+    private void stopChildrenGracefully() throws InterruptedException {
+        for (Process child : children) {
+            child.destroy(); // SIGTERM: the pipeline flushes, commits and stops
+        }
+        for (Process child : children) {
+            if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                log("a child pipeline did not stop within 60 s of SIGTERM; killing it");
+                child.destroyForcibly();
+                child.waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 
-    private void killChild() {
-        Process current = child;
-        if (current != null && current.isAlive()) {
-            current.destroyForcibly();
+    private void killChildren() {
+        for (Process current : children) {
+            if (current != null && current.isAlive()) {
+                current.destroyForcibly();
+            }
         }
     }
 
@@ -244,6 +361,20 @@ public final class ChaosMain {
 
     static byte[] json(long id) {
         return ("{\"id\":" + id + ",\"payload\":\"message " + id + " of the chaos run\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether message {@code id} is a bad one (not JSON): it belongs in the error table, once. */
+    private boolean isBad(long id) {
+        return badEvery > 0 && id % badEvery == badEvery - 1;
+    }
+
+    /** Message {@code id}: its JSON, or for a bad one text that names it (the error table's raw_value). */
+    private byte[] message(long id) {
+        return isBad(id) ? ("not json: bad message " + id).getBytes(StandardCharsets.UTF_8) : json(id);
+    }
+
+    private long badMessages() {
+        return badEvery > 0 ? messages / badEvery : 0;
     }
 
     /**
@@ -288,7 +419,7 @@ public final class ChaosMain {
 
     private void send(KafkaProducer<byte[], byte[]> producer, long id) {
         byte[] key = Long.toString(id).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(TOPIC, key, json(id)), (metadata, error) -> {
+        producer.send(new ProducerRecord<>(TOPIC, key, message(id)), (metadata, error) -> {
             if (error == null) {
                 acked.incrementAndGet();
             } else {
@@ -305,19 +436,42 @@ public final class ChaosMain {
 
     // ------------------------------------------------------------------ checks
 
+    /**
+     * How far the pipelines got: rows in the table and the error table, or (embedded engine, which only
+     * the pipeline's JVM can open) the group's committed offsets; -1 while that cannot be read.
+     */
     private long rowsOrMinusOne() {
+        if (embedded) {
+            return committedOffsets();
+        }
         try {
-            return clickhouse.sql().longValue("SELECT count() FROM " + TABLE);
+            return clickhouse.sql().longValue("SELECT (SELECT count() FROM " + TABLE + ") + (SELECT count() FROM "
+                    + TABLE + "_errors)");
         } catch (RuntimeException e) {
-            return -1; // ClickHouse is restarting
+            return -1; // ClickHouse is restarting, or the error table is not there yet
         }
     }
 
-    private long uniqueIds() {
+    private long committedOffsets() {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            return admin.listConsumerGroupOffsets("chaos-group").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                    .values().stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+        } catch (Exception e) {
+            return -1; // the broker is restarting
+        }
+    }
+
+    /** Whether every good id is in the table and every bad one in the error table (at least once). */
+    private boolean allLanded() {
+        if (embedded) {
+            return committedOffsets() >= messages;
+        }
         try {
-            return clickhouse.sql().longValue("SELECT uniqExact(id) FROM " + TABLE);
+            ClickHouseSql sql = clickhouse.sql();
+            return sql.longValue("SELECT uniqExact(id) FROM " + TABLE) >= messages - badMessages()
+                    && (badMessages() == 0 || sql.longValue("SELECT uniqExact(raw_value) FROM " + TABLE + "_errors") >= badMessages());
         } catch (RuntimeException e) {
-            return -1;
+            return false;
         }
     }
 
@@ -327,7 +481,7 @@ public final class ChaosMain {
         await(what, timeout, () -> {
             restartIfDied();
             long now = rowsOrMinusOne();
-            return now > before && before >= 0 || (!producing && uniqueIds() >= messages);
+            return now > before && before >= 0 || (!producing && allLanded());
         });
     }
 
@@ -341,25 +495,55 @@ public final class ChaosMain {
         }
     }
 
-    private int report(ClickHouseSql sql) {
-        List<String> counts = sql.rows("SELECT count(), uniqExact(id), countIf(id >= " + messages + ") FROM " + TABLE).get(0);
+    private int report() throws Exception {
+        long good = messages - badMessages();
+        String rowsQuery = "SELECT count(), uniqExact(id), countIf(id >= " + messages + (badEvery > 0
+                ? " OR id % " + badEvery + " = " + (badEvery - 1) : "") + ") FROM " + TABLE;
+        String errorsQuery = "SELECT count(), uniqExact(raw_value), countIf(NOT startsWith(raw_value, 'not json: bad message '))"
+                + " FROM " + TABLE + "_errors";
+        List<String> counts;
+        List<String> errorCounts;
+        if (embedded) {
+            try (dev.tributary.chdb.binding.ChDbEngine engine = dev.tributary.chdb.binding.ChDbEngine.open(chdbLibrary(), embeddedData)) {
+                counts = tsvRow(engine.query(rowsQuery, "TSV"));
+                errorCounts = tsvRow(engine.query(errorsQuery, "TSV"));
+            }
+        } else {
+            ClickHouseSql sql = clickhouse.sql();
+            counts = sql.rows(rowsQuery).get(0);
+            errorCounts = sql.rows(errorsQuery).get(0);
+        }
         long rows = Long.parseLong(counts.get(0));
         long unique = Long.parseLong(counts.get(1));
         long foreign = Long.parseLong(counts.get(2));
-        long errors = sql.longValue("SELECT count() FROM " + TABLE + "_errors");
-        long lost = messages - unique;
+        long errors = Long.parseLong(errorCounts.get(0));
+        long uniqueErrors = Long.parseLong(errorCounts.get(1));
+        long foreignErrors = Long.parseLong(errorCounts.get(2));
+        long lost = good - unique + badMessages() - uniqueErrors;
         long duplicates = rows - unique;
+        long errorDuplicates = errors - uniqueErrors;
         double seconds = (System.nanoTime() - started) / 1e9;
-        log("rows %,d, unique ids %,d of %,d, error-table rows %d, ids out of range %d, pipeline runs %d"
-                        + " (unexpected exits %d), proxy connections %d, responses held by stalls %d",
-                rows, unique, messages, errors, foreign, runs, unexpectedExits, proxy.connections(), proxy.heldResponses());
+        log("rows %,d, unique ids %,d of %,d good, error-table rows %d (%d distinct) of %d bad, unexpected rows %d and"
+                        + " error rows %d, pipeline runs %d (unexpected exits %d)%s",
+                rows, unique, good, errors, uniqueErrors, badMessages(), foreign, foreignErrors, runs, unexpectedExits,
+                proxy == null ? "" : String.format(Locale.ROOT, ", proxy connections %d, responses held by stalls %d",
+                        proxy.connections(), proxy.heldResponses()));
         // A stall counts when it held back at least one response (one that came while nothing was sent does not).
-        System.out.printf(Locale.ROOT, "RESULT chaos lost=%d dup=%d kills=%d broker_restarts=%d ch_restarts=%d stalls=%d"
-                        + " messages=%d errors=%d insert_retries=%d unexpected_exits=%d seconds=%.0f%n", lost, duplicates,
+        System.out.printf(Locale.ROOT, "RESULT chaos lost=%d dup=%d error_dup=%d kills=%d broker_restarts=%d ch_restarts=%d"
+                        + " stalls=%d messages=%d bad=%d errors=%d instances=%d mode=%s engine=%s insert_retries=%d"
+                        + " unexpected_exits=%d seconds=%.0f%n", lost, duplicates, errorDuplicates,
                 done[Fault.KILL.ordinal()], done[Fault.BROKER_RESTART.ordinal()], done[Fault.CLICKHOUSE_RESTART.ordinal()],
-                effectiveStalls, messages, errors, insertRetries(), unexpectedExits, seconds);
+                effectiveStalls, messages, badMessages(), errors, children.length,
+                exactlyOnce ? "exactly_once" : "at_least_once", embedded ? "chdb" : "clickhouse", insertRetries(),
+                unexpectedExits, seconds);
         // A pipeline that died by itself under these faults is a failure too, even when a restart hid it.
-        return lost == 0 && foreign == 0 && errors == 0 && unexpectedExits == 0 ? 0 : 1;
+        boolean ok = lost == 0 && foreign == 0 && foreignErrors == 0 && errors == (exactlyOnce ? badMessages() : errors)
+                && (badMessages() > 0 || errors == 0) && unexpectedExits == 0 && (!exactlyOnce || duplicates == 0);
+        return ok ? 0 : 1;
+    }
+
+    private static List<String> tsvRow(byte[] tsv) {
+        return List.of(new String(tsv, StandardCharsets.UTF_8).strip().split("\t"));
     }
 
     /** Inserts the pipeline runs retried, from their logs: proof that the faults reached the sink. */

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * {@code System.err}, looked up at each write, so this sees the library's logs and the Kafka
  * client's alike.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final PrintStream originalErr = System.err;
     private final PrintStream originalOut = System.out;
@@ -22,12 +22,12 @@ final class LogCapture implements AutoCloseable {
         System.setOut(new PrintStream(new Tee(originalOut), true, StandardCharsets.UTF_8));
     }
 
-    static LogCapture start() {
+    public static LogCapture start() {
         return new LogCapture();
     }
 
     /** Everything written so far. */
-    String text() {
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }

@@ -1,0 +1,78 @@
+package dev.tributary.testkit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(TestServers.class)
+class ZooKeeperServerIT {
+
+    @Test
+    void replicatedTableKeepsOneCopyOfARepeatedInsert(@WithZooKeeper ClickHouseServer clickhouse) {
+        ClickHouseSql sql = clickhouse.sql();
+        sql.execute("CREATE TABLE dedup (id UInt32, name String) ENGINE = " + clickhouse.replicatedMergeTree("dedup")
+                + " ORDER BY id");
+        byte[] block = "1\ta\n2\tb\n".getBytes(StandardCharsets.UTF_8);
+
+        for (int i = 0; i < 3; i++) {
+            sql.insert("dedup", "TabSeparated", block);
+        }
+        sql.insert("dedup", "TabSeparated", "3\tc\n".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of(List.of("1", "a"), List.of("2", "b"), List.of("3", "c")),
+                sql.rows("SELECT id, name FROM dedup ORDER BY id"));
+    }
+
+    @Test
+    void serverWithZooKeeperHasTheReplicaMacroAndAPlainOneHasNone(@WithZooKeeper ClickHouseServer replicated,
+                                                                   ClickHouseServer plain) {
+        assertNotEquals(replicated.httpUrl(), plain.httpUrl());
+        assertTrue(replicated.hasZooKeeper());
+        assertEquals(ClickHouseServer.REPLICA, replicated.sql().value("SELECT substitution FROM system.macros WHERE macro = 'replica'"));
+        assertFalse(plain.hasZooKeeper());
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> plain.replicatedMergeTree("t"));
+        assertTrue(error.getMessage().contains("@WithZooKeeper"), error.getMessage());
+    }
+
+    @Test
+    void replicatedMergeTreeGivesEachTableItsOwnPath(@WithZooKeeper ClickHouseServer clickhouse) {
+        ClickHouseSql sql = clickhouse.sql();
+        sql.execute("CREATE DATABASE IF NOT EXISTS other");
+        sql.execute("CREATE TABLE same_name (id UInt32) ENGINE = " + clickhouse.replicatedMergeTree("same_name") + " ORDER BY id");
+        sql.execute("CREATE TABLE other.same_name (id UInt32) ENGINE = " + clickhouse.replicatedMergeTree("same_name")
+                + " ORDER BY id");
+
+        sql.execute("INSERT INTO same_name VALUES (1)");
+        sql.execute("INSERT INTO other.same_name VALUES (1)");
+
+        // One block in two tables: each keeps it, their deduplication logs are apart.
+        assertEquals(1, sql.longValue("SELECT count() FROM same_name"));
+        assertEquals(1, sql.longValue("SELECT count() FROM other.same_name"));
+        assertEquals(2, sql.longValue("SELECT uniqExact(zookeeper_path) FROM system.replicas WHERE table = 'same_name'"));
+    }
+
+    @Test
+    void servesOnLoopbackAndStopsByItsPid(TestkitPaths paths) {
+        // A server of its own, so that stopping it does not disturb the shared one.
+        try (ZooKeeperServer zooKeeper = ZooKeeperServer.start(paths)) {
+            assertEquals(Loopback.HOST + ":" + zooKeeper.port(), zooKeeper.connectString());
+            assertTrue(Loopback.isListening(zooKeeper.port()));
+            long pid = zooKeeper.pid();
+            assertTrue(ProcessHandle.of(pid).isPresent());
+
+            zooKeeper.stop();
+
+            assertFalse(zooKeeper.isRunning());
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            assertFalse(Loopback.isListening(zooKeeper.port()));
+        }
+    }
+}
