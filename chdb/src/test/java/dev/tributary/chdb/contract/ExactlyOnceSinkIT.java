@@ -12,6 +12,7 @@ import dev.tributary.core.testing.TestRecord;
 import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.TestServers;
+import dev.tributary.testkit.WithZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -226,6 +227,73 @@ class ExactlyOnceSinkIT {
                 + " target table `default`.`eos_old` to be Replicated"), refusal);
         assertEquals(0, old.longValue("SELECT count() FROM system.tables WHERE database = 'default' AND name = 'eos_old_errors'"),
                 "no error table made beside a table that cannot take exactly-once inserts");
+    }
+
+    /**
+     * 18.16 (no tokens): a Replicated table drops a block it already has, by content. Rows {@code id, split,
+     * n.a, n.b}; the server refuses id 13 for its data (a Nested structure's arrays of different sizes, 190).
+     */
+    private static void writeRangesNested(ClickHouseSink sink) throws Exception {
+        for (long offset = 0; offset < 20; offset++) {
+            appendNested(sink, "s0", offset);
+            if (offset < 10) {
+                appendNested(sink, "s1", 100 + offset);
+            }
+        }
+        sink.appendError(record("s1", 110), ErrorKind.DECODE, "malformed JSON at 1:7");
+        sink.flush(RANGES).get(30, TimeUnit.SECONDS);
+    }
+
+    private static void appendNested(ClickHouseSink sink, String split, long offset) throws MappingException {
+        sink.append(record(split, offset), out -> {
+            out.writeLongLE(offset);
+            out.writeString(split);
+            out.writeVarUInt(1); // n.a = [offset]
+            out.writeByte((byte) offset);
+            if (offset == 13) {
+                out.writeVarUInt(0); // n.b = []: sizes differ
+            } else {
+                out.writeVarUInt(1);
+                out.writeByte((byte) offset);
+            }
+        });
+    }
+
+    @Test
+    void onAServerWithoutTokensAReplicatedTableKeepsOneCopyOfARangeWrittenAgain(@WithZooKeeper ClickHouseServer clickhouse)
+            throws Exception {
+        ContractTarget old = ContractTarget.http(clickhouse);
+        old.recreate("eos_replicated", "(id UInt64, split String, n Nested(a UInt8, b UInt8)) ENGINE = "
+                + clickhouse.replicatedMergeTree("eos_replicated") + " ORDER BY id");
+        try (ClickHouseSink sink = old.sink("eos_replicated").build()) {
+            sink.open(exactlyOnce("eos-it"));
+            writeRangesNested(sink);
+            writeRangesNested(sink);
+        }
+        try (ClickHouseSink other = old.sink("eos_replicated").build()) {
+            other.open(exactlyOnce("eos-it"));
+            writeRangesNested(other);
+        }
+        assertEquals(29, old.longValue("SELECT count() FROM eos_replicated"));
+        assertEquals(29, old.longValue("SELECT uniqExact(id) FROM eos_replicated"));
+        assertEquals(List.of(List.of("INSERT", "s0", "s0@13"), List.of("DECODE", "s1", "s1@110")),
+                old.rows("SELECT error_kind, split, position FROM eos_replicated_errors ORDER BY split"));
+        List<List<String>> replicas = old.rows("SELECT table, zookeeper_path, replica_name FROM system.replicas"
+                + " WHERE database = 'default' AND table IN ('eos_replicated', 'eos_replicated_errors') ORDER BY table");
+        assertEquals(2, replicas.size(), "the sink made its error table Replicated: " + replicas);
+        assertEquals(replicas.get(0).get(1) + "_tributary_errors", replicas.get(1).get(1));
+        assertEquals(replicas.get(0).get(2), replicas.get(1).get(2));
+    }
+
+    @Test
+    void onAServerWithoutTokensAnErrorTableThatIsNotReplicatedIsRefused(@WithZooKeeper ClickHouseServer clickhouse) {
+        ContractTarget old = ContractTarget.http(clickhouse);
+        old.recreate("eos_plain_errors", "(id UInt64) ENGINE = " + clickhouse.replicatedMergeTree("eos_plain_errors") + " ORDER BY id");
+        old.execute("CREATE TABLE eos_plain_errors_errors (time DateTime, pipeline String, split String, position String,"
+                + " error_kind String, message String, raw_key Nullable(String), raw_value Nullable(String))"
+                + " ENGINE = MergeTree ORDER BY time");
+        String refusal = refusal(old.sink("eos_plain_errors"));
+        assertTrue(refusal.contains("needs the error table `default`.`eos_plain_errors_errors` to be Replicated"), refusal);
     }
 
     /** The message of open's refusal of exactly-once with this sink. */
