@@ -444,11 +444,16 @@ public final class ChaosMain {
         if (embedded) {
             return committedOffsets();
         }
+        long rows;
         try {
-            return clickhouse.sql().longValue("SELECT (SELECT count() FROM " + TABLE + ") + (SELECT count() FROM "
-                    + TABLE + "_errors)");
+            rows = clickhouse.sql().longValue("SELECT count() FROM " + TABLE);
         } catch (RuntimeException e) {
-            return -1; // ClickHouse is restarting, or the error table is not there yet
+            return -1; // ClickHouse is restarting
+        }
+        try {
+            return rows + clickhouse.sql().longValue("SELECT count() FROM " + TABLE + "_errors");
+        } catch (RuntimeException e) {
+            return rows; // the pipeline has not created the error table yet (or ClickHouse is restarting)
         }
     }
 
