@@ -42,6 +42,6 @@ rm -rf "$ROOT/target/chaos"
 echo "[chaos] running"
 started=$(date +%s)
 status=0
-java -Xmx1g -Dtributary.testkit.dir="$ROOT/target/chaos" -cp "$CP" dev.tributary.bench.chaos.ChaosMain || status=$?
+java -Xmx1g -Dtributary.testkit.dir="$ROOT/target/chaos" -cp "$CP" dev.tributary.bench.chaos.ChaosMain < /dev/null || status=$? # the embedded engine reads stdin
 echo "[chaos] finished in $(( $(date +%s) - started )) s (exit $status)"
 exit $status
