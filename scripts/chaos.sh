@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$MAIN" = dev.tributary.bench.chaos.KinesisChaosMain ] && [ -n "$KAFKA_ONLY" ]; then
-  echo "chaos.sh: ${KAFKA_ONLY# } only apply to the Kafka run, not to --source kinesis" >&2; exit 2
+  echo "chaos.sh: ${KAFKA_ONLY# }: Kafka run only, not with --source kinesis" >&2; exit 2
 fi
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/lib.sh"

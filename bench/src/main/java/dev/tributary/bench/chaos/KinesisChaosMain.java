@@ -19,19 +19,27 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
+import java.io.File;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The Kinesis chaos run: a pipeline ({@link KinesisChaosPipeline}, in a child JVM) reads
@@ -345,7 +353,7 @@ public final class KinesisChaosMain {
                 clickhouse.endpoint(), TABLE, exactlyOnce ? "EXACTLY_ONCE" : "AT_LEAST_ONCE")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // The child authenticates through the SDK's default chain, from these variables (kinesis-mock's placeholders).
         builder.environment().put("AWS_ACCESS_KEY_ID", kinesis.accessKeyId());
         builder.environment().put("AWS_SECRET_ACCESS_KEY", kinesis.secretAccessKey());
@@ -438,14 +446,15 @@ public final class KinesisChaosMain {
             describeAnomalies(sql, lost);
         }
         String pendingLeft = pendingLeft();
+        long replayed = replayedRanges();
         double seconds = (System.nanoTime() - started) / 1e9;
         log("rows %,d, unique ids %,d of %,d, ids put twice by the producer %d, error-table rows %d, unexpected rows %d,"
                         + " pipeline runs %d (unexpected exits %d), pending ranges left after the graceful stop: %s",
                 rows, unique, records, streamDoubles, errors, foreign, runs, unexpectedExits, pendingLeft);
         System.out.printf(Locale.ROOT, "RESULT kinesis_chaos lost=%d dup=%d kills=%d reshards=%d records=%d shards=%d"
-                        + " mode=%s stream_doubles=%d errors=%d unexpected_exits=%d seconds=%.0f%n", lost, duplicates,
-                done[Fault.KILL.ordinal()], done[Fault.RESHARD.ordinal()], records, shards,
-                exactlyOnce ? "exactly_once" : "at_least_once", streamDoubles, errors, unexpectedExits, seconds);
+                        + " mode=%s replayed_ranges=%d stream_doubles=%d errors=%d unexpected_exits=%d seconds=%.0f%n", lost,
+                duplicates, done[Fault.KILL.ordinal()], done[Fault.RESHARD.ordinal()], records, shards,
+                exactlyOnce ? "exactly_once" : "at_least_once", replayed, streamDoubles, errors, unexpectedExits, seconds);
         boolean ok = lost == 0 && foreign == 0 && errors == 0 && unexpectedExits == 0 && (!exactlyOnce || duplicates == 0);
         return ok ? 0 : 1;
     }
@@ -461,7 +470,7 @@ public final class KinesisChaosMain {
         }
         List<Long> missing = new ArrayList<>();
         if (lost > 0) {
-            java.util.BitSet seen = new java.util.BitSet();
+            BitSet seen = new BitSet();
             sql.rows("SELECT DISTINCT id FROM " + TABLE).forEach(row -> seen.set(Integer.parseInt(row.get(0))));
             for (int id = seen.nextClearBit(0); id < records; id = seen.nextClearBit(id + 1)) {
                 missing.add((long) id);
@@ -475,7 +484,7 @@ public final class KinesisChaosMain {
         if (ids.isEmpty()) {
             return;
         }
-        Map<String, List<Long>> byShard = new java.util.TreeMap<>();
+        Map<String, List<Long>> byShard = new TreeMap<>();
         for (long id : ids) {
             String where = placement[(int) id];
             byShard.computeIfAbsent(where == null ? "?" : where.substring(0, where.indexOf('/')), k -> new ArrayList<>()).add(id);
@@ -484,6 +493,28 @@ public final class KinesisChaosMain {
                 list.get(list.size() - 1)));
         for (long id : ids.subList(0, Math.min(10, ids.size()))) {
             log("%s: id %d, put to %s", what, id, placement[(int) id]);
+        }
+    }
+
+    /**
+     * The pending ranges the restarted pipelines found and replayed, from their logs: proof that kills
+     * hit batches in flight (exactly-once only; -1 if the logs cannot be read).
+     */
+    private long replayedRanges() {
+        Pattern replay = Pattern.compile("has (\\d+) pending range\\(s\\)");
+        long replayed = 0;
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+                    Matcher matcher = replay.matcher(line);
+                    if (matcher.find()) {
+                        replayed += Long.parseLong(matcher.group(1));
+                    }
+                }
+            }
+            return replayed;
+        } catch (IOException e) {
+            return -1;
         }
     }
 
