@@ -3,7 +3,8 @@
 # one run: the end-to-end comparison (dev.tributary.bench.BenchMain: a bare Kafka consumer's CPU,
 # ClickHouse's Native, RowBinary and JSONEachRow insert ceilings with the server's CPU, Tributary
 # JSON and Avro each in its own JVM, ClickHouse's Kafka table engine with 1 and 4 consumers,
-# latency) and the JMH microbenchmark of the hot path. Prints tables and RESULT lines
+# latency, Tributary JSON into a ReplicatedMergeTree at least once and exactly once: RESULT json_eos)
+# and the JMH microbenchmark of the hot path. Prints tables and RESULT lines
 # (docs/performance.md says what each measures).
 #   BENCH_MESSAGES (default 1000000), BENCH_PARTITIONS (4), BENCH_LATENCY_SECONDS (60),
 #   BENCH_LATENCY_RATE (1000), BENCH_JMH=0 to skip JMH, BENCH_JFR=1 to profile the pipeline JVMs.

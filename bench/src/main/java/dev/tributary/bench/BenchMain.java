@@ -18,6 +18,7 @@ import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
 import dev.tributary.testkit.SchemaRegistry;
 import dev.tributary.testkit.TestkitPaths;
+import dev.tributary.testkit.ZooKeeperServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -115,7 +116,9 @@ public final class BenchMain {
 
     private void run() throws Exception {
         TestkitPaths paths = TestkitPaths.fromEnvironment();
-        try (ClickHouseServer ch = ClickHouseServer.start(paths); KafkaBroker broker = KafkaBroker.start(paths)) {
+        // ZooKeeper, for the ReplicatedMergeTree tables of the exactly-once runs; the other tables are plain MergeTree.
+        try (ZooKeeperServer zooKeeper = ZooKeeperServer.start(paths); ClickHouseServer ch = ClickHouseServer.start(paths, zooKeeper);
+             KafkaBroker broker = KafkaBroker.start(paths)) {
             clickhouse = ch;
             kafka = broker;
             String version = ch.sql().version();
@@ -137,6 +140,16 @@ public final class BenchMain {
             Measurement nativeCeiling = ceilings[2];
             Measurement tributary = tributary("Tributary, JSON (own JVM)", topic, "github_tributary", jsonBytes,
                     paths.newServerDir("bench-pipeline"));
+            // Exactly-once costs what it costs against the same table: a ReplicatedMergeTree (content-hash
+            // deduplication on 18.16), written at least once and exactly once.
+            Measurement replicated = tributary("Tributary, JSON, at-least-once, ReplicatedMergeTree (own JVM)", topic,
+                    "github_replicated_alo", replicatedTable("github_replicated_alo"), THROUGHPUT_OPTIONS, jsonBytes,
+                    paths.newServerDir("bench-replicated-alo"));
+            List<String> exactlyOnceOptions = new ArrayList<>(THROUGHPUT_OPTIONS);
+            exactlyOnceOptions.add("-Dbench.exactlyOnce=true");
+            Measurement exactlyOnce = tributary("Tributary, JSON, exactly-once, ReplicatedMergeTree (own JVM)", topic,
+                    "github_replicated_eos", replicatedTable("github_replicated_eos"), exactlyOnceOptions, jsonBytes,
+                    paths.newServerDir("bench-replicated-eos"));
             Measurement engine1 = kafkaEngine(topic, 1);
             Measurement engine4 = kafkaEngine(topic, 4);
             Measurement engine = engine1.seconds() <= engine4.seconds() ? engine1 : engine4;
@@ -149,7 +162,8 @@ public final class BenchMain {
             System.out.println("| measurement | s | rows/s | MB/s | process CPU-s | server CPU-s | peak RSS MB | notes |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             // The references first (floor, ceilings, peer), then what they are references for.
-            for (Measurement m : List.of(bare, avroBare, nativeCeiling, rowBinary, json, engine1, engine4, tributary, avroTributary)) {
+            for (Measurement m : List.of(bare, avroBare, nativeCeiling, rowBinary, json, engine1, engine4, tributary, replicated,
+                    exactlyOnce, avroTributary)) {
                 System.out.printf(Locale.ROOT, "| %s | %.1f | %,.0f | %.1f | %s | %s | %s | %s |%n", m.name(), m.seconds(),
                         m.rowsPerSecond(), m.mbps(), orDash(m.processCpu(), "%.1f"), orDash(m.serverCpu(), "%.1f"),
                         orDash(m.rssMb(), "%.0f"), m.notes());
@@ -193,6 +207,11 @@ public final class BenchMain {
                         t.processCpu(), t.serverCpu(), t.rssMb(),
                         t == tributary ? String.format(Locale.ROOT, "%.0f", latency[1]) : "n/a");
             }
+            System.out.printf(Locale.ROOT, "RESULT json_eos rows_per_s=%.0f vs_at_least_once=%.2f cpu_s=%.1f"
+                            + " cpu_vs_at_least_once=%.2f server_cpu_s=%.1f server_cpu_vs_at_least_once=%.2f rss_mb=%.0f"
+                            + " vs_plain_merge_tree=%.2f%n", exactlyOnce.rowsPerSecond(), ratio(exactlyOnce, replicated),
+                    exactlyOnce.processCpu(), exactlyOnce.processCpu() / replicated.processCpu(), exactlyOnce.serverCpu(),
+                    exactlyOnce.serverCpu() / replicated.serverCpu(), exactlyOnce.rssMb(), ratio(exactlyOnce, tributary));
             for (Measurement[] ceiling : List.of(new Measurement[] {nativeCeiling}, new Measurement[] {rowBinary},
                     new Measurement[] {json})) {
                 Measurement c = ceiling[0];
@@ -483,11 +502,22 @@ public final class BenchMain {
     /** Runs the pipeline in its own JVM over {@code bytes} of input (JSON or Avro). */
     private Measurement tributary(String label, String topic, String tableName, long bytes, Path logDir, String... extra)
             throws Exception {
-        clickhouse.sql().execute(GitHubEvents.createTable(tableName));
+        return tributary(label, topic, tableName, GitHubEvents.createTable(tableName), THROUGHPUT_OPTIONS, bytes, logDir, extra);
+    }
+
+    /** The GitHub events table as a ReplicatedMergeTree (the ZooKeeper path unique to this run). */
+    private String replicatedTable(String tableName) {
+        return "CREATE TABLE " + tableName + " " + GitHubEvents.COLUMNS + " ENGINE = " + clickhouse.replicatedMergeTree(tableName)
+                + " ORDER BY (event_type, repo_name, created_at)";
+    }
+
+    private Measurement tributary(String label, String topic, String tableName, String createTable, List<String> jvmOptions,
+                                  long bytes, Path logDir, String... extra) throws Exception {
+        clickhouse.sql().execute(createTable);
         awaitNoMerges();
         Path log = logDir.resolve("pipeline.log");
         double serverBefore = serverCpu();
-        Process process = startPipeline(topic, "bench-" + tableName, tableName, messages, log, THROUGHPUT_OPTIONS, extra);
+        Process process = startPipeline(topic, "bench-" + tableName, tableName, messages, log, jvmOptions, extra);
         Map<String, String> stats = awaitStats(process, log, "BENCH_PIPELINE ");
         double server = serverCpu() - serverBefore;
         for (String line : Files.readAllLines(log)) {

@@ -2,6 +2,7 @@ package dev.tributary.bench;
 
 import dev.tributary.avro.AvroConfluentDecoder;
 import dev.tributary.avro.AvroSchemaMapper;
+import dev.tributary.core.DeliveryGuarantee;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
@@ -22,7 +23,8 @@ import java.util.Locale;
  * <p>Arguments: bootstrap servers, topic, group id, ClickHouse endpoint, table, expected records,
  * and optionally {@code avro <registry url>} for Confluent-framed Avro (JSON otherwise). The system
  * property {@code bench.maxAgeMillis} overrides the batch age (default 5 s): the throughput runs
- * set 1 s so that the last, partial batch does not wait 5 s after the topic is drained.
+ * set 1 s so that the last, partial batch does not wait 5 s after the topic is drained;
+ * {@code bench.exactlyOnce=true} runs it with exactly-once delivery.
  */
 public final class BenchPipeline {
 
@@ -40,6 +42,8 @@ public final class BenchPipeline {
                 .mapper(avro ? AvroSchemaMapper.create() : DefaultSchemaMapper.create())
                 .sink(ClickHouseSink.builder().endpoint(args[3]).table(args[4])
                         .maxAge(Duration.ofMillis(Long.getLong("bench.maxAgeMillis", 5_000))).build())
+                .deliveryGuarantee(Boolean.getBoolean("bench.exactlyOnce") ? DeliveryGuarantee.EXACTLY_ONCE
+                        : DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
         System.out.println("BENCH_JVM " + ProcessStats.jvmDescription());
         long started = System.nanoTime();

@@ -92,6 +92,8 @@ public final class ChaosMain {
     private final int[] done = new int[Fault.values().length];
     /** The embedded engine's data path, shared by the pipelines' JVMs one at a time; null with a server. */
     private Path embeddedData;
+    /** The target table's CREATE TABLE statement (run by the embedded engine's pipeline itself). */
+    private String tableDdl;
 
     private ChaosMain() {
         if (embedded && instances != 1) {
@@ -121,13 +123,15 @@ public final class ChaosMain {
             kafka = broker;
             Runtime.getRuntime().addShutdownHook(new Thread(this::killChildren, "chaos-kill-children"));
             if (embedded) {
+                tableDdl = createTable();
                 log("the chDB engine in the pipeline's JVM (data in %s), Kafka at %s (pid %d); child logs in %s; %s",
                         embeddedData, broker.bootstrapServers(), broker.pid(), logs, mode());
             } else {
                 ClickHouseSql sql = clickhouse.sql();
                 log("ClickHouse %s (pid %d), Kafka at %s (pid %d), stalling proxy on 127.0.0.1:%d; child logs in %s; %s",
                         sql.version(), clickhouse.pid(), broker.bootstrapServers(), broker.pid(), proxy.port(), logs, mode());
-                sql.execute(createTable());
+                tableDdl = createTable();
+                sql.execute(tableDdl);
             }
             createTopic();
 
@@ -222,7 +226,7 @@ public final class ChaosMain {
         } else if (embedded) {
             engine = "MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 1000";
         } else {
-            engine = "ReplicatedMergeTree('/clickhouse/tables/chaos', '{replica}') ORDER BY id";
+            engine = clickhouse.replicatedMergeTree(TABLE) + " ORDER BY id";
         }
         return "CREATE TABLE IF NOT EXISTS " + TABLE + " (id UInt64, payload String, _partition UInt64, _offset UInt64)"
                 + " ENGINE = " + engine;
@@ -287,7 +291,7 @@ public final class ChaosMain {
         String target = embedded ? "chdb:" + embeddedData : "http://127.0.0.1:" + proxy.port();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 ChaosPipeline.class.getName(), kafka.bootstrapServers(), TOPIC, "chaos-group", target, TABLE,
-                exactlyOnce ? "EXACTLY_ONCE" : "AT_LEAST_ONCE", createTable())
+                exactlyOnce ? "EXACTLY_ONCE" : "AT_LEAST_ONCE", tableDdl)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))); // chDB reads stdin

@@ -1,6 +1,7 @@
 package dev.tributary.core.clickhouse;
 
 import dev.tributary.core.ErrorKind;
+import dev.tributary.core.PendingRange;
 import dev.tributary.core.metrics.PipelineMetrics;
 import dev.tributary.core.nativeformat.NativeBlockWriter;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
@@ -21,6 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * unreachable, narrowing a refused batch down to the refused rows) and its failed records, plus
  * the refused rows, in the error table. Rows that no longer fit a table that changed are encoded
  * again for it ({@link TableChanges}). Runs on the sink's insert threads.
+ *
+ * <p>Exactly-once ({@link ExactlyOnce}): a batch holds one split's range; every insert, of rows and of
+ * error rows, carries {@code insert_deduplicate=1} and, on 22.2+, a token made of the positions of its
+ * first and last rows ({@link Deduplication#token}), so that writing the range again, narrowed the same
+ * way, is dropped by the server insert by insert. Narrowing and splitting for the data or the spread of
+ * rows are what the server's answers make them, the same on a replay; a memory or time limit (241, 159)
+ * depends on the server's load, so in this mode it is retried, never split on.
  */
 final class BatchWriter {
 
@@ -43,9 +51,25 @@ final class BatchWriter {
     /** Set once a Native block was refused where the same rows as RowBinary landed: RowBinary from then on. */
     private volatile boolean nativeRefused;
     private volatile boolean closed;
+    /** Exactly-once delivery's settings; null for at-least-once. */
+    private final ExactlyOnce exactlyOnce;
+
+    /**
+     * How inserts are deduplicated in exactly-once mode.
+     *
+     * @param tokens       whether the server takes {@code insert_deduplication_token} (22.2+)
+     * @param asyncInsert  whether the server has {@code async_insert} (then it is sent off)
+     */
+    record ExactlyOnce(boolean tokens, boolean asyncInsert) {
+    }
 
     BatchWriter(ClickHouseTransport transport, TableSchema schema, ClickHouseSink.Config config, String pipeline,
                 PipelineMetrics metrics, TableChanges tableChanges) {
+        this(transport, schema, config, pipeline, metrics, tableChanges, null);
+    }
+
+    BatchWriter(ClickHouseTransport transport, TableSchema schema, ClickHouseSink.Config config, String pipeline,
+                PipelineMetrics metrics, TableChanges tableChanges, ExactlyOnce exactlyOnce) {
         this.transport = transport;
         this.schema = schema;
         this.config = config;
@@ -59,10 +83,19 @@ final class BatchWriter {
                 ? new ErrorRateWindow(config.errorToleranceShare, config.errorToleranceWindow) : null;
         // Query ids are unique per sink instance, batch, row range and attempt.
         this.queryIdPrefix = "tributary-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        this.exactlyOnce = exactlyOnce;
     }
 
     /** Writes the batch; throws if its records cannot all be made durable. */
     void write(Batch batch) {
+        write(batch, null);
+    }
+
+    /**
+     * Writes the batch of one split's {@code range} (exactly-once mode; null otherwise: then the error
+     * rows carry the time their errors were seen); throws if its records cannot all be made durable.
+     */
+    void write(Batch batch, PendingRange range) {
         RetryBudget budget = new RetryBudget(config.retryBudget);
         List<ErrorRecord> refused = new ArrayList<>();
         List<ErrorRecord> failed = new ArrayList<>(batch.errors);
@@ -87,7 +120,7 @@ final class BatchWriter {
         checkErrorRate(batch, failed.size() + refused.size(), refused);
         failed.addAll(refused);
         if (!failed.isEmpty()) {
-            writeErrors(batch, failed, budget);
+            writeErrors(batch, failed, budget, range);
         }
     }
 
@@ -156,7 +189,9 @@ final class BatchWriter {
                     return;
                 }
                 case RETRYABLE -> {
-                    if (failure.smallerInsertMayPass() && ++sizeLimitFailures >= 2 && to - from > 1) {
+                    // Not in exactly-once mode: whether the limit repeats depends on the load, so a replay
+                    // could cut the range elsewhere, under other tokens.
+                    if (exactlyOnce == null && failure.smallerInsertMayPass() && ++sizeLimitFailures >= 2 && to - from > 1) {
                         split(attempt, from, to, refused, budget, failure); // the same limit again: deterministic
                         return;
                     }
@@ -182,6 +217,17 @@ final class BatchWriter {
         Map<String, String> all = new LinkedHashMap<>(config.insertSettings);
         all.putAll(format);
         return all;
+    }
+
+    /** The settings of the insert of rows {@code from..to}: with their deduplication token in exactly-once mode. */
+    private Map<String, String> settings(Batch batch, int from, int to, String format) {
+        Map<String, String> settings = insertSettings(batch.schema, format);
+        if (exactlyOnce == null) {
+            return settings;
+        }
+        String token = exactlyOnce.tokens() ? Deduplication.token(schema.database(), schema.table(),
+                batch.origin(from).position(), batch.origin(to - 1).position()) : null;
+        return Deduplication.insertSettings(settings, exactlyOnce.asyncInsert(), token);
     }
 
     /**
@@ -265,7 +311,7 @@ final class BatchWriter {
         }
         try {
             transport.insert(quotedTable, insertColumns(batch.schema), bytes, offset, length, format,
-                    queryId(batch, from, to), insertSettings(batch.schema, format));
+                    queryId(batch, from, to), settings(batch, from, to, format));
         } catch (Exception e) {
             InsertFailure failure = asNative ? InsertFailure.classify(e) : null;
             // Refusals for the rows' data are narrowed as usual (single rows go as RowBinary). One that would fail
@@ -472,17 +518,23 @@ final class BatchWriter {
         }
     }
 
-    private void writeErrors(Batch batch, List<ErrorRecord> errors, RetryBudget budget) {
+    private void writeErrors(Batch batch, List<ErrorRecord> errors, RetryBudget budget, PendingRange range) {
         RowBinaryOutput out = new RowBinaryOutput(errors.size() * 256);
         for (ErrorRecord error : errors) {
-            ErrorTable.encode(error, pipeline, out);
+            ErrorTable.encode(error, pipeline, range != null ? range.sealedAtMillis() : error.timeMillis(), out);
+        }
+        Map<String, String> settings = Map.of();
+        if (exactlyOnce != null) {
+            String token = exactlyOnce.tokens() ? Deduplication.token(schema.database(), config.errorTable,
+                    errors.get(0).origin().position(), errors.get(errors.size() - 1).origin().position()) : null;
+            settings = Deduplication.insertSettings(settings, exactlyOnce.asyncInsert(), token);
         }
         String what = errors.size() + " records of batch " + batch.sequence + " into the error table "
                 + schema.database() + "." + config.errorTable;
         for (int attempt = 0; ; attempt++) {
             try {
                 transport.insert(quotedErrorTable, ErrorTable.QUOTED_COLUMNS, out.array(), 0, out.size(), "RowBinary",
-                        queryIdPrefix + batch.sequence + "-errors-" + queryCounter.incrementAndGet(), java.util.Map.of());
+                        queryIdPrefix + batch.sequence + "-errors-" + queryCounter.incrementAndGet(), settings);
                 for (ErrorRecord error : errors) {
                     metrics.errorRecorded(error.kind());
                 }

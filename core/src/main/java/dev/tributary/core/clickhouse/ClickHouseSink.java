@@ -1,8 +1,10 @@
 package dev.tributary.core.clickhouse;
 
 import dev.tributary.core.BatchingSink;
+import dev.tributary.core.DeliveryGuarantee;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.MappingException;
+import dev.tributary.core.PendingRange;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.RecordSlab;
 import dev.tributary.core.RowWriter;
@@ -15,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +49,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code maxInFlightBatches + 1} batches of about {@code maxBytes} each, plus a buffer of
  * {@code maxBytes} per batch for the encoded rows. Disk: the error table is created with a TTL
  * ({@code errorTableTtl}, default 7 days) on servers that have table TTLs (19.6+).
+ *
+ * <p>Exactly-once ({@link DeliveryGuarantee#EXACTLY_ONCE}, read from the {@link SinkContext} at open): one
+ * batch is open per split, made lazily with small buffers that grow; the bounds apply to their sum (the
+ * age to the oldest). {@link #flush(Map)} seals those of the splits it names as one flush: one future,
+ * one in-flight slot, their batches written one after another on one insert thread, each as its split's
+ * range (the others stay open: a split in the middle of a replayed range), with inserts
+ * the server deduplicates ({@link Deduplication}). At open the target and the error table are checked to
+ * deduplicate, and the error table, when the sink creates it, is made to.
  */
 public final class ClickHouseSink implements BatchingSink {
 
@@ -69,6 +81,15 @@ public final class ClickHouseSink implements BatchingSink {
     private RecordCodec recordCodec;
     private final java.util.ArrayDeque<RecordSlab> freeSlabs = new java.util.ArrayDeque<>();
     private CompletableFuture<Void> lastFlush = CompletableFuture.completedFuture(null);
+    /** Exactly-once mode: the open batch of each split (the order in which they were opened); null otherwise. */
+    private Map<String, Batch> splitBatches;
+    /** Exactly-once mode: what the open split batches hold together, and when the oldest was made. */
+    private long splitRows;
+    private long splitBytes;
+    private long splitErrors;
+    private long oldestNanos;
+    /** Exactly-once mode: the layout the split batches opened since the last flush are encoded for. */
+    private TableSchema splitSchema;
 
     private ClickHouseSink(Config config) {
         this.config = config;
@@ -86,7 +107,12 @@ public final class ClickHouseSink implements BatchingSink {
         this.pipelineName = context.pipelineName();
         this.metrics = context.metrics();
         this.recordCodec = context.recordCodec();
+        boolean exactlyOnce = context.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE;
+        if (exactlyOnce) {
+            refuseSettingsAgainstExactlyOnce();
+        }
         this.transport = config.target.open();
+        BatchWriter.ExactlyOnce[] dedup = new BatchWriter.ExactlyOnce[1];
         Backoff backoff = new Backoff(config.retryInitial, config.retryMax);
         try {
             this.schema = backoff.retryWhileUnreachable("connect to ClickHouse at " + transport.describe(), () -> {
@@ -94,9 +120,16 @@ public final class ClickHouseSink implements BatchingSink {
                     transport.execute(config.createTableDdl);
                 }
                 ServerVersion version = SchemaDiscovery.serverVersion(transport);
-                transport.execute(ErrorTable.createStatement(config.database, config.errorTable, config.errorTableTtl, version));
+                if (exactlyOnce) {
+                    dedup[0] = openDeduplicated(version);
+                } else {
+                    transport.execute(ErrorTable.createStatement(config.database, config.errorTable, config.errorTableTtl, version));
+                }
                 ErrorTable.checkColumns(SchemaDiscovery.columns(transport, config.database, config.errorTable),
                         config.database, config.errorTable);
+                if (exactlyOnce) {
+                    checkDeduplicates(config.errorTable, "error table", version);
+                }
                 return SchemaDiscovery.discover(transport, config.database, config.table);
             });
             if (ErrorTable.hasTtl(config.errorTableTtl) && !schema.serverVersion().supportsTableTtl()) {
@@ -118,14 +151,71 @@ public final class ClickHouseSink implements BatchingSink {
         });
         Backoff retries = new Backoff(config.retryInitial, config.retryMax);
         this.tableChanges = new TableChanges(transport, context, schema, retries);
-        this.writer = new BatchWriter(transport, schema, config, pipelineName, metrics, tableChanges);
-        this.open = newBatch();
-        LOG.info("pipeline {}: writing to {} (ClickHouse {}, {} columns, format {}), errors to {}.{}", pipelineName,
+        this.writer = new BatchWriter(transport, schema, config, pipelineName, metrics, tableChanges, dedup[0]);
+        if (exactlyOnce) {
+            this.splitBatches = new LinkedHashMap<>();
+            this.splitSchema = tableChanges.latest();
+        } else {
+            this.open = newBatch();
+        }
+        LOG.info("pipeline {}: writing to {} (ClickHouse {}, {} columns, format {}), errors to {}.{}{}", pipelineName,
                 schema.qualifiedName(), schema.serverVersion(), schema.columns().size(),
                 sendsNative(config, schema) ? TableSchema.NATIVE + " (rows encoded as " + schema.insertFormat() + ")"
                         : schema.insertFormat(),
-                config.database, config.errorTable);
+                config.database, config.errorTable, exactlyOnce ? ", exactly once (inserts deduplicated "
+                        + (dedup[0].tokens() ? "by token)" : "by content: Replicated tables)") : "");
         return schema;
+    }
+
+    /**
+     * Exactly-once mode, at open: settings under which the server would not deduplicate, or would acknowledge
+     * what is not yet written, are refused (the sink learns the mode only now).
+     */
+    private void refuseSettingsAgainstExactlyOnce() {
+        if (config.asyncInsert != null && Builder.isTrue(config.asyncInsert)) {
+            throw new IllegalStateException("ClickHouseSink: exactly-once delivery cannot use async_insert="
+                    + config.asyncInsert + ": the server deduplicates buffered inserts on terms of its own"
+                    + " (async_insert_deduplicate) and may merge several into one; remove the async_insert setting (the"
+                    + " sink already sends large batches) or use deliveryGuarantee(AT_LEAST_ONCE)");
+        }
+        if (config.insertDeduplicate != null && !Builder.isTrue(config.insertDeduplicate)) {
+            throw new IllegalStateException("ClickHouseSink: exactly-once delivery needs insert_deduplicate=1, but the sink"
+                    + " is given insert_deduplicate=" + config.insertDeduplicate + "; remove that setting");
+        }
+    }
+
+    /**
+     * Exactly-once mode, at open: checks that the target deduplicates, creates the error table (if missing)
+     * as one that does; returns how inserts are deduplicated on this server.
+     */
+    private BatchWriter.ExactlyOnce openDeduplicated(ServerVersion version) throws Exception {
+        checkDeduplicates(config.table, "target table", version);
+        String[] replica = version.supportsInsertDeduplicationToken() ? null
+                : Deduplication.replicaOf(transport, config.database, config.table);
+        transport.execute(ErrorTable.createDeduplicatingStatement(config.database, config.errorTable, config.errorTableTtl,
+                version, replica));
+        if (!version.supportsInsertDeduplicationToken()) {
+            LOG.warn("pipeline {}: ClickHouse {} has no insert_deduplication_token (22.2): exactly-once rests on the"
+                    + " Replicated table's deduplication by content, so two inserts with identical rows are one to it"
+                    + " (the second is dropped, within its replicated_deduplication_window); keep rows unique, e.g. with"
+                    + " a column filled from the source's position (_offset, _sequence_number)", pipelineName, version);
+        }
+        return new BatchWriter.ExactlyOnce(version.supportsInsertDeduplicationToken(),
+                Deduplication.serverSetting(transport, "async_insert") != null);
+    }
+
+    /** Throws, naming the setting or DDL to change, unless {@code table} deduplicates inserts as exactly-once needs. */
+    private void checkDeduplicates(String table, String role, ServerVersion version) throws Exception {
+        Deduplication.TableFacts facts = Deduplication.read(transport, config.database, table);
+        if (facts.engine() == null) {
+            throw new IllegalStateException("pipeline " + pipelineName + ": " + role + " " + facts.qualifiedName()
+                    + " does not exist (or the user cannot see it); create it first"
+                    + (role.equals("target table") ? ", or give the sink a CREATE TABLE statement with createTableIfMissing(...)" : ""));
+        }
+        String refusal = Deduplication.refusal(facts, version, Deduplication.requiredWindow(config.maxInFlightBatches), role);
+        if (refusal != null) {
+            throw new IllegalStateException("pipeline " + pipelineName + ": " + refusal);
+        }
     }
 
     private Batch newBatch() {
@@ -167,21 +257,65 @@ public final class ClickHouseSink implements BatchingSink {
 
     @Override
     public void append(SourceRecord origin, RowWriter rowWriter) throws MappingException {
-        open.append(origin, rowWriter);
+        if (splitBatches == null) {
+            open.append(origin, rowWriter);
+            return;
+        }
+        Batch batch = splitBatch(origin);
+        long bytes = batch.bytes();
+        int rows = batch.rows();
+        try {
+            batch.append(origin, rowWriter);
+        } finally {
+            splitRows += batch.rows() - rows;
+            splitBytes += batch.bytes() - bytes;
+        }
     }
 
     @Override
     public void appendError(SourceRecord origin, ErrorKind kind, String message) {
-        open.appendError(origin, kind, message);
+        if (splitBatches == null) {
+            open.appendError(origin, kind, message);
+            return;
+        }
+        Batch batch = splitBatch(origin);
+        long bytes = batch.bytes();
+        batch.appendError(origin, kind, message);
+        splitErrors++;
+        splitBytes += batch.bytes() - bytes;
+    }
+
+    /** Exactly-once mode: the open batch of the record's split, made now if it has none. */
+    private Batch splitBatch(SourceRecord origin) {
+        String split = origin.position().split();
+        Batch batch = splitBatches.get(split);
+        if (batch == null) {
+            // Small buffers that grow: a flush may hold many splits, most of them with a few rows.
+            RecordSlab slab = recordCodec == null ? null
+                    : new RecordSlab(1 << 12, (int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
+            batch = new Batch(++batchSequence, 0, splitSchema, new RowBinaryOutput(1 << 12), config.maxErrorRawBytes,
+                    recordCodec, slab);
+            if (splitBatches.isEmpty()) {
+                oldestNanos = batch.createdNanos;
+            }
+            splitBatches.put(split, batch);
+        }
+        return batch;
     }
 
     @Override
     public TableSchema encodingSchema() {
-        return open.schema;
+        return splitBatches == null ? open.schema : splitSchema;
     }
 
     @Override
     public boolean isFlushDue() {
+        if (splitBatches != null) {
+            return splitRows >= config.maxRows
+                    || splitBytes >= config.maxBytes
+                    || splitErrors >= config.maxRows
+                    || (!splitBatches.isEmpty() && System.nanoTime() - oldestNanos >= config.maxAge.toNanos());
+        }
         return open.rows() >= config.maxRows
                 || open.bytes() >= config.maxBytes
                 || open.errors.size() >= config.maxRows
@@ -190,7 +324,12 @@ public final class ClickHouseSink implements BatchingSink {
 
     @Override
     public boolean isEmpty() {
-        return open.isEmpty();
+        return splitBatches == null ? open.isEmpty() : splitBatches.isEmpty();
+    }
+
+    @Override
+    public boolean supportsExactlyOnce() {
+        return true;
     }
 
     /** Whether a batch can be sealed now: fewer than {@code maxInFlightBatches} sealed batches not yet completed in order. */
@@ -201,6 +340,13 @@ public final class ClickHouseSink implements BatchingSink {
 
     @Override
     public CompletableFuture<Void> flush() {
+        if (splitBatches != null) {
+            if (!splitBatches.isEmpty()) {
+                throw new IllegalStateException("pipeline " + pipelineName + ": the sink writes exactly once; its batches"
+                        + " of " + splitBatches.keySet() + " are sealed by flush(ranges), naming each split's range");
+            }
+            return lastFlush;
+        }
         Batch sealed = open;
         open = newBatch();
         if (sealed.isEmpty()) {
@@ -217,6 +363,76 @@ public final class ClickHouseSink implements BatchingSink {
         lastFlush = written.thenCombine(lastFlush, (a, b) -> (Void) null)
                 .whenComplete((ignored, error) -> inFlight.decrementAndGet());
         return lastFlush;
+    }
+
+    /**
+     * Exactly-once mode: seals the open batches of the splits named in {@code ranges}, each as its split's
+     * range, and writes them as one flush (one after another, on one insert thread); the open batches of
+     * other splits stay open. A range of a split without an open batch (its records all skipped) has
+     * nothing to write. The layout new batches are encoded for ({@link #encodingSchema()}) follows a table
+     * change only once no batch is left open, so that the rows of each batch have one layout.
+     *
+     * @throws IllegalStateException if the sink is not in exactly-once mode
+     */
+    @Override
+    public CompletableFuture<Void> flush(Map<String, PendingRange> ranges) {
+        requireExactlyOnce("flush(ranges)");
+        List<Batch> batches = new ArrayList<>(ranges.size());
+        List<PendingRange> batchRanges = new ArrayList<>(ranges.size());
+        for (Map.Entry<String, PendingRange> range : ranges.entrySet()) {
+            Batch batch = splitBatches.remove(range.getKey());
+            if (batch != null) {
+                batches.add(batch);
+                batchRanges.add(range.getValue());
+            }
+        }
+        recount();
+        if (splitBatches.isEmpty()) {
+            splitSchema = tableChanges.latest();
+        }
+        if (batches.isEmpty()) {
+            return lastFlush;
+        }
+        inFlight.incrementAndGet();
+        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < batches.size(); i++) {
+                writer.write(batches.get(i), batchRanges.get(i));
+            }
+        }, executor);
+        // In order with earlier flushes, holding its slot until then: as flush().
+        lastFlush = written.thenCombine(lastFlush, (a, b) -> (Void) null)
+                .whenComplete((ignored, error) -> inFlight.decrementAndGet());
+        return lastFlush;
+    }
+
+    /** Exactly-once mode: drops the open rows and error records of {@code splits}, unwritten. */
+    @Override
+    public void discard(Collection<String> splits) {
+        requireExactlyOnce("discard(splits)");
+        if (splitBatches.keySet().removeAll(splits)) {
+            recount();
+        }
+    }
+
+    /** Exactly-once mode: the sums over the open split batches, after some were sealed or dropped. */
+    private void recount() {
+        splitRows = 0;
+        splitBytes = 0;
+        splitErrors = 0;
+        oldestNanos = Long.MAX_VALUE;
+        for (Batch batch : splitBatches.values()) {
+            splitRows += batch.rows();
+            splitBytes += batch.bytes();
+            splitErrors += batch.errors.size();
+            oldestNanos = Math.min(oldestNanos, batch.createdNanos);
+        }
+    }
+
+    private void requireExactlyOnce(String call) {
+        if (splitBatches == null) {
+            throw new IllegalStateException("pipeline " + pipelineName + ": " + call + " is for exactly-once delivery, but"
+                    + " the sink was opened " + (transport == null ? "not yet" : "for at-least-once delivery"));
+        }
     }
 
     /** The settings (for tests in this package). */
@@ -282,8 +498,11 @@ public final class ClickHouseSink implements BatchingSink {
         final Duration errorTableTtl;
         final int maxErrorRawBytes;
         final boolean nativeInserts;
+        /** The async_insert and insert_deduplicate the user gives (insertSetting or client option), or null. */
+        final String asyncInsert;
+        final String insertDeduplicate;
 
-        private Config(Builder b, ClickHouseTarget target) {
+        private Config(Builder b, ClickHouseTarget target, String asyncInsert, String insertDeduplicate) {
             this.target = target;
             this.database = b.databaseOf(target);
             this.table = b.table;
@@ -302,6 +521,8 @@ public final class ClickHouseSink implements BatchingSink {
             this.errorTableTtl = b.errorTableTtl;
             this.maxErrorRawBytes = b.maxErrorRawBytes;
             this.nativeInserts = b.nativeInserts;
+            this.asyncInsert = asyncInsert;
+            this.insertDeduplicate = insertDeduplicate;
         }
 
         @Override
@@ -512,7 +733,8 @@ public final class ClickHouseSink implements BatchingSink {
             if (createTableDdl != null && createTableDdl.isBlank()) {
                 throw new IllegalArgumentException("ClickHouseSink: createTableIfMissing was given an empty statement");
             }
-            return new ClickHouseSink(new Config(this, resolved));
+            return new ClickHouseSink(new Config(this, resolved, setting("async_insert", clientOptions),
+                    setting("insert_deduplicate", clientOptions)));
         }
 
         /**
@@ -551,7 +773,7 @@ public final class ClickHouseSink implements BatchingSink {
             return value != null ? value : clientOptions.get("clickhouse_setting_" + name);
         }
 
-        private static boolean isTrue(String value) {
+        static boolean isTrue(String value) {
             String v = value.trim().toLowerCase(java.util.Locale.ROOT);
             return !(v.equals("0") || v.equals("false") || v.isEmpty());
         }

@@ -41,15 +41,40 @@ final class ErrorTable {
      * the server has table TTLs (19.6+); works on every server version.
      */
     static String createStatement(String database, String table, Duration ttl, ServerVersion version) {
+        return create(database, table, "MergeTree", ttl, version, "");
+    }
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} of an error table that deduplicates inserts, for exactly-once
+     * delivery: on 22.2+ a MergeTree that keeps the tokens of its last {@link Deduplication#ERROR_TABLE_WINDOW}
+     * inserts; before, a ReplicatedMergeTree beside the target's ({@code targetReplica}: its ZooKeeper path
+     * and replica name, from {@code system.replicas}), at the target's path + {@code _tributary_errors}.
+     */
+    static String createDeduplicatingStatement(String database, String table, Duration ttl, ServerVersion version,
+                                               String[] targetReplica) {
+        if (version.supportsInsertDeduplicationToken()) {
+            return create(database, table, "MergeTree", ttl, version, " SETTINGS " + Deduplication.NON_REPLICATED_WINDOW
+                    + " = " + Deduplication.ERROR_TABLE_WINDOW);
+        }
+        if (targetReplica == null) {
+            throw new IllegalArgumentException("an error table that deduplicates on ClickHouse " + version
+                    + " is Replicated, beside a Replicated target table");
+        }
+        return create(database, table, "ReplicatedMergeTree(" + Identifiers.literal(targetReplica[0]
+                + Deduplication.ERROR_TABLE_ZOOKEEPER_SUFFIX) + ", " + Identifiers.literal(targetReplica[1]) + ")", ttl, version, "");
+    }
+
+    private static String create(String database, String table, String engine, Duration ttl, ServerVersion version,
+                                 String settings) {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(Identifiers.qualified(database, table))
                 .append(" (");
         TYPES.forEach((column, type) -> ddl.append(column).append(' ').append(type).append(", "));
         ddl.setLength(ddl.length() - 2);
-        ddl.append(") ENGINE = MergeTree ORDER BY (pipeline, time)");
+        ddl.append(") ENGINE = ").append(engine).append(" ORDER BY (pipeline, time)");
         if (hasTtl(ttl) && version.supportsTableTtl()) {
             ddl.append(" TTL time + INTERVAL ").append(ttl.toSeconds()).append(" SECOND");
         }
-        return ddl.toString();
+        return ddl.append(settings).toString();
     }
 
     static boolean hasTtl(Duration ttl) {
@@ -94,7 +119,15 @@ final class ErrorTable {
 
     /** Appends one error row in RowBinary, in the order of {@link #COLUMNS}. */
     static void encode(ErrorRecord error, String pipeline, RowBinaryOutput out) {
-        out.writeIntLE((int) (error.timeMillis() / 1000)); // DateTime: UInt32 seconds
+        encode(error, pipeline, error.timeMillis(), out);
+    }
+
+    /**
+     * Appends one error row with {@code time} = {@code timeMillis} rather than when the error was seen:
+     * exactly-once delivery writes its range's sealing time, so that a replay writes the same row.
+     */
+    static void encode(ErrorRecord error, String pipeline, long timeMillis, RowBinaryOutput out) {
+        out.writeIntLE((int) (timeMillis / 1000)); // DateTime: UInt32 seconds
         out.writeString(pipeline);
         out.writeString(error.origin().position().split());
         out.writeString(error.origin().position().toString());
