@@ -17,17 +17,36 @@
 #                      --exactly-once a MergeTree with a deduplication window and tokens (CHAOS_ENGINE)
 #   --instances N      N pipelines in one consumer group; each kill hits one (CHAOS_INSTANCES)
 #   --bad-every N      every Nth message is not JSON and must be in the error table once (CHAOS_BAD_EVERY)
+#   --source kinesis   the Kinesis chaos run instead (dev.tributary.bench.chaos.KinesisChaosMain): a
+#                      kinesis-mock stream of 4 shards into a ReplicatedMergeTree on 18.16, exactly-once,
+#                      SIGKILLs of the pipeline and a reshard mid-run (a split, then a merge); prints
+#                      RESULT kinesis_chaos lost=… dup=… kills=… reshards=… records=… unexpected_exits=…
+#                      Settings: KCHAOS_RECORDS (30000), KCHAOS_SHARDS, KCHAOS_KILLS, KCHAOS_PRODUCE_SECONDS,
+#                      KCHAOS_SEED, KCHAOS_EXACTLY_ONCE (1; 0: at-least-once into a MergeTree, for comparison).
+#                      Only --exactly-once goes with it (the default there).
 set -euo pipefail
+MAIN=dev.tributary.bench.chaos.ChaosMain
+KAFKA_ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --exactly-once) export CHAOS_EXACTLY_ONCE=1 ;;
-    --engine) export CHAOS_ENGINE="$2"; shift ;;
-    --instances) export CHAOS_INSTANCES="$2"; shift ;;
-    --bad-every) export CHAOS_BAD_EVERY="$2"; shift ;;
+    --exactly-once) export CHAOS_EXACTLY_ONCE=1 KCHAOS_EXACTLY_ONCE=1 ;;
+    --source)
+      case "${2:-}" in
+        kafka) MAIN=dev.tributary.bench.chaos.ChaosMain ;;
+        kinesis) MAIN=dev.tributary.bench.chaos.KinesisChaosMain ;;
+        *) echo "chaos.sh: --source takes kafka or kinesis, not '${2:-}'" >&2; exit 2 ;;
+      esac
+      shift ;;
+    --engine) export CHAOS_ENGINE="$2"; KAFKA_ONLY="$KAFKA_ONLY --engine"; shift ;;
+    --instances) export CHAOS_INSTANCES="$2"; KAFKA_ONLY="$KAFKA_ONLY --instances"; shift ;;
+    --bad-every) export CHAOS_BAD_EVERY="$2"; KAFKA_ONLY="$KAFKA_ONLY --bad-every"; shift ;;
     *) echo "chaos.sh: unknown option $1 (see the comment at the top of scripts/chaos.sh)" >&2; exit 2 ;;
   esac
   shift
 done
+if [ "$MAIN" = dev.tributary.bench.chaos.KinesisChaosMain ] && [ -n "$KAFKA_ONLY" ]; then
+  echo "chaos.sh: ${KAFKA_ONLY# }: Kafka run only, not with --source kinesis" >&2; exit 2
+fi
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
 
@@ -42,6 +61,6 @@ rm -rf "$ROOT/target/chaos"
 echo "[chaos] running"
 started=$(date +%s)
 status=0
-java -Xmx1g -Dtributary.testkit.dir="$ROOT/target/chaos" -cp "$CP" dev.tributary.bench.chaos.ChaosMain < /dev/null || status=$? # the embedded engine reads stdin
+java -Xmx1g -Dtributary.testkit.dir="$ROOT/target/chaos" -cp "$CP" "$MAIN" < /dev/null || status=$? # the embedded engine reads stdin
 echo "[chaos] finished in $(( $(date +%s) - started )) s (exit $status)"
 exit $status

@@ -39,6 +39,8 @@ public final class ClickHouseServer extends LocalServer {
     private final int tcpPort;
     private final ZooKeeperServer zooKeeper;
     private final boolean withZooKeeper;
+    /** The interserver HTTP port of a server with a ZooKeeper (replication needs one), else -1. */
+    private final int interserverPort;
 
     private ClickHouseServer(Path dir, int httpPort, int tcpPort, ZooKeeperServer zooKeeper) {
         super("clickhouse", dir);
@@ -46,6 +48,7 @@ public final class ClickHouseServer extends LocalServer {
         this.tcpPort = tcpPort;
         this.zooKeeper = zooKeeper;
         this.withZooKeeper = zooKeeper != null;
+        this.interserverPort = zooKeeper == null ? -1 : Loopback.freePort();
     }
 
     private ClickHouseServer(URI httpUrl, boolean withZooKeeper) {
@@ -54,6 +57,7 @@ public final class ClickHouseServer extends LocalServer {
         this.tcpPort = -1;
         this.zooKeeper = null;
         this.withZooKeeper = withZooKeeper;
+        this.interserverPort = -1;
     }
 
     /** Starts a new server with its data under a fresh folder of {@code paths}. */
@@ -347,7 +351,12 @@ public final class ClickHouseServer extends LocalServer {
         }
     }
 
-    /** The {@code <zookeeper>} and {@code <macros>} elements of a server started with a ZooKeeper, else nothing. */
+    /**
+     * The {@code <zookeeper>}, {@code <macros>} and interserver elements of a server started with a
+     * ZooKeeper, else nothing. Without an interserver HTTP port a replica never starts (the restarting
+     * thread fails), so it is never leader: no merge is chosen and 300 inserts later the table refuses
+     * more ("Too many parts").
+     */
     private String zooKeeperConfig() {
         if (zooKeeper == null) {
             return "";
@@ -360,7 +369,9 @@ public final class ClickHouseServer extends LocalServer {
                         <shard>1</shard>
                         <replica>%s</replica>
                     </macros>
-                """.formatted(zooKeeper.host(), zooKeeper.port(), REPLICA);
+                    <interserver_http_host>%s</interserver_http_host>
+                    <interserver_http_port>%d</interserver_http_port>
+                """.formatted(zooKeeper.host(), zooKeeper.port(), REPLICA, Loopback.HOST, interserverPort);
     }
 
     private static boolean ping(URI httpUrl) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +30,26 @@ class ZooKeeperServerIT {
 
         assertEquals(List.of(List.of("1", "a"), List.of("2", "b"), List.of("3", "c")),
                 sql.rows("SELECT id, name FROM dedup ORDER BY id"));
+    }
+
+    /**
+     * Replication needs an interserver HTTP port: without one the replica never becomes leader, no merge
+     * is ever chosen, and after 300 small inserts the table refuses more ("Too many parts").
+     */
+    @Test
+    void replicatedTableMergesItsParts(@WithZooKeeper ClickHouseServer clickhouse) throws InterruptedException {
+        ClickHouseSql sql = clickhouse.sql();
+        sql.execute("CREATE TABLE merged (id UInt32) ENGINE = " + clickhouse.replicatedMergeTree("merged") + " ORDER BY id");
+        for (int i = 0; i < 3; i++) {
+            sql.execute("INSERT INTO merged VALUES (" + i + ")");
+        }
+
+        Await.await("the replica of merged leader and writable", Duration.ofSeconds(20), () -> sql.rows(
+                "SELECT is_leader, is_readonly FROM system.replicas WHERE table = 'merged'").equals(List.of(List.of("1", "0"))));
+        sql.execute("OPTIMIZE TABLE merged FINAL");
+        Await.await("the parts of merged merged into one", Duration.ofSeconds(20), () -> sql.longValue(
+                "SELECT count() FROM system.parts WHERE table = 'merged' AND database = currentDatabase() AND active") == 1);
+        assertEquals(3, sql.longValue("SELECT count() FROM merged"));
     }
 
     @Test
