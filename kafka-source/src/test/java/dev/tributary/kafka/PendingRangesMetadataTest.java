@@ -28,14 +28,14 @@ class PendingRangesMetadataTest {
     }
 
     @Test
-    void rangesAreWrittenAsAVersionedCompactTextAndReadBack() {
-        List<PendingRange> ranges = List.of(range(100, 149, 1_764_337_200_000L), range(150, 150, 1_764_337_200_250L),
-                range(160, 9_000_000_000L, 1_764_337_201_000L));
-        String text = PendingRangesMetadata.encode(P, ranges);
-        assertEquals("tributary-eos/1 1764337200000:100-149,1764337200250:150-150,1764337201000:160-9000000000", text);
-        PendingRangesMetadata.Decoded decoded = PendingRangesMetadata.decode(P, 100, text);
+    void metadataCommittedBeforeReadsAsItsRangesAndIsWrittenAgainTheSame() {
+        // The format itself is PendingRangesTextTest's; here: offsets, and what brokers already keep.
+        String committed = "tributary-eos/1 1764337200000:100-149,1764337200250:150-150,1764337201000:160-9000000000";
+        PendingRangesMetadata.Decoded decoded = PendingRangesMetadata.decode(P, 100, committed);
         assertNull(decoded.problem());
-        assertEquals(ranges, decoded.ranges());
+        assertEquals(List.of(range(100, 149, 1_764_337_200_000L), range(150, 150, 1_764_337_200_250L),
+                range(160, 9_000_000_000L, 1_764_337_201_000L)), decoded.ranges());
+        assertEquals(committed, PendingRangesMetadata.encode(P, decoded.ranges()));
     }
 
     @Test
