@@ -447,14 +447,16 @@ public final class KinesisChaosMain {
         }
         String pendingLeft = pendingLeft();
         long replayed = replayedRanges();
+        // Blocks the Replicated table dropped as seen before: replays of ranges that had landed before a kill.
+        long dropped = sql.longValue("SELECT sum(value) FROM system.events WHERE event = 'DuplicatedInsertedBlocks'");
         double seconds = (System.nanoTime() - started) / 1e9;
         log("rows %,d, unique ids %,d of %,d, ids put twice by the producer %d, error-table rows %d, unexpected rows %d,"
                         + " pipeline runs %d (unexpected exits %d), pending ranges left after the graceful stop: %s",
                 rows, unique, records, streamDoubles, errors, foreign, runs, unexpectedExits, pendingLeft);
-        System.out.printf(Locale.ROOT, "RESULT kinesis_chaos lost=%d dup=%d kills=%d reshards=%d records=%d shards=%d"
-                        + " mode=%s replayed_ranges=%d stream_doubles=%d errors=%d unexpected_exits=%d seconds=%.0f%n", lost,
-                duplicates, done[Fault.KILL.ordinal()], done[Fault.RESHARD.ordinal()], records, shards,
-                exactlyOnce ? "exactly_once" : "at_least_once", replayed, streamDoubles, errors, unexpectedExits, seconds);
+        System.out.printf(Locale.ROOT, "RESULT kinesis_chaos lost=%d dup=%d kills=%d reshards=%d records=%d shards=%d mode=%s"
+                        + " replayed_ranges=%d dropped_blocks=%d stream_doubles=%d errors=%d unexpected_exits=%d seconds=%.0f%n",
+                lost, duplicates, done[Fault.KILL.ordinal()], done[Fault.RESHARD.ordinal()], records, shards,
+                exactlyOnce ? "exactly_once" : "at_least_once", replayed, dropped, streamDoubles, errors, unexpectedExits, seconds);
         boolean ok = lost == 0 && foreign == 0 && errors == 0 && unexpectedExits == 0 && (!exactlyOnce || duplicates == 0);
         return ok ? 0 : 1;
     }
