@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * {@code KCHAOS_RECORDS} JSON records from a kinesis-mock stream of {@code KCHAOS_SHARDS} shards into
  * ClickHouse 18.16, its checkpoints (and pending ranges) in the same server, while this program
  * SIGKILLs and restarts it at random moments and reshards the stream mid-run: shard 0 is split in two,
- * later shards 2 and 3 (adjacent) are merged. Records are put at a steady rate during the faults, each
+ * later shards 2 and 3 (adjacent) are merged, each reshard followed by a kill within 0.8 s (while the
+ * closed parents are read to their end and finished). Records are put at a steady rate during the faults, each
  * with its own partition key (spread over every shard), so that every fault hits a pipeline at work.
  * At the end it checks every id in the table and prints
  * {@code RESULT kinesis_chaos lost=… dup=… kills=… reshards=… records=… unexpected_exits=… seconds=…};
@@ -69,6 +70,8 @@ public final class KinesisChaosMain {
     private static final String TABLE = "kchaos";
     private static final String STREAM = "kchaos";
     private static final String APPLICATION = "kchaos";
+    /** Kills that follow the reshards (one each) rather than coming at a random point of the plan. */
+    private static final int KILLS_AFTER_RESHARDS = 2;
     /** Records per PutRecords request. */
     private static final int PUT_BATCH = 25;
 
@@ -197,9 +200,12 @@ public final class KinesisChaosMain {
                 + " ORDER BY id";
     }
 
-    /** The kills and the two reshards (a split, then a merge), shuffled. */
+    /**
+     * The kills and the two reshards (a split, then a merge), shuffled; two of the kills are not in the
+     * plan but follow the reshards (see {@link #inject}).
+     */
     private List<Fault> plan() {
-        List<Fault> plan = new ArrayList<>(Collections.nCopies(kills, Fault.KILL));
+        List<Fault> plan = new ArrayList<>(Collections.nCopies(Math.max(0, kills - KILLS_AFTER_RESHARDS), Fault.KILL));
         plan.add(Fault.RESHARD);
         plan.add(Fault.RESHARD);
         Collections.shuffle(plan, random);
@@ -208,29 +214,39 @@ public final class KinesisChaosMain {
 
     private void inject(Fault fault, KinesisClient client) throws Exception {
         long t0 = System.nanoTime();
-        String what = fault.toString();
+        String what = "";
         switch (fault) {
-            case KILL -> {
-                child.destroyForcibly(); // SIGKILL: no flush, no commit
-                if (!child.waitFor(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the child pipeline did not die of SIGKILL");
-                }
-                startChild();
-            }
+            case KILL -> killAndRestart();
             case RESHARD -> {
                 if (done[Fault.RESHARD.ordinal()] == 0) {
                     split(client, shardId(0));
-                    what = "RESHARD (split of " + shardId(0) + ")";
+                    what = " (split of " + shardId(0) + ")";
                 } else {
                     merge(client, shardId(2), shardId(3));
-                    what = "RESHARD (merge of " + shardId(2) + " and " + shardId(3) + ")";
+                    what = " (merge of " + shardId(2) + " and " + shardId(3) + ")";
+                }
+                if (done[Fault.KILL.ordinal()] < kills) {
+                    // A kill while the closed parents are being read to their end, flushed and marked
+                    // finished: their last ranges may be pending when the pipeline dies.
+                    Thread.sleep(random.nextInt(800)); // the random moment of the kill (a deliberate duration)
+                    killAndRestart();
+                    done[Fault.KILL.ordinal()]++;
+                    what += " and KILL #" + done[Fault.KILL.ordinal()];
                 }
             }
             default -> throw new AssertionError(fault);
         }
         done[fault.ordinal()]++;
-        log("%s #%d done in %.1f s; rows %,d, put %,d", what, done[fault.ordinal()], (System.nanoTime() - t0) / 1e9,
+        log("%s #%d%s done in %.1f s; rows %,d, put %,d", fault, done[fault.ordinal()], what, (System.nanoTime() - t0) / 1e9,
                 rowsOrMinusOne(), acked.get());
+    }
+
+    private void killAndRestart() throws Exception {
+        child.destroyForcibly(); // SIGKILL: no flush, no commit
+        if (!child.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the child pipeline did not die of SIGKILL");
+        }
+        startChild();
     }
 
     // ------------------------------------------------------------------ Kinesis
