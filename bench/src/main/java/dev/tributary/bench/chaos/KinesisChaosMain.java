@@ -46,8 +46,8 @@ import java.util.stream.Stream;
  * {@code KCHAOS_RECORDS} JSON records from a kinesis-mock stream of {@code KCHAOS_SHARDS} shards into
  * ClickHouse 18.16, its checkpoints (and pending ranges) in the same server, while this program
  * SIGKILLs and restarts it at random moments and reshards the stream mid-run: shard 0 is split in two,
- * later shards 2 and 3 (adjacent) are merged, each reshard followed by a kill within 0.8 s (while the
- * closed parents are read to their end and finished). Records are put at a steady rate during the faults, each
+ * later shards 2 and 3 (adjacent) are merged, each reshard followed by a kill as soon as the pipeline
+ * reads the closed parent (0, 3) to its end, while its last ranges are landing and it is being finished. Records are put at a steady rate during the faults, each
  * with its own partition key (spread over every shard), so that every fault hits a pipeline at work.
  * At the end it checks every id in the table and prints
  * {@code RESULT kinesis_chaos lost=… dup=… kills=… reshards=… records=… unexpected_exits=… seconds=…};
@@ -95,6 +95,8 @@ public final class KinesisChaosMain {
     private KinesisMock kinesis;
     private Path logs;
     private Process child;
+    /** The log of the running pipeline. */
+    private Path childLog;
     private int runs;
     private int unexpectedExits;
     private final int[] done = new int[Fault.values().length];
@@ -218,20 +220,26 @@ public final class KinesisChaosMain {
         switch (fault) {
             case KILL -> killAndRestart();
             case RESHARD -> {
+                String parent;
                 if (done[Fault.RESHARD.ordinal()] == 0) {
-                    split(client, shardId(0));
-                    what = " (split of " + shardId(0) + ")";
+                    parent = shardId(0);
+                    split(client, parent);
+                    what = " (split of " + parent + ")";
                 } else {
-                    merge(client, shardId(2), shardId(3));
-                    what = " (merge of " + shardId(2) + " and " + shardId(3) + ")";
+                    parent = shardId(3);
+                    merge(client, shardId(2), parent);
+                    what = " (merge of " + shardId(2) + " and " + parent + ")";
                 }
                 if (done[Fault.KILL.ordinal()] < kills) {
-                    // A kill while the closed parents are being read to their end, flushed and marked
-                    // finished: their last ranges may be pending when the pipeline dies.
-                    Thread.sleep(random.nextInt(800)); // the random moment of the kill (a deliberate duration)
+                    // A kill as soon as the pipeline reads a closed parent to its end, while its last ranges
+                    // are flushed, committed and its SHARD_END saved: they may be pending when it dies.
+                    String end = "reached the end of shard " + STREAM + "/" + parent;
+                    boolean seen = awaitInLog(end, Duration.ofSeconds(90));
+                    Thread.sleep(random.nextInt(30)); // the random moment of the kill (a deliberate duration)
                     killAndRestart();
                     done[Fault.KILL.ordinal()]++;
-                    what += " and KILL #" + done[Fault.KILL.ordinal()];
+                    what += " and KILL #" + done[Fault.KILL.ordinal()] + (seen ? " at the end of " + parent
+                            : " (the end of " + parent + " not seen in 90 s)");
                 }
             }
             default -> throw new AssertionError(fault);
@@ -239,6 +247,19 @@ public final class KinesisChaosMain {
         done[fault.ordinal()]++;
         log("%s #%d%s done in %.1f s; rows %,d, put %,d", fault, done[fault.ordinal()], what, (System.nanoTime() - t0) / 1e9,
                 rowsOrMinusOne(), acked.get());
+    }
+
+    /** Waits until the running pipeline's log has a line containing {@code text}; false after {@code timeout}. */
+    private boolean awaitInLog(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            restartIfDied();
+            if (Files.readString(childLog, StandardCharsets.ISO_8859_1).contains(text)) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     private void killAndRestart() throws Exception {
@@ -364,6 +385,7 @@ public final class KinesisChaosMain {
     private void startChild() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = logs.resolve("run-" + (runs++) + ".log");
+        childLog = log;
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
                 KinesisChaosPipeline.class.getName(), kinesis.endpoint().toString(), kinesis.region(), STREAM, APPLICATION,
                 clickhouse.endpoint(), TABLE, exactlyOnce ? "EXACTLY_ONCE" : "AT_LEAST_ONCE")
