@@ -235,7 +235,6 @@ public final class KinesisChaosMain {
                     // are flushed, committed and its SHARD_END saved: they may be pending when it dies.
                     String end = "reached the end of shard " + STREAM + "/" + parent;
                     boolean seen = awaitInLog(end, Duration.ofSeconds(90));
-                    Thread.sleep(random.nextInt(30)); // the random moment of the kill (a deliberate duration)
                     killAndRestart();
                     done[Fault.KILL.ordinal()]++;
                     what += " and KILL #" + done[Fault.KILL.ordinal()] + (seen ? " at the end of " + parent
@@ -257,7 +256,7 @@ public final class KinesisChaosMain {
             if (Files.readString(childLog, StandardCharsets.ISO_8859_1).contains(text)) {
                 return true;
             }
-            Thread.sleep(10);
+            Thread.sleep(5);
         }
         return false;
     }
