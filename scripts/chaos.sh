@@ -12,7 +12,8 @@
 #
 # Options (each sets the ChaosMain setting of the same name):
 #   --exactly-once     exactly-once delivery into a ReplicatedMergeTree on 18.16 (ZooKeeper started
-#                      too), checked by id: dup must be 0        (CHAOS_EXACTLY_ONCE=1)
+#                      too), checked by id and by topic position: dup (rows of one record beyond
+#                      the first) must be 0                      (CHAOS_EXACTLY_ONCE=1)
 #   --engine chdb      the chDB 26.5 engine inside the pipeline's JVM instead of 18.16; with
 #                      --exactly-once a MergeTree with a deduplication window and tokens (CHAOS_ENGINE)
 #   --instances N      N pipelines in one consumer group; each kill hits one (CHAOS_INSTANCES)
@@ -61,6 +62,6 @@ rm -rf "$ROOT/target/chaos"
 echo "[chaos] running"
 started=$(date +%s)
 status=0
-java -Xmx1g -Dtributary.testkit.dir="$ROOT/target/chaos" -cp "$CP" "$MAIN" < /dev/null || status=$?
+java -Xmx1g -Dtributary.testkit.dir="$ROOT/target/chaos" -cp "$CP" "$MAIN" < /dev/null || status=$? # the embedded engine reads stdin
 echo "[chaos] finished in $(( $(date +%s) - started )) s (exit $status)"
 exit $status

@@ -153,8 +153,11 @@ start_clickhouse() {
   CH_HTTP_PORT=$(free_port)
   CH_TCP_PORT=$(free_port)
   if [ -n "$zk_port" ]; then
+    # A replica without an interserver HTTP port never starts: it never merges and refuses inserts at 300 parts.
     zookeeper="<zookeeper><node><host>127.0.0.1</host><port>$zk_port</port></node></zookeeper>
-    <macros><shard>1</shard><replica>r1</replica></macros>"
+    <macros><shard>1</shard><replica>r1</replica></macros>
+    <interserver_http_host>127.0.0.1</interserver_http_host>
+    <interserver_http_port>$(free_port)</interserver_http_port>"
   fi
   cat > "$dir/config.xml" <<CFG
 <?xml version="1.0"?>

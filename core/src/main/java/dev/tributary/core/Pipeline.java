@@ -364,6 +364,9 @@ public final class Pipeline implements AutoCloseable {
         SourcePosition position = record.position();
         while (ranges.before(position) == RangeTracker.Before.SEAL_FIRST) {
             sealForReplay(position);
+            if (stopRequested || departedSplits.contains(split)) {
+                return; // not sealed: the record is read again by whoever replays the range
+            }
         }
         if (encode(record, plan, sink, true)) {
             uncommitted.put(split, position);
@@ -380,12 +383,20 @@ public final class Pipeline implements AutoCloseable {
      * were already taken from the source.
      */
     private void sealForReplay(SourcePosition at) throws InterruptedException {
+        String split = at.split();
         for (int attempt = 0; ; attempt++) {
-            while (!sink.canFlush()) {
+            while (!sink.canFlush() && !stopRequested && !departedSplits.contains(split)) {
                 awaitOldestFlush();
                 commitLandedBatches();
+                // Keeps the source's session while ClickHouse is slow (a Kafka member that does not poll is
+                // dropped from its group); paused, so nothing is returned. A revoke it reports is handled here.
+                setSourcePaused(true);
+                source.poll(Duration.ofMillis(1));
             }
-            if (flushOpenBatch(at.split())) {
+            if (stopRequested || departedSplits.contains(split)) {
+                return; // the stop or the revoke drops the incomplete replay; its next reader replays the range whole
+            }
+            if (flushOpenBatch(split)) {
                 return;
             }
             if (attempt >= 5 || stopRequested) {

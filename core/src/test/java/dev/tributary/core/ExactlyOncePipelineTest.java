@@ -109,6 +109,24 @@ class ExactlyOncePipelineTest {
     }
 
     @Test
+    void aStopWhileAReplayedRangeWaitsForAnInsertSlotEndsThePipelineAndLeavesTheRangePending() throws Exception {
+        Store store = new Store();
+        PendingRange left = range("a", 0, 29, 11);
+        store.record("a", List.of(left));
+        Server server = new Server();
+        // Nothing ever lands: b's batches take both slots, and a's replayed range, once complete, waits for one.
+        DedupSink sink = new DedupSink(server, 4, 0);
+        Pipeline pipeline = pipeline(new ScriptedSource(store, 2), sink);
+        pipeline.start();
+        Await.await("b's batches in flight", Duration.ofSeconds(10), () -> sink.inserts.size() >= 2);
+        pipeline.stop();
+        assertTrue(pipeline.awaitTermination(Duration.ofSeconds(10)), "the pipeline stopped");
+        assertEquals(Pipeline.State.STOPPED, pipeline.state());
+        assertTrue(sink.inserts.stream().noneMatch(insert -> insert.split.equals("a")), "a's replay was not inserted");
+        assertEquals(List.of(left), store.pendingCopy().get("a"), "a's range is still pending for its next reader");
+    }
+
+    @Test
     void exactlyOnceNeedsASourceAndASinkThatSupportIt() {
         Source plain = new ScriptedSource(new Store(), 3) {
             @Override

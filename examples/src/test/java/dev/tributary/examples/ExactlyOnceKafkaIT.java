@@ -130,7 +130,9 @@ class ExactlyOnceKafkaIT {
 
     private static KafkaSource source(KafkaBroker kafka, String topic, String group) {
         return KafkaSource.builder().bootstrapServers(kafka.bootstrapServers()).topics(topic).groupId(group)
-                .startingOffsets(StartingOffsets.EARLIEST).build();
+                .startingOffsets(StartingOffsets.EARLIEST)
+                .property("max.poll.records", "100") // many small ranges, several in flight
+                .build();
     }
 
     private static Pipeline pipeline(Source source, ClickHouseSink.Builder sink) {

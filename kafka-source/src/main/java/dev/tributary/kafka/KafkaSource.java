@@ -1,6 +1,7 @@
 package dev.tributary.kafka;
 
 import dev.tributary.core.PendingRange;
+import dev.tributary.core.PendingRangesText;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
@@ -413,7 +414,7 @@ public final class KafkaSource implements Source {
             LOG.warn("pipeline {}: partition {}: the metadata {} of its committed offset {} names no pending ranges this"
                             + " source can read ({}); replaying none: reading on from offset {} (records that were in flight"
                             + " when it was committed may be written twice)", context.pipelineName(), split,
-                    PendingRangesMetadata.quoted(committed.metadata()), committed.offset(), decoded.problem(), committed.offset());
+                    PendingRangesText.quoted(committed.metadata()), committed.offset(), decoded.problem(), committed.offset());
         } else if (!decoded.ranges().isEmpty()) {
             LOG.info("pipeline {}: partition {}: {} pending ranges to replay: {}", context.pipelineName(), split,
                     decoded.ranges().size(), decoded.ranges());

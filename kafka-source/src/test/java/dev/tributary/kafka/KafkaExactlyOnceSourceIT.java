@@ -1,6 +1,7 @@
 package dev.tributary.kafka;
 
 import dev.tributary.core.PendingRange;
+import dev.tributary.core.PendingRangesText;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.SplitListener;
@@ -314,7 +315,7 @@ class KafkaExactlyOnceSourceIT {
     /** Ranges whose metadata is exactly {@code bytes} long (seal times of fewer digits fill the gap). */
     private static List<PendingRange> rangesEncodedIn(String topic, int bytes) {
         List<PendingRange> ranges = new ArrayList<>();
-        int length = PendingRangesMetadata.VERSION_1.length() - 1;
+        int length = PendingRangesText.VERSION.length(); // the first entry's "," stands for the blank
         long sealedAt = 1_764_337_200_000L; // 13 digits; entries are ",<13>:<first>-<last>"
         for (long offset = 1_000_000_000L; length < bytes; offset += 10) {
             ranges.add(range(topic, 0, offset, offset + 9, sealedAt));

@@ -28,14 +28,14 @@ class PendingRangesMetadataTest {
     }
 
     @Test
-    void rangesAreWrittenAsAVersionedCompactTextAndReadBack() {
-        List<PendingRange> ranges = List.of(range(100, 149, 1_764_337_200_000L), range(150, 150, 1_764_337_200_250L),
-                range(160, 9_000_000_000L, 1_764_337_201_000L));
-        String text = PendingRangesMetadata.encode(P, ranges);
-        assertEquals("tributary-eos/1 1764337200000:100-149,1764337200250:150-150,1764337201000:160-9000000000", text);
-        PendingRangesMetadata.Decoded decoded = PendingRangesMetadata.decode(P, 100, text);
+    void metadataCommittedBeforeReadsAsItsRangesAndIsWrittenAgainTheSame() {
+        // The format itself is PendingRangesTextTest's; here: offsets, and what brokers already keep.
+        String committed = "tributary-eos/1 1764337200000:100-149,1764337200250:150-150,1764337201000:160-9000000000";
+        PendingRangesMetadata.Decoded decoded = PendingRangesMetadata.decode(P, 100, committed);
         assertNull(decoded.problem());
-        assertEquals(ranges, decoded.ranges());
+        assertEquals(List.of(range(100, 149, 1_764_337_200_000L), range(150, 150, 1_764_337_200_250L),
+                range(160, 9_000_000_000L, 1_764_337_201_000L)), decoded.ranges());
+        assertEquals(committed, PendingRangesMetadata.encode(P, decoded.ranges()));
     }
 
     @Test
@@ -50,39 +50,21 @@ class PendingRangesMetadataTest {
 
     @Test
     void foreignGarbledOrInconsistentMetadataIsNoRangesWithTheReason() {
+        // The format's own refusals are PendingRangesTextTest's; here: they become a reason, not an exception.
         assertRefused(5, "hello from another tool", "not written by Tributary");
         assertRefused(5, "tributary-eos/2 1:5-6", "'tributary-eos/2' is not one this version reads");
-        assertRefused(5, "tributary-eos/1", "'tributary-eos/1' is not one this version reads");
-        assertRefused(5, "tributary-eos/1 ", "range 1 '' is not");
-        assertRefused(5, "tributary-eos/1 1:5-6,", "range 2 '' is not");
         assertRefused(5, "tributary-eos/1 1:5-6,2:7", "range 2 '2:7' is not");
-        assertRefused(5, "tributary-eos/1 1:5-x", "range 1 '1:5-x' is not");
-        assertRefused(5, "tributary-eos/1 1:+5-6", "is not");
-        assertRefused(5, "tributary-eos/1 1:5--6", "is not");
-        assertRefused(5, "tributary-eos/1 1: 5-6", "is not");
+        assertRefused(5, "tributary-eos/1 1:+5-6", "range 1 '1:+5-6' is not"); // offsets are plain decimals
         assertRefused(5, "tributary-eos/1 1:5-99999999999999999999", "is not"); // beyond a long
-        assertRefused(5, "tributary-eos/1  1:5-6", "is not");
-        assertRefused(5, "tributary-eos/1 1:6-5", "range 1 '1:6-5' is empty, overlaps or is out of order");
-        assertRefused(5, "tributary-eos/1 1:5-9,2:9-12", "range 2 '2:9-12' is empty, overlaps or is out of order");
         assertRefused(5, "tributary-eos/1 1:5-9,2:3-4", "out of order");
         assertRefused(4, "tributary-eos/1 1:5-9", "the committed offset 4 is not the first pending offset 5");
-        assertRefused(5, "tributary-eos/1 1:5-9\u0000", "'1:5-9\\u0000' is not");
-    }
-
-    @Test
-    void garbledTextIsQuotedShortAndPrintable() {
-        String quoted = PendingRangesMetadata.quoted("x".repeat(500) + "\n");
-        assertEquals("'" + "x".repeat(80) + "...'", quoted);
-        assertEquals("'a\\u000ab'", PendingRangesMetadata.quoted("a\nb"));
     }
 
     @Test
     void rangesOfAnotherPartitionOrOutOfOrderAreRefusedAtCommit() {
         PendingRange other = new PendingRange(new KafkaPosition("events", 4, 1), new KafkaPosition("events", 4, 2), 1);
         assertThrows(IllegalArgumentException.class, () -> PendingRangesMetadata.encode(P, List.of(other)));
-        assertThrows(IllegalArgumentException.class, () -> PendingRangesMetadata.encode(P, List.of(range(5, 9, 1), range(9, 12, 2))));
         assertThrows(IllegalArgumentException.class, () -> PendingRangesMetadata.encode(P, List.of(range(5, 9, 1), range(1, 2, 2))));
-        assertThrows(IllegalArgumentException.class, () -> PendingRangesMetadata.encode(P, List.of(range(5, 9, -1))));
     }
 
     @Test

@@ -39,13 +39,16 @@ class PendingRangeTextTest {
 
     @Test
     void anotherVersionGarbledTextOrRangesOutOfOrderAreRefusedWithTheText() {
-        for (String text : List.of("tributary-eos/2 1:1-2", "1:1-2", "tributary-eos/1 ", "tributary-eos/1 x:1-2",
-                "tributary-eos/1 1:1", "tributary-eos/1 1:a-2", "tributary-eos/1 1:5-2", "tributary-eos/1 1:1-2-3",
-                "tributary-eos/1 1:1-5,2:5-6", "tributary-eos/1 1:7-8,2:1-2", "tributary-eos/1 1:1-2,")) {
+        // The format's own refusals are PendingRangesTextTest's; here: sequence numbers, and the text in the message.
+        for (String text : List.of("tributary-eos/2 1:1-2", "1:1-2", "tributary-eos/1 1:a-2", "tributary-eos/1 1:1:x-2",
+                "tributary-eos/1 1:1-2:1234567890", "tributary-eos/1 1:5-2", "tributary-eos/1 1:7:3-7:2",
+                "tributary-eos/1 1:1-5,2:5-6", "tributary-eos/1 1:7-8,2:1-2")) {
             IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                     () -> PendingRangeText.decode("events", SHARD, text), text);
             assertTrue(error.getMessage().contains("'" + text + "'"), error.getMessage());
         }
+        assertThrows(IllegalArgumentException.class, () -> PendingRangeText.encode(List.of(
+                new PendingRange(at("5"), at("9"), 1), new PendingRange(at("9"), at("12"), 2))));
     }
 
     @Test

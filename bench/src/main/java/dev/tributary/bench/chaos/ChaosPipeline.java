@@ -32,8 +32,12 @@ public final class ChaosPipeline {
 
     public static void main(String[] args) throws Exception {
         String target = args[3];
+        DeliveryGuarantee guarantee = DeliveryGuarantee.valueOf(args[5]);
+        // Exactly-once inserts once per partition and batch: a longer age keeps 18.16's parts (and merges
+        // through ZooKeeper) in step, as the default 5 s does for users.
+        Duration maxAge = Duration.ofMillis(guarantee == DeliveryGuarantee.EXACTLY_ONCE ? 1_000 : 300);
         ClickHouseSink.Builder sink = ClickHouseSink.builder().table(args[4])
-                .maxRows(20_000).maxAge(Duration.ofMillis(300))
+                .maxRows(20_000).maxAge(maxAge)
                 .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         if (target.startsWith("chdb:")) {
             sink.target(ChDbTarget.builder().dataPath(Path.of(target.substring("chdb:".length()))).build())
@@ -50,7 +54,7 @@ public final class ChaosPipeline {
                         .build())
                 .decoder(JsonDecoder.create())
                 .sink(sink.build())
-                .deliveryGuarantee(DeliveryGuarantee.valueOf(args[5]))
+                .deliveryGuarantee(guarantee)
                 .metricsLogInterval(Duration.ofSeconds(5))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "chaos-pipeline-stop"));
