@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * {@code KCHAOS_RECORDS} JSON records from a kinesis-mock stream of {@code KCHAOS_SHARDS} shards into
  * ClickHouse 18.16, its checkpoints (and pending ranges) in the same server, while this program
  * SIGKILLs and restarts it at random moments and reshards the stream mid-run: shard 0 is split in two,
- * later shards 2 and 3 (adjacent) are merged. Records are put at a steady rate during the faults, each
+ * later shards 2 and 3 (adjacent) are merged, each reshard followed by a kill as soon as the pipeline
+ * reads the closed parent (0, 3) to its end, while its last ranges are landing and it is being finished. Records are put at a steady rate during the faults, each
  * with its own partition key (spread over every shard), so that every fault hits a pipeline at work.
  * At the end it checks every id in the table and prints
  * {@code RESULT kinesis_chaos lost=… dup=… kills=… reshards=… records=… unexpected_exits=… seconds=…};
@@ -69,6 +70,8 @@ public final class KinesisChaosMain {
     private static final String TABLE = "kchaos";
     private static final String STREAM = "kchaos";
     private static final String APPLICATION = "kchaos";
+    /** Kills that follow the reshards (one each) rather than coming at a random point of the plan. */
+    private static final int KILLS_AFTER_RESHARDS = 2;
     /** Records per PutRecords request. */
     private static final int PUT_BATCH = 25;
 
@@ -92,6 +95,8 @@ public final class KinesisChaosMain {
     private KinesisMock kinesis;
     private Path logs;
     private Process child;
+    /** The log of the running pipeline. */
+    private Path childLog;
     private int runs;
     private int unexpectedExits;
     private final int[] done = new int[Fault.values().length];
@@ -197,9 +202,12 @@ public final class KinesisChaosMain {
                 + " ORDER BY id";
     }
 
-    /** The kills and the two reshards (a split, then a merge), shuffled. */
+    /**
+     * The kills and the two reshards (a split, then a merge), shuffled; two of the kills are not in the
+     * plan but follow the reshards (see {@link #inject}).
+     */
     private List<Fault> plan() {
-        List<Fault> plan = new ArrayList<>(Collections.nCopies(kills, Fault.KILL));
+        List<Fault> plan = new ArrayList<>(Collections.nCopies(Math.max(0, kills - KILLS_AFTER_RESHARDS), Fault.KILL));
         plan.add(Fault.RESHARD);
         plan.add(Fault.RESHARD);
         Collections.shuffle(plan, random);
@@ -208,29 +216,57 @@ public final class KinesisChaosMain {
 
     private void inject(Fault fault, KinesisClient client) throws Exception {
         long t0 = System.nanoTime();
-        String what = fault.toString();
+        String what = "";
         switch (fault) {
-            case KILL -> {
-                child.destroyForcibly(); // SIGKILL: no flush, no commit
-                if (!child.waitFor(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the child pipeline did not die of SIGKILL");
-                }
-                startChild();
-            }
+            case KILL -> killAndRestart();
             case RESHARD -> {
+                String parent;
                 if (done[Fault.RESHARD.ordinal()] == 0) {
-                    split(client, shardId(0));
-                    what = "RESHARD (split of " + shardId(0) + ")";
+                    parent = shardId(0);
+                    split(client, parent);
+                    what = " (split of " + parent + ")";
                 } else {
-                    merge(client, shardId(2), shardId(3));
-                    what = "RESHARD (merge of " + shardId(2) + " and " + shardId(3) + ")";
+                    parent = shardId(3);
+                    merge(client, shardId(2), parent);
+                    what = " (merge of " + shardId(2) + " and " + parent + ")";
+                }
+                if (done[Fault.KILL.ordinal()] < kills) {
+                    // A kill as soon as the pipeline reads a closed parent to its end, while its last ranges
+                    // are flushed, committed and its SHARD_END saved: they may be pending when it dies.
+                    String end = "reached the end of shard " + STREAM + "/" + parent;
+                    boolean seen = awaitInLog(end, Duration.ofSeconds(90));
+                    killAndRestart();
+                    done[Fault.KILL.ordinal()]++;
+                    what += " and KILL #" + done[Fault.KILL.ordinal()] + (seen ? " at the end of " + parent
+                            : " (the end of " + parent + " not seen in 90 s)");
                 }
             }
             default -> throw new AssertionError(fault);
         }
         done[fault.ordinal()]++;
-        log("%s #%d done in %.1f s; rows %,d, put %,d", what, done[fault.ordinal()], (System.nanoTime() - t0) / 1e9,
+        log("%s #%d%s done in %.1f s; rows %,d, put %,d", fault, done[fault.ordinal()], what, (System.nanoTime() - t0) / 1e9,
                 rowsOrMinusOne(), acked.get());
+    }
+
+    /** Waits until the running pipeline's log has a line containing {@code text}; false after {@code timeout}. */
+    private boolean awaitInLog(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            restartIfDied();
+            if (Files.readString(childLog, StandardCharsets.ISO_8859_1).contains(text)) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    private void killAndRestart() throws Exception {
+        child.destroyForcibly(); // SIGKILL: no flush, no commit
+        if (!child.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the child pipeline did not die of SIGKILL");
+        }
+        startChild();
     }
 
     // ------------------------------------------------------------------ Kinesis
@@ -348,6 +384,7 @@ public final class KinesisChaosMain {
     private void startChild() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = logs.resolve("run-" + (runs++) + ".log");
+        childLog = log;
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
                 KinesisChaosPipeline.class.getName(), kinesis.endpoint().toString(), kinesis.region(), STREAM, APPLICATION,
                 clickhouse.endpoint(), TABLE, exactlyOnce ? "EXACTLY_ONCE" : "AT_LEAST_ONCE")
@@ -447,14 +484,16 @@ public final class KinesisChaosMain {
         }
         String pendingLeft = pendingLeft();
         long replayed = replayedRanges();
+        // Blocks the Replicated table dropped as seen before: replays of ranges that had landed before a kill.
+        long dropped = sql.longValue("SELECT sum(value) FROM system.events WHERE event = 'DuplicatedInsertedBlocks'");
         double seconds = (System.nanoTime() - started) / 1e9;
         log("rows %,d, unique ids %,d of %,d, ids put twice by the producer %d, error-table rows %d, unexpected rows %d,"
                         + " pipeline runs %d (unexpected exits %d), pending ranges left after the graceful stop: %s",
                 rows, unique, records, streamDoubles, errors, foreign, runs, unexpectedExits, pendingLeft);
-        System.out.printf(Locale.ROOT, "RESULT kinesis_chaos lost=%d dup=%d kills=%d reshards=%d records=%d shards=%d"
-                        + " mode=%s replayed_ranges=%d stream_doubles=%d errors=%d unexpected_exits=%d seconds=%.0f%n", lost,
-                duplicates, done[Fault.KILL.ordinal()], done[Fault.RESHARD.ordinal()], records, shards,
-                exactlyOnce ? "exactly_once" : "at_least_once", replayed, streamDoubles, errors, unexpectedExits, seconds);
+        System.out.printf(Locale.ROOT, "RESULT kinesis_chaos lost=%d dup=%d kills=%d reshards=%d records=%d shards=%d mode=%s"
+                        + " replayed_ranges=%d dropped_blocks=%d stream_doubles=%d errors=%d unexpected_exits=%d seconds=%.0f%n",
+                lost, duplicates, done[Fault.KILL.ordinal()], done[Fault.RESHARD.ordinal()], records, shards,
+                exactlyOnce ? "exactly_once" : "at_least_once", replayed, dropped, streamDoubles, errors, unexpectedExits, seconds);
         boolean ok = lost == 0 && foreign == 0 && errors == 0 && unexpectedExits == 0 && (!exactlyOnce || duplicates == 0);
         return ok ? 0 : 1;
     }
