@@ -444,24 +444,13 @@ public final class KinesisChaosMain {
         }
     }
 
-    /** Waits until the table grows past its size now (or everything has landed). */
-    private void awaitProgress(String what, Duration timeout) throws InterruptedException {
-        long before = rowsOrMinusOne();
-        await(what, timeout, () -> {
-            restartIfDied();
-            long now = rowsOrMinusOne();
-            return now > before && before >= 0 || (!producing && allLanded());
-        });
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        ChaosWaits.await(what, timeout, condition);
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+    /** Waits until the table grows past its size now (or everything has landed). */
+    private void awaitProgress(String what, Duration timeout) throws InterruptedException {
+        ChaosWaits.awaitProgress(what, timeout, this::rowsOrMinusOne, this::restartIfDied, () -> !producing && allLanded());
     }
 
     private int report() {
