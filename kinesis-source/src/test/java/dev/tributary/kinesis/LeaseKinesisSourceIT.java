@@ -153,6 +153,41 @@ class LeaseKinesisSourceIT {
         assertEquals(0, sql.longValue("SELECT count() FROM " + table + " WHERE id >= " + 2 * half), "nothing else");
     }
 
+    /**
+     * A split mid-run: the parent is read to its end, flushed and committed (its split reported
+     * revoked), checkpointed {@code SHARD_END}, and then its children are read; every record once.
+     */
+    @Test
+    void aSplitMidRunEndsTheParentWithShardEndAndReadsItsChildren(KinesisMock kinesis, Dynalite dynamodb,
+                                                                  ClickHouseServer clickhouse) throws Exception {
+        int half = 1_000;
+        String stream = unique("lease_split");
+        String table = unique("lease_split");
+        ClickHouseSql sql = clickhouse.sql();
+        createTable(sql, table);
+        LeaseKinesisSource source = leaseSource(kinesis, dynamodb, stream, table).build();
+        try (KinesisClient client = client(kinesis);
+             Pipeline pipeline = pipeline(table.replace('_', '-'), source, clickhouse, table)) {
+            createStream(client, stream, 2);
+            put(client, stream, 0, half);
+            pipeline.start();
+            await("the first " + half + " rows", Duration.ofSeconds(90), () -> sql.longValue("SELECT count() FROM " + table) >= half);
+            KinesisTestData.split(client, stream, KinesisTestData.shardId(0));
+            put(client, stream, half, 2L * half);
+            await("all " + 2 * half + " rows", Duration.ofSeconds(60),
+                    () -> sql.longValue("SELECT uniqExact(id) FROM " + table) >= 2L * half);
+            await("the parent's SHARD_END", Duration.ofSeconds(30),
+                    () -> "SHARD_END".equals(checkpoints(dynamodb, table).get(KinesisTestData.shardId(0))));
+            pipeline.stop();
+            pipeline.awaitTermination(Duration.ofMinutes(1));
+        }
+        assertEquals(List.of(List.of(Long.toString(2L * half), Long.toString(2L * half))),
+                sql.rows("SELECT count(), uniqExact(id) FROM " + table), "every record once");
+        Map<String, String> checkpoints = checkpoints(dynamodb, table);
+        assertTrue(checkpoints.containsKey(KinesisTestData.shardId(2)) && checkpoints.containsKey(KinesisTestData.shardId(3)),
+                "the children are leased: " + checkpoints);
+    }
+
     /** KPL-aggregated records (KCL de-aggregates them) land as one row per user record, with their sub-sequence numbers. */
     @Test
     void kplAggregatedRecordsLandAsOneRowPerUserRecord(KinesisMock kinesis, Dynalite dynamodb, ClickHouseServer clickhouse,
