@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static dev.tributary.kinesis.KinesisTestData.Mode;
 import static dev.tributary.kinesis.KinesisTestData.await;
 import static dev.tributary.kinesis.KinesisTestData.client;
 import static dev.tributary.kinesis.KinesisTestData.createStream;
@@ -69,12 +72,13 @@ class LeaseKinesisSourceIT {
                 .shutdownTimeout(Duration.ofSeconds(20));
     }
 
-    @Test
-    void oneInstanceIngestsEveryRecordOnceAndCheckpointsTheLastOfEachShard(KinesisMock kinesis, Dynalite dynamodb,
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void oneInstanceIngestsEveryRecordOnceAndCheckpointsTheLastOfEachShard(Mode mode, KinesisMock kinesis, Dynalite dynamodb,
                                                                           ClickHouseServer clickhouse) throws Exception {
         int records = 4_000;
         String stream = unique("lease");
-        String table = unique("lease_one");
+        String table = unique("lease_one_" + mode.name().toLowerCase());
         ClickHouseSql sql = clickhouse.sql();
         createTable(sql, table);
         Map<Long, KinesisTestData.Put> puts;
@@ -82,7 +86,8 @@ class LeaseKinesisSourceIT {
             createStream(client, stream, SHARDS);
             puts = put(client, stream, 0, records);
         }
-        LeaseKinesisSource source = leaseSource(kinesis, dynamodb, stream, table).build();
+        LeaseKinesisSource.Builder builder = leaseSource(kinesis, dynamodb, stream, table);
+        LeaseKinesisSource source = (mode == Mode.FAN_OUT ? builder.enhancedFanOut(unique("consumer")) : builder).build();
         try (Pipeline pipeline = pipeline(table.replace('_', '-'), source, clickhouse, table)) {
             pipeline.start();
             await(records + " rows", Duration.ofSeconds(90), () -> sql.longValue("SELECT count() FROM " + table) >= records);
@@ -125,11 +130,12 @@ class LeaseKinesisSourceIT {
             try (Pipeline first = pipeline("lease-a", a, clickhouse, table);
                  Pipeline second = pipeline("lease-b", b, clickhouse, table)) {
                 first.start();
-                // The second starts once the first runs: two KCL 3 workers starting together on a new lease table
-                // race on its client-version record, and the loser never initializes (seen on dynalite).
-                await("A to hold leases", Duration.ofSeconds(60), () -> !a.assignedSplits().isEmpty());
+                // The second starts once the first holds every lease (two KCL 3 workers starting together on a new
+                // lease table race on its client-version record, and the loser never initializes, seen on dynalite):
+                // it joins and receives shards only by KCL's rebalancing, handed off gracefully by the first.
+                await("A to hold every lease", Duration.ofSeconds(60), () -> a.assignedSplits().size() == SHARDS);
                 second.start();
-                await("both instances to hold leases", Duration.ofSeconds(60),
+                await("B to join and receive shards from A", Duration.ofSeconds(60),
                         () -> !a.assignedSplits().isEmpty() && !b.assignedSplits().isEmpty());
                 await("the first " + half + " records", Duration.ofSeconds(60),
                         () -> sql.longValue("SELECT uniqExact(id) FROM " + table) >= half);
@@ -186,6 +192,45 @@ class LeaseKinesisSourceIT {
         Map<String, String> checkpoints = checkpoints(dynamodb, table);
         assertTrue(checkpoints.containsKey(KinesisTestData.shardId(2)) && checkpoints.containsKey(KinesisTestData.shardId(3)),
                 "the children are leased: " + checkpoints);
+    }
+
+    /**
+     * Two instances share the shards; one stops gracefully (its pipeline flushes and commits, its
+     * source hands the leases off): the other takes them at once and nothing is read twice.
+     */
+    @Test
+    void aGracefulStopHandsTheShardsOffWithoutDuplicates(KinesisMock kinesis, Dynalite dynamodb, ClickHouseServer clickhouse)
+            throws Exception {
+        int half = 2_000;
+        String stream = unique("lease");
+        String table = unique("lease_graceful");
+        ClickHouseSql sql = clickhouse.sql();
+        createTable(sql, table);
+        try (KinesisClient client = client(kinesis)) {
+            createStream(client, stream, SHARDS);
+            put(client, stream, 0, half);
+            LeaseKinesisSource a = leaseSource(kinesis, dynamodb, stream, table).workerId("instance-a").build();
+            LeaseKinesisSource b = leaseSource(kinesis, dynamodb, stream, table).workerId("instance-b").build();
+            try (Pipeline first = pipeline("graceful-a", a, clickhouse, table);
+                 Pipeline second = pipeline("graceful-b", b, clickhouse, table)) {
+                first.start();
+                await("A to hold every lease", Duration.ofSeconds(60), () -> a.assignedSplits().size() == SHARDS);
+                second.start();
+                await("B to receive shards from A", Duration.ofSeconds(60), () -> !b.assignedSplits().isEmpty());
+                await("the first " + half + " records", Duration.ofSeconds(60),
+                        () -> sql.longValue("SELECT uniqExact(id) FROM " + table) >= half);
+                second.stop();
+                assertTrue(second.awaitTermination(Duration.ofMinutes(1)), "B stopped");
+                put(client, stream, half, 2L * half);
+                await("A to hold every lease again", Duration.ofSeconds(30), () -> a.assignedSplits().size() == SHARDS);
+                await("all " + 2 * half + " records", Duration.ofSeconds(60),
+                        () -> sql.longValue("SELECT uniqExact(id) FROM " + table) >= 2L * half);
+                first.stop();
+                first.awaitTermination(Duration.ofMinutes(1));
+            }
+        }
+        assertEquals(List.of(List.of(Long.toString(2L * half), Long.toString(2L * half))),
+                sql.rows("SELECT count(), uniqExact(id) FROM " + table), "every record once: no duplicates after the hand-offs");
     }
 
     /** KPL-aggregated records (KCL de-aggregates them) land as one row per user record, with their sub-sequence numbers. */
