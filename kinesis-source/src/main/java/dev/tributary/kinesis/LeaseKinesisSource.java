@@ -82,8 +82,7 @@ public final class LeaseKinesisSource implements Source {
         if (kcl != null) {
             throw new IllegalStateException("LeaseKinesisSource for stream " + config.stream + " is already open");
         }
-        pipeline = context.pipelineName();
-        listener = context.splitListener();
+        bind(context);
         String application = config.applicationName != null ? config.applicationName : pipeline;
         workerId = config.workerId != null ? config.workerId : application + "-" + UUID.randomUUID();
         try {
@@ -130,8 +129,14 @@ public final class LeaseKinesisSource implements Source {
         }
     }
 
+    /** Where split events go; {@code open} calls it (and tests of the event order without KCL). */
+    void bind(SourceContext context) {
+        pipeline = context.pipelineName();
+        listener = context.splitListener();
+    }
+
     /** On a KCL thread: a shard was leased to this worker. */
-    private ShardHandoff register(String shardId) {
+    ShardHandoff register(String shardId) {
         ShardHandoff handoff = new ShardHandoff(config.stream.name(), shardId, config.maxBufferedRecordsPerShard,
                 config.maxBufferedBytesPerShard, signal::raise);
         if (closing) {
@@ -171,15 +176,21 @@ public final class LeaseKinesisSource implements Source {
         }
     }
 
-    /** Reports newly leased shards as assigned, lost ones as lost, and forgets finished ones. */
+    /**
+     * Reports newly leased shards as assigned, lost ones as lost, and forgets finished ones. A shard
+     * leased and lost before the pipeline heard of it is not reported at all; one leased again
+     * before its loss was seen is reported lost, then assigned.
+     */
     private void applyEvents() {
         List<String> assigned = new ArrayList<>();
         List<String> lost = new ArrayList<>();
         for (ShardHandoff handoff; (handoff = events.poll()) != null; ) {
             ShardHandoff previous = active.put(handoff.shardId, handoff);
             if (previous != null) {
-                lost.add(previous.split); // leased again before its loss was seen
-                unsaved.remove(previous.shardId);
+                forget(previous);
+                if (!assigned.remove(previous.split)) {
+                    listener.onSplitsLost(List.of(previous.split)); // before the new assignment
+                }
             }
             assigned.add(handoff.split);
         }
@@ -187,20 +198,23 @@ public final class LeaseKinesisSource implements Source {
             ShardHandoff.State state = handoff.state();
             if (state == ShardHandoff.State.LOST || state == ShardHandoff.State.DONE) {
                 active.remove(handoff.shardId);
-                live.remove(handoff);
-                unsaved.remove(handoff.shardId);
-                if (state == ShardHandoff.State.LOST) {
+                forget(handoff);
+                if (!assigned.remove(handoff.split) && state == ShardHandoff.State.LOST) {
                     lost.add(handoff.split);
                 }
             }
         }
         if (!lost.isEmpty()) {
-            assigned.removeAll(lost);
             listener.onSplitsLost(lost);
         }
         if (!assigned.isEmpty()) {
             listener.onSplitsAssigned(assigned);
         }
+    }
+
+    private void forget(ShardHandoff handoff) {
+        live.remove(handoff);
+        unsaved.remove(handoff.shardId);
     }
 
     /**
