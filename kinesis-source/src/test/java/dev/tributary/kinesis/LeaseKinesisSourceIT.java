@@ -160,38 +160,53 @@ class LeaseKinesisSourceIT {
     }
 
     /**
-     * A split mid-run: the parent is read to its end, flushed and committed (its split reported
-     * revoked), checkpointed {@code SHARD_END}, and then its children are read; every record once.
+     * A split and then a merge mid-run: each parent is read to its end, committed and checkpointed
+     * {@code SHARD_END} before its children are read, so the pipeline receives each key's records in
+     * the order they were put, each once.
      */
     @Test
-    void aSplitMidRunEndsTheParentWithShardEndAndReadsItsChildren(KinesisMock kinesis, Dynalite dynamodb,
-                                                                  ClickHouseServer clickhouse) throws Exception {
-        int half = 1_000;
-        String stream = unique("lease_split");
-        String table = unique("lease_split");
+    void aSplitAndAMergeMidRunKeepEachKeysOrder(KinesisMock kinesis, Dynalite dynamodb, ClickHouseServer clickhouse)
+            throws Exception {
+        int keys = 20;
+        String stream = unique("lease_reshard");
+        String table = unique("lease_reshard");
         ClickHouseSql sql = clickhouse.sql();
         createTable(sql, table);
-        LeaseKinesisSource source = leaseSource(kinesis, dynamodb, stream, table).build();
+        RecordingSource source = new RecordingSource(leaseSource(kinesis, dynamodb, stream, table).build());
+        java.util.function.LongFunction<String> key = id -> "key" + id % keys;
         try (KinesisClient client = client(kinesis);
              Pipeline pipeline = pipeline(table.replace('_', '-'), source, clickhouse, table)) {
             createStream(client, stream, 2);
-            put(client, stream, 0, half);
+            put(client, stream, 0, 1_000, key, KinesisTestData::json);
             pipeline.start();
-            await("the first " + half + " rows", Duration.ofSeconds(90), () -> sql.longValue("SELECT count() FROM " + table) >= half);
-            KinesisTestData.split(client, stream, KinesisTestData.shardId(0));
-            put(client, stream, half, 2L * half);
-            await("all " + 2 * half + " rows", Duration.ofSeconds(60),
-                    () -> sql.longValue("SELECT uniqExact(id) FROM " + table) >= 2L * half);
-            await("the parent's SHARD_END", Duration.ofSeconds(30),
-                    () -> "SHARD_END".equals(checkpoints(dynamodb, table).get(KinesisTestData.shardId(0))));
+            await("rows under way", Duration.ofSeconds(90), () -> sql.longValue("SELECT count() FROM " + table) >= 200);
+            KinesisTestData.split(client, stream, KinesisTestData.shardId(0)); // children 2 and 3
+            put(client, stream, 1_000, 2_000, key, KinesisTestData::json);
+            KinesisTestData.merge(client, stream, KinesisTestData.shardId(3), KinesisTestData.shardId(1)); // child 4
+            put(client, stream, 2_000, 3_000, key, KinesisTestData::json);
+            await("all 3,000 rows", Duration.ofSeconds(90), () -> sql.longValue("SELECT uniqExact(id) FROM " + table) >= 3_000);
+            await("the parents' SHARD_END", Duration.ofSeconds(30), () -> {
+                Map<String, String> checkpoints = checkpoints(dynamodb, table);
+                return List.of(0, 1, 3).stream().allMatch(n -> "SHARD_END".equals(checkpoints.get(KinesisTestData.shardId(n))));
+            });
             pipeline.stop();
             pipeline.awaitTermination(Duration.ofMinutes(1));
         }
-        assertEquals(List.of(List.of(Long.toString(2L * half), Long.toString(2L * half))),
-                sql.rows("SELECT count(), uniqExact(id) FROM " + table), "every record once");
-        Map<String, String> checkpoints = checkpoints(dynamodb, table);
-        assertTrue(checkpoints.containsKey(KinesisTestData.shardId(2)) && checkpoints.containsKey(KinesisTestData.shardId(3)),
-                "the children are leased: " + checkpoints);
+        assertEquals(List.of(List.of("3000", "3000")), sql.rows("SELECT count(), uniqExact(id) FROM " + table), "every record once");
+        Map<String, Long> last = new java.util.HashMap<>();
+        java.util.regex.Pattern idPattern = java.util.regex.Pattern.compile("\"id\":(\\d+)");
+        java.util.Set<String> shards = new java.util.TreeSet<>();
+        for (RecordingSource.Handed handed : source.handed()) {
+            java.util.regex.Matcher id = idPattern.matcher(handed.value());
+            assertTrue(id.find(), handed.value());
+            long n = Long.parseLong(id.group(1)) / keys;
+            Long previous = last.put(handed.key(), n);
+            assertTrue(previous == null ? n == 0 : n == previous + 1, "key " + handed.key() + ": record " + n + " after "
+                    + previous + " (from " + handed.shardId() + ")");
+            shards.add(handed.shardId());
+        }
+        assertEquals(java.util.Set.of(KinesisTestData.shardId(0), KinesisTestData.shardId(1), KinesisTestData.shardId(2),
+                KinesisTestData.shardId(3), KinesisTestData.shardId(4)), shards, "parents and children read");
     }
 
     /**
