@@ -35,6 +35,21 @@ final class KinesisRecord implements SourceRecord {
                 user.partitionKey(), user.data(), arrival(record));
     }
 
+    /**
+     * A record as the Kinesis Client Library hands it over: a plain record, or (de-aggregated by KCL)
+     * a user record of a KPL-aggregated one, with its sub-sequence number.
+     */
+    static KinesisRecord fromKcl(String stream, String shardId, software.amazon.kinesis.retrieval.KinesisClientRecord record) {
+        java.nio.ByteBuffer buffer = record.data().duplicate();
+        byte[] data = new byte[buffer.remaining()];
+        buffer.get(data);
+        KinesisPosition position = record.aggregated()
+                ? new KinesisPosition(stream, shardId, record.sequenceNumber(), Math.toIntExact(record.subSequenceNumber()))
+                : new KinesisPosition(stream, shardId, record.sequenceNumber());
+        Instant arrival = record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : Instant.EPOCH;
+        return new KinesisRecord(position, record.partitionKey(), data, arrival);
+    }
+
     private KinesisRecord(KinesisPosition position, String partitionKey, byte[] data, Instant arrival) {
         this.position = position;
         this.partitionKey = partitionKey;

@@ -814,9 +814,8 @@ public final class KinesisSource implements Source {
 
     /** Builds a {@link KinesisSource}; {@link #build()} checks every setting and names the wrong one. */
     public static final class Builder {
-        private static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
-        private static final Pattern CONSUMER = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
-        private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+        static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+        static final Pattern CONSUMER = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
 
         private String streamName;
         private String streamArn;
@@ -995,20 +994,8 @@ public final class KinesisSource implements Source {
         }
 
         public KinesisSource build() {
-            StreamRef stream = stream();
-            String resolvedRegion = region != null ? region.trim() : stream.arnRegion();
-            if (resolvedRegion == null || resolvedRegion.isEmpty()) {
-                throw new IllegalArgumentException("KinesisSource: region is not set; call region(\"us-east-1\")"
-                        + " (or give streamArn(...), which names it)");
-            }
-            if (!REGION.matcher(resolvedRegion).matches()) {
-                throw new IllegalArgumentException("KinesisSource: region '" + resolvedRegion + "' is not an AWS region"
-                        + " name; use e.g. us-east-1 or eu-central-1");
-            }
-            if (region != null && stream.arnRegion() != null && !stream.arnRegion().equals(resolvedRegion)) {
-                throw new IllegalArgumentException("KinesisSource: region " + resolvedRegion + " differs from the region "
-                        + stream.arnRegion() + " of streamArn; drop region(...) or fix it");
-            }
+            StreamRef stream = Settings.stream("KinesisSource", streamName, streamArn);
+            String resolvedRegion = Settings.region("KinesisSource", region, stream);
             URI endpointUri = endpoint();
             CredentialProviders.validate(credentials);
             if (startingPosition == null) {
@@ -1053,26 +1040,6 @@ public final class KinesisSource implements Source {
             Settings.requirePositive("KinesisSource", apiCallTimeout, "apiCallTimeout");
             Settings.requirePositive("KinesisSource", unreachableTimeout, "unreachableTimeout");
             return new KinesisSource(new Config(this, stream, resolvedRegion, endpointUri));
-        }
-
-        private StreamRef stream() {
-            if ((streamName == null) == (streamArn == null)) {
-                throw new IllegalArgumentException("KinesisSource: give either streamName(...) or streamArn(...), "
-                        + (streamName == null ? "neither was set" : "not both"));
-            }
-            if (streamName != null) {
-                if (!StreamRef.NAME.matcher(streamName).matches()) {
-                    throw new IllegalArgumentException("KinesisSource: streamName '" + streamName + "' is not a Kinesis stream"
-                            + " name (1-128 letters, digits, '_', '.', '-')");
-                }
-                return StreamRef.ofName(streamName);
-            }
-            StreamRef stream = StreamRef.ofArn(streamArn.trim());
-            if (stream == null) {
-                throw new IllegalArgumentException("KinesisSource: streamArn '" + streamArn + "' is not a Kinesis stream ARN;"
-                        + " use arn:aws:kinesis:<region>:<12-digit account>:stream/<name>");
-            }
-            return stream;
         }
 
         private URI endpoint() {

@@ -18,19 +18,13 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
-import software.amazon.kinesis.leases.dynamodb.DynamoDBLeaseSerializer;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
@@ -46,7 +40,6 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -78,8 +71,6 @@ class KclOnTestServersIT {
 
     private static final int SHARDS = 3;
     private static final int RECORDS = 300;
-    /** The index KCL 3 queries for a worker's leases (its name is not public in KCL). */
-    private static final String LEASE_OWNER_INDEX = "LeaseOwnerToLeaseKeyIndex";
 
     @ParameterizedTest
     @EnumSource(Mode.class)
@@ -105,7 +96,8 @@ class KclOnTestServersIT {
             KinesisTestData.createStream(control, stream, SHARDS);
             KinesisTestData.put(control, stream, 0, RECORDS);
 
-            createLeaseTable(dynamoClient, application);
+            // As the lease-based source does: KCL's own UpdateTable for the lease-owner index is ignored by dynalite.
+            KclSchedulerFactory.createLeaseTableIfMissing(dynamoClient, application, Duration.ofSeconds(10));
 
             Queue<String> first = new ConcurrentLinkedQueue<>();
             Scheduler worker = scheduler(mode, stream, application, "worker-a", first, kinesisClient, dynamoClient, cloudWatch);
@@ -154,30 +146,6 @@ class KclOnTestServersIT {
                 configs.processorConfig(),
                 configs.retrievalConfig().retrievalSpecificConfig(retrieval).initialPositionInStreamExtended(
                         InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)));
-    }
-
-    /**
-     * Creates the lease table as KCL 3 would, with its lease-owner index in the same request: KCL adds
-     * that index by UpdateTable, which dynalite 4.0.0 accepts and ignores (KCL then fails on the
-     * missing index).
-     */
-    static void createLeaseTable(DynamoDbAsyncClient dynamo, String table) throws InterruptedException {
-        DynamoDBLeaseSerializer leases = new DynamoDBLeaseSerializer();
-        List<AttributeDefinition> attributes = new ArrayList<>(leases.getAttributeDefinitions());
-        leases.getWorkerIdToLeaseKeyIndexAttributeDefinitions().stream()
-                .filter(definition -> attributes.stream().noneMatch(a -> a.attributeName().equals(definition.attributeName())))
-                .forEach(attributes::add);
-        dynamo.createTable(b -> b.tableName(table)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(leases.getKeySchema())
-                .attributeDefinitions(attributes)
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(LEASE_OWNER_INDEX)
-                        .keySchema(leases.getWorkerIdToLeaseKeyIndexKeySchema())
-                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
-                        .build())).join();
-        await("lease table " + table + " ACTIVE", Duration.ofSeconds(10),
-                () -> dynamo.describeTable(b -> b.tableName(table)).join().table().tableStatus() == TableStatus.ACTIVE);
     }
 
     private static Thread start(Scheduler scheduler) {

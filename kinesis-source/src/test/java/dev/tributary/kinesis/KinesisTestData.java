@@ -59,8 +59,24 @@ final class KinesisTestData {
                 .build();
     }
 
+    /**
+     * Creates a stream and waits until it is ACTIVE. Kinesis (and kinesis-mock) refuse more than a few
+     * streams being created at once with {@code LimitExceededException}: then the request is made again
+     * once another stream has had time to become ACTIVE (test classes run side by side).
+     */
     static void createStream(KinesisClient client, String stream, int shards) throws InterruptedException {
-        client.createStream(request -> request.streamName(stream).shardCount(shards));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                client.createStream(request -> request.streamName(stream).shardCount(shards));
+                break;
+            } catch (software.amazon.awssdk.services.kinesis.model.LimitExceededException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500); // back off from the server's limit: there is nothing to wait on
+            }
+        }
         awaitActive(client, stream);
     }
 

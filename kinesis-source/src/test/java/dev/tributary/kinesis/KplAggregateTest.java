@@ -77,7 +77,7 @@ class KplAggregateTest {
         return data;
     }
 
-    private static byte[] threeUsers() throws Exception {
+    static byte[] threeUsers() throws Exception {
         return aggregated(message(List.of("alpha", "beta"), List.of("12345"),
                 List.of(new User(0, -1, "{\"id\":1}"), new User(1, 0, "{\"id\":2}"), new User(0, -1, "{\"id\":3}")), true));
     }

@@ -20,10 +20,10 @@ final class RecordingSource implements Source {
     record Handed(String shardId, String key, String value) {
     }
 
-    private final KinesisSource delegate;
+    private final Source delegate;
     private final List<Handed> handed = Collections.synchronizedList(new ArrayList<>());
 
-    RecordingSource(KinesisSource delegate) {
+    RecordingSource(Source delegate) {
         this.delegate = delegate;
     }
 

@@ -1,0 +1,232 @@
+package dev.tributary.kinesis;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.arns.Arn;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
+import software.amazon.kinesis.leases.dynamodb.DynamoDBLeaseSerializer;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+import software.amazon.kinesis.retrieval.RetrievalSpecificConfig;
+import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
+import software.amazon.kinesis.retrieval.polling.PollingConfig;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The settings of a {@link LeaseKinesisSource} turned into KCL's configuration and {@link Scheduler},
+ * with the AWS clients it needs (closed together), and the lease table created when asked.
+ */
+final class KclSchedulerFactory implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KclSchedulerFactory.class);
+    /** The index KCL 3 queries for a worker's leases (its name is not public in KCL). */
+    static final String LEASE_OWNER_INDEX = "LeaseOwnerToLeaseKeyIndex";
+
+    final KinesisAsyncClient kinesis;
+    final DynamoDbAsyncClient dynamo;
+    private final CloudWatchAsyncClient cloudWatch;
+    private final List<AutoCloseable> resources;
+    private final LeaseKinesisSource.Config config;
+
+    private KclSchedulerFactory(LeaseKinesisSource.Config config, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
+                                CloudWatchAsyncClient cloudWatch, List<AutoCloseable> resources) {
+        this.config = config;
+        this.kinesis = kinesis;
+        this.dynamo = dynamo;
+        this.cloudWatch = cloudWatch;
+        this.resources = resources;
+    }
+
+    /** Builds the clients: Kinesis (HTTP/2 for fan-out), DynamoDB and CloudWatch on Netty, with the source's credentials. */
+    static KclSchedulerFactory create(LeaseKinesisSource.Config config) {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Region region = Region.of(config.region);
+            SdkHttpClient stsHttp = ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).build();
+            resources.add(stsHttp);
+            AwsCredentialsProvider credentials = CredentialProviders.create(config.credentials, region, stsHttp, resources);
+            KinesisAsyncClientBuilder kinesis = KinesisAsyncClient.builder().region(region).credentialsProvider(credentials)
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                            .protocol(config.fanOutConsumer != null ? Protocol.HTTP2 : Protocol.HTTP1_1)
+                            .maxConcurrency(10_000)
+                            .connectionTimeout(Duration.ofSeconds(10)));
+            if (config.endpoint != null) {
+                kinesis.endpointOverride(config.endpoint);
+            }
+            KinesisAsyncClient kinesisClient = kinesis.build();
+            resources.add(kinesisClient);
+            DynamoDbAsyncClientBuilder dynamo = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials)
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)));
+            if (config.dynamoDbEndpoint != null) {
+                dynamo.endpointOverride(config.dynamoDbEndpoint);
+            }
+            DynamoDbAsyncClient dynamoClient = dynamo.build();
+            resources.add(dynamoClient);
+            // Required by KCL's configuration; never called: metrics go to a NullMetricsFactory.
+            CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials)
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
+            resources.add(cloudWatch);
+            return new KclSchedulerFactory(config, kinesisClient, dynamoClient, cloudWatch, resources);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /** A scheduler of worker {@code workerId} whose record processors come from {@code processors}. */
+    Scheduler scheduler(String application, String workerId, ShardRecordProcessorFactory processors) {
+        StreamRef stream = config.stream;
+        ConfigsBuilder configs = stream.arn() != null
+                ? new ConfigsBuilder(Arn.fromString(stream.arn()), application, kinesis, dynamo, cloudWatch, workerId, processors)
+                : new ConfigsBuilder(stream.name(), application, kinesis, dynamo, cloudWatch, workerId, processors);
+        configs.tableName(leaseTable(application));
+        LeaseManagementConfig leases = configs.leaseManagementConfig()
+                .failoverTimeMillis(config.failoverTime.toMillis())
+                .shardSyncIntervalMillis(config.shardSyncInterval.toMillis())
+                .maxLeasesForWorker(config.maxLeasesPerWorker)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .leaseTablePitrEnabled(false)
+                .leaseTableDeletionProtectionEnabled(false)
+                .dynamoDbLockBasedLeaderLeaseDurationInMillis(config.leaderLeaseDuration.toMillis())
+                .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(config.leaderLeaseDuration.toMillis() / 4);
+        // Worker metrics measure the host, not the pipeline; on a shared host they mislead the balancing.
+        leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true);
+        RetrievalSpecificConfig retrieval;
+        if (config.fanOutConsumer != null) {
+            FanOutConfig fanOut = new FanOutConfig(kinesis).applicationName(application).consumerName(config.fanOutConsumer);
+            retrieval = stream.arn() != null ? fanOut : fanOut.streamName(stream.name());
+        } else {
+            PollingConfig polling = new PollingConfig(kinesis).idleTimeBetweenReadsInMillis(config.pollInterval.toMillis())
+                    .maxRecords(config.getRecordsLimit);
+            retrieval = stream.arn() != null ? polling : polling.streamName(stream.name());
+        }
+        return new Scheduler(
+                configs.checkpointConfig(),
+                configs.coordinatorConfig().parentShardPollIntervalMillis(500),
+                leases,
+                configs.lifecycleConfig().aggregatorUtil(new KplAggregatorUtil(stream.name())),
+                configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+                configs.processorConfig(),
+                configs.retrievalConfig().retrievalSpecificConfig(retrieval).initialPositionInStreamExtended(initialPosition()));
+    }
+
+    String leaseTable(String application) {
+        return config.leaseTableName != null ? config.leaseTableName : application;
+    }
+
+    private InitialPositionInStreamExtended initialPosition() {
+        StartingPosition start = config.startingPosition;
+        if (start instanceof StartingPosition.AtTimestamp at) {
+            return InitialPositionInStreamExtended.newInitialPositionAtTimestamp(Date.from(at.timestamp()));
+        }
+        return InitialPositionInStreamExtended.newInitialPosition(start instanceof StartingPosition.Latest
+                ? InitialPositionInStream.LATEST : InitialPositionInStream.TRIM_HORIZON);
+    }
+
+    /**
+     * Creates the lease table {@code table} if it does not exist, as KCL 3 would but with its
+     * lease-owner index in the {@code CreateTable} request itself (KCL adds the index by
+     * {@code UpdateTable}, which some DynamoDB implementations ignore), and waits until it is ACTIVE.
+     */
+    static void createLeaseTableIfMissing(DynamoDbAsyncClient dynamo, String table, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (tableStatus(dynamo, table, timeout) == null) {
+            DynamoDBLeaseSerializer leases = new DynamoDBLeaseSerializer();
+            List<AttributeDefinition> attributes = new ArrayList<>(leases.getAttributeDefinitions());
+            leases.getWorkerIdToLeaseKeyIndexAttributeDefinitions().stream()
+                    .filter(definition -> attributes.stream().noneMatch(a -> a.attributeName().equals(definition.attributeName())))
+                    .forEach(attributes::add);
+            try {
+                join(dynamo.createTable(b -> b.tableName(table)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .keySchema(leases.getKeySchema())
+                        .attributeDefinitions(attributes)
+                        .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                                .indexName(LEASE_OWNER_INDEX)
+                                .keySchema(leases.getWorkerIdToLeaseKeyIndexKeySchema())
+                                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
+                                .build())), timeout);
+                LOG.info("lease table {} created (with index {})", table, LEASE_OWNER_INDEX);
+            } catch (ResourceInUseException e) {
+                LOG.debug("lease table {} created meanwhile by another instance", table);
+            }
+        }
+        while (tableStatus(dynamo, table, timeout) != TableStatus.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("lease table " + table + " not ACTIVE after " + timeout);
+            }
+            Thread.sleep(200); // polling DynamoDB's table status: there is nothing to wait on
+        }
+    }
+
+    /** The table's status, null if it does not exist. */
+    private static TableStatus tableStatus(DynamoDbAsyncClient dynamo, String table, Duration timeout) throws InterruptedException {
+        try {
+            return join(dynamo.describeTable(b -> b.tableName(table)), timeout).table().tableStatus();
+        } catch (ResourceNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** Waits for {@code future}, throwing what it failed with (unwrapped). */
+    static <T> T join(java.util.concurrent.CompletableFuture<T> future, Duration timeout) throws InterruptedException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new IllegalStateException("no answer within " + timeout, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.debug("closing {} failed: {}", resources.get(i), e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

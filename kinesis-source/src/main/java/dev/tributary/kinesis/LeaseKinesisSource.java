@@ -1,0 +1,745 @@
+package dev.tributary.kinesis;
+
+import dev.tributary.core.RecordCodec;
+import dev.tributary.core.Source;
+import dev.tributary.core.SourceContext;
+import dev.tributary.core.SourcePosition;
+import dev.tributary.core.SourceRecord;
+import dev.tributary.core.SplitListener;
+import dev.tributary.core.VirtualColumn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.exceptions.ShutdownException;
+import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * The lease-based mode of the Kinesis source: instances share a stream through the Kinesis Client
+ * Library 3.x, which keeps shard leases in DynamoDB, balances them across instances, fails over
+ * when one dies (after {@code failoverTime}), follows resharding parent-before-child and
+ * de-aggregates KPL records.
+ *
+ * <p>KCL's scheduler runs on threads of its own and calls a {@link PipelineRecordProcessor} per
+ * leased shard; its {@link ShardHandoff} buffers the records for {@link #poll}, on the pipeline
+ * thread. {@link #commit} checkpoints through KCL's checkpointer, synchronously, at the position the
+ * pipeline committed; {@code SHARD_END} is checkpointed once everything of a shard is committed.
+ * Delivery is at least once; exactly-once delivery is not offered in this mode.
+ */
+public final class LeaseKinesisSource implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKinesisSource.class);
+
+    private final Config config;
+    /** Handoffs KCL created and the pipeline has not heard of yet, and those lost: applied by {@link #poll}, in order. */
+    private final ConcurrentLinkedQueue<ShardHandoff> events = new ConcurrentLinkedQueue<>();
+    /** The shards the pipeline reads, by shard id (written on the pipeline thread only; read from any). */
+    private final Map<String, ShardHandoff> active = new ConcurrentHashMap<>();
+    /** Every handoff KCL created and that is not finished, so that {@link #close} can release their waits. */
+    private final Set<ShardHandoff> live = ConcurrentHashMap.newKeySet();
+    /** Checkpoints KCL refused for a passing reason (throttling, DynamoDB errors), retried by the next poll or commit. */
+    private final Map<String, KinesisPosition> unsaved = new LinkedHashMap<>();
+    private final Signal signal = new Signal();
+    private final AtomicBoolean wakeupRequested = new AtomicBoolean();
+    private final AtomicBoolean paused = new AtomicBoolean();
+
+    private volatile boolean closing;
+    private volatile boolean abandoned;
+    private String pipeline;
+    private SplitListener listener;
+    private String workerId;
+    private KclSchedulerFactory kcl;
+    private volatile Scheduler scheduler;
+    private Thread schedulerThread;
+    private int drainStart;
+
+    private LeaseKinesisSource(Config config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void open(SourceContext context) {
+        if (kcl != null) {
+            throw new IllegalStateException("LeaseKinesisSource for stream " + config.stream + " is already open");
+        }
+        bind(context);
+        String application = config.applicationName != null ? config.applicationName : pipeline;
+        workerId = config.workerId != null ? config.workerId : application + "-" + UUID.randomUUID();
+        try {
+            kcl = KclSchedulerFactory.create(config);
+            String table = kcl.leaseTable(application);
+            try {
+                KclSchedulerFactory.join(kcl.kinesis.describeStreamSummary(request -> {
+                    if (config.stream.arn() != null) {
+                        request.streamARN(config.stream.arn());
+                    } else {
+                        request.streamName(config.stream.name());
+                    }
+                }), config.startupTimeout);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("LeaseKinesisSource: cannot find stream " + config.stream + " at "
+                        + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + ": "
+                        + KinesisErrors.describe(e), e);
+            }
+            if (config.createLeaseTable) {
+                try {
+                    KclSchedulerFactory.createLeaseTableIfMissing(kcl.dynamo, table, config.startupTimeout);
+                } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("LeaseKinesisSource: cannot create the lease table " + table + " in DynamoDB at "
+                            + (config.dynamoDbEndpoint == null ? "region " + config.region : "endpoint " + config.dynamoDbEndpoint)
+                            + ": " + e.getMessage() + " (or create it yourself and set createLeaseTable(false))", e);
+                }
+            }
+            scheduler = kcl.scheduler(application, workerId, PipelineRecordProcessor.factory(config.stream.name(), this::register));
+            schedulerThread = new Thread(scheduler, "tributary-kinesis-" + pipeline + "-kcl");
+            schedulerThread.setDaemon(true);
+            schedulerThread.start();
+            LOG.info("pipeline {}: reading Kinesis stream {} with leases in table {} as worker {} of application {} ({}, {});"
+                            + " new shards start at {}", pipeline, config.stream, table, workerId, application,
+                    config.fanOutConsumer == null ? "polling every " + config.pollInterval.toMillis() + " ms"
+                            : "enhanced fan-out as " + config.fanOutConsumer,
+                    config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint, config.startingPosition);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("LeaseKinesisSource: interrupted while opening stream " + config.stream, e);
+        }
+    }
+
+    /** Where split events go; {@code open} calls it (and tests of the event order without KCL). */
+    void bind(SourceContext context) {
+        pipeline = context.pipelineName();
+        listener = context.splitListener();
+    }
+
+    /** On a KCL thread: a shard was leased to this worker. */
+    ShardHandoff register(String shardId) {
+        ShardHandoff handoff = new ShardHandoff(config.stream.name(), shardId, config.maxBufferedRecordsPerShard,
+                config.maxBufferedBytesPerShard, signal::raise);
+        if (closing) {
+            handoff.close();
+        }
+        live.add(handoff);
+        events.add(handoff);
+        signal.raise();
+        return handoff;
+    }
+
+    @Override
+    public List<SourceRecord> poll(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<SourceRecord> out = new ArrayList<>();
+        while (true) {
+            failIfSchedulerStopped();
+            applyEvents();
+            saveUnsaved();
+            requestFlushes();
+            if (!paused.get()) {
+                drain(out);
+            }
+            long remaining = deadline - System.nanoTime();
+            if (!out.isEmpty() || remaining <= 0 || wakeupRequested.getAndSet(false)) {
+                return out;
+            }
+            signal.await(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(500)));
+        }
+    }
+
+    private void failIfSchedulerStopped() {
+        if (schedulerThread != null && !schedulerThread.isAlive() && !closing) {
+            throw new IllegalStateException("LeaseKinesisSource: the Kinesis Client Library's scheduler of stream " + config.stream
+                    + " (worker " + workerId + ") stopped; see its log above for why (e.g. the lease table or the stream"
+                    + " cannot be reached)");
+        }
+    }
+
+    /**
+     * Reports newly leased shards as assigned, lost ones as lost, and forgets finished ones. A shard
+     * leased and lost before the pipeline heard of it is not reported at all; one leased again
+     * before its loss was seen is reported lost, then assigned.
+     */
+    private void applyEvents() {
+        List<String> assigned = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
+        for (ShardHandoff handoff; (handoff = events.poll()) != null; ) {
+            ShardHandoff previous = active.put(handoff.shardId, handoff);
+            if (previous != null) {
+                forget(previous);
+                if (!assigned.remove(previous.split)) {
+                    listener.onSplitsLost(List.of(previous.split)); // before the new assignment
+                }
+            }
+            assigned.add(handoff.split);
+        }
+        for (ShardHandoff handoff : List.copyOf(active.values())) {
+            ShardHandoff.State state = handoff.state();
+            if (state == ShardHandoff.State.LOST || state == ShardHandoff.State.DONE) {
+                active.remove(handoff.shardId);
+                forget(handoff);
+                if (!assigned.remove(handoff.split) && state == ShardHandoff.State.LOST) {
+                    lost.add(handoff.split);
+                }
+            }
+        }
+        if (!lost.isEmpty()) {
+            listener.onSplitsLost(lost);
+        }
+        if (!assigned.isEmpty()) {
+            listener.onSplitsAssigned(assigned);
+        }
+    }
+
+    private void forget(ShardHandoff handoff) {
+        live.remove(handoff);
+        unsaved.remove(handoff.shardId);
+    }
+
+    /**
+     * Shards that ended (and were drained) or are being handed off, with records handed out and not
+     * committed: reported revoked, so the pipeline flushes and commits them now; that releases KCL's
+     * thread waiting to checkpoint.
+     */
+    private void requestFlushes() {
+        List<String> revoked = new ArrayList<>();
+        for (ShardHandoff handoff : active.values()) {
+            if (handoff.takeRevokeRequest()) {
+                revoked.add(handoff.split);
+            }
+        }
+        if (!revoked.isEmpty()) {
+            listener.onSplitsRevoked(revoked); // the pipeline flushes and calls commit before this returns
+        }
+    }
+
+    /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
+    private void drain(List<SourceRecord> out) {
+        List<ShardHandoff> shards = new ArrayList<>(active.values());
+        if (shards.isEmpty()) {
+            return;
+        }
+        int quota = Math.max(1, config.maxPollRecords / shards.size());
+        boolean moved = true;
+        while (moved && out.size() < config.maxPollRecords) {
+            moved = false;
+            for (int i = 0; i < shards.size() && out.size() < config.maxPollRecords; i++) {
+                ShardHandoff shard = shards.get((drainStart + i) % shards.size());
+                if (shard.drainTo(out, Math.min(quota, config.maxPollRecords - out.size())) != null) {
+                    moved = true;
+                }
+            }
+        }
+        drainStart++;
+    }
+
+    @Override
+    public void pause() {
+        paused.set(true);
+    }
+
+    @Override
+    public void resume() {
+        paused.set(false);
+        signal.raise();
+    }
+
+    /**
+     * Checkpoints each position through KCL (a conditional write to the lease table), synchronously.
+     * A shard whose lease is no longer ours is skipped (its new owner reads from the last checkpoint:
+     * duplicates, never loss); a checkpoint refused for a passing reason is kept and tried again.
+     */
+    @Override
+    public void commit(Collection<SourcePosition> positions) {
+        for (SourcePosition position : positions) {
+            if (!(position instanceof KinesisPosition kinesis)) {
+                throw new IllegalArgumentException("LeaseKinesisSource: not a Kinesis position: " + position);
+            }
+            unsaved.put(kinesis.shardId(), kinesis);
+        }
+        saveUnsaved();
+    }
+
+    private void saveUnsaved() {
+        for (KinesisPosition position : List.copyOf(unsaved.values())) {
+            ShardHandoff handoff = active.get(position.shardId());
+            RecordProcessorCheckpointer checkpointer = handoff == null ? null : handoff.checkpointer();
+            if (checkpointer == null || handoff.state() == ShardHandoff.State.LOST) {
+                unsaved.remove(position.shardId());
+                LOG.info("pipeline {}: shard {} is no longer leased here; commit of {} dropped (its next owner reads from"
+                        + " the last checkpoint)", pipeline, position.shardId(), position);
+                continue;
+            }
+            try {
+                if (position.isAggregated()) {
+                    checkpointer.checkpoint(position.sequenceNumber(), position.subSequenceNumber());
+                } else {
+                    checkpointer.checkpoint(position.sequenceNumber());
+                }
+                unsaved.remove(position.shardId());
+                handoff.committed(position);
+            } catch (ShutdownException e) {
+                unsaved.remove(position.shardId());
+                LOG.info("pipeline {}: checkpoint {} refused, the lease of shard {} is no longer ours (its next owner reads"
+                        + " from the last checkpoint): {}", pipeline, position, position.shardId(), e.getMessage());
+            } catch (Exception e) {
+                LOG.warn("pipeline {}: checkpoint {} not saved (kept and tried again with the next poll or commit): {}",
+                        pipeline, position, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        wakeupRequested.set(true);
+        signal.raise();
+    }
+
+    @Override
+    public List<VirtualColumn> virtualColumns() {
+        return KinesisVirtualColumns.ALL;
+    }
+
+    @Override
+    public RecordCodec recordCodec() {
+        return KinesisRecord.CODEC;
+    }
+
+    /**
+     * Hands the leases off and stops KCL: the pipeline has committed (and so checkpointed) what it
+     * made durable before it closes its source, so each shard's next owner starts right after that.
+     * Waits up to {@code shutdownTimeout} for KCL's graceful shutdown, then stops it. Commits nothing.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        for (ShardHandoff handoff : live) {
+            handoff.close();
+        }
+        if (scheduler != null && !abandoned) {
+            try {
+                scheduler.startGracefulShutdown().get(config.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("pipeline {}: the Kinesis Client Library's graceful shutdown did not complete ({}); stopping it"
+                        + " (leases not handed off are taken by others after failoverTime)", pipeline, e.toString());
+            }
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+            scheduler = null;
+        }
+        if (schedulerThread != null) {
+            try {
+                schedulerThread.join(config.shutdownTimeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            schedulerThread = null;
+        }
+        if (kcl != null) {
+            kcl.close();
+            kcl = null;
+        }
+        active.clear();
+        live.clear();
+    }
+
+    /**
+     * Stops KCL at once, from any thread, without handing the leases off (the pipeline goes on polling,
+     * and gets nothing more): for tests of failover, where the leases must expire ({@code failoverTime})
+     * and be taken by another instance, as after a crash. {@link #close} still releases the rest.
+     */
+    void abandon() {
+        abandoned = true;
+        closing = true;
+        for (ShardHandoff handoff : live) {
+            handoff.close();
+        }
+        Scheduler running = scheduler;
+        if (running != null) {
+            running.shutdown();
+        }
+    }
+
+    /** The shards read now, as splits; safe from any thread. */
+    public Set<String> assignedSplits() {
+        Set<String> splits = new TreeSet<>();
+        active.values().forEach(handoff -> splits.add(handoff.split));
+        return splits;
+    }
+
+    /** How far behind the newest record the slowest shard is, from KCL's last fetch, in ms; -1 before. Safe from any thread. */
+    public long millisBehindLatest() {
+        long max = -1;
+        for (ShardHandoff handoff : active.values()) {
+            max = Math.max(max, handoff.millisBehindLatest());
+        }
+        return max;
+    }
+
+    /** The bytes of records fetched and not yet handed to the pipeline (an estimate). Safe from any thread. */
+    public long bufferedBytes() {
+        long total = 0;
+        for (ShardHandoff handoff : active.values()) {
+            total += handoff.bufferedBytes();
+        }
+        return total;
+    }
+
+    /** The worker id in the lease table (set at {@code open}). */
+    public String workerId() {
+        return workerId;
+    }
+
+    /** The settings in force, secrets masked. */
+    public String describe() {
+        return config.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "LeaseKinesisSource" + config;
+    }
+
+    /** Immutable settings; see {@link Builder}. */
+    static final class Config {
+        final StreamRef stream;
+        final String region;
+        final URI endpoint;
+        final URI dynamoDbEndpoint;
+        final KinesisCredentials credentials;
+        final StartingPosition startingPosition;
+        final String fanOutConsumer;
+        final Duration pollInterval;
+        final int getRecordsLimit;
+        final String applicationName;
+        final String leaseTableName;
+        final String workerId;
+        final Duration failoverTime;
+        final Duration leaderLeaseDuration;
+        final Duration shardSyncInterval;
+        final int maxLeasesPerWorker;
+        final boolean createLeaseTable;
+        final int maxBufferedRecordsPerShard;
+        final long maxBufferedBytesPerShard;
+        final int maxPollRecords;
+        final Duration startupTimeout;
+        final Duration shutdownTimeout;
+
+        private Config(Builder b, StreamRef stream, String region, URI endpoint, URI dynamoDbEndpoint) {
+            this.stream = stream;
+            this.region = region;
+            this.endpoint = endpoint;
+            this.dynamoDbEndpoint = dynamoDbEndpoint;
+            this.credentials = b.credentials;
+            this.startingPosition = b.startingPosition;
+            this.fanOutConsumer = b.fanOutConsumer;
+            this.pollInterval = b.pollInterval;
+            this.getRecordsLimit = b.getRecordsLimit;
+            this.applicationName = b.applicationName;
+            this.leaseTableName = b.leaseTableName;
+            this.workerId = b.workerId;
+            this.failoverTime = b.failoverTime;
+            this.leaderLeaseDuration = b.leaderLeaseDuration;
+            this.shardSyncInterval = b.shardSyncInterval;
+            this.maxLeasesPerWorker = b.maxLeasesPerWorker;
+            this.createLeaseTable = b.createLeaseTable;
+            this.maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
+            this.maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
+            this.maxPollRecords = b.maxPollRecords;
+            this.startupTimeout = b.startupTimeout;
+            this.shutdownTimeout = b.shutdownTimeout;
+        }
+
+        @Override
+        public String toString() {
+            // Credentials print without their secrets.
+            return "{stream=" + stream + ", region=" + region + (endpoint == null ? "" : ", endpoint=" + endpoint)
+                    + (dynamoDbEndpoint == null ? "" : ", dynamoDbEndpoint=" + dynamoDbEndpoint)
+                    + ", credentials=" + credentials + ", startingPosition=" + startingPosition
+                    + ", read=" + (fanOutConsumer == null ? "polling every " + pollInterval.toMillis() + " ms, up to "
+                    + getRecordsLimit + " records" : "enhanced fan-out as consumer " + fanOutConsumer)
+                    + (applicationName == null ? "" : ", applicationName=" + applicationName)
+                    + (leaseTableName == null ? "" : ", leaseTableName=" + leaseTableName)
+                    + (workerId == null ? "" : ", workerId=" + workerId)
+                    + ", failoverTime=" + failoverTime + ", leaderLeaseDuration=" + leaderLeaseDuration + ", maxLeasesPerWorker=" + maxLeasesPerWorker
+                    + ", createLeaseTable=" + createLeaseTable + ", maxBufferedRecordsPerShard=" + maxBufferedRecordsPerShard
+                    + ", maxBufferedBytesPerShard=" + maxBufferedBytesPerShard + "}";
+        }
+    }
+
+    /** Builds a {@link LeaseKinesisSource}; {@link #build()} checks every setting and names the wrong one. */
+    public static final class Builder {
+        private static final String NAME = "LeaseKinesisSource";
+        private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9._-]{3,255}");
+        private static final Pattern WORKER = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+        private String streamName;
+        private String streamArn;
+        private String region;
+        private String endpoint;
+        private String dynamoDbEndpoint;
+        private KinesisCredentials credentials = KinesisCredentials.defaultChain();
+        private StartingPosition startingPosition = StartingPosition.TRIM_HORIZON;
+        private String fanOutConsumer;
+        private Duration pollInterval = Duration.ofMillis(1_000);
+        private int getRecordsLimit = 10_000;
+        private String applicationName;
+        private String leaseTableName;
+        private String workerId;
+        private Duration failoverTime = Duration.ofSeconds(10);
+        private Duration leaderLeaseDuration = Duration.ofMinutes(2);
+        private Duration shardSyncInterval = Duration.ofMinutes(1);
+        private int maxLeasesPerWorker = Integer.MAX_VALUE;
+        private boolean createLeaseTable = true;
+        private int maxBufferedRecordsPerShard = 10_000;
+        private long maxBufferedBytesPerShard = KinesisSource.DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD;
+        private int maxPollRecords = 5_000;
+        private Duration startupTimeout = Duration.ofSeconds(60);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** The stream, by name (in the account of the credentials). Give this or {@link #streamArn}. */
+        public Builder streamName(String streamName) {
+            this.streamName = streamName;
+            return this;
+        }
+
+        /** The stream, by ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}); also sets the region. */
+        public Builder streamArn(String streamArn) {
+            this.streamArn = streamArn;
+            return this;
+        }
+
+        /** The AWS region, e.g. {@code us-east-1}. Required unless {@link #streamArn} names it. */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /** Another Kinesis endpoint than the region's (a VPC endpoint, LocalStack, kinesis-mock). */
+        public Builder endpointOverride(String endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** Another DynamoDB endpoint than the region's (a VPC endpoint, a local DynamoDB implementation). */
+        public Builder dynamoDbEndpointOverride(String endpoint) {
+            this.dynamoDbEndpoint = endpoint;
+            return this;
+        }
+
+        /** How to authenticate, to Kinesis and DynamoDB (default {@link KinesisCredentials#defaultChain()}). */
+        public Builder credentials(KinesisCredentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Where shards without a lease checkpoint start (default {@link StartingPosition#TRIM_HORIZON}). */
+        public Builder startingPosition(StartingPosition startingPosition) {
+            this.startingPosition = startingPosition;
+            return this;
+        }
+
+        /** Read by polling ({@code GetRecords}): the default. */
+        public Builder polling() {
+            this.fanOutConsumer = null;
+            return this;
+        }
+
+        /** Read with enhanced fan-out as the consumer {@code consumerName} (KCL registers it if missing). */
+        public Builder enhancedFanOut(String consumerName) {
+            this.fanOutConsumer = Objects.requireNonNull(consumerName, "consumerName");
+            return this;
+        }
+
+        /** Time between {@code GetRecords} calls of a shard when polling (default 1 s, KCL's; at least 200 ms). */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        /** Records per {@code GetRecords} call at most, 1..10,000 (default 10,000). */
+        public Builder getRecordsLimit(int limit) {
+            this.getRecordsLimit = limit;
+            return this;
+        }
+
+        /**
+         * The KCL application (default: the pipeline's name): instances that share the stream's shards
+         * use the same one; pipelines that each read the whole stream use different ones.
+         */
+        public Builder applicationName(String applicationName) {
+            this.applicationName = applicationName;
+            return this;
+        }
+
+        /** The DynamoDB lease table (default: the application name). */
+        public Builder leaseTableName(String leaseTableName) {
+            this.leaseTableName = leaseTableName;
+            return this;
+        }
+
+        /** This instance's name in the lease table (default: the application name and a random UUID). */
+        public Builder workerId(String workerId) {
+            this.workerId = workerId;
+            return this;
+        }
+
+        /**
+         * How long a lease lives without renewal (default 10 s, KCL's): an instance that dies loses its
+         * shards to the others after about this long.
+         */
+        public Builder failoverTime(Duration failoverTime) {
+            this.failoverTime = failoverTime;
+            return this;
+        }
+
+        /**
+         * How long the leader's lock lives without a heartbeat (default 2 min, KCL's). KCL 3 assigns
+         * leases from one leader instance: when the leader itself dies, its shards (and every expired
+         * lease) are reassigned only once another instance has taken the lock, so failover then takes
+         * up to this long rather than {@link #failoverTime}. The heartbeat is a quarter of it.
+         */
+        public Builder leaderLeaseDuration(Duration duration) {
+            this.leaderLeaseDuration = duration;
+            return this;
+        }
+
+        /** How often KCL lists the shards to create leases for new ones (default 1 min, KCL's). */
+        public Builder shardSyncInterval(Duration interval) {
+            this.shardSyncInterval = interval;
+            return this;
+        }
+
+        /** Leases one instance holds at most (default unlimited). */
+        public Builder maxLeasesPerWorker(int max) {
+            this.maxLeasesPerWorker = max;
+            return this;
+        }
+
+        /**
+         * Whether {@code open} creates the lease table (on demand, with KCL's lease-owner index) when it
+         * is missing (default true). False for accounts whose tables are provisioned beforehand.
+         */
+        public Builder createLeaseTable(boolean create) {
+            this.createLeaseTable = create;
+            return this;
+        }
+
+        /** Records KCL hands over ahead per shard at most (default 10,000); KCL waits while a shard's buffer is full. */
+        public Builder maxBufferedRecordsPerShard(int max) {
+            this.maxBufferedRecordsPerShard = max;
+            return this;
+        }
+
+        /** Bytes of records buffered per shard at most (default 8 MiB, 64 KiB – 4 GiB). */
+        public Builder maxBufferedBytesPerShard(long maxBytes) {
+            this.maxBufferedBytesPerShard = maxBytes;
+            return this;
+        }
+
+        /** Records one {@code poll} hands out at most (default 5,000). */
+        public Builder maxPollRecords(int max) {
+            this.maxPollRecords = max;
+            return this;
+        }
+
+        /** How long the stream and the lease table may take to answer at {@code open} (default 60 s). */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /** How long {@code close} waits for KCL's graceful shutdown (leases handed off) (default 30 s). */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        public LeaseKinesisSource build() {
+            StreamRef stream = Settings.stream(NAME, streamName, streamArn);
+            String resolvedRegion = Settings.region(NAME, region, stream);
+            URI endpointUri = endpoint == null ? null : Settings.requireHttpUrl(NAME, endpoint, "endpointOverride",
+                    "http://127.0.0.1:4568 or https://kinesis.us-east-1.amazonaws.com");
+            URI dynamoUri = dynamoDbEndpoint == null ? null : Settings.requireHttpUrl(NAME, dynamoDbEndpoint,
+                    "dynamoDbEndpointOverride", "http://127.0.0.1:8000 or https://dynamodb.us-east-1.amazonaws.com");
+            CredentialProviders.validate(credentials);
+            if (startingPosition == null) {
+                throw new IllegalArgumentException(NAME + ": startingPosition is null; use StartingPosition.TRIM_HORIZON,"
+                        + " LATEST or atTimestamp(...)");
+            }
+            if (fanOutConsumer != null && !KinesisSource.Builder.CONSUMER.matcher(fanOutConsumer).matches()) {
+                throw new IllegalArgumentException(NAME + ": enhancedFanOut consumer name '" + fanOutConsumer
+                        + "' must be 1-128 letters, digits, '_', '.' or '-'");
+            }
+            Settings.requirePositive(NAME, pollInterval, "pollInterval");
+            if (pollInterval.toMillis() < 200) {
+                throw new IllegalArgumentException(NAME + ": pollInterval must be at least 200 ms (Kinesis allows 5 GetRecords"
+                        + " calls per second per shard), was " + pollInterval);
+            }
+            Settings.requireRange(NAME, getRecordsLimit, 1, 10_000, "getRecordsLimit");
+            if (applicationName != null && !KinesisSource.Builder.APPLICATION.matcher(applicationName).matches()) {
+                throw new IllegalArgumentException(NAME + ": applicationName '" + applicationName + "' must be 1-255"
+                        + " letters, digits, '.', '_' or '-', starting with a letter or digit");
+            }
+            if (applicationName != null && leaseTableName == null && applicationName.length() < 3) {
+                throw new IllegalArgumentException(NAME + ": applicationName '" + applicationName + "' names the lease table,"
+                        + " and DynamoDB table names have 3-255 characters; use a longer name or set leaseTableName(...)");
+            }
+            if (leaseTableName != null && !TABLE.matcher(leaseTableName).matches()) {
+                throw new IllegalArgumentException(NAME + ": leaseTableName '" + leaseTableName + "' must be 3-255 letters,"
+                        + " digits, '.', '_' or '-' (a DynamoDB table name)");
+            }
+            if (workerId != null && !WORKER.matcher(workerId).matches()) {
+                throw new IllegalArgumentException(NAME + ": workerId '" + workerId + "' must be 1-255 printable ASCII"
+                        + " characters without spaces");
+            }
+            Settings.requirePositive(NAME, failoverTime, "failoverTime");
+            if (failoverTime.toMillis() < 1_000) {
+                throw new IllegalArgumentException(NAME + ": failoverTime must be at least 1 s (leases are renewed every"
+                        + " third of it), was " + failoverTime);
+            }
+            Settings.requirePositive(NAME, leaderLeaseDuration, "leaderLeaseDuration");
+            if (leaderLeaseDuration.toMillis() < 2_000) {
+                throw new IllegalArgumentException(NAME + ": leaderLeaseDuration must be at least 2 s, was " + leaderLeaseDuration);
+            }
+            Settings.requirePositive(NAME, shardSyncInterval, "shardSyncInterval");
+            Settings.requireRange(NAME, maxLeasesPerWorker, 1, Integer.MAX_VALUE, "maxLeasesPerWorker");
+            Settings.requireRange(NAME, maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
+            if (maxBufferedBytesPerShard < 64 * 1024 || maxBufferedBytesPerShard > (1L << 32)) {
+                throw new IllegalArgumentException(NAME + ": maxBufferedBytesPerShard must be 64 KiB..4 GiB (65536.."
+                        + (1L << 32) + "), was " + maxBufferedBytesPerShard);
+            }
+            Settings.requireRange(NAME, maxPollRecords, 1, 1_000_000, "maxPollRecords");
+            Settings.requirePositive(NAME, startupTimeout, "startupTimeout");
+            Settings.requirePositive(NAME, shutdownTimeout, "shutdownTimeout");
+            return new LeaseKinesisSource(new Config(this, stream, resolvedRegion, endpointUri, dynamoUri));
+        }
+    }
+}
