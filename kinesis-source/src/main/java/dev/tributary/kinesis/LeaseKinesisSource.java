@@ -10,7 +10,6 @@ import dev.tributary.core.VirtualColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.coordinator.Scheduler;
-import software.amazon.kinesis.exceptions.ShutdownException;
 import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
 
 import java.net.URI;
@@ -73,7 +72,20 @@ public final class LeaseKinesisSource implements Source {
         this.config = config;
     }
 
+    /**
+     * A builder of the lease-based source. Needs the Kinesis Client Library on the class path
+     * ({@code software.amazon.kinesis:amazon-kinesis-client}, an optional dependency of this module).
+     *
+     * @throws IllegalStateException naming the dependency to add when it is missing
+     */
     public static Builder builder() {
+        try {
+            Class.forName("software.amazon.kinesis.coordinator.Scheduler", false, LeaseKinesisSource.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("LeaseKinesisSource needs the Kinesis Client Library: add the dependency"
+                    + " software.amazon.kinesis:amazon-kinesis-client (3.5.1; see docs/kinesis.md), or use KinesisSource"
+                    + " (static shard assignment, no DynamoDB)", e);
+        }
         return new Builder();
     }
 
@@ -292,17 +304,14 @@ public final class LeaseKinesisSource implements Source {
                 continue;
             }
             try {
-                if (position.isAggregated()) {
-                    checkpointer.checkpoint(position.sequenceNumber(), position.subSequenceNumber());
+                boolean saved = handoff.checkpoint(checkpointer, position);
+                unsaved.remove(position.shardId());
+                if (saved) {
+                    handoff.committed(position);
                 } else {
-                    checkpointer.checkpoint(position.sequenceNumber());
+                    LOG.info("pipeline {}: checkpoint {} refused, the lease of shard {} is no longer ours (its next owner"
+                            + " reads from the last checkpoint)", pipeline, position, position.shardId());
                 }
-                unsaved.remove(position.shardId());
-                handoff.committed(position);
-            } catch (ShutdownException e) {
-                unsaved.remove(position.shardId());
-                LOG.info("pipeline {}: checkpoint {} refused, the lease of shard {} is no longer ours (its next owner reads"
-                        + " from the last checkpoint): {}", pipeline, position, position.shardId(), e.getMessage());
             } catch (Exception e) {
                 LOG.warn("pipeline {}: checkpoint {} not saved (kept and tried again with the next poll or commit): {}",
                         pipeline, position, e.toString());

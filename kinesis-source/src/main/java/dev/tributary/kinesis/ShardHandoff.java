@@ -162,6 +162,27 @@ final class ShardHandoff {
         return checkpointer;
     }
 
+    /**
+     * Saves a checkpoint at {@code position} with the shard's checkpointer, on the calling thread: true when
+     * saved, false when the lease is no longer ours (KCL's {@code ShutdownException}). Here, not in
+     * {@link LeaseKinesisSource}, so that the source's class links without the KCL on the class path and
+     * can say which dependency is missing.
+     *
+     * @throws Exception any other failure of the write (throttling, DynamoDB unreachable): try again later
+     */
+    boolean checkpoint(RecordProcessorCheckpointer checkpointer, KinesisPosition position) throws Exception {
+        try {
+            if (position.isAggregated()) {
+                checkpointer.checkpoint(position.sequenceNumber(), position.subSequenceNumber());
+            } else {
+                checkpointer.checkpoint(position.sequenceNumber());
+            }
+            return true;
+        } catch (software.amazon.kinesis.exceptions.ShutdownException e) {
+            return false;
+        }
+    }
+
     /** {@code position} is checkpointed: releases a wait at the end of the shard or a hand-off. */
     synchronized void committed(KinesisPosition position) {
         if (committed == null || position.compareWithinSplit(committed) > 0) {
