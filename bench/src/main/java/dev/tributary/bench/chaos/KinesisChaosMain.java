@@ -7,21 +7,10 @@ import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KinesisMock;
 import dev.tributary.testkit.TestkitPaths;
 import dev.tributary.testkit.ZooKeeperServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.io.File;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +24,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import static dev.tributary.bench.chaos.KinesisChaosStream.shardId;
 
 /**
  * The Kinesis chaos run: a pipeline ({@link KinesisChaosPipeline}, in a child JVM) reads
@@ -72,8 +62,6 @@ public final class KinesisChaosMain {
     private static final String APPLICATION = "kchaos";
     /** Kills that follow the reshards (one each) rather than coming at a random point of the plan. */
     private static final int KILLS_AFTER_RESHARDS = 2;
-    /** Records per PutRecords request. */
-    private static final int PUT_BATCH = 25;
 
     private final long records = longEnv("KCHAOS_RECORDS", 30_000);
     private final int shards = (int) longEnv("KCHAOS_SHARDS", 4);
@@ -83,12 +71,7 @@ public final class KinesisChaosMain {
     private final boolean exactlyOnce = longEnv("KCHAOS_EXACTLY_ONCE", 1) != 0;
 
     private final long started = System.nanoTime();
-    private final AtomicLong acked = new AtomicLong();
-    /** Where each record went (shard and sequence number), by id: what the report names for a lost or doubled id. */
-    private final String[] placement;
-    private volatile boolean producing = true;
-    private volatile Throwable producerFailure;
-    private final AtomicLong putRetries = new AtomicLong();
+    private KinesisChaosProducer producer;
 
     private TestkitPaths paths;
     private ClickHouseServer clickhouse;
@@ -105,7 +88,6 @@ public final class KinesisChaosMain {
         if (shards < 4) {
             throw new IllegalArgumentException("KCHAOS_SHARDS must be at least 4 (shard 0 is split, shards 2 and 3 merged)");
         }
-        placement = new String[Math.toIntExact(records)];
     }
 
     public static void main(String[] args) throws Exception {
@@ -121,7 +103,7 @@ public final class KinesisChaosMain {
         paths = TestkitPaths.fromEnvironment();
         logs = paths.newServerDir("kchaos-pipeline");
         try (AutoCloseable servers = startClickHouse(); KinesisMock mock = KinesisMock.start(paths);
-             KinesisClient client = client(mock)) {
+             KinesisClient client = KinesisChaosStream.client(mock)) {
             kinesis = mock;
             Runtime.getRuntime().addShutdownHook(new Thread(this::killChild, "kchaos-kill-child"));
             ClickHouseSql sql = clickhouse.sql();
@@ -129,10 +111,11 @@ public final class KinesisChaosMain {
                     sql.version(), clickhouse.pid(), mock.endpoint(), logs, mode(), records, produceTime.toSeconds());
             sql.execute(createTable());
             client.createStream(request -> request.streamName(STREAM).shardCount(shards));
-            awaitActive(client);
+            KinesisChaosStream.awaitActive(client, STREAM);
 
-            Thread producer = new Thread(() -> produce(client), "kchaos-producer");
-            producer.start();
+            producer = new KinesisChaosProducer(client, STREAM, records, produceTime, this::log);
+            Thread producerThread = new Thread(producer, "kchaos-producer");
+            producerThread.start();
             startChild();
             awaitProgress("first rows", Duration.ofMinutes(2));
 
@@ -143,18 +126,18 @@ public final class KinesisChaosMain {
                 // Faults are spread over the production, so that each one hits a pipeline at work.
                 long milestone = records * (i + 1) / (plan.size() + 1);
                 await("production of " + milestone + " records", Duration.ofMinutes(5),
-                        () -> acked.get() >= milestone || !producing);
+                        () -> producer.acked() >= milestone || !producer.producing());
                 Thread.sleep(200 + random.nextInt(2_500)); // the random moment of the fault (a deliberate duration)
                 restartIfDied();
                 inject(fault, client);
                 awaitProgress("progress after " + fault, Duration.ofMinutes(3));
             }
-            producer.join(Duration.ofMinutes(10).toMillis());
-            if (producerFailure != null || producer.isAlive()) {
-                throw new IllegalStateException("the producer did not finish: " + producerFailure, producerFailure);
+            producerThread.join(Duration.ofMinutes(10).toMillis());
+            if (producer.failure() != null || producerThread.isAlive()) {
+                throw new IllegalStateException("the producer did not finish: " + producer.failure(), producer.failure());
             }
             log("all %,d records put (%d PutRecords entries retried); waiting for the pipeline to land them",
-                    records, putRetries.get());
+                    records, producer.putRetries());
             await("every id in the table", Duration.ofMinutes(5), () -> {
                 restartIfDied();
                 return allLanded();
@@ -223,11 +206,11 @@ public final class KinesisChaosMain {
                 String parent;
                 if (done[Fault.RESHARD.ordinal()] == 0) {
                     parent = shardId(0);
-                    split(client, parent);
+                    KinesisChaosStream.split(client, STREAM, parent);
                     what = " (split of " + parent + ")";
                 } else {
                     parent = shardId(3);
-                    merge(client, shardId(2), parent);
+                    KinesisChaosStream.merge(client, STREAM, shardId(2), parent);
                     what = " (merge of " + shardId(2) + " and " + parent + ")";
                 }
                 if (done[Fault.KILL.ordinal()] < kills) {
@@ -245,7 +228,7 @@ public final class KinesisChaosMain {
         }
         done[fault.ordinal()]++;
         log("%s #%d%s done in %.1f s; rows %,d, put %,d", fault, done[fault.ordinal()], what, (System.nanoTime() - t0) / 1e9,
-                rowsOrMinusOne(), acked.get());
+                rowsOrMinusOne(), producer.acked());
     }
 
     /** Waits until the running pipeline's log has a line containing {@code text}; false after {@code timeout}. */
@@ -267,116 +250,6 @@ public final class KinesisChaosMain {
             throw new IllegalStateException("the child pipeline did not die of SIGKILL");
         }
         startChild();
-    }
-
-    // ------------------------------------------------------------------ Kinesis
-
-    private static KinesisClient client(KinesisMock kinesis) {
-        return KinesisClient.builder()
-                .endpointOverride(kinesis.endpoint())
-                .region(Region.of(kinesis.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(kinesis.accessKeyId(), kinesis.secretAccessKey())))
-                .httpClient(ApacheHttpClient.create())
-                .build();
-    }
-
-    private static String shardId(int n) {
-        return String.format(Locale.ROOT, "shardId-%012d", n);
-    }
-
-    private static void awaitActive(KinesisClient client) throws InterruptedException {
-        await("stream " + STREAM + " ACTIVE", Duration.ofSeconds(60), () -> client.describeStreamSummary(
-                request -> request.streamName(STREAM)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
-    }
-
-    /** Splits {@code shardId} in the middle of its hash key range; waits until the stream is ACTIVE again. */
-    private static void split(KinesisClient client, String shardId) throws InterruptedException {
-        Shard shard = client.listShards(request -> request.streamName(STREAM)).shards().stream()
-                .filter(s -> s.shardId().equals(shardId)).findFirst().orElseThrow();
-        BigInteger low = new BigInteger(shard.hashKeyRange().startingHashKey());
-        BigInteger high = new BigInteger(shard.hashKeyRange().endingHashKey());
-        client.splitShard(request -> request.streamName(STREAM).shardToSplit(shardId)
-                .newStartingHashKey(low.add(high).shiftRight(1).toString()));
-        awaitActive(client);
-    }
-
-    /** Merges two adjacent shards; waits until the stream is ACTIVE again. */
-    private static void merge(KinesisClient client, String shardId, String adjacentShardId) throws InterruptedException {
-        client.mergeShards(request -> request.streamName(STREAM).shardToMerge(shardId).adjacentShardToMerge(adjacentShardId));
-        awaitActive(client);
-    }
-
-    static byte[] json(long id) {
-        return ("{\"id\":" + id + ",\"payload\":\"record " + id + " of the kinesis chaos run\"}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Puts every id at a steady rate over {@code KCHAOS_PRODUCE_SECONDS}, {@value #PUT_BATCH} per
-     * request, each with its own partition key; entries the server refused (throttling, a stream being
-     * resharded) and requests that failed are put again, so every id is in the stream at least once
-     * (a failed request may have stored some: the final check counts ids, and such a double is the
-     * stream's, not the pipeline's — it is reported apart).
-     */
-    private void produce(KinesisClient client) {
-        long begin = System.nanoTime();
-        double perNano = records / (double) produceTime.toNanos();
-        try {
-            for (long from = 0; from < records; from += PUT_BATCH) {
-                long due = begin + (long) (from / perNano);
-                long wait = due - System.nanoTime();
-                if (wait > 1_000_000) {
-                    TimeUnit.NANOSECONDS.sleep(wait); // the production rate
-                }
-                List<Long> ids = new ArrayList<>();
-                for (long id = from; id < Math.min(records, from + PUT_BATCH); id++) {
-                    ids.add(id);
-                }
-                put(client, ids);
-            }
-        } catch (Throwable e) {
-            producerFailure = e;
-        } finally {
-            producing = false;
-        }
-    }
-
-    private void put(KinesisClient client, List<Long> ids) throws InterruptedException {
-        List<Long> pending = ids;
-        for (int attempt = 1; !pending.isEmpty(); attempt++) {
-            if (attempt > 200) {
-                throw new IllegalStateException("records " + pending + " refused 200 times");
-            }
-            List<PutRecordsRequestEntry> entries = new ArrayList<>();
-            for (long id : pending) {
-                entries.add(PutRecordsRequestEntry.builder().partitionKey("k" + id).data(SdkBytes.fromByteArray(json(id))).build());
-            }
-            List<Long> refused = new ArrayList<>();
-            try {
-                PutRecordsResponse response = client.putRecords(request -> request.streamName(STREAM).records(entries));
-                List<PutRecordsResultEntry> results = response.records();
-                for (int i = 0; i < results.size(); i++) {
-                    PutRecordsResultEntry result = results.get(i);
-                    long id = pending.get(i);
-                    if (result.errorCode() == null) {
-                        placement[(int) id] = result.shardId() + "/" + result.sequenceNumber();
-                        acked.incrementAndGet();
-                    } else {
-                        refused.add(id);
-                    }
-                }
-            } catch (RuntimeException e) {
-                refused = pending; // the whole request again (some may be stored twice: counted apart)
-                if (attempt == 1 || attempt % 20 == 0) {
-                    log("PutRecords failed (attempt %d), putting again: %s", attempt, e.toString());
-                }
-            }
-            if (!refused.isEmpty()) {
-                putRetries.addAndGet(refused.size());
-                Thread.sleep(Math.min(1_000, 50L * attempt)); // backoff before putting the refused entries again
-            }
-            pending = refused;
-        }
     }
 
     // ------------------------------------------------------------------ the child pipeline
@@ -450,7 +323,7 @@ public final class KinesisChaosMain {
 
     /** Waits until the table grows past its size now (or everything has landed). */
     private void awaitProgress(String what, Duration timeout) throws InterruptedException {
-        ChaosWaits.awaitProgress(what, timeout, this::rowsOrMinusOne, this::restartIfDied, () -> !producing && allLanded());
+        ChaosWaits.awaitProgress(what, timeout, this::rowsOrMinusOne, this::restartIfDied, () -> !producer.producing() && allLanded());
     }
 
     private int report() {
@@ -514,13 +387,13 @@ public final class KinesisChaosMain {
         }
         Map<String, List<Long>> byShard = new TreeMap<>();
         for (long id : ids) {
-            String where = placement[(int) id];
+            String where = producer.placement(id);
             byShard.computeIfAbsent(where == null ? "?" : where.substring(0, where.indexOf('/')), k -> new ArrayList<>()).add(id);
         }
         byShard.forEach((shard, list) -> log("%s: %d ids put to %s, ids %d..%d", what, list.size(), shard, list.get(0),
                 list.get(list.size() - 1)));
         for (long id : ids.subList(0, Math.min(10, ids.size()))) {
-            log("%s: id %d, put to %s", what, id, placement[(int) id]);
+            log("%s: id %d, put to %s", what, id, producer.placement(id));
         }
     }
 
