@@ -25,17 +25,29 @@
 #                      Settings: KCHAOS_RECORDS (30000), KCHAOS_SHARDS, KCHAOS_KILLS, KCHAOS_PRODUCE_SECONDS,
 #                      KCHAOS_SEED, KCHAOS_EXACTLY_ONCE (1; 0: at-least-once into a MergeTree, for comparison).
 #                      Only --exactly-once goes with it (the default there).
+#   --source kinesis-lease  the chaos run of the lease-based mode (LeaseKinesisSource;
+#                      dev.tributary.bench.chaos.KinesisLeaseChaosMain): an 8-shard kinesis-mock stream,
+#                      leases in dynalite, at-least-once into a MergeTree on 18.16, 3 instances (child
+#                      JVMs); mid-run one is SIGKILLed (the others must take its shards), a fourth joins
+#                      (it must receive shards), shard 0 is split, shards 2 and 3 merged, one instance is
+#                      stopped with SIGTERM (its shards handed off); prints
+#                      RESULT kinesis_lease_chaos lost=… dup=… instances=4 killed=1 joined=1 graceful_stops=1
+#                      reshards=2 takeover=yes|no join_received=yes|no handoff=yes|no records=… seconds=…
+#                      Settings: KLCHAOS_RECORDS (30000), KLCHAOS_PRODUCE_SECONDS (120), KLCHAOS_SEED.
+#                      No other option goes with it.
 set -euo pipefail
 MAIN=dev.tributary.bench.chaos.ChaosMain
 KAFKA_ONLY=""
+EXACTLY_ONCE=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --exactly-once) export CHAOS_EXACTLY_ONCE=1 KCHAOS_EXACTLY_ONCE=1 ;;
+    --exactly-once) export CHAOS_EXACTLY_ONCE=1 KCHAOS_EXACTLY_ONCE=1; EXACTLY_ONCE=1 ;;
     --source)
       case "${2:-}" in
         kafka) MAIN=dev.tributary.bench.chaos.ChaosMain ;;
         kinesis) MAIN=dev.tributary.bench.chaos.KinesisChaosMain ;;
-        *) echo "chaos.sh: --source takes kafka or kinesis, not '${2:-}'" >&2; exit 2 ;;
+        kinesis-lease) MAIN=dev.tributary.bench.chaos.KinesisLeaseChaosMain ;;
+        *) echo "chaos.sh: --source takes kafka, kinesis or kinesis-lease, not '${2:-}'" >&2; exit 2 ;;
       esac
       shift ;;
     --engine) export CHAOS_ENGINE="$2"; KAFKA_ONLY="$KAFKA_ONLY --engine"; shift ;;
@@ -47,6 +59,9 @@ while [ $# -gt 0 ]; do
 done
 if [ "$MAIN" = dev.tributary.bench.chaos.KinesisChaosMain ] && [ -n "$KAFKA_ONLY" ]; then
   echo "chaos.sh: ${KAFKA_ONLY# }: Kafka run only, not with --source kinesis" >&2; exit 2
+fi
+if [ "$MAIN" = dev.tributary.bench.chaos.KinesisLeaseChaosMain ] && [ -n "$KAFKA_ONLY$EXACTLY_ONCE" ]; then
+  echo "chaos.sh: the lease-based run (at least once) takes no other option" >&2; exit 2
 fi
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
