@@ -106,21 +106,8 @@ final class KclSchedulerFactory implements AutoCloseable {
     /** A scheduler of worker {@code workerId} whose record processors come from {@code processors}. */
     Scheduler scheduler(String application, String workerId, ShardRecordProcessorFactory processors) {
         StreamRef stream = config.stream;
-        ConfigsBuilder configs = stream.arn() != null
-                ? new ConfigsBuilder(Arn.fromString(stream.arn()), application, kinesis, dynamo, cloudWatch, workerId, processors)
-                : new ConfigsBuilder(stream.name(), application, kinesis, dynamo, cloudWatch, workerId, processors);
-        configs.tableName(leaseTable(application));
-        LeaseManagementConfig leases = configs.leaseManagementConfig()
-                .failoverTimeMillis(config.failoverTime.toMillis())
-                .shardSyncIntervalMillis(config.shardSyncInterval.toMillis())
-                .maxLeasesForWorker(config.maxLeasesPerWorker)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .leaseTablePitrEnabled(false)
-                .leaseTableDeletionProtectionEnabled(false)
-                .dynamoDbLockBasedLeaderLeaseDurationInMillis(config.leaderLeaseDuration.toMillis())
-                .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(config.leaderLeaseDuration.toMillis() / 4);
-        // Worker metrics measure the host, not the pipeline; on a shared host they mislead the balancing.
-        leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true);
+        ConfigsBuilder configs = configs(application, workerId, processors);
+        LeaseManagementConfig leases = leaseManagement(configs);
         RetrievalSpecificConfig retrieval;
         if (config.fanOutConsumer != null) {
             FanOutConfig fanOut = new FanOutConfig(kinesis).applicationName(application).consumerName(config.fanOutConsumer);
@@ -138,6 +125,35 @@ final class KclSchedulerFactory implements AutoCloseable {
                 configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),
                 configs.retrievalConfig().retrievalSpecificConfig(retrieval).initialPositionInStreamExtended(initialPosition()));
+    }
+
+    ConfigsBuilder configs(String application, String workerId, ShardRecordProcessorFactory processors) {
+        StreamRef stream = config.stream;
+        ConfigsBuilder configs = stream.arn() != null
+                ? new ConfigsBuilder(Arn.fromString(stream.arn()), application, kinesis, dynamo, cloudWatch, workerId, processors)
+                : new ConfigsBuilder(stream.name(), application, kinesis, dynamo, cloudWatch, workerId, processors);
+        configs.tableName(leaseTable(application));
+        return configs;
+    }
+
+    /** KCL's lease settings for this source. */
+    LeaseManagementConfig leaseManagement(ConfigsBuilder configs) {
+        LeaseManagementConfig leases = configs.leaseManagementConfig()
+                .failoverTimeMillis(config.failoverTime.toMillis())
+                .shardSyncIntervalMillis(config.shardSyncInterval.toMillis())
+                .maxLeasesForWorker(config.maxLeasesPerWorker)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .leaseTablePitrEnabled(false)
+                .leaseTableDeletionProtectionEnabled(false)
+                .dynamoDbLockBasedLeaderLeaseDurationInMillis(config.leaderLeaseDuration.toMillis())
+                .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(config.leaderLeaseDuration.toMillis() / 4);
+        // Worker metrics measure the host, not the pipeline; on a shared host they mislead the balancing.
+        // KCL's leader counts an instance alive until its worker-metrics entry is two reports old, and gives
+        // it leases meanwhile (KCL's default: a report every 30 s, so a minute): reporting every half
+        // failoverTime, a dead or stopped instance counts as gone when its leases expire.
+        leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true)
+                .workerMetricsReporterFreqInMillis(Math.max(500, config.failoverTime.toMillis() / 2));
+        return leases;
     }
 
     String leaseTable(String application) {

@@ -45,7 +45,7 @@ public final class LeaseKinesisSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKinesisSource.class);
 
-    private final Config config;
+    final Config config; // package-private: KclSchedulerFactoryTest reads the settings KCL gets
     /** Handoffs KCL created and the pipeline has not heard of yet, and those lost: applied by {@link #poll}, in order. */
     private final ConcurrentLinkedQueue<ShardHandoff> events = new ConcurrentLinkedQueue<>();
     /** The shards the pipeline reads, by shard id (written on the pipeline thread only; read from any). */

@@ -1,0 +1,40 @@
+package dev.tributary.kinesis;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The settings the lease-based source gives the Kinesis Client Library (no server: nothing is called). */
+class KclSchedulerFactoryTest {
+
+    private static LeaseManagementConfig leases(Duration failoverTime) {
+        LeaseKinesisSource source = LeaseKinesisSource.builder().streamName("events").region("us-east-1")
+                .endpointOverride("http://127.0.0.1:4568").dynamoDbEndpointOverride("http://127.0.0.1:8000")
+                .credentials(KinesisCredentials.staticKeys("id", "secret"))
+                .failoverTime(failoverTime)
+                .build();
+        try (KclSchedulerFactory kcl = KclSchedulerFactory.create(source.config)) {
+            return kcl.leaseManagement(kcl.configs("events-app", "worker-1", () -> null));
+        }
+    }
+
+    /**
+     * KCL's leader counts an instance alive, and may give it leases, until its worker-metrics entry is
+     * two reports old: with KCL's default (a report every 30 s) a dead or stopped instance kept being
+     * given leases for up to a minute, each coming back only after failoverTime (the lease chaos run:
+     * 51 s before no lease was left with a SIGKILLed instance, failoverTime 2 s).
+     */
+    @Test
+    void aGoneInstanceCountsAsDeadWithinFailoverTime() {
+        for (Duration failover : new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMinutes(1)}) {
+            LeaseManagementConfig leases = leases(failover);
+            long deadAfter = 2 * leases.workerUtilizationAwareAssignmentConfig().workerMetricsReporterFreqInMillis();
+            assertTrue(deadAfter <= failover.toMillis(), "failoverTime " + failover + ": counted alive for " + deadAfter + " ms");
+            assertEquals(failover.toMillis(), leases.failoverTimeMillis());
+        }
+    }
+}
