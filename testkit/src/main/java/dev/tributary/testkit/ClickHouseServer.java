@@ -255,7 +255,22 @@ public final class ClickHouseServer extends LocalServer {
         ManagedProcess process = ManagedProcess.start(name(), dir, "stdout.log",
                 List.of(binary(), "--config-file=" + dir.resolve("config.xml")), Map.of());
         process.awaitReady(java.time.Duration.ofSeconds(60), () -> ping(httpUrl));
+        if (withZooKeeper) {
+            // Up is not ready: right after a start the server's first ZooKeeper session can still fail its
+            // handshake ("All connection tries failed ... while receiving handshake"), and with it the first
+            // CREATE of a ReplicatedMergeTree (seen in CI). Ready is when it reads ZooKeeper's root.
+            process.awaitReady(java.time.Duration.ofSeconds(60), this::readsZooKeeper);
+        }
         return process;
+    }
+
+    private boolean readsZooKeeper() {
+        try {
+            sql().longValue("SELECT count() FROM system.zookeeper WHERE path = '/'");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String binary() {
