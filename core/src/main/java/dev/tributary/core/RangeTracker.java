@@ -47,7 +47,7 @@ final class RangeTracker {
         }
     }
 
-    /** The ranges of {@code split} still to be replayed (for logs). */
+    /** The ranges of {@code split} still to be replayed, oldest first. */
     List<PendingRange> replaying(String split) {
         ArrayDeque<PendingRange> ranges = toReplay.get(split);
         return ranges == null ? List.of() : List.copyOf(ranges);
@@ -224,10 +224,5 @@ final class RangeTracker {
         inFlight.keySet().removeAll(splits);
         toReplay.keySet().removeAll(splits);
         durable.keySet().removeAll(splits);
-    }
-
-    /** Whether the open batch holds records of any split. */
-    boolean hasOpen() {
-        return !openFirst.isEmpty();
     }
 }

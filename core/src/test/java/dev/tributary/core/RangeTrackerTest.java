@@ -34,7 +34,7 @@ class RangeTrackerTest {
         assertEquals(Map.of("a", range("a", 3, 7, 1_000), "b", range("b", 0, 0, 1_000)), sealing);
         assertEquals(Map.of("a", List.of(range("a", 3, 7, 1_000))), tracker.pendingWith(sealing, List.of("a")));
         tracker.sealed(sealing);
-        assertFalse(tracker.hasOpen());
+        assertEquals(Map.of(), tracker.rangesToSeal(null), "nothing open");
 
         now = 2_000;
         tracker.appended(at("a", 8));
@@ -106,7 +106,7 @@ class RangeTrackerTest {
         tracker.assigned("a", List.of(range("a", 10, 12, 500)));
         tracker.appended(at("a", 10));
         tracker.forget(List.of("a"));
-        assertFalse(tracker.hasOpen());
+        assertEquals(Map.of(), tracker.rangesToSeal(null), "nothing open");
         assertEquals(List.of(), tracker.replaying("a"));
         assertEquals(Map.of("a", List.of()), tracker.pendingWith(Map.of(), List.of("a")));
     }

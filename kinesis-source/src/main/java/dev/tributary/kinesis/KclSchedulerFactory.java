@@ -98,7 +98,7 @@ final class KclSchedulerFactory implements AutoCloseable {
             resources.add(cloudWatch);
             return new KclSchedulerFactory(config, kinesisClient, dynamoClient, cloudWatch, resources);
         } catch (RuntimeException e) {
-            closeAll(resources);
+            KinesisClients.closeAll(resources);
             throw e;
         }
     }
@@ -232,17 +232,6 @@ final class KclSchedulerFactory implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(resources);
-    }
-
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                LOG.debug("closing {} failed: {}", resources.get(i), e.toString());
-            }
-        }
-        resources.clear();
+        KinesisClients.closeAll(resources);
     }
 }

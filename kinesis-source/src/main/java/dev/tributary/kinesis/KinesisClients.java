@@ -91,7 +91,7 @@ final class KinesisClients implements AutoCloseable {
     }
 
     /** Closes in reverse order of creation: clients before the HTTP client they share. */
-    private static void closeAll(List<AutoCloseable> resources) {
+    static void closeAll(List<AutoCloseable> resources) {
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
