@@ -49,12 +49,12 @@ public final class Quickstart {
         run(settings);
     }
 
-    /** {@code --name value} pairs, and {@code --until-drained} as a flag (present with value "true"). */
+    /** {@code --name value} pairs, and {@code --until-drained} and {@code --create} as flags (present with value "true"). */
     static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--until-drained")) {
-                options.put("until-drained", "true");
+            if (args[i].equals("--until-drained") || args[i].equals("--create")) {
+                options.put(args[i].substring(2), "true");
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 options.put(args[i].substring(2), args[++i]);
             } else {

@@ -59,6 +59,7 @@ public final class TableInference {
         private List<byte[]> values;
         private List<SourceRecord> records;
         private boolean orderByGiven;
+        private boolean virtualColumnsAdded;
         private int maxNestingDepth = 100;
 
         private Builder() {
@@ -86,8 +87,7 @@ public final class TableInference {
                 VirtualColumn column = available.stream().filter(c -> c.name().equals(name)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("TableInference: the source has no virtual column '"
                                 + name + "'; it has " + available.stream().map(VirtualColumn::name).toList()));
-                virtualColumns.put(name, column);
-                column(column.name(), column.type());
+                virtualColumns.put(name, column); // typed for the server in build()
             }
             return this;
         }
@@ -131,6 +131,11 @@ public final class TableInference {
             }
             checkTarget();
             TypeInference inference = rules.serverVersion(serverVersion()).build();
+            if (!virtualColumnsAdded) {
+                virtualColumns.forEach((name, column) -> column(name, inference.forServer(ClickHouseType.parse(column.type()),
+                        "virtual column " + name).toString()));
+                virtualColumnsAdded = true;
+            }
             JsonDecoder decoder = JsonDecoder.builder().maxNestingDepth(maxNestingDepth).build();
 
             Map<String, FieldProfile> fields = new LinkedHashMap<>();

@@ -116,6 +116,40 @@ public final class TypeInference {
         return resolve(profile, Place.COLUMN);
     }
 
+    /**
+     * {@code type} as this server has it: {@code DateTime64} → {@code DateTime}, {@code Bool} →
+     * {@code UInt8}, {@code LowCardinality(T)} → {@code T} where the server needs a setting for it,
+     * inside any composite type too; a type with no stand-in here ({@code Map}, wide integers...)
+     * is refused naming {@code what}.
+     */
+    public ClickHouseType forServer(ClickHouseType type, String what) {
+        return switch (type.kind()) {
+            case DATETIME64 -> server.supportsDateTime64() ? type : DateTimeType.WITHOUT_TIMEZONE;
+            case BOOL -> server.supportsBool() ? type : SimpleType.UINT8;
+            case LOW_CARDINALITY -> server.supportsLowCardinalityByDefault()
+                    ? new LowCardinalityType(forServer(((LowCardinalityType) type).element(), what))
+                    : forServer(((LowCardinalityType) type).element(), what);
+            case NULLABLE -> new NullableType(forServer(((NullableType) type).element(), what));
+            case ARRAY -> new ArrayType(forServer(((ArrayType) type).element(), what));
+            case TUPLE -> new TupleType(((TupleType) type).names(),
+                    ((TupleType) type).types().stream().map(element -> forServer(element, what)).toList());
+            case MAP -> {
+                if (!server.supportsMap()) {
+                    throw new IllegalArgumentException(what + " is " + type + ", and ClickHouse " + server + " has no Map");
+                }
+                yield new MapType(forServer(((MapType) type).key(), what), forServer(((MapType) type).value(), what));
+            }
+            case INT128, INT256, UINT128, UINT256 -> {
+                if (!server.supportsWideIntegers()) {
+                    throw new IllegalArgumentException(what + " is " + type + ", which ClickHouse " + server + " lacks");
+                }
+                yield type;
+            }
+            case DATE32 -> server.supportsDate32() ? type : SimpleType.DATE;
+            default -> type;
+        };
+    }
+
     FieldProfile newProfile() {
         // One more than the limit: enough to tell "within" from "over".
         return new FieldProfile(Math.max(lowCardinalityMaxDistinct, 1));

@@ -100,6 +100,20 @@ class TableInferenceTest {
     }
 
     @Test
+    void virtualColumnsAreTypedForTheServer() {
+        List<VirtualColumn> kafka = List.of(new VirtualColumn("_timestamp", "DateTime64(3)", "the timestamp"),
+                new VirtualColumn("_topic", "LowCardinality(String)", "the topic"));
+        TableProposal old = TableInference.builder().table("t").serverVersion("18.16").virtualColumns(kafka, "_timestamp", "_topic")
+                .values(json("{\"a\":1}")).build();
+        assertEquals("DateTime", typeOf(old, "_timestamp"));
+        assertEquals("String", typeOf(old, "_topic"));
+        TableProposal modern = TableInference.builder().table("t").virtualColumns(kafka, "_timestamp", "_topic")
+                .values(json("{\"a\":1}")).build();
+        assertEquals("DateTime64(3)", typeOf(modern, "_timestamp"));
+        assertEquals("LowCardinality(String)", typeOf(modern, "_topic"));
+    }
+
+    @Test
     void settingsAreCheckedAtBuild() {
         assertThrows(IllegalArgumentException.class, () -> TableInference.builder().values(json("{}")).build()); // no table
         assertThrows(IllegalArgumentException.class, () -> TableInference.builder().table("t").build());         // no sample
