@@ -7,7 +7,9 @@ import dev.tributary.avro.RegisteredSchema;
 import dev.tributary.avro.SchemaLookupException;
 import dev.tributary.avro.SchemaRegistryClient;
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseSink;
+import dev.tributary.core.clickhouse.ClickHouseTables;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.KafkaVirtualColumns;
@@ -25,11 +27,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,7 +50,8 @@ import java.util.Properties;
  * made from the latest version of subject {@code <topic>-value}), or a {@code /schemas/ids/<id>} or
  * {@code /subjects/<subject>[/versions/<n>]} URL naming the schema to make the table from. With
  * {@code --produce N} it first registers a demo schema and sends N demo click events. Every few
- * seconds it prints records/s, rows and the consumer lag; at the end a summary.
+ * seconds it prints records/s, rows and the consumer lag; at the end a summary. A table that exists
+ * is used as it is: its columns are filled from the fields of the same name, other fields skipped.
  */
 public final class AvroQuickstart {
 
@@ -103,17 +101,24 @@ public final class AvroQuickstart {
             produceClicks(settings, registry);
         }
         RegisteredSchema schema = registry.hasFixedSchema() ? registry.fixedSchema() : registry.latest(settings.topic() + "-value");
-        // The table: one column per field, typed for this server, plus the Kafka metadata to sort by.
-        String ddl = AvroTableDdl.builder()
-                .schema(schema.schema())
-                .table(settings.table())
-                .serverVersion(serverVersion(settings.clickhouseEndpoint()))
-                .column(KafkaVirtualColumns.PARTITION, "UInt64")
-                .column(KafkaVirtualColumns.OFFSET, "UInt64")
-                .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
-                .build()
-                .sql();
-        System.out.println("table (created if missing) from " + schema + ":\n" + ddl);
+        ClickHouseConnection clickhouse = ClickHouseConnection.builder().endpoint(settings.clickhouseEndpoint()).build();
+        // An existing table is used as it is (the mapper fills the columns it has and skips the other
+        // fields); DDL is made only for a missing one, typed for this server, plus the Kafka metadata to sort by.
+        String ddl = null;
+        if (ClickHouseTables.exists(clickhouse, null, settings.table())) {
+            System.out.println("table " + settings.table() + " exists: used as it is");
+        } else {
+            ddl = AvroTableDdl.builder()
+                    .schema(schema.schema())
+                    .table(settings.table())
+                    .serverVersion(ClickHouseTables.serverVersion(clickhouse).text())
+                    .column(KafkaVirtualColumns.PARTITION, "UInt64")
+                    .column(KafkaVirtualColumns.OFFSET, "UInt64")
+                    .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
+                    .build()
+                    .sql();
+            System.out.println("table (created if missing) from " + schema + ":\n" + ddl);
+        }
 
         Pipeline pipeline = Pipeline.builder()
                 .name("avro-quickstart-" + settings.table())
@@ -125,11 +130,7 @@ public final class AvroQuickstart {
                         .build())
                 .decoder(AvroConfluentDecoder.builder().registry(registry).build())
                 .mapper(AvroSchemaMapper.create())          // decodes each message straight into the row
-                .sink(ClickHouseSink.builder()
-                        .endpoint(settings.clickhouseEndpoint())
-                        .table(settings.table())
-                        .createTableIfMissing(ddl)
-                        .build())
+                .sink(sink(clickhouse, settings.table(), ddl))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "avro-quickstart-shutdown"));
         return watch(pipeline, settings);
@@ -177,14 +178,8 @@ public final class AvroQuickstart {
         System.out.printf(Locale.ROOT, "produced %,d click events with schema id %d%n", settings.produce(), schemaId);
     }
 
-    /** {@code SELECT version()} over HTTP, so that the table gets the types this server has. */
-    private static String serverVersion(String endpoint) throws IOException, InterruptedException {
-        String query = URLEncoder.encode("SELECT version()", StandardCharsets.UTF_8);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + "/?query=" + query))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("ClickHouse at " + endpoint + " answered HTTP " + response.statusCode() + ": " + response.body().trim());
-        }
-        return response.body().trim();
+    private static ClickHouseSink sink(ClickHouseConnection clickhouse, String table, String ddl) {
+        ClickHouseSink.Builder sink = ClickHouseSink.builder().connection(clickhouse).table(table);
+        return (ddl == null ? sink : sink.createTableIfMissing(ddl)).build();
     }
 }
