@@ -109,8 +109,24 @@ public final class JsonDecoder implements Decoder {
         return maxNestingDepth;
     }
 
+    /**
+     * The whole JSON object of a message, every field kept whatever {@link #onlyFields} said, with
+     * the checks of {@link #decode} (values as there: LinkedHashMap, List, Long, BigInteger,
+     * BigDecimal, String, Boolean, null) — for callers that need the field names, such as table
+     * inference from a sample.
+     *
+     * @throws DecodeException for a message {@link #decode} would refuse, with the same message
+     */
+    public Map<String, Object> decodeObject(byte[] value) throws DecodeException {
+        return ((JsonRecord) decodeNow(value, null)).root();
+    }
+
     /** Decodes as {@link #decode} does without {@link RawJsonRecord}s: every check, values built. */
     DecodedRecord decodeNow(byte[] value) throws DecodeException {
+        return decodeNow(value, projection);
+    }
+
+    private DecodedRecord decodeNow(byte[] value, Projection wanted) throws DecodeException {
         if (value == null) {
             throw new DecodeException("the record has no value (a tombstone)");
         }
@@ -130,7 +146,6 @@ public final class JsonDecoder implements Decoder {
             if (first != JsonToken.START_OBJECT) {
                 throw new DecodeException("expected a JSON object at the top level, found " + describe(first));
             }
-            Projection wanted = projection;
             DecodedRecord decoded = wanted == null ? new JsonRecord(readObject(parser)) : readProjected(parser, wanted);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
