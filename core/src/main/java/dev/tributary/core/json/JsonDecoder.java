@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.tributary.core.DecodeException;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.Decoder;
+import dev.tributary.core.FieldDecodeException;
 import dev.tributary.core.FieldPath;
 import dev.tributary.core.SourceRecord;
 
@@ -110,11 +111,17 @@ public final class JsonDecoder implements Decoder {
         return maxNestingDepth;
     }
 
+
+    /** Decodes as {@link #decode} does without {@link RawJsonRecord}s: every check, values built. */
+    DecodedRecord decodeNow(byte[] value) throws DecodeException {
+        return parse(value, false);
+    }
+
     /**
-     * The whole JSON object of a message, every field kept whatever {@link #onlyFields} said,
-     * objects in the message's own key order, with the checks of {@link #decode} (values as there:
-     * maps, List, Long, BigInteger, BigDecimal, String, Boolean, null) — for callers that need the
-     * field names, such as table inference from a sample. Not on a pipeline's path.
+     * The whole JSON object of a message, every field kept whatever {@link #onlyFields} said, objects
+     * in the message's own key order (LinkedHashMap, List, Long, BigInteger, BigDecimal, String,
+     * Boolean, null), with every check of {@link #decode}: what {@link DecodedRecord#tree()} shows and
+     * what table inference reads. Not on a pipeline's path: it parses again.
      *
      * @throws DecodeException for a message {@link #decode} would refuse, with the same message
      */
@@ -122,12 +129,7 @@ public final class JsonDecoder implements Decoder {
         return ((JsonRecord) parse(value, true)).root();
     }
 
-    /** Decodes as {@link #decode} does without {@link RawJsonRecord}s: every check, values built. */
-    DecodedRecord decodeNow(byte[] value) throws DecodeException {
-        return parse(value, false);
-    }
-
-    /** Every check, values built; {@code ordered}: every field, objects as LinkedHashMaps. */
+    /** Every check, values built; {@code ordered}: every field, objects as LinkedHashMaps (a tree to show). */
     private DecodedRecord parse(byte[] value, boolean ordered) throws DecodeException {
         if (value == null) {
             throw new DecodeException("the record has no value (a tombstone)");
@@ -149,7 +151,7 @@ public final class JsonDecoder implements Decoder {
                 throw new DecodeException("expected a JSON object at the top level, found " + describe(first));
             }
             Projection wanted = projection;
-            DecodedRecord decoded = ordered || wanted == null ? new JsonRecord(readObject(parser, ordered))
+            DecodedRecord decoded = ordered || wanted == null ? new JsonRecord(readObject(parser, ordered), value, this)
                     : readProjected(parser, wanted);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
@@ -302,11 +304,23 @@ public final class JsonDecoder implements Decoder {
     private record Projection(Map<String, Integer> slots) {
     }
 
-    /** A decoded JSON object with every field. */
-    private record JsonRecord(Map<String, Object> root) implements DecodedRecord {
+    /** A decoded JSON object with every field; the message is kept for {@link #tree()} only. */
+    private record JsonRecord(Map<String, Object> root, byte[] message, JsonDecoder decoder) implements DecodedRecord {
         @Override
         public Object field(FieldPath path) {
             return descend(root, path, 0);
+        }
+
+        @Override
+        public Object tree() {
+            if (root instanceof LinkedHashMap) {
+                return root; // already in the message's order
+            }
+            try {
+                return decoder.decodeObject(message);
+            } catch (DecodeException e) {
+                throw new FieldDecodeException(e.getMessage(), e); // not expected: it decoded once
+            }
         }
     }
 
@@ -320,6 +334,20 @@ public final class JsonDecoder implements Decoder {
             }
             Object top = values[slot];
             return top == MISSING || path.size() == 1 ? top : descend(top, path, 1);
+        }
+
+        /** Only the fields the decoder keeps (it was told which), in the order it was told of them. */
+        @Override
+        public Object tree() {
+            String[] names = new String[values.length];
+            projection.slots().forEach((name, slot) -> names[slot] = name);
+            Map<String, Object> kept = new LinkedHashMap<>();
+            for (int slot = 0; slot < values.length; slot++) {
+                if (values[slot] != MISSING) {
+                    kept.put(names[slot], values[slot]);
+                }
+            }
+            return kept;
         }
     }
 }
