@@ -120,7 +120,8 @@ public final class TableProposal {
             out.append("  malformed: ").append(example).append('\n');
         }
         int width = columns.stream().mapToInt(column -> column.name().length()).max().orElse(0);
-        int typeWidth = columns.stream().mapToInt(column -> column.type().toString().length()).max().orElse(0);
+        // Long types (a Tuple of many keys) are not padded to: they would push every reason off the screen.
+        int typeWidth = columns.stream().mapToInt(column -> column.type().toString().length()).filter(n -> n <= 50).max().orElse(1);
         out.append("columns:\n");
         for (ProposedColumn column : columns) {
             out.append(String.format(Locale.ROOT, "  %-" + Math.max(width, 1) + "s  %-" + Math.max(typeWidth, 1) + "s  %s%n",
