@@ -5,8 +5,11 @@ import dev.tributary.core.DeliveryGuarantee;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.FieldPath;
 import dev.tributary.core.MappingException;
+import dev.tributary.core.MappingPlan;
+import dev.tributary.core.RowTarget;
+import dev.tributary.core.SchemaMapper;
+import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.Pipeline;
-import dev.tributary.core.RecordCodec;
 import dev.tributary.core.RecordRouter;
 import dev.tributary.core.RowWriter;
 import dev.tributary.core.SinkContext;
@@ -158,6 +161,31 @@ class RoutingPipelineTest {
     }
 
     @Test
+    void aTableChangeOfOneRouteRecompilesThatRouteOnlyAndItsRecordsAreEncodedAgainWithItsOwnMapper() throws Exception {
+        int total = 100;
+        TopicSource source = new TopicSource(new GeneratedSource(2, total, 10,
+                i -> ("{\"id\": " + i + ", \"name\": \"n" + i + "\"}").getBytes(StandardCharsets.UTF_8)));
+        MemorySink orders = new MemorySink(5);
+        MemorySink users = new MemorySink(5);
+        // users' table loses its id column and gains a name column: its first batch is encoded again, on the pipeline thread.
+        users.changeTo = schema(new TableColumn("name", ClickHouseType.parse("String"), TableColumn.DefaultKind.NONE, ""));
+        CountingMapper ordersMapper = new CountingMapper();
+        CountingMapper usersMapper = new CountingMapper();
+        try (Pipeline pipeline = builder(source).route("orders", orders, ordersMapper).route("users", users, usersMapper)
+                .routeByTopic(Map.of("orders", "orders", "users", "users")).build()) {
+            pipeline.start();
+            Await.await("every record committed", Duration.ofSeconds(10), () -> source.generated.committedCount() == total);
+        }
+        assertEquals(1, ordersMapper.plans.get(), "orders' mapping was compiled once");
+        assertEquals(2, usersMapper.plans.get(), "users' mapping was compiled again, once, for its new layout");
+        assertEquals(total / 2, orders.landedRowBytes.size());
+        assertTrue(orders.landedRowBytes.stream().allMatch(row -> row.length == 8), "orders' rows are UInt64 ids");
+        assertEquals(total / 2, users.landedRowBytes.size());
+        assertTrue(users.landedRowBytes.stream().allMatch(row -> row.length == row[0] + 1 && row[1] == 'n'),
+                "every users row, the first batch's too, is the name as a String");
+    }
+
+    @Test
     void theBuilderNamesWhatIsWrongWithRoutes() {
         TopicSource source = new TopicSource(new GeneratedSource(1, 0, 1, RoutingPipelineTest::json));
         MemorySink a = new MemorySink(5);
@@ -208,6 +236,22 @@ class RoutingPipelineTest {
     private static Pipeline.Builder builder(Source source) {
         return Pipeline.builder().name("routes").source(source).decoder(JsonDecoder.create())
                 .pollTimeout(Duration.ofMillis(20)).metricsLogInterval(Duration.ZERO).shutdownTimeout(Duration.ofSeconds(2));
+    }
+
+    private static TableSchema schema(TableColumn... columns) {
+        return new TableSchema("default", "t", List.of(columns), ServerVersion.parse("26.5.3"), ZoneOffset.UTC, false);
+    }
+
+    /** The default mapping, counting the plans it compiles. */
+    static final class CountingMapper implements SchemaMapper {
+        final java.util.concurrent.atomic.AtomicInteger plans = new java.util.concurrent.atomic.AtomicInteger();
+        private final SchemaMapper delegate = DefaultSchemaMapper.create();
+
+        @Override
+        public MappingPlan plan(TableSchema table, List<VirtualColumn> virtualColumns) {
+            plans.incrementAndGet();
+            return delegate.plan(table, virtualColumns);
+        }
     }
 
     private static Map<String, MemorySink> sinks(String... routes) {
@@ -321,8 +365,15 @@ class RoutingPipelineTest {
     static class MemorySink implements BatchingSink {
         private final int maxRows;
         private final List<String> openRows = new ArrayList<>();
+        private final List<byte[]> openRowBytes = new ArrayList<>();
+        private final List<SourceRecord> openRecords = new ArrayList<>();
         private final List<String> openErrors = new ArrayList<>();
         final List<String> landedRows = new CopyOnWriteArrayList<>();
+        final List<byte[]> landedRowBytes = new CopyOnWriteArrayList<>();
+        /** The layout rows are encoded for; at the next flush, {@link #changeTo} if set (the table changed). */
+        private TableSchema schema = schema(new TableColumn("id", ClickHouseType.parse("UInt64"), TableColumn.DefaultKind.NONE, ""));
+        volatile TableSchema changeTo;
+        private SinkContext context;
         final List<String> landedErrors = new CopyOnWriteArrayList<>();
         private final List<CompletableFuture<Void>> flights = new CopyOnWriteArrayList<>();
         private final List<CompletableFuture<Void>> heldFlushes = new CopyOnWriteArrayList<>();
@@ -336,15 +387,22 @@ class RoutingPipelineTest {
 
         @Override
         public TableSchema open(SinkContext context) {
-            return new TableSchema("default", "t",
-                    List.of(new TableColumn("id", ClickHouseType.parse("UInt64"), TableColumn.DefaultKind.NONE, "")),
-                    ServerVersion.parse("26.5.3"), ZoneOffset.UTC, false);
+            this.context = context;
+            return schema;
+        }
+
+        @Override
+        public TableSchema encodingSchema() {
+            return schema;
         }
 
         @Override
         public void append(SourceRecord origin, RowWriter rowWriter) throws MappingException {
-            rowWriter.write(new RowBinaryOutput(16));
+            RowBinaryOutput out = new RowBinaryOutput(16);
+            rowWriter.write(out);
             openRows.add(origin.position().toString());
+            openRowBytes.add(out.toByteArray());
+            openRecords.add(origin);
         }
 
         @Override
@@ -374,20 +432,52 @@ class RoutingPipelineTest {
                 return last;
             }
             List<String> rows = List.copyOf(openRows);
+            List<byte[]> rowBytes = new CopyOnWriteArrayList<>(openRowBytes);
+            List<SourceRecord> records = List.copyOf(openRecords);
             List<String> errors = List.copyOf(openErrors);
             openRows.clear();
+            openRowBytes.clear();
+            openRecords.clear();
             openErrors.clear();
             CompletableFuture<Void> written = new CompletableFuture<>();
+            CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
+            if (changeTo != null) {
+                // As ClickHouseSink after a table change: the sealed records are encoded again for the table now.
+                schema = changeTo;
+                changeTo = null;
+                rowBytes.clear();
+                ready = context.reencode(schema, records, new RowTarget() {
+                    @Override
+                    public void append(SourceRecord origin, RowWriter rowWriter) throws MappingException {
+                        RowBinaryOutput out = new RowBinaryOutput(16);
+                        rowWriter.write(out);
+                        rowBytes.add(out.toByteArray());
+                    }
+
+                    @Override
+                    public void appendError(SourceRecord origin, ErrorKind kind, String message) {
+                        throw new AssertionError(origin.position() + " could not be encoded again: " + message);
+                    }
+                });
+            }
             written.thenRun(() -> {
                 landedRows.addAll(rows);
+                landedRowBytes.addAll(rowBytes);
                 landedErrors.addAll(errors);
             });
+            CompletableFuture<Void> reencoded = ready;
             flights.add(written);
             if (hold) {
                 heldFlushes.add(written);
                 heldRows.addAndGet(rows.size());
             } else {
-                written.complete(null);
+                reencoded.whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        written.completeExceptionally(error);
+                    } else {
+                        written.complete(null);
+                    }
+                });
             }
             last = written.thenCombine(last, (x, y) -> null);
             return last;
