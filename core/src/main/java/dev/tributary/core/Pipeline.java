@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  * on its own threads. When the sink has as many batches in flight as it allows, the source is
  * paused (but kept alive) until one lands, so memory stays bounded by the batch settings.
  *
+ * <p>It writes one table ({@code sink(...)}) or several: a {@code route(name, sink)} per table and a
+ * router ({@code routeByTopic(...)}, {@code routeBy(...)}); the routes' batches are sealed together, so
+ * that a commit covers every table (see docs/schema.md).
+ *
  * <pre>{@code
  * try (Pipeline pipeline = Pipeline.builder()
  *         .name("events")
