@@ -117,10 +117,15 @@ public final class JsonDecoder implements Decoder {
     }
 
     /**
-     * The message as {@link DecodedRecord#tree()} shows it: every field, objects in the message's
-     * own key order, with every check of {@link #decode} (not on a pipeline's path: it parses again).
+     * The whole JSON object of a message, every field kept whatever {@link #onlyFields} said, objects
+     * as LinkedHashMaps in the message's own key order (other values as {@link #decode} builds them:
+     * List, Long, BigInteger, BigDecimal, String, Boolean, null), with every check of {@link #decode}:
+     * what {@link DecodedRecord#tree()} shows, for previews and table inference (not for a pipeline's
+     * path: records that have been decoded are parsed again).
+     *
+     * @throws DecodeException for a message {@link #decode} would refuse, with the same message
      */
-    Map<String, Object> tree(byte[] value) throws DecodeException {
+    public Map<String, Object> decodeObject(byte[] value) throws DecodeException {
         return ((JsonRecord) parse(value, true)).root();
     }
 
@@ -312,7 +317,7 @@ public final class JsonDecoder implements Decoder {
                 return root; // already in the message's order
             }
             try {
-                return decoder.tree(message);
+                return decoder.decodeObject(message);
             } catch (DecodeException e) {
                 throw new FieldDecodeException(e.getMessage(), e); // not expected: it decoded once
             }

@@ -76,7 +76,7 @@ public final class RawJsonRecord implements DecodedRecord {
     @Override
     public Object tree() {
         try {
-            return decoder.tree(bytes);
+            return decoder.decodeObject(bytes);
         } catch (DecodeException e) {
             throw new FieldDecodeException(e.getMessage(), e);
         }
