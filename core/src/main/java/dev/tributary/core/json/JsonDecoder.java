@@ -111,6 +111,7 @@ public final class JsonDecoder implements Decoder {
         return maxNestingDepth;
     }
 
+
     /** Decodes as {@link #decode} does without {@link RawJsonRecord}s: every check, values built. */
     DecodedRecord decodeNow(byte[] value) throws DecodeException {
         return parse(value, false);
@@ -118,10 +119,9 @@ public final class JsonDecoder implements Decoder {
 
     /**
      * The whole JSON object of a message, every field kept whatever {@link #onlyFields} said, objects
-     * as LinkedHashMaps in the message's own key order (other values as {@link #decode} builds them:
-     * List, Long, BigInteger, BigDecimal, String, Boolean, null), with every check of {@link #decode}:
-     * what {@link DecodedRecord#tree()} shows, for previews and table inference (not for a pipeline's
-     * path: records that have been decoded are parsed again).
+     * in the message's own key order (LinkedHashMap, List, Long, BigInteger, BigDecimal, String,
+     * Boolean, null), with every check of {@link #decode}: what {@link DecodedRecord#tree()} shows and
+     * what table inference reads. Not on a pipeline's path: it parses again.
      *
      * @throws DecodeException for a message {@link #decode} would refuse, with the same message
      */
