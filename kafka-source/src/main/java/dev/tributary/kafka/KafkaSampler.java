@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 /**
  * Reads a few records of Kafka topics for a preview, leaving no trace: it assigns the partitions
  * itself ({@code assign}, never {@code subscribe}), has no group id — so it joins no consumer group
- * and cannot commit — and auto-commit is off. Made by {@link KafkaSource.Builder#buildSampler} from
+ * and cannot commit — and auto-commit is off (records deleted by retention while it reads are
+ * skipped: {@code auto.offset.reset=earliest}). Made by {@link KafkaSource.Builder#buildSampler} from
  * the settings of the pipeline's source (brokers, topics or pattern, security, presets).
  *
  * <p>{@link SampleStart#EARLIEST} reads from each partition's beginning, {@link SampleStart#LATEST}
@@ -52,6 +53,7 @@ public final class KafkaSampler implements RecordSampler {
     private final SampleStart start;
     private final Duration startupTimeout;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private boolean closed;
 
     KafkaSampler(Properties properties, List<String> topics, Pattern pattern, SampleStart start, Duration startupTimeout) {
         this.properties = properties;
@@ -98,6 +100,9 @@ public final class KafkaSampler implements RecordSampler {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
+        if (closed) {
+            throw new IllegalStateException("KafkaSampler: closed; build another with buildSampler(...)");
+        }
         if (consumer == null) {
             consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
@@ -229,6 +234,7 @@ public final class KafkaSampler implements RecordSampler {
     public void close() {
         KafkaConsumer<byte[], byte[]> current = consumer;
         consumer = null;
+        closed = true;
         if (current != null) {
             current.close(Duration.ZERO); // no group to leave, no offsets to commit
         }

@@ -975,6 +975,8 @@ public final class KafkaSource implements Source {
             resolved.remove(ConsumerConfig.GROUP_ID_CONFIG);
             resolved.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
             resolved.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            // Records deleted by retention while sampling: read on from the earliest kept (nothing is committed).
+            resolved.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             resolved.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-sampler");
             return new KafkaSampler(resolved, List.copyOf(topics), pattern, start, startupTimeout);
         }

@@ -61,10 +61,14 @@ class KafkaSamplerTest {
         assertFalse(properties.containsKey("group.id"), properties.toString());
         assertFalse(properties.containsKey("group.instance.id"), properties.toString());
         assertEquals("false", properties.get("enable.auto.commit"));
+        assertEquals("earliest", properties.get("auto.offset.reset"), "records deleted while sampling: the earliest kept");
         assertEquals("tributary-sampler", properties.get("client.id"));
         assertEquals(SampleStart.EARLIEST, sampler.start());
         assertEquals(KafkaVirtualColumns.ALL, sampler.virtualColumns());
         sampler.close();
+        IllegalStateException closed = assertThrows(IllegalStateException.class,
+                () -> sampler.sample(1, java.time.Duration.ofSeconds(1)));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
     }
 
     @Test
