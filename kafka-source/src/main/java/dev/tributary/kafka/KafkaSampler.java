@@ -191,7 +191,7 @@ public final class KafkaSampler implements RecordSampler {
             }
             // By position, not by count: control records and compacted offsets take no record.
             List<TopicPartition> done = open.entrySet().stream()
-                    .filter(entry -> kafka.position(entry.getKey(), Duration.ZERO) >= entry.getValue()[1])
+                    .filter(entry -> readTo(kafka, entry.getKey(), entry.getValue()[1]))
                     .map(Map.Entry::getKey).toList();
             if (!done.isEmpty()) {
                 done.forEach(open::remove);
@@ -202,6 +202,15 @@ public final class KafkaSampler implements RecordSampler {
                 .thenComparingInt(record -> record.position().partition())
                 .thenComparingLong(record -> record.position().offset()));
         return List.copyOf(read);
+    }
+
+    /** Whether the consumer's position in {@code partition} has reached {@code end}; not yet while it is being reset. */
+    private static boolean readTo(KafkaConsumer<byte[], byte[]> kafka, TopicPartition partition, long end) {
+        try {
+            return kafka.position(partition, Duration.ZERO) >= end;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false; // reset after a deletion, not known yet: a later poll positions it
+        }
     }
 
     private static Duration remaining(long deadline) {
