@@ -1,6 +1,7 @@
 package dev.tributary.examples;
 
 import dev.tributary.chdb.ChDbTarget;
+import dev.tributary.core.SampleStart;
 import dev.tributary.core.inference.ProposedColumn;
 import dev.tributary.core.inference.TableProposal;
 import dev.tributary.core.metrics.MetricsSnapshot;
@@ -44,7 +45,7 @@ class InferTableIT {
     }
 
     private static InferTable.Settings settings(KafkaBroker kafka, String topic, String endpoint, String table) {
-        return new InferTable.Settings(kafka.bootstrapServers(), topic, endpoint, table, 1000, true,
+        return new InferTable.Settings(kafka.bootstrapServers(), topic, endpoint, table, 1000, SampleStart.EARLIEST, true,
                 List.of("_partition", "_offset"), Duration.ofSeconds(30));
     }
 

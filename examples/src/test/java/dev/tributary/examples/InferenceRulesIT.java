@@ -1,6 +1,7 @@
 package dev.tributary.examples;
 
 import dev.tributary.chdb.ChDbTarget;
+import dev.tributary.core.SampleStart;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.clickhouse.ClickHouseTarget;
@@ -69,7 +70,7 @@ class InferenceRulesIT {
     private static Map.Entry<TableProposal, MetricsSnapshot> inferAndIngest(KafkaBroker kafka, String topic, String table,
                                                                            ClickHouseTarget target) throws Exception {
         InferTable.Result result = InferTable.run(new InferTable.Settings(kafka.bootstrapServers(), topic, null, table, RECORDS,
-                true, List.of(), Duration.ofSeconds(30)), target);
+                SampleStart.EARLIEST, true, List.of(), Duration.ofSeconds(30)), target);
         Pipeline pipeline = Pipeline.builder()
                 .name("rules-" + table)
                 .source(KafkaSource.builder().bootstrapServers(kafka.bootstrapServers()).topics(topic).groupId("group-" + table)
