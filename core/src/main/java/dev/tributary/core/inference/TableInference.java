@@ -21,6 +21,7 @@ import java.util.Objects;
  * engine, ORDER BY/PARTITION BY, server version and extra columns are its settings).
  *
  * <pre>{@code
+ * // sampler: a source's RecordSampler, e.g. KafkaSource.builder()...buildSampler(SampleStart.EARLIEST)
  * List<SourceRecord> sample = sampler.sample(1000, Duration.ofSeconds(10));
  * TableProposal proposal = TableInference.builder()
  *         .table("events")
