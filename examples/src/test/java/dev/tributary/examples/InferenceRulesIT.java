@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Every inference rule through a real server: records with nested objects and nulls, map-like
  * objects, arrays of objects and of nullable numbers, dates, fractions of seconds, UUIDs, Booleans,
- * 70-bit integers and text mixed with numbers get a table (typed for 18.16, and for the 26.5 engine)
+ * 70-bit integers, text mixed with numbers and names with back-quotes and line breaks get a table (typed for 18.16, and for the 26.5 engine)
  * that ingests every one of them with zero error rows.
  */
 @ExtendWith(TestServers.class)
@@ -48,11 +48,12 @@ class InferenceRulesIT {
         return String.format(Locale.ROOT, "{\"id\":%d,\"uid\":\"%s\",\"ok\":%b,\"score\":%s,\"big\":%s,"
                         + "\"when\":\"2024-01-01T00:%02d:%02d.%03dZ\",\"day\":\"2024-02-%02d\",\"tag\":\"%s\",\"note\":%s,"
                         + "\"mixed\":%s,\"attrs\":{\"k%d\":%d},\"user\":{\"name\":\"u%d\",\"age\":%s},"
-                        + "\"items\":[{\"sku\":\"s%d\",\"qty\":%d}],\"nums\":[1,null,%d],\"maybe\":%s,\"empty\":[]}",
+                        + "\"items\":[{\"sku\":\"s%d\",\"qty\":%d}],\"nums\":[1,null,%d],\"maybe\":%s,\"empty\":[],"
+                        + "\"odd`name\\n\":{\"we`ird key\":%d}}",
                 i, new UUID(i, i * 31L), i % 2 == 0, i * 1.25, BigInteger.TWO.pow(70).add(BigInteger.valueOf(i)), i / 60, i % 60, i,
                 i % 28 + 1, List.of("a", "b", "c").get(i % 3), i % 4 == 0 ? "null" : "\"n" + i + "\"",
                 i % 2 == 0 ? Integer.toString(i) : "\"x" + i + "\"", i % 50, i, i, i % 2 == 0 ? "null" : Integer.toString(i),
-                i, i, i, i % 3 == 0 ? "null" : "{\"a\":" + i + "}");
+                i, i, i, i % 3 == 0 ? "null" : "{\"a\":" + i + "}", i);
     }
 
     private static void produce(KafkaBroker kafka, String topic) throws Exception {
@@ -101,6 +102,7 @@ class InferenceRulesIT {
         assertEquals("String", types.get("big"));              // 70 bits: no Int128 on 18.16
         assertEquals("Tuple(name String, age Nullable(UInt32))", types.get("user")); // 1..299: 9 bits + 10 to spare
         assertEquals(List.of("items"), run.getKey().skipped().stream().map(SkippedField::name).toList());
+        assertEquals("Tuple(`we\\`ird key` UInt32)", types.get("odd`name\n"));
         assertEquals(RECORDS, run.getValue().rowsInserted());
         assertEquals(0, run.getValue().errorsTotal());
         // note: null for i % 4 == 0; user.age: null for even i; attrs (a Tuple of k0..k49 here): {"k<i % 50>": i}.
@@ -124,6 +126,7 @@ class InferenceRulesIT {
         assertEquals("Map(String, UInt32)", types.get("attrs"));
         assertEquals("Array(Tuple(sku String, qty UInt32))", types.get("items"));
         assertEquals(List.of(), run.getKey().skipped());
+        assertEquals("Tuple(`we\\`ird key` UInt32)", types.get("odd`name\n"));
         assertEquals(RECORDS, run.getValue().rowsInserted());
         assertEquals(0, run.getValue().errorsTotal());
         // note: null for i % 4 == 0; user.age: null for even i; attrs: {"k<i % 50>": i}; items: [{"qty": i}].
