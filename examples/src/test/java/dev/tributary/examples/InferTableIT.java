@@ -2,7 +2,9 @@ package dev.tributary.examples;
 
 import dev.tributary.chdb.ChDbTarget;
 import dev.tributary.core.SampleStart;
+import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.inference.ProposedColumn;
+import dev.tributary.core.inference.TableInference;
 import dev.tributary.core.inference.TableProposal;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.testkit.ChDb;
@@ -13,6 +15,7 @@ import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -86,6 +90,20 @@ class InferTableIT {
         assertEquals(List.of(List.of(String.valueOf(MESSAGES), String.valueOf(MESSAGES), "1")),
                 sql.rows("SELECT count(), uniqExact(id), min(payload_extra.1) FROM " + table));
         assertEquals("0", sql.value("SELECT count() FROM " + table + "_errors"));
+    }
+
+    @Test
+    void aProposalTypedForANewerServerIsNotCreatedOnAnOlderOne(ClickHouseServer clickhouse) {
+        String table = "typed_for_24_8_" + System.nanoTime();
+        TableProposal proposal = TableInference.builder().table(table).serverVersion("24.8")
+                .values(List.of("{\"ok\":true}".getBytes(StandardCharsets.UTF_8))).build();
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> proposal.createIfMissing(
+                ClickHouseConnection.builder().endpoint(clickhouse.endpoint()).build()));
+
+        assertTrue(refused.getMessage().contains("serverVersion(\"18.16"), refused.getMessage());
+        assertEquals("0", clickhouse.sql().value("SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = '"
+                + table + "'"));
     }
 
     @Test

@@ -173,6 +173,12 @@ public final class TableInference {
                     skipped.add(new SkippedField(name, type.reason()));
                 }
             });
+            if (columns.isEmpty()) {
+                throw new IllegalArgumentException("TableInference: no column for table " + tableName() + ": the sample of "
+                        + total + " record" + (total == 1 ? "" : "s") + (malformed == 0 ? "" : " (" + malformed + " malformed: "
+                        + examples + ")") + " has no field a column can be made of" + (skipped.isEmpty() ? ""
+                        : " (left out: " + skipped + ")") + "; sample a stream that holds JSON objects");
+            }
             virtualColumns.forEach((name, column) -> {
                 if (columns.containsKey(name)) {
                     throw new IllegalArgumentException("TableInference: virtual column '" + name + "' has the name of a field of"

@@ -114,6 +114,16 @@ class TableInferenceTest {
     }
 
     @Test
+    void aSampleWithoutFieldsIsRefusedNamingWhatItHeld() {
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> TableInference.builder().table("t").values(List.of()).build());
+        assertTrue(empty.getMessage().contains("the sample of 0 records"), empty.getMessage());
+        IllegalArgumentException malformed = assertThrows(IllegalArgumentException.class,
+                () -> TableInference.builder().table("t").values(json("not json", "{\"x\":{}}")).build());
+        assertTrue(malformed.getMessage().contains("1 malformed") && malformed.getMessage().contains("left out"), malformed.getMessage());
+    }
+
+    @Test
     void settingsAreCheckedAtBuild() {
         assertThrows(IllegalArgumentException.class, () -> TableInference.builder().values(json("{}")).build()); // no table
         assertThrows(IllegalArgumentException.class, () -> TableInference.builder().table("t").build());         // no sample
