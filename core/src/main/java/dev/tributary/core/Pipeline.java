@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +66,8 @@ public final class Pipeline implements AutoCloseable {
     private final int maxRecordBytes;
     private final Duration shutdownTimeout;
     private final DeliveryGuarantee deliveryGuarantee;
+    /** Opt-in schema evolution, or null (the default: records are mapped onto the table as it is). */
+    private final SchemaEvolution evolution;
     /** Exactly-once bookkeeping per split; null under at-least-once. Owned by the pipeline thread. */
     private final RangeTracker ranges;
     private final PipelineMetrics metrics = new PipelineMetrics();
@@ -92,6 +95,11 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, SourcePosition> uncommitted = new HashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private long recordsReadAtLastFlush;
+    /** Schema evolution: top-level names not to add (see {@link #coveredNames}) for {@link #coveredFor}. */
+    private Set<String> covered;
+    private MappingPlan coveredFor;
+    /** Schema evolution: columns asked for that the table still lacked after the ALTER (e.g. a MATERIALIZED one). */
+    private final Set<String> notAdded = new java.util.HashSet<>();
     private boolean sourcePaused;
     private boolean closing;
 
@@ -107,6 +115,7 @@ public final class Pipeline implements AutoCloseable {
         this.maxRecordBytes = builder.maxRecordBytes;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.deliveryGuarantee = builder.deliveryGuarantee;
+        this.evolution = builder.evolution;
         this.ranges = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE ? new RangeTracker(System::currentTimeMillis) : null;
     }
 
@@ -446,8 +455,22 @@ public final class Pipeline implements AutoCloseable {
         if (decoded == null || waitForDependencies && departedSplits.contains(record.position().split())) {
             return false; // stop requested, or the split was revoked, while the decoder waited
         }
+        if (evolution != null && target == sink) {
+            try {
+                decoded = evolveFor(record, decoded);
+            } catch (DecodeException e) { // decoded once already: only a decoder that changed its mind
+                target.appendError(record, ErrorKind.DECODE, e.getMessage());
+                return true;
+            }
+            if (decoded == null) {
+                return false; // stop requested, or the split revoked, while the batch before it was sealed
+            }
+            plan = this.plan;
+        }
+        DecodedRecord row = decoded;
+        MappingPlan using = plan;
         try {
-            target.append(record, out -> plan.writeRow(decoded, record, out));
+            target.append(record, out -> using.writeRow(row, record, out));
         } catch (MappingException e) {
             target.appendError(record, e.kind(), e.getMessage());
         } catch (RetriableException | PipelineException e) {
@@ -458,6 +481,73 @@ public final class Pipeline implements AutoCloseable {
                     + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
         }
         return true;
+    }
+
+    /**
+     * Schema evolution, before {@code record} is mapped into the open batch: when it needs columns the
+     * table lacks, the sink adds them, the open batch (rows of the old layout, still valid: inserts name
+     * their columns and the server fills the new ones) is sealed, the mapping is compiled again for the
+     * table as read back, and the record is decoded again for it (the decoder may keep only the fields the
+     * old mapping read). Returns the record as the mapping now reads it, or null if a stop or a revoke of
+     * its split came while the seal waited for a slot (nothing was handed over: it is read again).
+     */
+    private DecodedRecord evolveFor(SourceRecord record, DecodedRecord decoded) throws InterruptedException, DecodeException {
+        if (coveredFor != plan) {
+            covered = coveredNames(planSchema, plan.fieldsRead(), notAdded);
+            coveredFor = plan;
+        }
+        List<SchemaEvolution.NewColumn> wanted = evolution.newColumns(record, decoded, planSchema, covered);
+        if (wanted.isEmpty()) {
+            return decoded;
+        }
+        TableSchema altered = sink.addColumns(wanted);
+        for (SchemaEvolution.NewColumn column : wanted) {
+            if (altered.columns().stream().noneMatch(c -> c.name().equals(column.name()))) {
+                notAdded.add(column.name());
+                LOG.warn("pipeline {}: schema evolution: {} still has no insertable column {} after adding it (a"
+                        + " MATERIALIZED or ALIAS column of that name?); the field is ignored", name, altered.qualifiedName(),
+                        column.name());
+            }
+        }
+        coveredFor = null;
+        String split = record.position().split();
+        while (!sink.canFlush()) {
+            if (stopRequested || departedSplits.contains(split)) {
+                return null;
+            }
+            awaitOldestFlush();
+            commitLandedBatches();
+            setSourcePaused(true); // keeps the source's session while a slot frees; paused, so nothing is returned
+            source.poll(Duration.ofMillis(1));
+        }
+        if (stopRequested || departedSplits.contains(split)) {
+            return null;
+        }
+        flushOpenBatch(null); // at-least-once: always seals; the next batch is encoded for the altered table
+        LOG.info("pipeline {}: schema evolution: mapping {} with the columns {} added", name, record.position(), wanted);
+        return decodeRetrying(record);
+    }
+
+    /**
+     * The top-level field names schema evolution leaves alone for a mapping of {@code table}: every column's
+     * name and its part before a dot ({@code actor.login} reads {@code actor}), the first segment of every
+     * path the mapping reads (overrides), and the names it could not add.
+     */
+    static Set<String> coveredNames(TableSchema table, Set<FieldPath> fieldsRead, Set<String> notAdded) {
+        Set<String> names = new java.util.HashSet<>(notAdded);
+        for (dev.tributary.core.clickhouse.TableColumn column : table.columns()) {
+            names.add(column.name());
+            int dot = column.name().indexOf('.');
+            if (dot > 0) {
+                names.add(column.name().substring(0, dot));
+            }
+        }
+        if (fieldsRead != null) {
+            for (FieldPath path : fieldsRead) {
+                names.add(path.segment(0));
+            }
+        }
+        return Set.copyOf(names);
     }
 
     /** Decodes once; a decoder that returns nothing has broken its contract on this record. */
@@ -839,6 +929,7 @@ public final class Pipeline implements AutoCloseable {
         private int maxRecordBytes = 20 * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+        private SchemaEvolution evolution;
 
         private Builder() {
         }
@@ -915,6 +1006,18 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Opt-in schema evolution (default: none, the table is used as it is): a record with a field the table
+         * has no column for adds that column ({@code ALTER TABLE ... ADD COLUMN}), typed by {@code evolution}
+         * ({@code JsonSchemaEvolution.create()} for JSON, {@code AvroSchemaEvolution.create()} for Avro), and
+         * lands with it, without a restart. Needs a sink that can add columns ({@code ClickHouseSink}) and
+         * at-least-once delivery. Rules and limits: docs/schema.md, "Schema evolution".
+         */
+        public Builder schemaEvolution(SchemaEvolution evolution) {
+            this.evolution = evolution;
+            return this;
+        }
+
         public Pipeline build() {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("Pipeline: name " + (name == null ? "is not set" : "'" + name + "' is not valid")
@@ -953,6 +1056,21 @@ public final class Pipeline implements AutoCloseable {
             if (deliveryGuarantee == null) {
                 throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee is null; use"
                         + " DeliveryGuarantee.AT_LEAST_ONCE (the default) or EXACTLY_ONCE");
+            }
+            if (evolution != null) {
+                if (!sink.supportsAddingColumns()) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": schemaEvolution needs a sink that can add"
+                            + " columns to its table, and " + sink.getClass().getSimpleName() + " cannot; use a"
+                            + " ClickHouseSink, or leave schemaEvolution unset");
+                }
+                if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": schemaEvolution cannot be combined with"
+                            + " deliveryGuarantee EXACTLY_ONCE: adding a column seals the open batches of every split at"
+                            + " once, which a split in the middle of a replayed range must not be, and a range replayed after"
+                            + " a column was added would be mapped with that column (on servers before 22.2, deduplicated by"
+                            + " content, it would land twice); leave schemaEvolution unset (add columns by hand, then restart),"
+                            + " or use deliveryGuarantee(AT_LEAST_ONCE)");
+                }
             }
             if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
                 if (!source.supportsExactlyOnce()) {

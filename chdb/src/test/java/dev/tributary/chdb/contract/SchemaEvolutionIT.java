@@ -1,0 +1,109 @@
+package dev.tributary.chdb.contract;
+
+import dev.tributary.core.Pipeline;
+import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.json.JsonSchemaEvolution;
+import dev.tributary.core.testing.GeneratedSource;
+import dev.tributary.testkit.TestServers;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongFunction;
+
+import static dev.tributary.testkit.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Schema evolution of JSON records (ClickHouse 18.16 and the 26.5 engine): fields that appear mid-run add
+ * their columns and land with their values, with no error row and no restart, also when two pipelines add
+ * the same column to one table at the same moment.
+ */
+@ExtendWith(TestServers.class)
+class SchemaEvolutionIT {
+
+    private static final int PER_VERSION = 3_000;
+
+    /** v1 {id, name}; v2 adds score; v3 adds active and tags — by the record's number. */
+    private static byte[] event(long i, long offset) {
+        long id = i + offset;
+        StringBuilder json = new StringBuilder("{\"id\":").append(id).append(",\"name\":\"u-").append(id).append('"');
+        if (i >= PER_VERSION) {
+            json.append(",\"score\":").append(id);
+        }
+        if (i >= 2 * PER_VERSION) {
+            json.append(",\"active\":").append(id % 2 == 0).append(",\"tags\":[\"t").append(id % 3).append("\"]");
+        }
+        return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Pipeline pipeline(ContractTarget clickhouse, String name, String table, GeneratedSource source) {
+        return Pipeline.builder().name(name).source(source).decoder(JsonDecoder.create())
+                .schemaEvolution(JsonSchemaEvolution.create())
+                .sink(clickhouse.sink(table).maxRows(500).maxAge(Duration.ofMillis(200)).build())
+                .metricsLogInterval(Duration.ZERO).build();
+    }
+
+    private static GeneratedSource source(long offset) {
+        LongFunction<byte[]> values = i -> event(i, offset);
+        return new GeneratedSource(4, 0, 200, values);
+    }
+
+    @BothTargets
+    void fieldsAddedByTwoLaterVersionsLandWithTheirValues(ContractTarget clickhouse) throws Exception {
+        String table = "evolve_json";
+        clickhouse.recreate(table, "(id UInt64, name String) ENGINE = MergeTree ORDER BY id");
+        GeneratedSource source = source(0);
+        try (Pipeline pipeline = pipeline(clickhouse, table, table, source)) {
+            pipeline.start();
+            source.add(3 * PER_VERSION);
+            await("every record committed", Duration.ofMinutes(1), () -> source.committedCount() == 3 * PER_VERSION
+                    || pipeline.state() == Pipeline.State.FAILED);
+            assertEquals(Pipeline.State.RUNNING, pipeline.state(), () -> "failed: " + pipeline.failure());
+        }
+        assertLanded(clickhouse, table, 0, 3 * PER_VERSION);
+    }
+
+    @BothTargets
+    void twoPipelinesAddingTheSameColumnsAtOnceBothKeepRunning(ContractTarget clickhouse) throws Exception {
+        String table = "evolve_json_race";
+        clickhouse.recreate(table, "(id UInt64, name String) ENGINE = MergeTree ORDER BY id");
+        GeneratedSource first = source(0);
+        GeneratedSource second = source(1_000_000);
+        try (Pipeline a = pipeline(clickhouse, "race-a", table, first);
+             Pipeline b = pipeline(clickhouse, "race-b", table, second)) {
+            a.start();
+            b.start();
+            first.add(3 * PER_VERSION);
+            second.add(3 * PER_VERSION);
+            await("every record of both committed", Duration.ofMinutes(1), () -> first.committedCount() == 3 * PER_VERSION
+                    && second.committedCount() == 3 * PER_VERSION
+                    || a.state() == Pipeline.State.FAILED || b.state() == Pipeline.State.FAILED);
+            assertEquals(Pipeline.State.RUNNING, a.state(), () -> "a failed: " + a.failure());
+            assertEquals(Pipeline.State.RUNNING, b.state(), () -> "b failed: " + b.failure());
+        }
+        assertLanded(clickhouse, table, 0, 3 * PER_VERSION);
+        assertLanded(clickhouse, table, 1_000_000, 3 * PER_VERSION);
+    }
+
+    /** Every record from {@code offset} once, each with the fields of its version, the older rows NULL there. */
+    private static void assertLanded(ContractTarget clickhouse, String table, long offset, int count) {
+        String range = " FROM " + table + " WHERE id >= " + offset + " AND id < " + (offset + count);
+        long v2 = offset + PER_VERSION;
+        long v3 = offset + 2L * PER_VERSION;
+        assertEquals(List.of(List.of(Integer.toString(count), Integer.toString(count), "0", "0", "0", "0", "0")),
+                clickhouse.rows("SELECT count(), uniqExact(id), countIf(name != concat('u-', toString(id))),"
+                        + " countIf(id < " + v2 + " AND score IS NOT NULL),"
+                        + " countIf(id >= " + v2 + " AND (score IS NULL OR assumeNotNull(score) != toInt64(id))),"
+                        + " countIf(id < " + v3 + " AND (active IS NOT NULL OR length(tags) != 0)),"
+                        + " countIf(id >= " + v3 + " AND (toUInt8(assumeNotNull(active)) != (id % 2 = 0)"
+                        + " OR tags != [concat('t', toString(id % 3))]))" + range));
+        assertEquals(0, clickhouse.longValue("SELECT count() FROM " + table + "_errors"),
+                () -> clickhouse.rows("SELECT error_kind, message FROM " + table + "_errors LIMIT 3").toString());
+        assertEquals(List.of(List.of("active", clickhouse.modern() ? "Nullable(Bool)" : "Nullable(UInt8)"),
+                        List.of("score", "Nullable(Int64)"), List.of("tags", "Array(String)")),
+                clickhouse.rows("SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"
+                        + table + "' AND name IN ('score', 'active', 'tags') ORDER BY name"));
+    }
+}
