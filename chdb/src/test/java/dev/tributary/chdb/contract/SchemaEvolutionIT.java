@@ -1,6 +1,7 @@
 package dev.tributary.chdb.contract;
 
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.json.JsonSchemaEvolution;
 import dev.tributary.core.testing.GeneratedSource;
@@ -85,6 +86,42 @@ class SchemaEvolutionIT {
         }
         assertLanded(clickhouse, table, 0, 3 * PER_VERSION);
         assertLanded(clickhouse, table, 1_000_000, 3 * PER_VERSION);
+    }
+
+    /**
+     * The race lost: another writer adds {@code score} as String between this pipeline's look at the table and
+     * its ALTER (simulated by an evolution that runs that ALTER first). The pipeline's ALTER changes nothing, and
+     * the mapping is compiled for the String column that is really there: every value lands as its text.
+     */
+    @BothTargets
+    void aColumnAnotherWriterAddedFirstWithAnotherTypeIsWrittenInThatType(ContractTarget clickhouse) throws Exception {
+        String table = "evolve_json_other_type";
+        clickhouse.recreate(table, "(id UInt64, name String) ENGINE = MergeTree ORDER BY id");
+        JsonSchemaEvolution json = JsonSchemaEvolution.create();
+        SchemaEvolution racing = (record, decoded, schema, covered) -> {
+            List<SchemaEvolution.NewColumn> wanted = json.newColumns(record, decoded, schema, covered);
+            if (wanted.stream().anyMatch(column -> column.name().equals("score"))) {
+                clickhouse.execute("ALTER TABLE " + table + " ADD COLUMN score String");
+            }
+            return wanted;
+        };
+        GeneratedSource source = new GeneratedSource(4, 0, 200, i -> event(i % (2 * PER_VERSION), 0));
+        try (Pipeline pipeline = Pipeline.builder().name(table).source(source).decoder(JsonDecoder.create())
+                .schemaEvolution(racing)
+                .sink(clickhouse.sink(table).maxRows(500).maxAge(Duration.ofMillis(200)).build())
+                .metricsLogInterval(Duration.ZERO).build()) {
+            pipeline.start();
+            source.add(2 * PER_VERSION);
+            await("every record committed", Duration.ofMinutes(1), () -> source.committedCount() == 2 * PER_VERSION
+                    || pipeline.state() == Pipeline.State.FAILED);
+            assertEquals(Pipeline.State.RUNNING, pipeline.state(), () -> "failed: " + pipeline.failure());
+        }
+        assertEquals("String", clickhouse.value("SELECT type FROM system.columns WHERE database = currentDatabase()"
+                + " AND table = '" + table + "' AND name = 'score'"));
+        assertEquals(List.of(List.of(Integer.toString(2 * PER_VERSION), "0", "0")), clickhouse.rows("SELECT count(),"
+                + " countIf(id < " + PER_VERSION + " AND score != ''), countIf(id >= " + PER_VERSION
+                + " AND score != toString(id)) FROM " + table));
+        assertEquals(0, clickhouse.longValue("SELECT count() FROM " + table + "_errors"));
     }
 
     /** Every record from {@code offset} once, each with the fields of its version, the older rows NULL there. */
