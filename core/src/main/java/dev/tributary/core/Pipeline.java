@@ -89,11 +89,7 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, SourcePosition> uncommitted = new HashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private long recordsReadAtLastFlush;
-    /** Schema evolution: top-level names not to add (see {@link #coveredNames}) for {@link #coveredFor}. */
-    private Set<String> covered;
-    private MappingPlan coveredFor;
-    /** Schema evolution: columns asked for that the table still lacked after the ALTER (e.g. a MATERIALIZED one). */
-    private final Set<String> notAdded = new java.util.HashSet<>();
+
     private boolean sourcePaused;
     private boolean closing;
 
@@ -330,7 +326,7 @@ public final class Pipeline implements AutoCloseable {
         }
         Lane lane = lanes.get(0);
         if (ranges == null) {
-            if (encode(record, lane.plan, lane.sink, true)) {
+            if (encode(record, lane.plan, lane.sink, lane, true)) {
                 uncommitted.put(split, record.position());
             }
             return;
@@ -342,7 +338,7 @@ public final class Pipeline implements AutoCloseable {
                 return; // not sealed: the record is read again by whoever replays the range
             }
         }
-        if (encode(record, lane.plan, lane.sink, true)) {
+        if (encode(record, lane.plan, lane.sink, lane, true)) {
             uncommitted.put(split, position);
             if (ranges.appended(position)) {
                 sealForReplay(position); // a replayed range is complete: it goes as it went before
@@ -385,12 +381,14 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Decodes {@code record} and hands its row, or the reason it has none, to {@code target}.
      *
+     * @param evolving            the lane whose table schema evolution may add columns for this record
+     *                            ({@link #evolveFor}); null when encoding again for a changed table
      * @param waitForDependencies whether to wait out an outage of what the decoder depends on (else
      *                            its {@link RetriableException} propagates)
      * @return false if, while decoding waited, the pipeline was asked to stop or the record's split was
      *         revoked: nothing was handed over
      */
-    private boolean encode(SourceRecord record, MappingPlan plan, RowTarget target, boolean waitForDependencies)
+    private boolean encode(SourceRecord record, MappingPlan plan, RowTarget target, Lane evolving, boolean waitForDependencies)
             throws InterruptedException {
         byte[] value = record.value();
         if (value != null && value.length > maxRecordBytes) {
@@ -420,9 +418,9 @@ public final class Pipeline implements AutoCloseable {
         if (decoded == null || waitForDependencies && departedSplits.contains(record.position().split())) {
             return false; // stop requested, or the split was revoked, while the decoder waited
         }
-        if (evolution != null && target == sink) {
+        if (evolution != null && evolving != null) {
             try {
-                decoded = evolveFor(record, decoded);
+                decoded = evolveFor(evolving, record, decoded);
             } catch (DecodeException e) { // decoded once already: only a decoder that changed its mind
                 target.appendError(record, ErrorKind.DECODE, e.getMessage());
                 return true;
@@ -430,7 +428,7 @@ public final class Pipeline implements AutoCloseable {
             if (decoded == null) {
                 return false; // stop requested, or the split revoked, while the batch before it was sealed
             }
-            plan = this.plan;
+            plan = evolving.plan;
         }
         DecodedRecord row = decoded;
         MappingPlan using = plan;
@@ -456,27 +454,28 @@ public final class Pipeline implements AutoCloseable {
      * old mapping read). Returns the record as the mapping now reads it, or null if a stop or a revoke of
      * its split came while the seal waited for a slot (nothing was handed over: it is read again).
      */
-    private DecodedRecord evolveFor(SourceRecord record, DecodedRecord decoded) throws InterruptedException, DecodeException {
-        if (coveredFor != plan) {
-            covered = coveredNames(planSchema, plan.fieldsRead(), notAdded);
-            coveredFor = plan;
+    private DecodedRecord evolveFor(Lane lane, SourceRecord record, DecodedRecord decoded)
+            throws InterruptedException, DecodeException {
+        if (lane.coveredFor != lane.plan) {
+            lane.covered = coveredNames(lane.planSchema, lane.plan.fieldsRead(), lane.notAdded);
+            lane.coveredFor = lane.plan;
         }
-        List<SchemaEvolution.NewColumn> wanted = evolution.newColumns(record, decoded, planSchema, covered);
+        List<SchemaEvolution.NewColumn> wanted = evolution.newColumns(record, decoded, lane.planSchema, lane.covered);
         if (wanted.isEmpty()) {
             return decoded;
         }
-        TableSchema altered = sink.addColumns(wanted);
+        TableSchema altered = lane.sink.addColumns(wanted);
         for (SchemaEvolution.NewColumn column : wanted) {
             if (altered.columns().stream().noneMatch(c -> c.name().equals(column.name()))) {
-                notAdded.add(column.name());
+                lane.notAdded.add(column.name());
                 LOG.warn("pipeline {}: schema evolution: {} still has no insertable column {} after adding it (a"
                         + " MATERIALIZED or ALIAS column of that name?); the field is ignored", name, altered.qualifiedName(),
                         column.name());
             }
         }
-        coveredFor = null;
+        lane.coveredFor = null;
         String split = record.position().split();
-        while (!sink.canFlush()) {
+        while (!canFlush()) { // lanes are sealed together
             if (stopRequested || departedSplits.contains(split)) {
                 return null;
             }
@@ -488,7 +487,7 @@ public final class Pipeline implements AutoCloseable {
         if (stopRequested || departedSplits.contains(split)) {
             return null;
         }
-        flushOpenBatch(null); // at-least-once: always seals; the next batch is encoded for the altered table
+        flushOpenBatch(null); // at-least-once: always seals; the lane's next batch is encoded for the altered table
         LOG.info("pipeline {}: schema evolution: mapping {} with the columns {} added", name, record.position(), wanted);
         return decodeRetrying(record);
     }
@@ -694,7 +693,7 @@ public final class Pipeline implements AutoCloseable {
             try {
                 MappingPlan forTable = request.lane.planFor(request.table);
                 for (SourceRecord record : request.records) {
-                    encode(record, forTable, request.target, false);
+                    encode(record, forTable, request.target, null, false);
                 }
                 request.done.complete(null);
             } catch (RuntimeException e) {
@@ -931,6 +930,11 @@ public final class Pipeline implements AutoCloseable {
         /** A plan for another layout, kept for the next batch encoded again for it. */
         private MappingPlan otherPlan;
         private TableSchema otherPlanSchema;
+        /** Schema evolution: top-level names not to add ({@link #coveredNames}), worked out for the plan {@link #coveredFor}. */
+        Set<String> covered;
+        MappingPlan coveredFor;
+        /** Schema evolution: columns asked for that the table still lacked after the ALTER (e.g. a MATERIALIZED one). */
+        final Set<String> notAdded = new java.util.HashSet<>();
 
         Lane(String route, BatchingSink sink, SchemaMapper mapper) {
             this.route = route;

@@ -5,22 +5,26 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tributary.core.DecodeException;
 import dev.tributary.core.DecodedRecord;
-import dev.tributary.core.FieldPath;
 import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.clickhouse.ServerVersion;
 import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.inference.InferredType;
+import dev.tributary.core.inference.TypeInference;
 import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
+import dev.tributary.core.types.LowCardinalityType;
+import dev.tributary.core.types.MapType;
 import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
+import dev.tributary.core.types.TupleType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +38,12 @@ import java.util.Set;
  *
  * <p>What is added and what is not (docs/schema.md, "Schema evolution"): top-level keys only — a new key
  * inside an object that an existing column holds (a Tuple, a Map, a JSON column) changes no column and
- * is handled as that column's encoder handles it (a named Tuple ignores keys it has no element for). A
+ * is handled as that column's encoder handles it (a named Tuple ignores keys it has no element for). Types
+ * are the inference rules' ({@link TypeInference}) for the first non-null value, see {@link #typeOf}. A
  * key whose value is null is not added yet (its type is unknown; a later record with a value adds it). A
- * value that has no type here (an object, an empty or mixed array) leaves the key without a column: its
- * values are ignored, as for any field without a column, and a WARN is logged once per key.
+ * value the rules leave out (e.g. only empty objects, an array of objects on 18.16) leaves the key
+ * without a column: its values are ignored, as for any field without a column, and a WARN is logged once
+ * per key.
  *
  * <p>Not thread-safe: one per pipeline (the pipeline calls it from its thread).
  */
@@ -50,6 +56,8 @@ public final class JsonSchemaEvolution implements SchemaEvolution {
     private final JsonDecoder values = JsonDecoder.create();
     /** Keys that cannot be typed; logged once, then left alone. */
     private final Set<String> untyped = new HashSet<>();
+    /** The inference rules for the server of the last table asked about. */
+    private TypeInference inference;
 
     private JsonSchemaEvolution() {
     }
@@ -68,27 +76,27 @@ public final class JsonSchemaEvolution implements SchemaEvolution {
         if (unknown.isEmpty()) {
             return List.of();
         }
-        DecodedRecord all;
+        Map<String, Object> all;
         try {
-            all = values.decodeNow(bytes);
+            all = values.decodeObject(bytes);
         } catch (DecodeException e) {
             return List.of(); // the mapping reports it (DECODE)
         }
         List<NewColumn> columns = new ArrayList<>(unknown.size());
         for (String key : unknown) {
-            Object value = all.field(FieldPath.of(key));
-            if (value == null || value == DecodedRecord.MISSING) {
+            Object value = all.get(key);
+            if (value == null) {
                 continue; // a null says nothing of the type: a later record's value does
             }
-            ClickHouseType type = typeOf(value, table.serverVersion());
-            if (type == null) {
+            InferredType type = typeOf(value, table.serverVersion());
+            if (!type.isTyped()) {
                 untyped.add(key);
-                LOG.warn("schema evolution: the JSON field '{}' (first value {}) has no column type here (an object, or an"
-                        + " empty or mixed array); no column is added for it and its values are ignored; add a column"
-                        + " by hand (e.g. String) to keep them", key, describe(value));
+                LOG.warn("schema evolution: the JSON field '{}' (first value {}) has no column type on ClickHouse {} ({});"
+                        + " no column is added for it and its values are ignored; add a column by hand to keep them", key,
+                        describe(value), table.serverVersion(), type.reason());
                 continue;
             }
-            columns.add(new NewColumn(key, type));
+            columns.add(new NewColumn(key, type.type()));
         }
         return columns;
     }
@@ -124,41 +132,45 @@ public final class JsonSchemaEvolution implements SchemaEvolution {
     }
 
     /**
-     * The column type of a new key from its first non-null value, or null when it has none: scalars
-     * Nullable (rows written before the column existed, and records without the key, are NULL there);
-     * arrays of one scalar kind {@code Array(T)}. Integers are Int64 (beyond it Float64), other numbers
-     * Float64, booleans Bool (UInt8 before 21.12), text String.
+     * The column type of a new key from its first non-null value, by the inference rules
+     * ({@link TypeInference}, docs/schema.md) with two choices of their own, since one value is no sample:
+     * the value is typed as if a null had been seen too (scalars Nullable: rows written before the column
+     * existed, and records without the key, have no value), and integers are 64 bits wide and signed
+     * ({@code Int64}; {@code UInt64} only for a first value beyond Int64) instead of sized to the value.
      */
-    static ClickHouseType typeOf(Object value, ServerVersion server) {
-        if (value instanceof List<?> list) {
-            ClickHouseType element = null;
-            for (Object item : list) {
-                ClickHouseType type = item == null || item instanceof List || item instanceof Map ? null : scalar(item, server);
-                if (type == null || element != null && !element.equals(type)) {
-                    return null; // a null, nested or mixed element: no one element type
-                }
-                element = type;
-            }
-            return element == null ? null : new ArrayType(element);
+    InferredType typeOf(Object value, ServerVersion server) {
+        if (inference == null || !inference.serverVersion().equals(server)) {
+            // Headroom 64: an integer is never sized to the one value seen (UInt64/Int64; UInt64 made signed below).
+            inference = TypeInference.builder().serverVersion(server).integerHeadroomBits(64).build();
         }
-        ClickHouseType scalar = scalar(value, server);
-        return scalar == null ? null : new NullableType(scalar);
+        InferredType inferred = inference.typeOf(Arrays.asList(value, null));
+        if (!inferred.isTyped() || value instanceof BigInteger big && big.bitLength() > 63) {
+            return inferred;
+        }
+        return new InferredType(signed(inferred.type()), inferred.reason());
     }
 
-    private static ClickHouseType scalar(Object value, ServerVersion server) {
-        if (value instanceof String) {
-            return SimpleType.STRING;
-        }
-        if (value instanceof Boolean) {
-            return server.atLeast(21, 12) ? SimpleType.BOOL : SimpleType.UINT8;
-        }
-        if (value instanceof Long || value instanceof Integer) {
+    /** {@code type} with every UInt64 made Int64: a later negative value fits, one beyond 2^63 would not. */
+    static ClickHouseType signed(ClickHouseType type) {
+        if (type == SimpleType.UINT64) {
             return SimpleType.INT64;
         }
-        if (value instanceof BigInteger || value instanceof BigDecimal || value instanceof Double) {
-            return SimpleType.FLOAT64;
+        if (type instanceof NullableType nullable) {
+            return new NullableType(signed(nullable.element()));
         }
-        return null; // an object
+        if (type instanceof ArrayType array) {
+            return new ArrayType(signed(array.element()));
+        }
+        if (type instanceof LowCardinalityType low) {
+            return new LowCardinalityType(signed(low.element()));
+        }
+        if (type instanceof MapType map) {
+            return new MapType(map.key(), signed(map.value()));
+        }
+        if (type instanceof TupleType tuple) {
+            return new TupleType(tuple.names(), tuple.types().stream().map(JsonSchemaEvolution::signed).toList());
+        }
+        return type;
     }
 
     private static String describe(Object value) {
