@@ -1,8 +1,10 @@
 package dev.tributary.avro;
 
+import dev.tributary.core.FieldPath;
 import dev.tributary.core.SchemaEvolution.NewColumn;
 import dev.tributary.core.clickhouse.ServerVersion;
 import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.mapping.DefaultSchemaMapper;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,14 @@ class AvroSchemaEvolutionTest {
         assertEquals("[score Nullable(Int32), ok UInt8, at DateTime]",
                 evolution.columnsFor(V2, on("18.16.1"), Set.of("id")).toString());
         assertEquals(List.of(), evolution.columnsFor(V2, on("26.5.1"), Set.of("id", "score", "ok", "at", "m", "either")));
+    }
+
+    /** The pipeline takes the first segment of each path read as covered: a field an override maps elsewhere is not new. */
+    @Test
+    void thePlanNamesThePathsItReadsOverridesIncluded() {
+        TableSchema table = AvroTestSupport.table("id", "Int64", "user_name", "String");
+        assertEquals(Set.of(FieldPath.of("id"), FieldPath.of("name")), AvroSchemaMapper.of(DefaultSchemaMapper.builder()
+                .columnFromField("user_name", "name").build()).plan(table, List.of()).fieldsRead());
     }
 
     @Test
