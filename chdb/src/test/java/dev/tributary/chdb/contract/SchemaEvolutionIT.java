@@ -5,7 +5,9 @@ import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.json.JsonSchemaEvolution;
 import dev.tributary.core.testing.GeneratedSource;
+import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.TestServers;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
@@ -122,6 +124,31 @@ class SchemaEvolutionIT {
                 + " countIf(id < " + PER_VERSION + " AND score != ''), countIf(id >= " + PER_VERSION
                 + " AND score != toString(id)) FROM " + table));
         assertEquals(0, clickhouse.longValue("SELECT count() FROM " + table + "_errors"));
+    }
+
+    /** 26.5: an object becomes a named Tuple, date text a DateTime — the inference rules' types — and both land. */
+    @Test
+    void anObjectAndADateAddATupleAndADateTimeOnTheModernEngine(ChDb chdb) throws Exception {
+        ContractTarget engine = ContractTarget.embedded(chdb);
+        String table = "evolve_json_tuple";
+        engine.recreate(table, "(id UInt64) ENGINE = MergeTree ORDER BY id");
+        GeneratedSource source = new GeneratedSource(2, 0, 200, i -> ("{\"id\":" + i + (i < 500 ? "" : ",\"geo\":{\"lat\":"
+                + i + ".5,\"city\":\"c" + (i % 5) + "\"},\"seen\":\"2024-01-31 12:34:56\"") + "}").getBytes(StandardCharsets.UTF_8));
+        try (Pipeline pipeline = pipeline(engine, table, table, source)) {
+            pipeline.start();
+            source.add(1_000);
+            await("every record committed", Duration.ofMinutes(1), () -> source.committedCount() == 1_000
+                    || pipeline.state() == Pipeline.State.FAILED);
+            assertEquals(Pipeline.State.RUNNING, pipeline.state(), () -> "failed: " + pipeline.failure());
+        }
+        assertEquals(List.of(List.of("geo", "Tuple(lat Float64, city String)"), List.of("seen", "Nullable(DateTime)")),
+                engine.rows("SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"
+                        + table + "' AND name != 'id' ORDER BY name"));
+        assertEquals(List.of(List.of("1000", "0", "0")), engine.rows("SELECT count(),"
+                + " countIf(id < 500 AND (seen IS NOT NULL OR tupleElement(geo, 'city') != '')),"
+                + " countIf(id >= 500 AND (toString(seen) != '2024-01-31 12:34:56' OR tupleElement(geo, 'lat') != id + 0.5"
+                + " OR tupleElement(geo, 'city') != concat('c', toString(id % 5)))) FROM " + table));
+        assertEquals(0, engine.longValue("SELECT count() FROM " + table + "_errors"));
     }
 
     /** Every record from {@code offset} once, each with the fields of its version, the older rows NULL there. */
