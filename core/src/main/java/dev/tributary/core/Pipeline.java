@@ -468,9 +468,9 @@ public final class Pipeline implements AutoCloseable {
         for (SchemaEvolution.NewColumn column : wanted) {
             if (altered.columns().stream().noneMatch(c -> c.name().equals(column.name()))) {
                 lane.notAdded.add(column.name());
-                LOG.warn("pipeline {}: schema evolution: {} still has no insertable column {} after adding it (a"
-                        + " MATERIALIZED or ALIAS column of that name?); the field is ignored", name, altered.qualifiedName(),
-                        column.name());
+                LOG.warn("pipeline {}: schema evolution: {} still has no insertable column {} after adding it (the server"
+                        + " refused it, or a MATERIALIZED or ALIAS column has that name); the field is ignored", name,
+                        altered.qualifiedName(), column.name());
             }
         }
         lane.coveredFor = null;

@@ -17,6 +17,7 @@ import java.util.function.LongFunction;
 
 import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Schema evolution of JSON records (ClickHouse 18.16 and the 26.5 engine): fields that appear mid-run add
@@ -149,6 +150,43 @@ class SchemaEvolutionIT {
                 + " countIf(id >= 500 AND (toString(seen) != '2024-01-31 12:34:56' OR tupleElement(geo, 'lat') != id + 0.5"
                 + " OR tupleElement(geo, 'city') != concat('c', toString(id % 5)))) FROM " + table));
         assertEquals(0, engine.longValue("SELECT count() FROM " + table + "_errors"));
+    }
+
+    /**
+     * Keys are names from a payload: backquotes, quotes, a statement, a NUL, an empty key. None stops the pipeline or
+     * reaches SQL unquoted: each becomes a column of exactly that name, or (refused by the server, or empty) none, and
+     * every record lands.
+     */
+    @BothTargets
+    void hostileKeysNeitherStopThePipelineNorReachSqlUnquoted(ContractTarget clickhouse) throws Exception {
+        String table = "evolve_json_hostile";
+        clickhouse.recreate(table, "(id UInt64) ENGINE = MergeTree ORDER BY id");
+        clickhouse.execute("DROP TABLE IF EXISTS evolve_json_victim");
+        clickhouse.execute("CREATE TABLE evolve_json_victim (x UInt8) ENGINE = MergeTree ORDER BY x");
+        String[] keys = {"we`ird", "it's", "x UInt8, y String) ENGINE = Memory; DROP TABLE evolve_json_victim; --",
+                "nul\\u0000byte", ""};
+        GeneratedSource source = new GeneratedSource(2, 0, 200, i -> ("{\"id\":" + i + ",\"" + keys[(int) (i % keys.length)]
+                + "\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        try (Pipeline pipeline = pipeline(clickhouse, table, table, source)) {
+            pipeline.start();
+            source.add(500);
+            await("every record committed", Duration.ofMinutes(1), () -> source.committedCount() == 500
+                    || pipeline.state() == Pipeline.State.FAILED);
+            assertEquals(Pipeline.State.RUNNING, pipeline.state(), () -> "failed: " + pipeline.failure());
+        }
+        assertEquals(500, clickhouse.longValue("SELECT count() FROM " + table));
+        assertEquals(0, clickhouse.longValue("SELECT count() FROM " + table + "_errors"));
+        assertEquals(1, clickhouse.longValue("SELECT count() FROM system.tables WHERE database = currentDatabase()"
+                + " AND name = 'evolve_json_victim'"));
+        List<List<String>> columns = clickhouse.rows("SELECT name FROM system.columns WHERE database = currentDatabase()"
+                + " AND table = '" + table + "' AND name != 'id' ORDER BY name");
+        // As the keys decode (the JSON text escapes the NUL); TabSeparated prints a NUL as \0.
+        List<String> names = List.of("we`ird", "it's", keys[2], "nul\u0000byte");
+        for (List<String> column : columns) {
+            assertTrue(names.contains(column.get(0).replace("\\0", "\u0000")), columns.toString());
+        }
+        assertTrue(columns.contains(List.of("we`ird")) && columns.contains(List.of("it's")), columns.toString());
+        assertEquals(100, clickhouse.longValue("SELECT countIf(`we\\`ird` = id) FROM " + table));
     }
 
     /** Every record from {@code offset} once, each with the fields of its version, the older rows NULL there. */

@@ -12,7 +12,8 @@ import java.util.Set;
  * column (a plain {@code ADD COLUMN} on servers without {@code IF NOT EXISTS}, its "already exists"
  * refusal taken as the column being there), then the table read again from {@code system.columns}: the
  * layout rows are encoded for from then on is what the server really has — another instance may have
- * added the same column first, with another type.
+ * added the same column first, with another type. A refusal about the column (its name comes from a
+ * payload) leaves it out with a WARN; one that says the user may not alter the table stops the pipeline.
  */
 final class ColumnAdder {
 
@@ -20,6 +21,8 @@ final class ColumnAdder {
 
     /** Refusals of a plain ADD COLUMN that mean "a column of that name exists" (DUPLICATE_COLUMN, ILLEGAL_COLUMN). */
     private static final Set<Integer> ALREADY_EXISTS = Set.of(15, 44);
+    /** Refusals that mean the user may not alter the table at all (READONLY, ACCESS_DENIED). */
+    private static final Set<Integer> NOT_ALLOWED = Set.of(164, 497);
 
     private ColumnAdder() {
     }
@@ -49,9 +52,16 @@ final class ColumnAdder {
                         if (InsertFailure.classify(e).isKnownTransient()) {
                             throw e;
                         }
-                        throw new IllegalStateException("pipeline " + pipeline + ": schema evolution could not add column "
-                                + column + " to " + current.qualifiedName() + " (" + sql + "): " + e.getMessage()
-                                + "; the user needs the ALTER ADD COLUMN grant on the table, or add the column by hand", e);
+                        if (NOT_ALLOWED.contains(e.code())) {
+                            throw new IllegalStateException("pipeline " + pipeline + ": schema evolution could not add column "
+                                    + column + " to " + current.qualifiedName() + " (" + sql + "): " + e.getMessage()
+                                    + "; the user needs the ALTER ADD COLUMN grant on the table, or add the column by hand"
+                                    + " and leave schemaEvolution unset", e);
+                        }
+                        // About this column (a name or type the server refuses): the field is left out, not the pipeline stopped.
+                        LOG.warn("pipeline {}: schema evolution: {} refused ({}); no column {} is added and its values are"
+                                + " ignored", pipeline, sql, e.getMessage(), column.name());
+                        return null;
                     }
                     LOG.info("pipeline {}: schema evolution: column {} of {} already exists (another writer added it)",
                             pipeline, column.name(), current.qualifiedName());

@@ -115,7 +115,7 @@ public final class JsonSchemaEvolution implements SchemaEvolution {
             for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
                 String key = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (value != JsonToken.VALUE_NULL && !covered.contains(key) && !untyped.contains(key)) {
+                if (value != JsonToken.VALUE_NULL && !key.isEmpty() && !covered.contains(key) && !untyped.contains(key)) {
                     if (unknown.isEmpty()) {
                         unknown = new ArrayList<>(2);
                     }
