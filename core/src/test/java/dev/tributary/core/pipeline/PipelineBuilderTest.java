@@ -49,7 +49,7 @@ class PipelineBuilderTest {
                 new Class<?>[]{BatchingSink.class}, (proxy, method, args) -> method.isDefault()
                         ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args) : null);
         assertNamesSetting(valid().sink(cannotAdd).schemaEvolution(JsonSchemaEvolution.create()),
-                "schemaEvolution needs a sink that can add columns");
+                "schemaEvolution needs sinks that can add columns");
         assertEquals(Pipeline.State.CREATED, valid().schemaEvolution(JsonSchemaEvolution.create()).build().state());
     }
 
