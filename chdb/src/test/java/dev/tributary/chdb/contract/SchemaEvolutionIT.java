@@ -1,6 +1,8 @@
 package dev.tributary.chdb.contract;
 
+import dev.tributary.core.FieldPath;
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.RecordRouter;
 import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.json.JsonSchemaEvolution;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongFunction;
 
 import static dev.tributary.testkit.Await.await;
@@ -187,6 +190,46 @@ class SchemaEvolutionIT {
         }
         assertTrue(columns.contains(List.of("we`ird")) && columns.contains(List.of("it's")), columns.toString());
         assertEquals(100, clickhouse.longValue("SELECT countIf(`we\\`ird` = id) FROM " + table));
+    }
+
+    /**
+     * Routed by a field into two tables, each route's records bring fields of their own mid-run: each table gets its
+     * own new columns (the other's fields never become its columns), and every record lands with its values.
+     */
+    @BothTargets
+    void eachRoutesTableGetsTheColumnsOfItsOwnRecords(ContractTarget clickhouse) throws Exception {
+        for (String table : List.of("evolve_route_a", "evolve_route_b")) {
+            clickhouse.recreate(table, "(id UInt64, kind String) ENGINE = MergeTree ORDER BY id");
+        }
+        GeneratedSource source = new GeneratedSource(2, 0, 100, i -> {
+            String kind = i % 2 == 0 ? "a" : "b";
+            String extra = i < 1_000 ? "" : kind.equals("a") ? ",\"only_a\":" + i : ",\"only_b\":\"b" + i + "\"";
+            return ("{\"id\":" + i + ",\"kind\":\"" + kind + "\"" + extra + "}").getBytes(StandardCharsets.UTF_8);
+        });
+        RecordRouter byKind = RecordRouter.reading(Set.of(FieldPath.of("kind")),
+                (record, decoded) -> String.valueOf(decoded.field(FieldPath.of("kind"))));
+        try (Pipeline pipeline = Pipeline.builder().name("evolve-routes").source(source).decoder(JsonDecoder.create())
+                .route("a", clickhouse.sink("evolve_route_a").maxRows(150).maxAge(Duration.ofMillis(200)).build())
+                .route("b", clickhouse.sink("evolve_route_b").maxRows(150).maxAge(Duration.ofMillis(200)).build())
+                .routeBy(byKind)
+                .schemaEvolution(JsonSchemaEvolution.create())
+                .metricsLogInterval(Duration.ZERO).build()) {
+            pipeline.start();
+            source.add(2_000);
+            await("every record committed", Duration.ofMinutes(1), () -> source.committedCount() == 2_000
+                    || pipeline.state() == Pipeline.State.FAILED);
+            assertEquals(Pipeline.State.RUNNING, pipeline.state(), () -> "failed: " + pipeline.failure());
+        }
+        String columns = "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = '%s' ORDER BY name";
+        assertEquals(List.of(List.of("id"), List.of("kind"), List.of("only_a")), clickhouse.rows(columns.formatted("evolve_route_a")));
+        assertEquals(List.of(List.of("id"), List.of("kind"), List.of("only_b")), clickhouse.rows(columns.formatted("evolve_route_b")));
+        assertEquals(List.of(List.of("1000", "0", "0")), clickhouse.rows("SELECT count(), countIf(id < 1000 AND only_a IS NOT NULL),"
+                + " countIf(id >= 1000 AND (only_a IS NULL OR assumeNotNull(only_a) != id)) FROM evolve_route_a"));
+        assertEquals(List.of(List.of("1000", "0", "0")), clickhouse.rows("SELECT count(), countIf(id < 1000 AND only_b IS NOT NULL),"
+                + " countIf(id >= 1000 AND assumeNotNull(only_b) != concat('b', toString(id))) FROM evolve_route_b"));
+        for (String table : List.of("evolve_route_a", "evolve_route_b")) {
+            assertEquals(0, clickhouse.longValue("SELECT count() FROM " + table + "_errors"));
+        }
     }
 
     /** Every record from {@code offset} once, each with the fields of its version, the older rows NULL there. */
