@@ -52,8 +52,11 @@ public final class JsonSchemaEvolution implements SchemaEvolution {
     private static final Logger LOG = LoggerFactory.getLogger(JsonSchemaEvolution.class);
 
     private final JsonFactory factory = new JsonFactory();
-    /** Decodes every field (never told of a projection): the values of new keys, as the pipeline's decoder builds them. */
-    private final JsonDecoder values = JsonDecoder.create();
+    /**
+     * Decodes every field (never told of a projection): the values of new keys, as the pipeline's decoder builds
+     * them; at the highest nesting limit a decoder takes, so that no record the pipeline's decoder reads is refused here.
+     */
+    private final JsonDecoder values = JsonDecoder.builder().maxNestingDepth(1000).build();
     /** Keys that cannot be typed; logged once, then left alone. */
     private final Set<String> untyped = new HashSet<>();
     /** The inference rules for the server of the last table asked about. */
@@ -91,9 +94,9 @@ public final class JsonSchemaEvolution implements SchemaEvolution {
             InferredType type = typeOf(value, table.serverVersion());
             if (!type.isTyped()) {
                 untyped.add(key);
-                LOG.warn("schema evolution: the JSON field '{}' (first value {}) has no column type on ClickHouse {} ({});"
-                        + " no column is added for it and its values are ignored; add a column by hand to keep them", key,
-                        describe(value), table.serverVersion(), type.reason());
+                LOG.warn("schema evolution: the JSON field '{}' has no column type on ClickHouse {} ({}); no column is"
+                        + " added for it and its values are ignored; add a column by hand to keep them", key,
+                        table.serverVersion(), type.reason());
                 continue;
             }
             columns.add(new NewColumn(key, type.type()));
@@ -171,11 +174,6 @@ public final class JsonSchemaEvolution implements SchemaEvolution {
             return new TupleType(tuple.names(), tuple.types().stream().map(JsonSchemaEvolution::signed).toList());
         }
         return type;
-    }
-
-    private static String describe(Object value) {
-        String text = String.valueOf(value);
-        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
     }
 
     @Override
