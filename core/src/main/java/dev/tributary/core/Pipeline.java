@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -77,6 +78,8 @@ public final class Pipeline implements AutoCloseable {
     private final int maxRecordBytes;
     private final Duration shutdownTimeout;
     private final DeliveryGuarantee deliveryGuarantee;
+    /** Opt-in schema evolution, or null (the default: records are mapped onto the table as it is). */
+    private final SchemaEvolution evolution;
     /** Exactly-once bookkeeping per split; null under at-least-once. Owned by the pipeline thread. */
     private final RangeTracker ranges;
     private final PipelineMetrics metrics = new PipelineMetrics();
@@ -98,6 +101,7 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, SourcePosition> uncommitted = new HashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private long recordsReadAtLastFlush;
+
     private boolean sourcePaused;
     private boolean closing;
 
@@ -129,6 +133,7 @@ public final class Pipeline implements AutoCloseable {
         this.maxRecordBytes = builder.maxRecordBytes;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.deliveryGuarantee = builder.deliveryGuarantee;
+        this.evolution = builder.evolution;
         this.ranges = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE ? new RangeTracker(System::currentTimeMillis) : null;
     }
 
@@ -407,6 +412,9 @@ public final class Pipeline implements AutoCloseable {
      * plan and target (null), routes it first: to its route's lane, or, routed nowhere, to the default
      * route's error table (MAPPING).
      *
+     * With schema evolution, a record routed here (no plan and target given) first has the columns it needs
+     * added to its lane's table ({@link #evolveFor}); a record encoded again for a changed table does not.
+     *
      * @param waitForDependencies whether to wait out an outage of what the decoder depends on (else
      *                            its {@link RetriableException} propagates)
      * @return false if, while decoding waited, the pipeline was asked to stop or the record's split was
@@ -414,12 +422,14 @@ public final class Pipeline implements AutoCloseable {
      */
     private boolean encode(SourceRecord record, MappingPlan plan, RowTarget target, boolean waitForDependencies)
             throws InterruptedException {
+        Lane routed = null; // the lane a record routed here goes to (schema evolution runs on it)
         if (target == null) {
             Lane lane = router != null ? null : laneOfTopic(record);
             if (lane == null && router == null) {
                 return true; // no route for its topic: in the default route's error table
             }
             if (lane != null) {
+                routed = lane;
                 plan = lane.plan;
                 target = lane.sink;
             }
@@ -459,12 +469,26 @@ public final class Pipeline implements AutoCloseable {
             if (lane == null) {
                 return true; // in the default route's error table
             }
+            routed = lane;
             plan = lane.plan;
             target = lane.sink;
         }
+        if (evolution != null && routed != null) {
+            try {
+                decoded = evolveFor(routed, record, decoded);
+            } catch (DecodeException e) { // decoded once already: only a decoder that changed its mind
+                target.appendError(record, ErrorKind.DECODE, e.getMessage());
+                return true;
+            }
+            if (decoded == null) {
+                return false; // stop requested, or the split revoked, while the batch before it was sealed
+            }
+            plan = routed.plan;
+        }
+        DecodedRecord row = decoded;
         MappingPlan rows = plan;
         try {
-            target.append(record, out -> rows.writeRow(decoded, record, out));
+            target.append(record, out -> rows.writeRow(row, record, out));
         } catch (MappingException e) {
             target.appendError(record, e.kind(), e.getMessage());
         } catch (RetriableException | PipelineException e) {
@@ -475,6 +499,74 @@ public final class Pipeline implements AutoCloseable {
                     + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
         }
         return true;
+    }
+
+    /**
+     * Schema evolution, before {@code record} is mapped into the open batch: when it needs columns the
+     * table lacks, the sink adds them, the open batch (rows of the old layout, still valid: inserts name
+     * their columns and the server fills the new ones) is sealed, the mapping is compiled again for the
+     * table as read back, and the record is decoded again for it (the decoder may keep only the fields the
+     * old mapping read). Returns the record as the mapping now reads it, or null if a stop or a revoke of
+     * its split came while the seal waited for a slot (nothing was handed over: it is read again).
+     */
+    private DecodedRecord evolveFor(Lane lane, SourceRecord record, DecodedRecord decoded)
+            throws InterruptedException, DecodeException {
+        if (lane.coveredFor != lane.plan) {
+            lane.covered = coveredNames(lane.planSchema, lane.plan.fieldsRead(), lane.notAdded);
+            lane.coveredFor = lane.plan;
+        }
+        List<SchemaEvolution.NewColumn> wanted = evolution.newColumns(record, decoded, lane.planSchema, lane.covered);
+        if (wanted.isEmpty()) {
+            return decoded;
+        }
+        TableSchema altered = lane.sink.addColumns(wanted);
+        for (SchemaEvolution.NewColumn column : wanted) {
+            if (altered.columns().stream().noneMatch(c -> c.name().equals(column.name()))) {
+                lane.notAdded.add(column.name());
+                LOG.warn("pipeline {}: schema evolution: {} still has no insertable column {} after adding it (the server"
+                        + " refused it, or a MATERIALIZED or ALIAS column has that name); the field is ignored", name,
+                        altered.qualifiedName(), column.name());
+            }
+        }
+        lane.coveredFor = null;
+        String split = record.position().split();
+        while (!canFlush()) { // lanes are sealed together
+            if (stopRequested || departedSplits.contains(split)) {
+                return null;
+            }
+            awaitOldestFlush();
+            commitLandedBatches();
+            setSourcePaused(true); // keeps the source's session while a slot frees; paused, so nothing is returned
+            source.poll(Duration.ofMillis(1));
+        }
+        if (stopRequested || departedSplits.contains(split)) {
+            return null;
+        }
+        flushOpenBatch(null); // at-least-once: always seals; the lane's next batch is encoded for the altered table
+        LOG.info("pipeline {}: schema evolution: mapping {} with the columns {} added", name, record.position(), wanted);
+        return decodeRetrying(record);
+    }
+
+    /**
+     * The top-level field names schema evolution leaves alone for a mapping of {@code table}: every column's
+     * name and its part before a dot ({@code actor.login} reads {@code actor}), the first segment of every
+     * path the mapping reads (overrides), and the names it could not add.
+     */
+    static Set<String> coveredNames(TableSchema table, Set<FieldPath> fieldsRead, Set<String> notAdded) {
+        Set<String> names = new java.util.HashSet<>(notAdded);
+        for (dev.tributary.core.clickhouse.TableColumn column : table.columns()) {
+            names.add(column.name());
+            int dot = column.name().indexOf('.');
+            if (dot > 0) {
+                names.add(column.name().substring(0, dot));
+            }
+        }
+        if (fieldsRead != null) {
+            for (FieldPath path : fieldsRead) {
+                names.add(path.segment(0));
+            }
+        }
+        return Set.copyOf(names);
     }
 
     /**
@@ -938,6 +1030,11 @@ public final class Pipeline implements AutoCloseable {
         /** A plan for another layout, kept for the next batch encoded again for it. */
         private MappingPlan otherPlan;
         private TableSchema otherPlanSchema;
+        /** Schema evolution: top-level names not to add ({@link #coveredNames}), worked out for the plan {@link #coveredFor}. */
+        Set<String> covered;
+        MappingPlan coveredFor;
+        /** Schema evolution: columns asked for that the table still lacked after the ALTER (e.g. a MATERIALIZED one). */
+        final Set<String> notAdded = new java.util.HashSet<>();
 
         Lane(String route, BatchingSink sink, SchemaMapper mapper) {
             this.route = route;
@@ -1071,6 +1168,7 @@ public final class Pipeline implements AutoCloseable {
         private int maxRecordBytes = 20 * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+        private SchemaEvolution evolution;
 
         private Builder() {
         }
@@ -1190,6 +1288,18 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Opt-in schema evolution (default: none, the table is used as it is): a record with a field the table
+         * has no column for adds that column ({@code ALTER TABLE ... ADD COLUMN}), typed by {@code evolution}
+         * ({@code JsonSchemaEvolution.create()} for JSON, {@code AvroSchemaEvolution.create()} for Avro), and
+         * lands with it, without a restart. Needs a sink that can add columns ({@code ClickHouseSink}) and
+         * at-least-once delivery. Rules and limits: docs/schema.md, "Schema evolution".
+         */
+        public Builder schemaEvolution(SchemaEvolution evolution) {
+            this.evolution = evolution;
+            return this;
+        }
+
         public Pipeline build() {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("Pipeline: name " + (name == null ? "is not set" : "'" + name + "' is not valid")
@@ -1231,6 +1341,23 @@ public final class Pipeline implements AutoCloseable {
                 throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee is null; use"
                         + " DeliveryGuarantee.AT_LEAST_ONCE (the default) or EXACTLY_ONCE");
             }
+            if (evolution != null) {
+                for (RouteSpec lane : lanes) {
+                    if (!lane.sink().supportsAddingColumns()) {
+                        throw new IllegalArgumentException("Pipeline " + name + ": schemaEvolution needs sinks that can add"
+                                + " columns to their tables, and " + lane.sink().getClass().getSimpleName() + " (route '"
+                                + lane.name() + "') cannot; use a ClickHouseSink, or leave schemaEvolution unset");
+                    }
+                }
+                if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": schemaEvolution cannot be combined with"
+                            + " deliveryGuarantee EXACTLY_ONCE: adding a column seals the open batches of every split at"
+                            + " once, which a split in the middle of a replayed range must not be, and a range replayed after"
+                            + " a column was added would be mapped with that column (on servers before 22.2, deduplicated by"
+                            + " content, it would land twice); leave schemaEvolution unset (add columns by hand, then restart),"
+                            + " or use deliveryGuarantee(AT_LEAST_ONCE)");
+                }
+            }
             if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
                 if (!source.supportsExactlyOnce()) {
                     throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee EXACTLY_ONCE needs a source"
@@ -1271,6 +1398,7 @@ public final class Pipeline implements AutoCloseable {
             copy.maxRecordBytes = maxRecordBytes;
             copy.shutdownTimeout = shutdownTimeout;
             copy.deliveryGuarantee = deliveryGuarantee;
+            copy.evolution = evolution;
             return copy;
         }
 

@@ -46,6 +46,15 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
         return atLeast(23, 3);
     }
 
+    /**
+     * {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS} (18.16 lacks it; present in the 2019 releases, 20.3
+     * taken to be safe). Older servers get a plain {@code ADD COLUMN}, whose "already exists" refusal the
+     * caller takes for the column being there.
+     */
+    public boolean supportsAddColumnIfNotExists() {
+        return atLeast(20, 3);
+    }
+
     /** The {@code insert_deduplication_token} setting (ClickHouse 22.2). */
     public boolean supportsInsertDeduplicationToken() {
         return atLeast(22, 2);
