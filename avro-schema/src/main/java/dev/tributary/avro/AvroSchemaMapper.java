@@ -74,7 +74,7 @@ public final class AvroSchemaMapper implements SchemaMapper {
         Set<String> virtualNames = virtualColumns.stream().map(VirtualColumn::name).collect(Collectors.toSet());
         // The slow path's plan checks every override against the table and the source first.
         MappingPlan fallback = planOf(rules, table, virtualColumns);
-        ReaderCompiler compiler = new ReaderCompiler(table.serverTimeZone());
+        ReaderCompiler compiler = new ReaderCompiler(table.serverTimeZone(), table.serverVersion());
         List<AvroMappingPlan.Column> columns = new ArrayList<>();
         List<RowReader.PayloadColumn> payload = new ArrayList<>();
         for (TableColumn column : table.columns()) {
