@@ -20,7 +20,10 @@ import dev.tributary.core.types.ValueConversionException;
 import dev.tributary.core.types.VariantType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DecoderFactory;
 
+import java.io.IOException;
 import java.time.ZoneId;
 import java.util.List;
 
@@ -121,6 +124,28 @@ final class ReaderCompiler {
                 + (first == null ? "" : "; " + first.getMessage()) + "; add one to the column's Variant");
     }
 
+    /**
+     * A record or map into a JSON column: the value decoded as the slow path decodes it (Avro's generic
+     * reader, after the walk that vets what that reader will read) and written by the column's encoder
+     * as a JSON object: a record's null fields left out, logical types as their text.
+     */
+    private ValueReader json(Schema writer, Schema reader, ColumnEncoder encoder) {
+        Skipper walk = Skipper.walkingAsAvroReads(writer);
+        GenericDatumReader<Object> datumReader = new GenericDatumReader<>(writer, reader == null ? writer : reader, defaults);
+        return (in, out) -> {
+            int start = in.position();
+            walk.skip(in);
+            Object value;
+            try {
+                value = AvroValues.plain(datumReader.read(null,
+                        DecoderFactory.get().binaryDecoder(in.array(), start, in.position() - start, null)));
+            } catch (IOException | RuntimeException e) {
+                throw in.malformed("the value does not decode (" + e.getMessage() + ")");
+            }
+            encoder.encode(value, out);
+        };
+    }
+
     private ValueReader compileBranch(Schema writer, Schema reader, ClickHouseType target, String where) throws MappingRefusal {
         if (writer.getType() == Schema.Type.NULL) {
             ColumnEncoder zero = encoder(target);
@@ -150,6 +175,9 @@ final class ReaderCompiler {
         }
         if (target instanceof VariantType variant) {
             return variant(writer, reader, variant, where);
+        }
+        if (target.kind() == Kind.JSON && (writer.getType() == Schema.Type.RECORD || writer.getType() == Schema.Type.MAP)) {
+            return json(writer, reader, encoder(type));
         }
         return switch (writer.getType()) {
             case RECORD -> record(writer, reader, target, where);

@@ -235,4 +235,34 @@ class AvroModernEngineIT {
                 + " types maps to a Variant column") && e.getMessage().contains("which needs ClickHouse 25.3 or later (the server"
                 + " is " + version + "); upgrade the server") && e.getMessage().contains("[\"null\", T]"), e.getMessage());
     }
+
+    /** An Avro record and a map into JSON columns of a table made by hand: JSON objects, read back with their paths. */
+    @Test
+    void anAvroRecordAndMapLandInJsonColumns(SchemaRegistry registry, ChDb chdb) throws Exception {
+        ContractTarget engine = ContractTarget.embedded(chdb);
+        Schema schema = new Schema.Parser().parse("""
+                {"type": "record", "name": "WithDoc", "fields": [
+                  {"name": "id", "type": "long"},
+                  {"name": "doc", "type": ["null", %s]},
+                  {"name": "attrs", "type": {"type": "map", "values": ["null", "string"]}}]}""".formatted(POINT));
+        SchemaRegistryClient client = SchemaRegistryClient.builder().url(registry.url().toString()).build();
+        int id = client.register("avro_json-value", schema);
+        engine.execute("DROP TABLE IF EXISTS avro_json");
+        engine.execute("DROP TABLE IF EXISTS avro_json_errors");
+        engine.execute("CREATE TABLE avro_json (id Int64, doc JSON, attrs JSON) ENGINE = MergeTree ORDER BY id");
+        GenericData.Record point = new GenericData.Record(POINT);
+        point.put("x", 7);
+        point.put("label", "p \"q\"");
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("k", "v");
+        attrs.put("gone", null);
+        land(engine, "avro_json", client, List.of(
+                confluent(id, schema, Map.of("id", 1L, "doc", point, "attrs", attrs)),
+                confluent(id, schema, Map.of("id", 2L, "attrs", Map.of()))));
+        assertEquals(List.of(List.of("1", "{\"label\":\"p \\\"q\\\"\",\"x\":7}", "7", "{\"k\":\"v\"}"),
+                        List.of("2", "{}", "0", "{}")),
+                engine.rows("SELECT id, toJSONString(doc), ifNull(doc.x, 0), toJSONString(attrs) FROM avro_json ORDER BY id"),
+                () -> "errors: " + engine.rows("SELECT message FROM avro_json_errors"));
+        assertEquals(0, engine.longValue("SELECT count() FROM avro_json_errors"));
+    }
 }
