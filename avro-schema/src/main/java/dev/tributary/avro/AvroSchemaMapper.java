@@ -40,8 +40,8 @@ import java.util.stream.Collectors;
  *
  * <p>For each writer schema (each schema id) a reader plan is compiled on its first message: which
  * fields to read, how each is written to its column type, with the range checks of narrowing
- * conversions. A field that cannot go into its column at all — a union other than {@code [null, T]},
- * time-millis, time-micros, local timestamps, duration, a record into a number — makes every
+ * conversions; a union's branch goes into its variant of a Variant column. A field that cannot go
+ * into its column at all — a union branch the column has no variant for (or cannot convert), time-millis, time-micros, local timestamps, duration, a record into a number — makes every
  * message of that schema go to the error table with the reason; a value that does not fit (out of
  * range, an enum symbol the column lacks) sends its message there. Broken bytes are DECODE errors.
  * The Avro-to-ClickHouse type rules are in {@code docs/avro.md}.
