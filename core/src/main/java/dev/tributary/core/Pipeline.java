@@ -57,8 +57,8 @@ public final class Pipeline implements AutoCloseable {
     private final String name;
     private final Source source;
     private final Decoder decoder;
-    private final SchemaMapper mapper;
-    private final BatchingSink sink;
+    /** One lane per target table; today exactly one (the builder's sink). */
+    private final List<Lane> lanes;
     private final Duration pollTimeout;
     private final Duration metricsLogInterval;
     private final Duration retryBackoffMax;
@@ -81,12 +81,6 @@ public final class Pipeline implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Reencoding> reencodings = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     // Owned by the pipeline thread.
-    private MappingPlan plan;
-    /** The table layout {@link #plan} writes. */
-    private TableSchema planSchema;
-    /** A plan for another layout, kept for the next batch encoded again for it. */
-    private MappingPlan otherPlan;
-    private TableSchema otherPlanSchema;
     /** Splits revoked or lost since they were last assigned: nothing more of them is processed or committed. */
     private final java.util.Set<String> departedSplits = new java.util.HashSet<>();
     private final Map<String, SourcePosition> uncommitted = new HashMap<>();
@@ -99,8 +93,7 @@ public final class Pipeline implements AutoCloseable {
         this.name = builder.name;
         this.source = builder.source;
         this.decoder = builder.decoder;
-        this.mapper = builder.mapper;
-        this.sink = builder.sink;
+        this.lanes = List.of(new Lane("default", builder.sink, builder.mapper));
         this.pollTimeout = builder.pollTimeout;
         this.metricsLogInterval = builder.metricsLogInterval;
         this.retryBackoffMax = builder.retryBackoffMax;
@@ -255,40 +248,9 @@ public final class Pipeline implements AutoCloseable {
 
     private void run() {
         try {
-            TableSchema schema = sink.open(new SinkContext() {
-                @Override
-                public String pipelineName() {
-                    return name;
-                }
-
-                @Override
-                public PipelineMetrics metrics() {
-                    return metrics;
-                }
-
-                @Override
-                public RecordCodec recordCodec() {
-                    return source.recordCodec();
-                }
-
-                @Override
-                public DeliveryGuarantee deliveryGuarantee() {
-                    return deliveryGuarantee;
-                }
-
-                @Override
-                public CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
-                    Reencoding request = new Reencoding(table, records, target, new CompletableFuture<>());
-                    reencodings.add(request);
-                    if (terminated.getCount() == 0) {
-                        request.done.completeExceptionally(new IllegalStateException("pipeline " + name + " has stopped"));
-                    }
-                    source.wakeup(); // served between polls
-                    return request.done;
-                }
-            });
-            plan = compile(schema);
-            planSchema = schema;
+            for (Lane lane : lanes) {
+                lane.open();
+            }
             source.open(new SourceContext() {
                 @Override
                 public String pipelineName() {
@@ -309,9 +271,9 @@ public final class Pipeline implements AutoCloseable {
             while (!stopRequested) {
                 serveReencodings();
                 commitLandedBatches();
-                boolean due = sink.isFlushDue();
-                if (due && sink.canFlush() && readyToRecordPending() && flushOpenBatch(null)) {
-                    due = sink.isFlushDue();
+                boolean due = anyFlushDue();
+                if (due && canFlush() && readyToRecordPending() && flushOpenBatch(null)) {
+                    due = anyFlushDue();
                 }
                 // Backpressure: while the open batch is due but cannot be sealed, read nothing more; but
                 // never while a replayed range is incomplete (exactly-once): its last records must still come.
@@ -341,7 +303,9 @@ public final class Pipeline implements AutoCloseable {
             }
             closeQuietly(source, "source");
             closeQuietly(decoder, "decoder");
-            closeQuietly(sink, "sink");
+            for (Lane lane : lanes) {
+                closeQuietly(lane.sink, "sink of route " + lane.route);
+            }
             if (metricsLogger != null) {
                 metricsLogger.shutdownNow();
             }
@@ -355,8 +319,9 @@ public final class Pipeline implements AutoCloseable {
         if (departedSplits.contains(split)) {
             return; // revoked while an earlier record waited: its new owner reads it
         }
+        Lane lane = lanes.get(0);
         if (ranges == null) {
-            if (encode(record, plan, sink, true)) {
+            if (encode(record, lane.plan, lane.sink, true)) {
                 uncommitted.put(split, record.position());
             }
             return;
@@ -368,7 +333,7 @@ public final class Pipeline implements AutoCloseable {
                 return; // not sealed: the record is read again by whoever replays the range
             }
         }
-        if (encode(record, plan, sink, true)) {
+        if (encode(record, lane.plan, lane.sink, true)) {
             uncommitted.put(split, position);
             if (ranges.appended(position)) {
                 sealForReplay(position); // a replayed range is complete: it goes as it went before
@@ -385,7 +350,7 @@ public final class Pipeline implements AutoCloseable {
     private void sealForReplay(SourcePosition at) throws InterruptedException {
         String split = at.split();
         for (int attempt = 0; ; attempt++) {
-            while (!sink.canFlush() && !stopRequested && !departedSplits.contains(split)) {
+            while (!canFlush() && !stopRequested && !departedSplits.contains(split)) {
                 awaitOldestFlush();
                 commitLandedBatches();
                 // Keeps the source's session while ClickHouse is slow (a Kafka member that does not poll is
@@ -533,9 +498,9 @@ public final class Pipeline implements AutoCloseable {
         }
         CompletableFuture<Void> landed;
         if (sealing == null) {
-            landed = sink.flush();
+            landed = sealLanes();
         } else {
-            landed = sink.flush(sealing);
+            landed = lanes.get(0).sink.flush(sealing); // exactly-once: one lane (checked at build())
             ranges.sealed(sealing);
         }
         // Commit as soon as it lands, not when the next poll happens to return.
@@ -544,12 +509,63 @@ public final class Pipeline implements AutoCloseable {
         inFlight.add(new InFlight(landed, positions, read - recordsReadAtLastFlush,
                 sealing == null ? Map.of() : new HashMap<>(sealing)));
         recordsReadAtLastFlush = read;
-        // The table changed under the sink: the batch just opened is for its new layout.
-        TableSchema next = sink.encodingSchema();
-        if (next != null && !next.equals(planSchema)) {
-            plan = planFor(next);
-            planSchema = next;
-            LOG.info("pipeline {}: mapping compiled again for the changed table {}", name, next.qualifiedName());
+        for (Lane lane : lanes) {
+            lane.followTableChange();
+        }
+        return true;
+    }
+
+    /**
+     * Seals every lane's open batch as one unit: the unit lands when all of them have (and fails as soon
+     * as one fails), so that the positions it covers are committed only once every row before them, in
+     * every table, is durable.
+     */
+    private CompletableFuture<Void> sealLanes() {
+        if (lanes.size() == 1) {
+            return lanes.get(0).sink.flush();
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] flushes = new CompletableFuture[lanes.size()];
+        for (int i = 0; i < flushes.length; i++) {
+            flushes[i] = lanes.get(i).sink.flush();
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(flushes);
+        for (CompletableFuture<Void> flush : flushes) {
+            flush.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    all.completeExceptionally(error); // a failed lane fails the unit now, not once the others end
+                }
+            });
+        }
+        return all;
+    }
+
+    /** Whether any lane's open batch is due. */
+    private boolean anyFlushDue() {
+        for (Lane lane : lanes) {
+            if (lane.sink.isFlushDue()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether every lane can seal now: the lanes are sealed together, so one lane without a slot holds all back. */
+    private boolean canFlush() {
+        for (Lane lane : lanes) {
+            if (!lane.sink.canFlush()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every lane's open batch is empty. */
+    private boolean lanesEmpty() {
+        for (Lane lane : lanes) {
+            if (!lane.sink.isEmpty()) {
+                return false;
+            }
         }
         return true;
     }
@@ -582,32 +598,11 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The plan for {@code table}: the current one, the last other one, or a new one. */
-    private MappingPlan planFor(TableSchema table) {
-        if (table.equals(planSchema)) {
-            return plan;
-        }
-        if (!table.equals(otherPlanSchema)) {
-            otherPlan = compile(table);
-            otherPlanSchema = table;
-        }
-        return otherPlan;
-    }
-
-    private MappingPlan compile(TableSchema table) {
-        MappingPlan compiled = mapper.plan(table, source.virtualColumns());
-        java.util.Set<FieldPath> fields = compiled.fieldsRead();
-        if (fields != null) {
-            decoder.onlyFields(fields);
-        }
-        return compiled;
-    }
-
     /** Encodes again the records the sink asked for (on this thread: decoders and plans are not thread-safe). */
     private void serveReencodings() throws InterruptedException {
         for (Reencoding request; (request = reencodings.poll()) != null; ) {
             try {
-                MappingPlan forTable = planFor(request.table);
+                MappingPlan forTable = request.lane.planFor(request.table);
                 for (SourceRecord record : request.records) {
                     encode(record, forTable, request.target, false);
                 }
@@ -686,12 +681,12 @@ public final class Pipeline implements AutoCloseable {
                 discardOpen(partial, "they are part of replayed ranges not complete yet");
             }
         }
-        if (!sink.isEmpty() || !uncommitted.isEmpty()) {
-            while (!sink.canFlush() && !pastShutdownDeadline()) {
+        if (!lanesEmpty() || !uncommitted.isEmpty()) {
+            while (!canFlush() && !pastShutdownDeadline()) {
                 awaitOldestFlush();
                 commitLandedBatches();
             }
-            if (sink.canFlush() && !flushOpenBatch(null) && ranges != null && !uncommitted.isEmpty()) {
+            if (canFlush() && !flushOpenBatch(null) && ranges != null && !uncommitted.isEmpty()) {
                 // Their ranges could not be recorded: inserting them would not be exactly once.
                 discardOpen(new java.util.ArrayList<>(uncommitted.keySet()), "their ranges could not be recorded in the source");
             }
@@ -701,7 +696,7 @@ public final class Pipeline implements AutoCloseable {
             commitLandedBatches();
         }
         commitLandedBatches();
-        if (!inFlight.isEmpty() || !sink.isEmpty() || !uncommitted.isEmpty()) {
+        if (!inFlight.isEmpty() || !lanesEmpty() || !uncommitted.isEmpty()) {
             logLeftUncommitted();
         }
     }
@@ -722,7 +717,9 @@ public final class Pipeline implements AutoCloseable {
     private void discardOpen(List<String> splits, String why) {
         LOG.info("pipeline {}: leaving the open records of {} uninserted and uncommitted ({}); they are read again",
                 name, splits, why);
-        sink.discard(splits);
+        for (Lane lane : lanes) {
+            lane.sink.discard(splits);
+        }
         ranges.discardOpen(splits);
         uncommitted.keySet().removeAll(splits);
     }
@@ -733,7 +730,7 @@ public final class Pipeline implements AutoCloseable {
         for (InFlight batch : inFlight) {
             records += batch.records;
         }
-        if (!sink.isEmpty() || !uncommitted.isEmpty()) {
+        if (!lanesEmpty() || !uncommitted.isEmpty()) {
             batches++;
             records += metrics.snapshot().recordsRead() - recordsReadAtLastFlush;
         }
@@ -813,7 +810,9 @@ public final class Pipeline implements AutoCloseable {
             if (ranges != null) {
                 // Their inserts in flight carry the tokens of ranges recorded in the source: the new owner's
                 // replay of those ranges is dropped by ClickHouse if ours landed, and the other way round.
-                sink.discard(splits);
+                for (Lane lane : lanes) {
+                    lane.sink.discard(splits);
+                }
                 ranges.forget(splits);
             }
         }
@@ -823,7 +822,109 @@ public final class Pipeline implements AutoCloseable {
                             Map<String, PendingRange> ranges) {
     }
 
-    private record Reencoding(TableSchema table, List<SourceRecord> records, RowTarget target, CompletableFuture<Void> done) {
+    private record Reencoding(Lane lane, TableSchema table, List<SourceRecord> records, RowTarget target,
+                              CompletableFuture<Void> done) {
+    }
+
+    /**
+     * One target table of the pipeline: its sink, the mapper its rows are made with, and the plan
+     * compiled for the layout the sink encodes for now (with the last other layout's plan, kept for
+     * batches the sink has encoded again for it). Owned by the pipeline thread.
+     */
+    private final class Lane {
+        final String route;
+        final BatchingSink sink;
+        final SchemaMapper mapper;
+        /** The plan rows appended now are written with, and the table layout it was compiled for. */
+        MappingPlan plan;
+        TableSchema planSchema;
+        /** A plan for another layout, kept for the next batch encoded again for it. */
+        private MappingPlan otherPlan;
+        private TableSchema otherPlanSchema;
+
+        Lane(String route, BatchingSink sink, SchemaMapper mapper) {
+            this.route = route;
+            this.sink = sink;
+            this.mapper = mapper;
+        }
+
+        /** Opens the sink (each lane has its own context: the sink's requests to encode again name the lane) and compiles the plan. */
+        void open() {
+            TableSchema schema = sink.open(new LaneContext(this));
+            plan = compile(schema);
+            planSchema = schema;
+        }
+
+        /** After a flush: the table changed under the sink, so the batch just opened is for its new layout. */
+        void followTableChange() {
+            TableSchema next = sink.encodingSchema();
+            if (next != null && !next.equals(planSchema)) {
+                plan = planFor(next);
+                planSchema = next;
+                LOG.info("pipeline {}: mapping compiled again for the changed table {}", name, next.qualifiedName());
+            }
+        }
+
+        /** The plan for {@code table}: the current one, the last other one, or a new one. */
+        MappingPlan planFor(TableSchema table) {
+            if (table.equals(planSchema)) {
+                return plan;
+            }
+            if (!table.equals(otherPlanSchema)) {
+                otherPlan = compile(table);
+                otherPlanSchema = table;
+            }
+            return otherPlan;
+        }
+
+        private MappingPlan compile(TableSchema table) {
+            MappingPlan compiled = mapper.plan(table, source.virtualColumns());
+            java.util.Set<FieldPath> fields = compiled.fieldsRead();
+            if (fields != null) {
+                decoder.onlyFields(fields);
+            }
+            return compiled;
+        }
+    }
+
+    /** What the pipeline hands one lane's sink. */
+    private final class LaneContext implements SinkContext {
+        private final Lane lane;
+
+        LaneContext(Lane lane) {
+            this.lane = lane;
+        }
+
+        @Override
+        public String pipelineName() {
+            return name;
+        }
+
+        @Override
+        public PipelineMetrics metrics() {
+            return metrics; // one set of counters per pipeline, summed over its lanes
+        }
+
+        @Override
+        public RecordCodec recordCodec() {
+            return source.recordCodec();
+        }
+
+        @Override
+        public DeliveryGuarantee deliveryGuarantee() {
+            return deliveryGuarantee;
+        }
+
+        @Override
+        public CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
+            Reencoding request = new Reencoding(lane, table, records, target, new CompletableFuture<>());
+            reencodings.add(request);
+            if (terminated.getCount() == 0) {
+                request.done.completeExceptionally(new IllegalStateException("pipeline " + name + " has stopped"));
+            }
+            source.wakeup(); // served between polls
+            return request.done;
+        }
     }
 
     /** Builds a {@link Pipeline}; {@link #build()} checks every setting and names the wrong one. */
