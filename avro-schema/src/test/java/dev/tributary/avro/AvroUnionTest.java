@@ -204,4 +204,33 @@ class AvroUnionTest {
         assertEquals("00" + "0100000000000000" + "01", hex(row(plan, SCALARS, scalars(1, null))), "null: the DEFAULT");
         assertEquals("00" + "0200000000000000" + "00" + "0161", hex(row(plan, SCALARS, scalars(2, "a"))));
     }
+
+    /**
+     * With a reader schema, a branch is read as the reader's branch of its type and name (Avro's rule): a record branch
+     * gets the reader's added field with its default; the variant is chosen by the branch, whatever the reader's order.
+     */
+    @Test
+    void aReaderSchemaReadsEachBranchAsItsOwnBranch() throws Exception {
+        Schema readerPoint = parse("""
+                {"type": "record", "name": "Point", "fields": [{"name": "x", "type": "int"}, {"name": "label", "type": "string"},
+                  {"name": "z", "type": "int", "default": 9}]}""");
+        Schema reader = parse("""
+                {"type": "record", "name": "Event", "fields": [
+                  {"name": "id", "type": "long"},
+                  {"name": "v", "type": ["null", %s, "double", "long", "string"]}
+                ]}""".formatted(readerPoint));
+        TableSchema table = table(AvroTableDdl.builder().schema(reader).table("t").serverVersion("26.5").build());
+        assertEquals("Variant(Float64, Int64, String, Tuple(x Int32, label String, z Int32))",
+                table.columns().get(1).type().toString());
+        MappingPlan plan = AvroSchemaMapper.create().plan(table, List.of());
+        RowBinaryOutput out = new RowBinaryOutput();
+        byte[] body = body(EVENT, event(1, record(POINT, Map.of("x", 7, "label", "p"))));
+        plan.writeRow(new AvroRecord(AvroTestSupport.confluent(8, body), 5, new ResolvedSchema(8, EVENT, reader)),
+                AvroTestSupport.sourceRecord(null), out);
+        assertEquals("0100000000000000" + "03" + "07000000" + "0170" + "09000000", hex(out.toByteArray()));
+        out.reset();
+        plan.writeRow(new AvroRecord(AvroTestSupport.confluent(8, body(EVENT, event(2, 5L))), 5, new ResolvedSchema(8, EVENT, reader)),
+                AvroTestSupport.sourceRecord(null), out);
+        assertEquals("0200000000000000" + "01" + "0500000000000000", hex(out.toByteArray()));
+    }
 }
