@@ -233,4 +233,25 @@ class AvroUnionTest {
                 AvroTestSupport.sourceRecord(null), out);
         assertEquals("0200000000000000" + "01" + "0500000000000000", hex(out.toByteArray()));
     }
+
+    /** The engine keeps Variant columns out of sorting keys (26.5: code 549): refused, saying so. */
+    @Test
+    void aVariantColumnIsNoSortingKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AvroTableDdl.builder().schema(EVENT).table("t").serverVersion("26.5").orderBy("v").build());
+        assertTrue(e.getMessage().contains("orderBy names 'v', whose type Variant(Float64, Int64, String, Tuple(x Int32,"
+                + " label String)) is a Variant, which ClickHouse keeps out of sorting keys"), e.getMessage());
+    }
+
+    @Test
+    void aBranchIndexOutOfRangeIsADecodeError() throws Exception {
+        MappingPlan plan = AvroSchemaMapper.create().plan(table("id", "Int64", "v", "Variant(Int64, String)"), List.of());
+        byte[] body = body(SCALARS, scalars(1, 5L));
+        body[1] = 10; // the branch index (zigzag 5) of a union of 3
+        RowBinaryOutput out = new RowBinaryOutput();
+        MappingException e = assertThrows(MappingException.class,
+                () -> plan.writeRow(decoded(6, SCALARS, body), AvroTestSupport.sourceRecord(null), out));
+        assertEquals(ErrorKind.DECODE, e.kind());
+        assertTrue(e.getMessage().contains("a union branch index 5 is out of range (0..2)"), e.getMessage());
+    }
 }
