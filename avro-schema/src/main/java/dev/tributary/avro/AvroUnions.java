@@ -120,7 +120,7 @@ final class AvroUnions {
         }
         return switch (family(types.get(0))) {
             case "integer" -> types.stream().map(t -> (SimpleType) t).max((a, b) -> Integer.compare(a.bits(), b.bits()))
-                    .map(t -> t.isSigned() ? t : SimpleType.INT64).orElseThrow();
+                    .orElseThrow(); // Avro's int and long: Int32 and Int64, both signed
             case "float" -> SimpleType.FLOAT64;
             case "text" -> SimpleType.STRING;
             default -> { // time: DateTime64 of the finest precision, else DateTime, else Date32, else Date
@@ -172,8 +172,9 @@ final class AvroUnions {
     }
 
     /**
-     * The index of the variant that takes values of a branch whose own column type is {@code natural}
-     * (null when it has none): that type, else the variants of its family in the column's order.
+     * The indexes of the variants that may take values of a branch whose own column type is
+     * {@code natural} (null when it has none), best first: that type, then the variants of its
+     * family in the column's order.
      */
     static List<Integer> candidates(ClickHouseType natural, VariantType variant) {
         List<Integer> exact = new ArrayList<>();
