@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  * on its own threads. When the sink has as many batches in flight as it allows, the source is
  * paused (but kept alive) until one lands, so memory stays bounded by the batch settings.
  *
+ * <p>It writes one table ({@code sink(...)}) or several: a {@code route(name, sink)} per table and a
+ * router ({@code routeByTopic(...)}, {@code routeBy(...)}); the routes' batches are sealed together, so
+ * that a commit covers every table (see docs/schema.md).
+ *
  * <pre>{@code
  * try (Pipeline pipeline = Pipeline.builder()
  *         .name("events")
@@ -57,8 +61,16 @@ public final class Pipeline implements AutoCloseable {
     private final String name;
     private final Source source;
     private final Decoder decoder;
-    /** One lane per target table; today exactly one (the builder's sink). */
+    /** One lane per route (target table), in the order the routes were given. */
     private final List<Lane> lanes;
+    /** Where records go that no route takes (their error rows), and every record when there is one route and no router. */
+    private final Lane defaultLane;
+    /** Routing by topic: the lane of each topic, and the virtual column the topic is read from; else null. */
+    private final Map<String, Lane> topicLanes;
+    private final String topicColumn;
+    /** Routing by a function of the record; else null. */
+    private final RecordRouter router;
+    private final Map<String, Lane> lanesByRoute = new java.util.LinkedHashMap<>();
     private final Duration pollTimeout;
     private final Duration metricsLogInterval;
     private final Duration retryBackoffMax;
@@ -93,7 +105,24 @@ public final class Pipeline implements AutoCloseable {
         this.name = builder.name;
         this.source = builder.source;
         this.decoder = builder.decoder;
-        this.lanes = List.of(new Lane("default", builder.sink, builder.mapper));
+        List<Lane> all = new java.util.ArrayList<>();
+        for (Builder.RouteSpec route : builder.routes) {
+            Lane lane = new Lane(route.name(), route.sink(), route.mapper() != null ? route.mapper() : builder.mapper);
+            all.add(lane);
+            lanesByRoute.put(route.name(), lane);
+        }
+        this.lanes = List.copyOf(all);
+        this.defaultLane = builder.defaultRoute == null ? lanes.get(0) : lanesByRoute.get(builder.defaultRoute);
+        if (builder.topicRoutes != null) {
+            Map<String, Lane> byTopic = new HashMap<>();
+            builder.topicRoutes.forEach((topic, route) -> byTopic.put(topic, lanesByRoute.get(route)));
+            this.topicLanes = byTopic;
+            this.topicColumn = builder.topicColumn;
+        } else {
+            this.topicLanes = null;
+            this.topicColumn = null;
+        }
+        this.router = builder.router;
         this.pollTimeout = builder.pollTimeout;
         this.metricsLogInterval = builder.metricsLogInterval;
         this.retryBackoffMax = builder.retryBackoffMax;
@@ -251,6 +280,7 @@ public final class Pipeline implements AutoCloseable {
             for (Lane lane : lanes) {
                 lane.open();
             }
+            narrowDecoder();
             source.open(new SourceContext() {
                 @Override
                 public String pipelineName() {
@@ -319,9 +349,8 @@ public final class Pipeline implements AutoCloseable {
         if (departedSplits.contains(split)) {
             return; // revoked while an earlier record waited: its new owner reads it
         }
-        Lane lane = lanes.get(0);
         if (ranges == null) {
-            if (encode(record, lane.plan, lane.sink, true)) {
+            if (encode(record, null, null, true)) {
                 uncommitted.put(split, record.position());
             }
             return;
@@ -333,7 +362,7 @@ public final class Pipeline implements AutoCloseable {
                 return; // not sealed: the record is read again by whoever replays the range
             }
         }
-        if (encode(record, lane.plan, lane.sink, true)) {
+        if (encode(record, null, null, true)) {
             uncommitted.put(split, position);
             if (ranges.appended(position)) {
                 sealForReplay(position); // a replayed range is complete: it goes as it went before
@@ -374,7 +403,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Decodes {@code record} and hands its row, or the reason it has none, to {@code target}.
+     * Decodes {@code record} and hands its row, or the reason it has none, to {@code target}; with no
+     * plan and target (null), routes it first: to its route's lane, or, routed nowhere, to the default
+     * route's error table (MAPPING).
      *
      * @param waitForDependencies whether to wait out an outage of what the decoder depends on (else
      *                            its {@link RetriableException} propagates)
@@ -383,9 +414,21 @@ public final class Pipeline implements AutoCloseable {
      */
     private boolean encode(SourceRecord record, MappingPlan plan, RowTarget target, boolean waitForDependencies)
             throws InterruptedException {
+        if (target == null) {
+            Lane lane = router != null ? null : laneOfTopic(record);
+            if (lane == null && router == null) {
+                return true; // no route for its topic: in the default route's error table
+            }
+            if (lane != null) {
+                plan = lane.plan;
+                target = lane.sink;
+            }
+        }
+        // Routing by a function of the decoded record: a record that cannot be decoded has no route.
+        RowTarget errors = target != null ? target : defaultLane.sink;
         byte[] value = record.value();
         if (value != null && value.length > maxRecordBytes) {
-            target.appendError(record, ErrorKind.DECODE, "message of " + value.length + " bytes exceeds the limit of "
+            errors.appendError(record, ErrorKind.DECODE, "message of " + value.length + " bytes exceeds the limit of "
                     + maxRecordBytes + " bytes (maxRecordBytes)");
             return true;
         }
@@ -393,7 +436,7 @@ public final class Pipeline implements AutoCloseable {
         try {
             decoded = waitForDependencies ? decodeRetrying(record) : decodeOnce(record);
         } catch (DecodeException e) {
-            target.appendError(record, ErrorKind.DECODE, e.getMessage());
+            errors.appendError(record, ErrorKind.DECODE, e.getMessage());
             return true;
         } catch (RetriableException | PipelineException e) {
             throw e; // not about this record: a dependency is down, or a batch failed while the decoder waited for one
@@ -404,15 +447,24 @@ public final class Pipeline implements AutoCloseable {
             // record's frames, and an allocation that fails leaves the heap as it was (if the heap is
             // really exhausted, the error row's own allocation fails and the pipeline stops). Other
             // VirtualMachineErrors (InternalError, UnknownError) mean the VM itself is broken.
-            target.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e
+            errors.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e
                     + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
             return true;
         }
         if (decoded == null || waitForDependencies && departedSplits.contains(record.position().split())) {
             return false; // stop requested, or the split was revoked, while the decoder waited
         }
+        if (target == null) {
+            Lane lane = laneOfDecoded(record, decoded);
+            if (lane == null) {
+                return true; // in the default route's error table
+            }
+            plan = lane.plan;
+            target = lane.sink;
+        }
+        MappingPlan rows = plan;
         try {
-            target.append(record, out -> plan.writeRow(decoded, record, out));
+            target.append(record, out -> rows.writeRow(decoded, record, out));
         } catch (MappingException e) {
             target.appendError(record, e.kind(), e.getMessage());
         } catch (RetriableException | PipelineException e) {
@@ -423,6 +475,51 @@ public final class Pipeline implements AutoCloseable {
                     + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
         }
         return true;
+    }
+
+    /**
+     * The lane of a record routed by topic (or of every record, with one route and no router); null if
+     * its topic has no route, after its error row went to the default route's error table.
+     */
+    private Lane laneOfTopic(SourceRecord record) {
+        if (topicLanes == null) {
+            return defaultLane;
+        }
+        Object topic;
+        try {
+            topic = record.virtualColumn(topicColumn);
+        } catch (RuntimeException e) {
+            unroutable(record, "its " + topicColumn + " could not be read (" + e + ")");
+            return null;
+        }
+        Lane lane = topicLanes.get(String.valueOf(topic));
+        if (lane == null) {
+            unroutable(record, "no route for " + topicColumn + " '" + topic + "' in routeByTopic (routes for "
+                    + new java.util.TreeSet<>(topicLanes.keySet()) + ")");
+        }
+        return lane;
+    }
+
+    /** The lane the router chose for a decoded record; null if none, after its error row went to the default route's error table. */
+    private Lane laneOfDecoded(SourceRecord record, DecodedRecord decoded) {
+        String route;
+        try {
+            route = router.route(record, decoded);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            unroutable(record, "the router failed on this record: " + e); // one record's failure, as the decoder's
+            return null;
+        }
+        Lane lane = route == null ? null : lanesByRoute.get(route);
+        if (lane == null) {
+            unroutable(record, route == null ? "the router chose no route (null)"
+                    : "the router chose route '" + route + "', which is not one of " + lanesByRoute.keySet());
+        }
+        return lane;
+    }
+
+    private void unroutable(SourceRecord record, String why) {
+        defaultLane.sink.appendError(record, ErrorKind.MAPPING, "no table for this record: " + why
+                + "; it is kept in the error table of the default route '" + defaultLane.route + "'");
     }
 
     /** Decodes once; a decoder that returns nothing has broken its contract on this record. */
@@ -877,14 +974,39 @@ public final class Pipeline implements AutoCloseable {
             return otherPlan;
         }
 
+        /** Compiles a plan for {@code table}; once the pipeline runs, tells the decoder the fields it reads. */
         private MappingPlan compile(TableSchema table) {
             MappingPlan compiled = mapper.plan(table, source.virtualColumns());
-            java.util.Set<FieldPath> fields = compiled.fieldsRead();
-            if (fields != null) {
-                decoder.onlyFields(fields);
+            if (decoderNarrowed) {
+                java.util.Set<FieldPath> fields = compiled.fieldsRead();
+                if (fields != null) {
+                    decoder.onlyFields(fields);
+                }
             }
             return compiled;
         }
+    }
+
+    /** Whether the decoder was told which fields are read (owned by the pipeline thread). */
+    private boolean decoderNarrowed;
+
+    /**
+     * Tells the shared decoder the fields that every lane's plan and the router read, only if each of
+     * them says which it reads: one that may read any field needs every field decoded.
+     */
+    private void narrowDecoder() {
+        List<java.util.Set<FieldPath>> read = new java.util.ArrayList<>();
+        for (Lane lane : lanes) {
+            read.add(lane.plan.fieldsRead());
+        }
+        if (router != null) {
+            read.add(router.fieldsRead());
+        }
+        if (read.contains(null)) {
+            return;
+        }
+        read.forEach(decoder::onlyFields);
+        decoderNarrowed = true;
     }
 
     /** What the pipeline hands one lane's sink. */
@@ -929,11 +1051,20 @@ public final class Pipeline implements AutoCloseable {
 
     /** Builds a {@link Pipeline}; {@link #build()} checks every setting and names the wrong one. */
     public static final class Builder {
+        /** A route as given: its name, its sink, and its own mapper (or null: the pipeline's). */
+        private record RouteSpec(String name, BatchingSink sink, SchemaMapper mapper) {
+        }
+
         private String name;
         private Source source;
         private Decoder decoder;
         private SchemaMapper mapper;
         private BatchingSink sink;
+        private final List<RouteSpec> routes = new java.util.ArrayList<>();
+        private Map<String, String> topicRoutes;
+        private String topicColumn;
+        private RecordRouter router;
+        private String defaultRoute;
         private Duration pollTimeout = Duration.ofMillis(200);
         private Duration metricsLogInterval = Duration.ofSeconds(60);
         private Duration retryBackoffMax = Duration.ofSeconds(10);
@@ -960,14 +1091,57 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** How fields map to columns (default: {@link DefaultSchemaMapper#create()}). */
+        /** How fields map to columns (default: {@link DefaultSchemaMapper#create()}); for every route without a mapper of its own. */
         public Builder mapper(SchemaMapper mapper) {
             this.mapper = mapper;
             return this;
         }
 
+        /** The one table the pipeline writes. For several tables, use {@link #route(String, BatchingSink)} instead. */
         public Builder sink(BatchingSink sink) {
             this.sink = sink;
+            return this;
+        }
+
+        /**
+         * A table the pipeline writes, by the name the router chooses it with ({@link #routeByTopic},
+         * {@link #routeBy}); its rows are made with the pipeline's {@link #mapper}. Each route has its own
+         * sink (batch, table, error table); a position is committed only once every record before it, in
+         * every route, is durable. Not with {@link #sink}.
+         */
+        public Builder route(String name, BatchingSink sink) {
+            return route(name, sink, null);
+        }
+
+        /** A route as {@link #route(String, BatchingSink)}, whose rows are made with {@code mapper}. */
+        public Builder route(String name, BatchingSink sink, SchemaMapper mapper) {
+            routes.add(new RouteSpec(name, sink, mapper));
+            return this;
+        }
+
+        /**
+         * Routes each record by its topic: {@code topicToRoute} maps a topic (Kafka's {@code _topic}; for
+         * Kinesis, the stream, {@code _stream}) to a route's name. A record of a topic not in the map goes
+         * to the error table of the default route ({@link #defaultRoute}), kind MAPPING.
+         */
+        public Builder routeByTopic(Map<String, String> topicToRoute) {
+            this.topicRoutes = topicToRoute == null ? null : new java.util.LinkedHashMap<>(topicToRoute);
+            return this;
+        }
+
+        /**
+         * Routes each record by a function of it and its decoded value (e.g. a field). A record it routes
+         * nowhere (null, an unknown name, an exception), or that cannot be decoded, goes to the error table
+         * of the default route ({@link #defaultRoute}), kind MAPPING or DECODE.
+         */
+        public Builder routeBy(RecordRouter router) {
+            this.router = router;
+            return this;
+        }
+
+        /** The route whose error table takes records routed nowhere (default: the first route). */
+        public Builder defaultRoute(String name) {
+            this.defaultRoute = name;
             return this;
         }
 
@@ -1028,12 +1202,14 @@ public final class Pipeline implements AutoCloseable {
                 throw new IllegalArgumentException("Pipeline " + name + ": decoder is not set; call decoder(JsonDecoder.create())"
                         + " or another Decoder");
             }
-            if (sink == null) {
-                throw new IllegalArgumentException("Pipeline " + name + ": sink is not set; call sink(ClickHouseSink.builder()...build())");
+            if (sink == null && routes.isEmpty()) {
+                throw new IllegalArgumentException("Pipeline " + name + ": sink is not set; call sink(ClickHouseSink.builder()...build()),"
+                        + " or route(name, sink) once per table to write several tables");
             }
             if (mapper == null) {
                 mapper = DefaultSchemaMapper.create();
             }
+            List<RouteSpec> lanes = checkRoutes();
             if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero() || pollTimeout.toMillis() > 10_000) {
                 throw new IllegalArgumentException("Pipeline " + name + ": pollTimeout must be between 1 ms and 10 s, was " + pollTimeout);
             }
@@ -1061,13 +1237,111 @@ public final class Pipeline implements AutoCloseable {
                             + " that keeps pending ranges beside its positions, and " + source.getClass().getSimpleName()
                             + " does not; use a KafkaSource or KinesisSource, or deliveryGuarantee(AT_LEAST_ONCE)");
                 }
-                if (!sink.supportsExactlyOnce()) {
+                if (lanes.size() > 1) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee(EXACTLY_ONCE) is not supported"
+                            + " with several routes (" + lanes.size() + " given): use one pipeline per table for exactly-once,"
+                            + " or deliveryGuarantee(AT_LEAST_ONCE) with routes");
+                }
+                BatchingSink only = lanes.get(0).sink();
+                if (!only.supportsExactlyOnce()) {
                     throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee EXACTLY_ONCE needs a sink"
-                            + " that writes deduplicated inserts, and " + sink.getClass().getSimpleName() + " does not;"
+                            + " that writes deduplicated inserts, and " + only.getClass().getSimpleName() + " does not;"
                             + " use a ClickHouseSink, or deliveryGuarantee(AT_LEAST_ONCE)");
                 }
             }
-            return new Pipeline(this);
+            Builder copy = copyWith(lanes);
+            return new Pipeline(copy);
         }
+
+        /** This builder's settings with {@code lanes} as its routes, so that later changes to this builder change no pipeline. */
+        private Builder copyWith(List<RouteSpec> lanes) {
+            Builder copy = new Builder();
+            copy.name = name;
+            copy.source = source;
+            copy.decoder = decoder;
+            copy.mapper = mapper;
+            copy.routes.addAll(lanes);
+            copy.topicRoutes = topicRoutes == null ? null : Map.copyOf(topicRoutes);
+            copy.topicColumn = topicColumn;
+            copy.router = router;
+            copy.defaultRoute = defaultRoute;
+            copy.pollTimeout = pollTimeout;
+            copy.metricsLogInterval = metricsLogInterval;
+            copy.retryBackoffMax = retryBackoffMax;
+            copy.maxRecordBytes = maxRecordBytes;
+            copy.shutdownTimeout = shutdownTimeout;
+            copy.deliveryGuarantee = deliveryGuarantee;
+            return copy;
+        }
+
+        /** Checks the routes and the router; the lanes to build, the one sink as one route when routes are not used. */
+        private List<RouteSpec> checkRoutes() {
+            String p = "Pipeline " + name + ": ";
+            if (sink != null && !routes.isEmpty()) {
+                throw new IllegalArgumentException(p + "both sink(...) and route(...) are set; use sink(...) for one table, or"
+                        + " route(name, sink) for each table (and no sink(...))");
+            }
+            if (sink != null) {
+                if (topicRoutes != null || router != null || defaultRoute != null) {
+                    throw new IllegalArgumentException(p + (topicRoutes != null ? "routeByTopic" : router != null ? "routeBy"
+                            : "defaultRoute") + " needs routes, and only sink(...) is set; name each table with"
+                            + " route(name, sink) instead of sink(...)");
+                }
+                return List.of(new RouteSpec("default", sink, null));
+            }
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            java.util.Set<BatchingSink> sinks = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (RouteSpec route : routes) {
+                if (route.name() == null || route.name().isBlank()) {
+                    throw new IllegalArgumentException(p + "a route has no name; use route(\"events\", sink)");
+                }
+                if (!names.add(route.name())) {
+                    throw new IllegalArgumentException(p + "route '" + route.name() + "' is given twice; give each route(name, sink)"
+                            + " a name of its own");
+                }
+                if (route.sink() == null) {
+                    throw new IllegalArgumentException(p + "route '" + route.name() + "' has no sink; use route(\"" + route.name()
+                            + "\", ClickHouseSink.builder()...build())");
+                }
+                if (!sinks.add(route.sink())) {
+                    throw new IllegalArgumentException(p + "route '" + route.name() + "' has the sink of another route; a sink"
+                            + " writes one table for one route: build one sink per route");
+                }
+            }
+            if (topicRoutes != null && router != null) {
+                throw new IllegalArgumentException(p + "both routeByTopic(...) and routeBy(...) are set; choose one router");
+            }
+            if (routes.size() > 1 && topicRoutes == null && router == null) {
+                throw new IllegalArgumentException(p + routes.size() + " routes " + names + " but no router; call"
+                        + " routeByTopic(Map.of(\"topic\", \"route\", ...)) or routeBy((record, decoded) -> ...)");
+            }
+            if (defaultRoute != null && !names.contains(defaultRoute)) {
+                throw new IllegalArgumentException(p + "defaultRoute '" + defaultRoute + "' is not a route; use one of " + names);
+            }
+            if (topicRoutes != null) {
+                if (topicRoutes.isEmpty()) {
+                    throw new IllegalArgumentException(p + "routeByTopic is given no topic; map each topic to a route, e.g."
+                            + " routeByTopic(Map.of(\"orders\", \"" + names.iterator().next() + "\"))");
+                }
+                topicRoutes.forEach((topic, route) -> {
+                    if (topic == null || route == null || !names.contains(route)) {
+                        throw new IllegalArgumentException(p + "routeByTopic maps topic '" + topic + "' to route '" + route
+                                + "', which is not a route; use one of " + names + " (declared with route(name, sink))");
+                    }
+                });
+                java.util.Set<String> offered = new java.util.HashSet<>();
+                for (VirtualColumn column : source.virtualColumns()) {
+                    offered.add(column.name());
+                }
+                topicColumn = offered.contains("_topic") ? "_topic" : offered.contains("_stream") ? "_stream" : null;
+                if (topicColumn == null) {
+                    throw new IllegalArgumentException(p + "routeByTopic needs a source whose records name their topic"
+                            + " (_topic or _stream), and " + source.getClass().getSimpleName() + " offers " + offered
+                            + "; use routeBy((record, decoded) -> ...) instead");
+                }
+            }
+            return List.copyOf(routes);
+        }
+
     }
 }

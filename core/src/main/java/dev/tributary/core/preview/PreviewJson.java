@@ -88,12 +88,17 @@ public final class PreviewJson {
             json.writeNumber(big);
         } else if (value instanceof BigDecimal decimal) {
             json.writeNumber(decimal);
-        } else if (value instanceof Double || value instanceof Float) {
-            double number = ((Number) value).doubleValue();
+        } else if (value instanceof Float number) {
+            if (Float.isFinite(number)) {
+                json.writeNumber(number); // as the float prints, not widened (0.1, not 0.10000000149011612)
+            } else {
+                json.writeString(number.toString()); // NaN, Infinity: not JSON numbers
+            }
+        } else if (value instanceof Double number) {
             if (Double.isFinite(number)) {
                 json.writeNumber(number);
             } else {
-                json.writeString(Double.toString(number)); // NaN, Infinity: not JSON numbers
+                json.writeString(number.toString());
             }
         } else if (value instanceof byte[] bytes) {
             writeBytes(bytes, json);

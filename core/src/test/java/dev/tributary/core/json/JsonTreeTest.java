@@ -77,4 +77,15 @@ class JsonTreeTest {
         Object tree = decoder.decode(record(MESSAGE)).tree();
         assertEquals(Map.of("m", "text", "zeta", 1L), tree);
     }
+
+    @Test
+    void decodeObjectKeepsEveryFieldWhateverTheProjectionWithDecodesChecks() throws DecodeException {
+        JsonDecoder decoder = JsonDecoder.create();
+        decoder.onlyFields(Set.of(FieldPath.of("m")));
+        assertFullTree(decoder.decodeObject(MESSAGE.getBytes(StandardCharsets.UTF_8)));
+        byte[] trailing = "{\"a\":1} x".getBytes(StandardCharsets.UTF_8);
+        DecodeException refused = assertThrows(DecodeException.class, () -> decoder.decodeObject(trailing));
+        assertEquals(assertThrows(DecodeException.class, () -> decoder.decode(record("{\"a\":1} x"))).getMessage(),
+                refused.getMessage(), "the same refusal as decode");
+    }
 }

@@ -125,6 +125,8 @@ class PreviewTest {
         tree.put("decimal", new BigDecimal("0.10"));
         tree.put("double", 2.5);
         tree.put("nan", Double.NaN);
+        tree.put("float", 0.1f);
+        tree.put("-inf", Float.NEGATIVE_INFINITY);
         tree.put("bool", true);
         tree.put("null", null);
         tree.put("text", "é\"\n");
@@ -136,7 +138,7 @@ class PreviewTest {
         tree.put("map", Map.of(3L, "three"));
         PreviewRecord record = new PreviewRecord(new TestRecord.Position("s", 9), 0, null, utf8("v"), Map.of(), tree, null);
         assertEquals("{\"position\":\"s@9\",\"timestamp\":\"1970-01-01T00:00:00Z\",\"decoded\":{\"long\":5,\"int\":6,"
-                + "\"big\":123456789012345678901234567890,\"decimal\":0.10,\"double\":2.5,\"nan\":\"NaN\",\"bool\":true,"
+                + "\"big\":123456789012345678901234567890,\"decimal\":0.10,\"double\":2.5,\"nan\":\"NaN\",\"float\":0.1,\"-inf\":\"-Infinity\",\"bool\":true,"
                 + "\"null\":null,\"text\":\"é\\\"\\n\",\"bytes\":\"abc\",\"binary\":{\"base64\":\"/0FC/g==\"},"
                 + "\"time\":\"2026-01-02T03:04:05.678Z\",\"uuid\":\"6f1c0d2e-1111-4222-8333-444455556666\","
                 + "\"list\":[1,null,[\"x\"]],\"map\":{\"3\":\"three\"}},\"key\":null,\"value\":\"v\",\"virtual_columns\":{}}",
