@@ -40,8 +40,8 @@ import java.util.stream.Collectors;
  *
  * <p>For each writer schema (each schema id) a reader plan is compiled on its first message: which
  * fields to read, how each is written to its column type, with the range checks of narrowing
- * conversions. A field that cannot go into its column at all — a union other than {@code [null, T]},
- * time-millis, time-micros, local timestamps, duration, a record into a number — makes every
+ * conversions; a union's branch goes into its variant of a Variant column. A field that cannot go
+ * into its column at all — a union branch the column has no variant for (or cannot convert), time-millis, time-micros, local timestamps, duration, a record into a number — makes every
  * message of that schema go to the error table with the reason; a value that does not fit (out of
  * range, an enum symbol the column lacks) sends its message there. Broken bytes are DECODE errors.
  * The Avro-to-ClickHouse type rules are in {@code docs/avro.md}.
@@ -74,7 +74,7 @@ public final class AvroSchemaMapper implements SchemaMapper {
         Set<String> virtualNames = virtualColumns.stream().map(VirtualColumn::name).collect(Collectors.toSet());
         // The slow path's plan checks every override against the table and the source first.
         MappingPlan fallback = planOf(rules, table, virtualColumns);
-        ReaderCompiler compiler = new ReaderCompiler(table.serverTimeZone());
+        ReaderCompiler compiler = new ReaderCompiler(table.serverTimeZone(), table.serverVersion());
         List<AvroMappingPlan.Column> columns = new ArrayList<>();
         List<RowReader.PayloadColumn> payload = new ArrayList<>();
         for (TableColumn column : table.columns()) {

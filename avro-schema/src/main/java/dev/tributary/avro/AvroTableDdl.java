@@ -24,8 +24,9 @@ import java.util.Map;
  * ClickHouseSink.builder()....table("events").createTableIfMissing(ddl.sql())
  * }</pre>
  *
- * <p>A field no column type fits (a union other than {@code [null, T]}, time-millis, ...) is
- * refused by {@link Builder#build()} with the field's path and the reason. Names are back-quoted;
+ * <p>A union of several types is a {@code Variant} column, which needs {@link Builder#serverVersion
+ * serverVersion} 25.3 or later. A field no column type fits (such a union on an older server,
+ * time-millis, ...) is refused by {@link Builder#build()} with the field's path and the reason. Names are back-quoted;
  * nothing is spliced into the statement unquoted but the engine and the ORDER BY/PARTITION BY
  * expressions, which are configuration, never data.
  */

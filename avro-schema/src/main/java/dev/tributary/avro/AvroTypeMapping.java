@@ -13,6 +13,7 @@ import dev.tributary.core.types.NestedType;
 import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
 import dev.tributary.core.types.TupleType;
+import dev.tributary.core.types.VariantType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 
@@ -25,7 +26,7 @@ import java.util.Map;
  * The ClickHouse type of each Avro type, as the managed service infers a table from a schema:
  * record → named Tuple, array → Array, map → Map(String, T), enum → Enum8/16, fixed → FixedString,
  * {@code [null, T]} → Nullable(T) (T itself for arrays, maps and records, which cannot be
- * Nullable), decimal → Decimal, uuid → UUID, date → Date32, timestamp-millis/micros/nanos →
+ * Nullable), a union of several types → Variant (25.3+; {@link AvroUnions}), decimal → Decimal, uuid → UUID, date → Date32, timestamp-millis/micros/nanos →
  * DateTime64(3/6/9). On a server older than a type, the nearest type it has (e.g. 18.16: Bool →
  * UInt8, Date32 → Date, DateTime64 → DateTime, an array of records → Nested (one array column per
  * field, as 18.16 splits any Array(Tuple) column), and tuples inside arrays without element names,
@@ -56,13 +57,7 @@ final class AvroTypeMapping {
     /** @param inCollection whether the type is an Array's element or a Map's value (at any depth) */
     private ClickHouseType typeOf(Schema schema, String where, boolean inCollection) {
         if (schema.getType() == Schema.Type.UNION) {
-            int nullBranch = Schemas.nullBranch(schema);
-            if (nullBranch < 0) {
-                throw refuse(where, schema, "only a union of null and one type maps to a column (Nullable(T));"
-                        + " other unions are not supported");
-            }
-            ClickHouseType inner = typeOf(schema.getTypes().get(1 - nullBranch), where, inCollection);
-            return canBeNullable(inner) ? new NullableType(inner) : inner;
+            return unionType(schema, where, inCollection);
         }
         String unsupported = Schemas.unsupportedLogicalType(schema);
         if (unsupported != null) {
@@ -95,6 +90,47 @@ final class AvroTypeMapping {
             case RECORD -> recordType(schema, where, inCollection);
             case UNION -> throw new IllegalStateException("unions are handled above");
         };
+    }
+
+    /**
+     * A union: its branches typed one by one and folded ({@link AvroUnions#fold}); one type left is
+     * that type (Nullable with a null branch, where it can be), several a Variant, which needs
+     * {@link ServerVersion#supportsVariant()}.
+     */
+    private ClickHouseType unionType(Schema schema, String where, boolean inCollection) {
+        List<Schema> branches = AvroUnions.nonNullBranches(schema);
+        if (branches.isEmpty()) {
+            throw refuse(where, schema, "a field that is always null has no column type");
+        }
+        List<ClickHouseType> types = new ArrayList<>();
+        for (Schema branch : branches) {
+            types.add(typeOf(branch, where, inCollection));
+        }
+        List<ClickHouseType> folded = AvroUnions.fold(types);
+        if (folded.size() == 1) {
+            ClickHouseType only = folded.get(0);
+            return AvroUnions.nullIndex(schema) >= 0 && canBeNullable(only) ? new NullableType(only) : only;
+        }
+        String variant = "Variant(" + String.join(", ", folded.stream().map(ClickHouseType::toString).toList()) + ")";
+        if (!server.supportsVariant()) {
+            throw refuse(where, schema, "a union of several types maps to a Variant column (" + variant + "), which needs"
+                    + " ClickHouse 25.3 or later (the server is " + server + "); upgrade the server (and give its version"
+                    + " with serverVersion(...)), or make the field a union of null and one type, [\"null\", T]");
+        }
+        for (int i = 0; i < folded.size(); i++) {
+            for (int j = i + 1; j < folded.size(); j++) {
+                if (AvroUnions.similar(folded.get(i), folded.get(j))) {
+                    throw refuse(where, schema, "its branches map to " + folded.get(i) + " and " + folded.get(j) + ", which"
+                            + " ClickHouse refuses in one " + variant + " as similar types (allow_suspicious_variant_types);"
+                            + " make the branches different types, or create the table yourself");
+                }
+            }
+        }
+        if (folded.size() >= VariantType.NULL_DISCRIMINATOR) {
+            throw refuse(where, schema, "a Variant holds at most " + (VariantType.NULL_DISCRIMINATOR - 1) + " types, not "
+                    + folded.size());
+        }
+        return new VariantType(folded);
     }
 
     private ClickHouseType logicalType(Schema schema, String logical, String where) {

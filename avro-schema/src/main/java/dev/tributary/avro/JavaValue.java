@@ -44,6 +44,7 @@ enum JavaValue {
             case UUID -> is(TEXT, BYTES, UUID);
             case IPV4 -> is(INTEGER, TEXT, BYTES);
             case IPV6 -> is(TEXT, BYTES);
+            case JSON -> is(TEXT); // the text of one JSON object
             default -> false;
         };
     }

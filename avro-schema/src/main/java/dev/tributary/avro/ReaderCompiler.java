@@ -1,5 +1,6 @@
 package dev.tributary.avro;
 
+import dev.tributary.core.clickhouse.ServerVersion;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.ColumnEncoders;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
@@ -16,18 +17,22 @@ import dev.tributary.core.types.NullableType;
 import dev.tributary.core.types.SimpleType;
 import dev.tributary.core.types.TupleType;
 import dev.tributary.core.types.ValueConversionException;
+import dev.tributary.core.types.VariantType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DecoderFactory;
 
+import java.io.IOException;
 import java.time.ZoneId;
 import java.util.List;
 
 /**
  * Compiles the reader of one Avro value into one ClickHouse type: a tree of {@link ValueReader}s
  * that mirrors the writer schema, with every decision (direct write or conversion, element order,
- * enum symbols, defaults) taken here, once per writer schema. A pair that cannot work (a non-null
- * union, an unsupported logical type, a record for an Int32 column) is a {@link MappingRefusal}
- * naming the field, the Avro type and the column type.
+ * enum symbols, defaults, a union's branch → variant) taken here, once per writer schema. A pair that
+ * cannot work (a union branch the column cannot take, an unsupported logical type, a record for an
+ * Int32 column) is a {@link MappingRefusal} naming the field, the Avro type and the column type.
  *
  * <p>With a reader schema, record fields are matched by the reader's names and aliases, a field
  * the writer lacks takes the reader's default, and enum symbols go through the reader's enum.
@@ -35,10 +40,12 @@ import java.util.List;
 final class ReaderCompiler {
 
     private final ZoneId zone;
+    private final ServerVersion server;
     private final GenericData defaults = AvroValues.model();
 
-    ReaderCompiler(ZoneId zone) {
+    ReaderCompiler(ZoneId zone, ServerVersion server) {
         this.zone = zone;
+        this.server = server;
     }
 
     ColumnEncoder encoder(ClickHouseType type) {
@@ -56,10 +63,10 @@ final class ReaderCompiler {
             int nullBranch = Schemas.nullBranch(writer);
             if (nullBranch < 0) {
                 if (writer.getTypes().size() == 1) {
-                    return compileBranch(writer.getTypes().get(0), readerValue, target, where);
+                    return compileBranch(writer.getTypes().get(0), AvroUnions.readerBranch(readerValue, writer.getTypes().get(0)),
+                            target, where);
                 }
-                throw refuse(where, writer, type, "only a union of null and one type maps to ClickHouse (as Nullable(T),"
-                        + " or T with zero for null when T cannot be Nullable); other unions are not supported");
+                return union(writer, readerValue, target, where);
             }
             Schema branch = writer.getTypes().get(1 - nullBranch);
             if (target instanceof NullableType nullable) {
@@ -68,6 +75,75 @@ final class ReaderCompiler {
             return CompositeReaders.zeroOnNull(nullBranch, compileNonNull(branch, readerValue, target, where), encoder(target));
         }
         return compileBranch(writer, readerValue, target, where);
+    }
+
+    /**
+     * A union of several types: a reader per branch into the column (a Variant's variant, or the
+     * column's own type), chosen by the branch index. A branch the column cannot take refuses the
+     * whole union, naming the branch.
+     */
+    UnionReader union(Schema writer, Schema reader, ClickHouseType target, String where) throws MappingRefusal {
+        List<Schema> branches = writer.getTypes();
+        ValueReader[] readers = new ValueReader[branches.size()];
+        for (int i = 0; i < readers.length; i++) {
+            Schema branch = branches.get(i);
+            try {
+                readers[i] = compileBranch(branch, AvroUnions.readerBranch(reader, branch), target, where);
+            } catch (MappingRefusal e) {
+                throw new MappingRefusal(e.getMessage() + " (branch " + i + " of Avro " + Schemas.describe(writer) + ")");
+            }
+        }
+        return new UnionReader(readers, AvroUnions.nullIndex(writer));
+    }
+
+    /**
+     * A value of a schema that is no union into a Variant column: the variant of the schema's own
+     * column type, else the first of its family that can take it ({@link AvroUnions#candidates});
+     * its discriminator, then the value.
+     */
+    private ValueReader variant(Schema writer, Schema reader, VariantType variant, String where) throws MappingRefusal {
+        ClickHouseType natural;
+        try {
+            natural = new AvroTypeMapping(server).typeOf(writer, where);
+        } catch (IllegalArgumentException e) {
+            throw refuse(where, writer, variant, e.getMessage());
+        }
+        MappingRefusal first = null;
+        for (int index : AvroUnions.candidates(natural, variant)) {
+            try {
+                ValueReader value = compileNonNull(writer, reader, variant.types().get(index), where);
+                return (in, out) -> {
+                    out.writeByte(index);
+                    value.read(in, out);
+                };
+            } catch (MappingRefusal e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw refuse(where, writer, variant, "the column has no variant for it (its type: " + natural + ")"
+                + (first == null ? "" : "; " + first.getMessage()) + "; add one to the column's Variant");
+    }
+
+    /**
+     * A record or map into a JSON column: the value decoded as the slow path decodes it (Avro's generic
+     * reader, after the walk that vets what that reader will read) and written by the column's encoder
+     * as a JSON object: a record's null fields left out, logical types as their text.
+     */
+    private ValueReader json(Schema writer, Schema reader, ColumnEncoder encoder) {
+        Skipper walk = Skipper.walkingAsAvroReads(writer);
+        GenericDatumReader<Object> datumReader = new GenericDatumReader<>(writer, reader == null ? writer : reader, defaults);
+        return (in, out) -> {
+            int start = in.position();
+            walk.skip(in);
+            Object value;
+            try {
+                value = AvroValues.plain(datumReader.read(null,
+                        DecoderFactory.get().binaryDecoder(in.array(), start, in.position() - start, null)));
+            } catch (IOException | RuntimeException e) {
+                throw in.malformed("the value does not decode (" + e.getMessage() + ")");
+            }
+            encoder.encode(value, out);
+        };
     }
 
     private ValueReader compileBranch(Schema writer, Schema reader, ClickHouseType target, String where) throws MappingRefusal {
@@ -96,6 +172,12 @@ final class ReaderCompiler {
         }
         if (target instanceof NestedType nested) {
             target = nested.asArrayOfTuples();
+        }
+        if (target instanceof VariantType variant) {
+            return variant(writer, reader, variant, where);
+        }
+        if (target.kind() == Kind.JSON && (writer.getType() == Schema.Type.RECORD || writer.getType() == Schema.Type.MAP)) {
+            return json(writer, reader, encoder(type));
         }
         return switch (writer.getType()) {
             case RECORD -> record(writer, reader, target, where);

@@ -214,7 +214,17 @@ final class RowReader {
         }
         int start = scratch.size();
         try {
-            capture.reader.read(in, scratch);
+            if (capture.reader instanceof UnionReader union && union.nullBranch() >= 0) {
+                // A union of null and several types: a null is the field's null, as for [null, T].
+                int index = union.readIndex(in);
+                if (index == union.nullBranch()) {
+                    states[slot] = NULL;
+                    return;
+                }
+                union.readBranch(index, in, scratch);
+            } else {
+                capture.reader.read(in, scratch);
+            }
         } catch (ValueConversionException e) {
             throw new MappingException(columns[slot], e.getMessage() + " (field " + fields[slot] + ", " + schema + ")", e);
         }

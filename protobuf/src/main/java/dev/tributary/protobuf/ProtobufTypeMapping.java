@@ -70,7 +70,7 @@ final class ProtobufTypeMapping {
      */
     ClickHouseType oneofType(Descriptors.OneofDescriptor oneof) {
         String where = oneof.getName();
-        if (!server.atLeast(25, 3)) {
+        if (!server.supportsVariant()) {
             throw refuse(where, "a oneof as Variant needs ClickHouse 25.3 or later (the server is " + server
                     + "); leave oneofsAsVariant off to get a Nullable column per member");
         }

@@ -189,6 +189,53 @@ class ModernEngineIT {
         assertEquals(0, engine.longValue("SELECT count() FROM json_column_errors"));
     }
 
+    /**
+     * Sub-objects of JSON records into a JSON column, read back with toJSONString: escapes and Unicode, the
+     * Int64/UInt64 limits and 2^53 + 1 exactly, decimals, nulls (dropped by the engine), arrays of objects,
+     * a text object, dotted keys (paths to the engine). What the engine cannot hold is an error row of its own:
+     * a number beyond UInt64 or Float64 (MAPPING, refused before the insert), a path given twice (the engine's
+     * code 117, INSERT), an array (MAPPING); every other row lands.
+     */
+    @Test
+    void jsonSubObjectsLandInAJsonColumnAsTheyWereSent() throws Exception {
+        engine.recreate("json_objects", "(id UInt64, v JSON) ENGINE = MergeTree ORDER BY id");
+        landAll("json_objects", List.of(
+                "{\"id\": 1, \"v\": {\"s\": \"quote \\\" back \\\\ nl \\n ctl \\u0001 \u00e9 \u2603 \ud83d\ude00\"}}",
+                "{\"id\": 2, \"v\": {\"big\": 9007199254740993, \"neg\": -9223372036854775808, \"u\": 18446744073709551615}}",
+                "{\"id\": 3, \"v\": {\"d\": 0.1, \"e\": 1.5e3, \"tiny\": 1e-7}}",
+                "{\"id\": 4, \"v\": {\"n\": null, \"a\": [1, \"x\", {\"k\": []}], \"o\": {\"p\": {\"q\": true}}}}",
+                "{\"id\": 5, \"v\": null}",
+                "{\"id\": 6}",
+                "{\"id\": 7, \"v\": \"{\\\"t\\\": 1}\"}",
+                "{\"id\": 8, \"v\": {\"a.b\": 1, \"arr\": [{\"a\": 1}, {\"a\": \"x\"}], \"m\": [[1, 2], [3]]}}",
+                "{\"id\": 9, \"v\": {\"huge\": 18446744073709551616}}",
+                "{\"id\": 10, \"v\": {\"x\": 1e400}}",
+                "{\"id\": 11, \"v\": {\"a.b\": 1, \"a\": {\"b\": 2}}}",
+                "{\"id\": 12, \"v\": [1, 2]}"));
+        assertEquals(List.of(
+                        List.of("1", "{\"s\":\"quote \\\" back \\\\ nl \\n ctl \\u0001 \u00e9 \u2603 \ud83d\ude00\"}"),
+                        List.of("2", "{\"big\":9007199254740993,\"neg\":-9223372036854775808,\"u\":18446744073709551615}"),
+                        List.of("3", "{\"d\":0.1,\"e\":1500,\"tiny\":1e-7}"),
+                        List.of("4", "{\"a\":[1,\"x\",{\"k\":[]}],\"o\":{\"p\":{\"q\":true}}}"),
+                        List.of("5", "{}"),
+                        List.of("6", "{}"),
+                        List.of("7", "{\"t\":1}"),
+                        List.of("8", "{\"a\":{\"b\":1},\"arr\":[{\"a\":1},{\"a\":\"x\"}],\"m\":[[1,2],[3]]}")),
+                engine.rows("SELECT id, toJSONString(v) FROM json_objects ORDER BY id"),
+                () -> "error rows: " + engine.rows("SELECT message FROM json_objects_errors"));
+        assertEquals("{'big':'Int64','neg':'Int64','u':'UInt64'}",
+                engine.value("SELECT toString(JSONAllPathsWithTypes(v)) FROM json_objects WHERE id = 2"));
+        List<List<String>> errors = engine.rows("SELECT position, error_kind, message FROM json_objects_errors ORDER BY position");
+        assertEquals(List.of("s0@10", "s0@11", "s0@8", "s0@9"), errors.stream().map(row -> row.get(0)).toList(), errors::toString);
+        assertEquals(List.of("INSERT", "MAPPING", "MAPPING", "MAPPING"), errors.stream().map(row -> row.get(1)).toList(), errors::toString);
+        assertTrue(errors.get(0).get(2).contains("Duplicate path"), errors::toString);
+        assertTrue(errors.get(1).get(2).startsWith("column v: value [1, 2]"), errors::toString);
+        assertTrue(errors.get(2).get(2).contains("18446744073709551616") && errors.get(2).get(2).contains("Int64, UInt64 or Float64"),
+                errors::toString);
+        assertTrue(errors.get(3).get(2).contains("1E+400") && errors.get(3).get(2).contains("Int64, UInt64 or Float64"),
+                errors::toString);
+    }
+
     @ParameterizedTest(name = "{0} <- {1}")
     @MethodSource("modernTypes")
     void aModernTypeLandsThroughTheDefaultMapperWithTheExpectedValue(String type, String json, String expected) throws Exception {

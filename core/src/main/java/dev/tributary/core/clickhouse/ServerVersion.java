@@ -37,6 +37,14 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
     }
 
     /**
+     * The {@code Variant} type without a setting (ClickHouse 25.3; 24.1 to 25.2 have it only behind
+     * {@code allow_experimental_variant_type}, which a {@code CREATE TABLE} made for them cannot rely on).
+     */
+    public boolean supportsVariant() {
+        return atLeast(25, 3);
+    }
+
+    /**
      * A Native block's NULL in a Nullable column sent for a non-Nullable one taken as "use the
      * DEFAULT expression" ({@code input_format_null_as_default} with the block's missing-values mask,
      * ClickHouse PR #46284, February 2023; 23.3 taken as its first release to be safe). Older servers

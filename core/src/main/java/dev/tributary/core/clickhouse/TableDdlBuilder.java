@@ -141,6 +141,10 @@ public abstract class TableDdlBuilder<B extends TableDdlBuilder<B>> {
                 throw new IllegalArgumentException(owner + ": orderBy names '" + key + "', which is no column; columns: "
                         + columns.keySet());
             }
+            if (type.kind() == ClickHouseType.Kind.VARIANT) {
+                throw new IllegalArgumentException(owner + ": orderBy names '" + key + "', whose type " + type + " is a Variant,"
+                        + " which ClickHouse keeps out of sorting keys (code 549); order by other columns");
+            }
             if (type.isNullable()) {
                 throw new IllegalArgumentException(owner + ": orderBy names '" + key + "', whose type " + type
                         + " is Nullable, which a sorting key cannot be; " + nullableKeyFix);

@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code input_format_binary_read_json_as_string = 1} (the sink sets it when a table has a JSON
  * column). A Map is written as a JSON object (nested Maps, Lists, arrays, text, numbers, Booleans
  * and nulls as themselves, any other value as its text); text is written as it is when it is one
- * JSON object. The engine's JSON is an object at the top: anything else is refused.
+ * JSON object. The engine's JSON is an object at the top: anything else is refused, and so is a
+ * number beyond Int64/UInt64 (integers) or Float64, which the engine cannot hold.
  */
 final class JsonEncoder extends BaseEncoder {
 
@@ -30,6 +31,11 @@ final class JsonEncoder extends BaseEncoder {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
+
+    /** The engine refuses the whole insert (code 117) for any other number: refused here, only its record fails. */
+    private static final String NUMBERS = "a JSON column holds numbers as Int64, UInt64 or Float64 (send it as text)";
+    private static final BigInteger INT64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     JsonEncoder(ClickHouseType type) {
         super(type, new byte[] {2, '{', '}'});
@@ -79,8 +85,14 @@ final class JsonEncoder extends BaseEncoder {
         } else if (value instanceof Boolean bool) {
             generator.writeBoolean(bool);
         } else if (value instanceof BigDecimal decimal) {
+            if (!Double.isFinite(decimal.doubleValue())) {
+                throw fail(decimal, "is beyond Float64: " + NUMBERS);
+            }
             generator.writeNumber(decimal);
         } else if (value instanceof BigInteger big) {
+            if (big.compareTo(INT64_MIN) < 0 || big.compareTo(UINT64_MAX) > 0) {
+                throw fail(big, "is beyond Int64 and UInt64: " + NUMBERS);
+            }
             generator.writeNumber(big);
         } else if (value instanceof Double || value instanceof Float) {
             double number = ((Number) value).doubleValue();

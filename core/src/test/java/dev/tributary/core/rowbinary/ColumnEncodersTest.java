@@ -77,6 +77,26 @@ class ColumnEncodersTest {
         }
     }
 
+    /**
+     * The engine's JSON holds numbers as Int64, UInt64 or Float64 and refuses the whole insert for any
+     * other (code 117): such a number is refused here, naming it, so that only its record is an error.
+     */
+    @Test
+    void aJsonNumberTheEngineCannotHoldIsRefusedAndTheLimitsAreWritten() throws ValueConversionException {
+        ColumnEncoder encoder = ColumnEncoders.forType(ClickHouseType.parse("JSON"), UTC);
+        RowBinaryOutput out = new RowBinaryOutput();
+        for (Object bad : List.of(new java.math.BigInteger("18446744073709551616"), new java.math.BigInteger("-9223372036854775809"),
+                new java.math.BigDecimal("1e400"), new java.math.BigDecimal("-1e309"))) {
+            ValueConversionException e = assertThrows(ValueConversionException.class,
+                    () -> encoder.encode(Map.of("n", List.of(bad)), out), bad.toString());
+            assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("a JSON column holds numbers as Int64,"
+                    + " UInt64 or Float64"), e.getMessage());
+            assertEquals(0, out.size());
+        }
+        encoder.encode(Map.of("u", new java.math.BigInteger("18446744073709551615"), "i", Long.MIN_VALUE,
+                "d", new java.math.BigDecimal("1.5E+3")), new RowBinaryOutput());
+    }
+
     @Test
     void theColumnZoneWinsOverTheDefaultZone() throws ValueConversionException {
         LocalDateTime local = LocalDateTime.of(2020, 1, 1, 8, 0);
