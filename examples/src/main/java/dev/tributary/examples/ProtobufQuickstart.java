@@ -4,7 +4,9 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Timestamp;
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseSink;
+import dev.tributary.core.clickhouse.ClickHouseTables;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.KafkaVirtualColumns;
@@ -23,11 +25,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,7 +44,8 @@ import java.util.Properties;
  *      --clickhouse http://127.0.0.1:8123 --table orders [--group tributary-orders] \
  *      [--produce 100000] [--until-drained]
  * </pre>
- * The table is made from the latest version of subject {@code <topic>-value}. With
+ * A table that exists is used as it is; a missing one is made from the latest version of subject
+ * {@code <topic>-value}. With
  * {@code --produce N} it first registers a demo schema and sends N demo orders. Every few seconds it
  * prints records/s, rows and the consumer lag; at the end a summary.
  */
@@ -105,17 +103,25 @@ public final class ProtobufQuickstart {
             produceOrders(settings, registry);
         }
         ProtobufSchema schema = ProtobufSchemas.latest(registry, settings.topic() + "-value");
-        // The table: one column per field of the first message type, plus the Kafka metadata to sort by.
-        String ddl = ProtobufTableDdl.builder()
-                .message(schema.file().getMessageTypes().get(0))
-                .table(settings.table())
-                .serverVersion(serverVersion(settings.clickhouseEndpoint()))
-                .column(KafkaVirtualColumns.PARTITION, "UInt64")
-                .column(KafkaVirtualColumns.OFFSET, "UInt64")
-                .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
-                .build()
-                .sql();
-        System.out.println("table (created if missing) from " + schema + ":\n" + ddl);
+        ClickHouseConnection clickhouse = ClickHouseConnection.builder().endpoint(settings.clickhouseEndpoint()).build();
+        // An existing table is used as it is (the mapper fills the columns it has and skips the other
+        // fields); DDL is made only for a missing one: one column per field of the first message type,
+        // typed for this server, plus the Kafka metadata to sort by.
+        String ddl = null;
+        if (ClickHouseTables.exists(clickhouse, null, settings.table())) {
+            System.out.println("table " + settings.table() + " exists: used as it is");
+        } else {
+            ddl = ProtobufTableDdl.builder()
+                    .message(schema.file().getMessageTypes().get(0))
+                    .table(settings.table())
+                    .serverVersion(ClickHouseTables.serverVersion(clickhouse).text())
+                    .column(KafkaVirtualColumns.PARTITION, "UInt64")
+                    .column(KafkaVirtualColumns.OFFSET, "UInt64")
+                    .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
+                    .build()
+                    .sql();
+            System.out.println("table (created if missing) from " + schema + ":\n" + ddl);
+        }
 
         Pipeline pipeline = Pipeline.builder()
                 .name("protobuf-quickstart-" + settings.table())
@@ -127,16 +133,17 @@ public final class ProtobufQuickstart {
                         .build())
                 .decoder(ProtobufConfluentDecoder.builder().registry(registry).build())
                 .mapper(ProtobufSchemaMapper.create())      // reads each message straight into the row
-                .sink(ClickHouseSink.builder()
-                        .endpoint(settings.clickhouseEndpoint())
-                        .table(settings.table())
-                        .createTableIfMissing(ddl)
-                        .build())
+                .sink(sink(clickhouse, settings.table(), ddl))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "protobuf-quickstart-shutdown"));
         return Quickstart.watch(pipeline, new Quickstart.Settings(settings.bootstrapServers(), settings.topic(),
                 settings.groupId(), settings.clickhouseEndpoint(), settings.table(), settings.untilDrained(),
                 settings.progressEvery()));
+    }
+
+    private static ClickHouseSink sink(ClickHouseConnection clickhouse, String table, String ddl) {
+        ClickHouseSink.Builder sink = ClickHouseSink.builder().connection(clickhouse).table(table);
+        return (ddl == null ? sink : sink.createTableIfMissing(ddl)).build();
     }
 
     /** Registers {@link #ORDER} under {@code <topic>-value} and sends {@code --produce} orders, Confluent-framed. */
@@ -168,16 +175,5 @@ public final class ProtobufQuickstart {
             }
         }
         System.out.printf(Locale.ROOT, "produced %,d orders with schema id %d%n", settings.produce(), schemaId);
-    }
-
-    /** {@code SELECT version()} over HTTP, so that the table gets the types this server has. */
-    private static String serverVersion(String endpoint) throws IOException, InterruptedException {
-        String query = URLEncoder.encode("SELECT version()", StandardCharsets.UTF_8);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + "/?query=" + query))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("ClickHouse at " + endpoint + " answered HTTP " + response.statusCode() + ": " + response.body().trim());
-        }
-        return response.body().trim();
     }
 }
