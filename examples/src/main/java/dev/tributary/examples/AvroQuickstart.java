@@ -9,7 +9,6 @@ import dev.tributary.avro.SchemaRegistryClient;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseSink;
-import dev.tributary.core.clickhouse.ClickHouseTables;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.KafkaVirtualColumns;
@@ -102,23 +101,16 @@ public final class AvroQuickstart {
         }
         RegisteredSchema schema = registry.hasFixedSchema() ? registry.fixedSchema() : registry.latest(settings.topic() + "-value");
         ClickHouseConnection clickhouse = ClickHouseConnection.builder().endpoint(settings.clickhouseEndpoint()).build();
-        // An existing table is used as it is (the mapper fills the columns it has and skips the other
-        // fields); DDL is made only for a missing one, typed for this server, plus the Kafka metadata to sort by.
-        String ddl = null;
-        if (ClickHouseTables.exists(clickhouse, null, settings.table())) {
-            System.out.println("table " + settings.table() + " exists: used as it is");
-        } else {
-            ddl = AvroTableDdl.builder()
-                    .schema(schema.schema())
-                    .table(settings.table())
-                    .serverVersion(ClickHouseTables.serverVersion(clickhouse).text())
-                    .column(KafkaVirtualColumns.PARTITION, "UInt64")
-                    .column(KafkaVirtualColumns.OFFSET, "UInt64")
-                    .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
-                    .build()
-                    .sql();
-            System.out.println("table (created if missing) from " + schema + ":\n" + ddl);
-        }
+        // The table, if missing: one column per field, typed for this server, plus the Kafka metadata to sort by.
+        ClickHouseSink sink = Quickstart.existingOrNewTable(clickhouse, settings.table(), schema, version -> AvroTableDdl.builder()
+                .schema(schema.schema())
+                .table(settings.table())
+                .serverVersion(version)
+                .column(KafkaVirtualColumns.PARTITION, "UInt64")
+                .column(KafkaVirtualColumns.OFFSET, "UInt64")
+                .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
+                .build()
+                .sql());
 
         Pipeline pipeline = Pipeline.builder()
                 .name("avro-quickstart-" + settings.table())
@@ -130,7 +122,7 @@ public final class AvroQuickstart {
                         .build())
                 .decoder(AvroConfluentDecoder.builder().registry(registry).build())
                 .mapper(AvroSchemaMapper.create())          // decodes each message straight into the row
-                .sink(sink(clickhouse, settings.table(), ddl))
+                .sink(sink)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "avro-quickstart-shutdown"));
         return watch(pipeline, settings);
@@ -176,10 +168,5 @@ public final class AvroQuickstart {
             }
         }
         System.out.printf(Locale.ROOT, "produced %,d click events with schema id %d%n", settings.produce(), schemaId);
-    }
-
-    private static ClickHouseSink sink(ClickHouseConnection clickhouse, String table, String ddl) {
-        ClickHouseSink.Builder sink = ClickHouseSink.builder().connection(clickhouse).table(table);
-        return (ddl == null ? sink : sink.createTableIfMissing(ddl)).build();
     }
 }

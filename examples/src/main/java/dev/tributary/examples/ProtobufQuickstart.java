@@ -6,7 +6,6 @@ import com.google.protobuf.Timestamp;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseSink;
-import dev.tributary.core.clickhouse.ClickHouseTables;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.KafkaVirtualColumns;
@@ -104,24 +103,16 @@ public final class ProtobufQuickstart {
         }
         ProtobufSchema schema = ProtobufSchemas.latest(registry, settings.topic() + "-value");
         ClickHouseConnection clickhouse = ClickHouseConnection.builder().endpoint(settings.clickhouseEndpoint()).build();
-        // An existing table is used as it is (the mapper fills the columns it has and skips the other
-        // fields); DDL is made only for a missing one: one column per field of the first message type,
-        // typed for this server, plus the Kafka metadata to sort by.
-        String ddl = null;
-        if (ClickHouseTables.exists(clickhouse, null, settings.table())) {
-            System.out.println("table " + settings.table() + " exists: used as it is");
-        } else {
-            ddl = ProtobufTableDdl.builder()
-                    .message(schema.file().getMessageTypes().get(0))
-                    .table(settings.table())
-                    .serverVersion(ClickHouseTables.serverVersion(clickhouse).text())
-                    .column(KafkaVirtualColumns.PARTITION, "UInt64")
-                    .column(KafkaVirtualColumns.OFFSET, "UInt64")
-                    .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
-                    .build()
-                    .sql();
-            System.out.println("table (created if missing) from " + schema + ":\n" + ddl);
-        }
+        // The table, if missing: one column per field, typed for this server, plus the Kafka metadata to sort by.
+        ClickHouseSink sink = Quickstart.existingOrNewTable(clickhouse, settings.table(), schema, version -> ProtobufTableDdl.builder()
+                .message(schema.file().getMessageTypes().get(0))
+                .table(settings.table())
+                .serverVersion(version)
+                .column(KafkaVirtualColumns.PARTITION, "UInt64")
+                .column(KafkaVirtualColumns.OFFSET, "UInt64")
+                .orderBy(KafkaVirtualColumns.PARTITION, KafkaVirtualColumns.OFFSET)
+                .build()
+                .sql());
 
         Pipeline pipeline = Pipeline.builder()
                 .name("protobuf-quickstart-" + settings.table())
@@ -133,17 +124,12 @@ public final class ProtobufQuickstart {
                         .build())
                 .decoder(ProtobufConfluentDecoder.builder().registry(registry).build())
                 .mapper(ProtobufSchemaMapper.create())      // reads each message straight into the row
-                .sink(sink(clickhouse, settings.table(), ddl))
+                .sink(sink)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "protobuf-quickstart-shutdown"));
         return Quickstart.watch(pipeline, new Quickstart.Settings(settings.bootstrapServers(), settings.topic(),
                 settings.groupId(), settings.clickhouseEndpoint(), settings.table(), settings.untilDrained(),
                 settings.progressEvery()));
-    }
-
-    private static ClickHouseSink sink(ClickHouseConnection clickhouse, String table, String ddl) {
-        ClickHouseSink.Builder sink = ClickHouseSink.builder().connection(clickhouse).table(table);
-        return (ddl == null ? sink : sink.createTableIfMissing(ddl)).build();
     }
 
     /** Registers {@link #ORDER} under {@code <topic>-value} and sends {@code --produce} orders, Confluent-framed. */

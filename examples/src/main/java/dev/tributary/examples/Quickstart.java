@@ -1,7 +1,9 @@
 package dev.tributary.examples;
 
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseSink;
+import dev.tributary.core.clickhouse.ClickHouseTables;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.kafka.KafkaSource;
@@ -148,5 +150,27 @@ public final class Quickstart {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** The DDL of a table made from a schema, typed for the server's version. */
+    interface SchemaDdl {
+        String sql(String serverVersion) throws Exception;
+    }
+
+    /**
+     * The sink of a quickstart that makes its table from a schema: a table that exists is used as it
+     * is (the mapper fills the columns it has and skips the other fields, so a schema field the server
+     * cannot type does not matter when the table leaves it out); DDL is made only for a missing one.
+     */
+    static ClickHouseSink existingOrNewTable(ClickHouseConnection clickhouse, String table, Object schema, SchemaDdl ddl)
+            throws Exception {
+        ClickHouseSink.Builder sink = ClickHouseSink.builder().connection(clickhouse).table(table);
+        if (ClickHouseTables.exists(clickhouse, null, table)) {
+            System.out.println("table " + table + " exists: used as it is");
+            return sink.build();
+        }
+        String sql = ddl.sql(ClickHouseTables.serverVersion(clickhouse).text());
+        System.out.println("table (created if missing) from " + schema + ":\n" + sql);
+        return sink.createTableIfMissing(sql).build();
     }
 }
