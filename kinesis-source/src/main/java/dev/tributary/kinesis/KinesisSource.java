@@ -37,7 +37,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * Reads an Amazon Kinesis data stream with the AWS SDK v2, by polling ({@code GetRecords}) or with
@@ -79,8 +78,6 @@ import java.util.regex.Pattern;
 public final class KinesisSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSource.class);
-    /** 8 MiB: four seconds of a shard's full read rate (2 MB/s). */
-    static final long DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD = 8L << 20;
 
     private final Config config;
     private final AtomicBoolean paused = new AtomicBoolean();
@@ -752,6 +749,7 @@ public final class KinesisSource implements Source {
 
     /** Immutable settings of a source; see {@link Builder}. */
     static final class Config {
+        final StreamSettings common;
         final StreamRef stream;
         final String region;
         final URI endpoint;
@@ -774,24 +772,25 @@ public final class KinesisSource implements Source {
         final Duration apiCallTimeout;
         final Duration unreachableTimeout;
 
-        private Config(Builder b, StreamRef stream, String region, URI endpoint) {
-            this.stream = stream;
-            this.region = region;
-            this.endpoint = endpoint;
-            this.credentials = b.credentials;
-            this.startingPosition = b.startingPosition;
-            this.fanOutConsumer = b.fanOutConsumer;
-            this.pollInterval = b.pollInterval;
-            this.getRecordsLimit = b.getRecordsLimit;
+        private Config(Builder b, StreamSettings common) {
+            this.common = common;
+            this.stream = common.stream();
+            this.region = common.region();
+            this.endpoint = common.endpoint();
+            this.credentials = common.credentials();
+            this.startingPosition = common.startingPosition();
+            this.fanOutConsumer = common.fanOutConsumer();
+            this.pollInterval = common.pollInterval();
+            this.getRecordsLimit = common.getRecordsLimit();
+            this.applicationName = common.applicationName();
+            this.maxBufferedRecordsPerShard = common.maxBufferedRecordsPerShard();
+            this.maxBufferedBytesPerShard = common.maxBufferedBytesPerShard();
+            this.maxPollRecords = common.maxPollRecords();
+            this.startupTimeout = common.startupTimeout();
             this.checkpointStore = b.checkpointStore;
-            this.applicationName = b.applicationName;
             this.assignment = b.assignment;
             this.shardDiscoveryInterval = b.shardDiscoveryInterval;
-            this.maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
-            this.maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
-            this.maxPollRecords = b.maxPollRecords;
             this.fetchThreads = b.fetchThreads;
-            this.startupTimeout = b.startupTimeout;
             this.retryInitial = b.retryInitial;
             this.retryMax = b.retryMax;
             this.apiCallTimeout = b.apiCallTimeout;
@@ -812,112 +811,28 @@ public final class KinesisSource implements Source {
         }
     }
 
-    /** Builds a {@link KinesisSource}; {@link #build()} checks every setting and names the wrong one. */
-    public static final class Builder {
-        static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
-        static final Pattern CONSUMER = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
-
-        private String streamName;
-        private String streamArn;
-        private String region;
-        private String endpoint;
-        private KinesisCredentials credentials = KinesisCredentials.defaultChain();
-        private StartingPosition startingPosition = StartingPosition.TRIM_HORIZON;
-        private String fanOutConsumer;
-        private Duration pollInterval = Duration.ofMillis(200);
-        private int getRecordsLimit = 10_000;
+    /**
+     * Builds a {@link KinesisSource}; {@link #build()} checks every setting and names the wrong one.
+     * The settings shared with the lease-based source (stream, region, credentials, reading,
+     * buffers) are those of {@link KinesisBuilder}; default {@code pollInterval} 200 ms.
+     */
+    public static final class Builder extends KinesisBuilder<Builder> {
         private CheckpointStore checkpointStore;
-        private String applicationName;
         private ShardAssignment assignment = ShardAssignment.all();
         private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
-        private int maxBufferedRecordsPerShard = 10_000;
-        private long maxBufferedBytesPerShard = DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD;
-        private int maxPollRecords = 5_000;
         private int fetchThreads = 4;
-        private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration retryInitial = Duration.ofMillis(200);
         private Duration retryMax = Duration.ofSeconds(10);
-        private Duration apiCallTimeout = Duration.ofSeconds(30);
+        private Duration apiCallTimeout = DEFAULT_API_CALL_TIMEOUT;
         private Duration unreachableTimeout = Duration.ofMinutes(15);
 
         private Builder() {
-        }
-
-        /** The stream, by name (in the account of the credentials). Give this or {@link #streamArn}. */
-        public Builder streamName(String streamName) {
-            this.streamName = streamName;
-            return this;
-        }
-
-        /** The stream, by ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}); also sets the region. */
-        public Builder streamArn(String streamArn) {
-            this.streamArn = streamArn;
-            return this;
-        }
-
-        /** The AWS region, e.g. {@code us-east-1}. Required unless {@link #streamArn} names it. */
-        public Builder region(String region) {
-            this.region = region;
-            return this;
-        }
-
-        /** Another endpoint than the region's (a VPC endpoint, LocalStack, kinesis-mock), e.g. {@code http://127.0.0.1:4568}. */
-        public Builder endpointOverride(String endpoint) {
-            this.endpoint = endpoint;
-            return this;
-        }
-
-        /** How to authenticate (default {@link KinesisCredentials#defaultChain()}). */
-        public Builder credentials(KinesisCredentials credentials) {
-            this.credentials = credentials;
-            return this;
-        }
-
-        /** Where shards without a checkpoint start (default {@link StartingPosition#TRIM_HORIZON}). */
-        public Builder startingPosition(StartingPosition startingPosition) {
-            this.startingPosition = startingPosition;
-            return this;
-        }
-
-        /** Read by polling ({@code GetRecords}): the default. */
-        public Builder polling() {
-            this.fanOutConsumer = null;
-            return this;
-        }
-
-        /**
-         * Read with enhanced fan-out as the consumer {@code consumerName} (registered if missing,
-         * left registered on close): dedicated throughput per consumer, records pushed over HTTP/2.
-         */
-        public Builder enhancedFanOut(String consumerName) {
-            this.fanOutConsumer = Objects.requireNonNull(consumerName, "consumerName");
-            return this;
-        }
-
-        /** Time between {@code GetRecords} calls of a shard when polling (default 200 ms: Kinesis allows 5 per second). */
-        public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = pollInterval;
-            return this;
-        }
-
-        /** Records per {@code GetRecords} call at most, 1..10,000 (default 10,000). */
-        public Builder getRecordsLimit(int limit) {
-            this.getRecordsLimit = limit;
-            return this;
+            super("KinesisSource", Duration.ofMillis(200));
         }
 
         /** Where checkpoints are kept, e.g. a {@link ClickHouseCheckpointStore}. Required. The source opens and closes it. */
         public Builder checkpointStore(CheckpointStore store) {
             this.checkpointStore = store;
-            return this;
-        }
-
-        /**
-         * The name checkpoints are kept under (default: the pipeline's name). Instances that share a
-         * stream's shards use the same name; pipelines that each read the whole stream use different ones.
-         */
-        public Builder applicationName(String applicationName) {
-            this.applicationName = applicationName;
             return this;
         }
 
@@ -933,39 +848,9 @@ public final class KinesisSource implements Source {
             return this;
         }
 
-        /** Records fetched ahead per shard at most (default 10,000); bounds the memory used. */
-        public Builder maxBufferedRecordsPerShard(int max) {
-            this.maxBufferedRecordsPerShard = max;
-            return this;
-        }
-
-        /**
-         * Bytes of records fetched ahead per shard at most (default 8 MiB, i.e. 4 s of a shard's full
-         * read rate); with {@link #maxBufferedRecordsPerShard} it bounds the memory the buffers use:
-         * a reader waits while its buffer holds this much. A fetch asks only for as many records as
-         * fit at the average size of the last fetch, so one fetch overshoots little (fan-out: at most
-         * one event).
-         */
-        public Builder maxBufferedBytesPerShard(long maxBytes) {
-            this.maxBufferedBytesPerShard = maxBytes;
-            return this;
-        }
-
-        /** Records one {@code poll} hands out at most (default 5,000). */
-        public Builder maxPollRecords(int max) {
-            this.maxPollRecords = max;
-            return this;
-        }
-
         /** Threads that poll shards (and check fan-out subscriptions) (default 4). */
         public Builder fetchThreads(int threads) {
             this.fetchThreads = threads;
-            return this;
-        }
-
-        /** How long the stream, the checkpoint store and the fan-out consumer may take to answer at start (default 60 s). */
-        public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = timeout;
             return this;
         }
 
@@ -993,58 +878,34 @@ public final class KinesisSource implements Source {
             return this;
         }
 
+        @Override
+        Duration samplerCallTimeout() {
+            Settings.requirePositive("KinesisRecordSampler", apiCallTimeout, "apiCallTimeout");
+            return apiCallTimeout;
+        }
+
         public KinesisSource build() {
-            StreamRef stream = Settings.stream("KinesisSource", streamName, streamArn);
-            String resolvedRegion = Settings.region("KinesisSource", region, stream);
-            URI endpointUri = endpoint();
-            CredentialProviders.validate(credentials);
-            if (startingPosition == null) {
-                throw new IllegalArgumentException("KinesisSource: startingPosition is null; use StartingPosition.TRIM_HORIZON,"
-                        + " LATEST or atTimestamp(...)");
-            }
-            if (fanOutConsumer != null && !CONSUMER.matcher(fanOutConsumer).matches()) {
-                throw new IllegalArgumentException("KinesisSource: enhancedFanOut consumer name '" + fanOutConsumer
-                        + "' must be 1-128 letters, digits, '_', '.' or '-'");
-            }
-            Settings.requirePositive("KinesisSource", pollInterval, "pollInterval");
-            Settings.requireRange("KinesisSource", getRecordsLimit, 1, 10_000, "getRecordsLimit");
+            StreamSettings common = common();
             if (checkpointStore == null) {
                 throw new IllegalArgumentException("KinesisSource: checkpointStore is not set; call checkpointStore("
                         + "ClickHouseCheckpointStore.builder().endpoint(\"http://host:8123\").build())");
             }
-            if (applicationName != null && !APPLICATION.matcher(applicationName).matches()) {
-                throw new IllegalArgumentException("KinesisSource: applicationName '" + applicationName + "' must be 1-255"
-                        + " letters, digits, '.', '_' or '-', starting with a letter or digit");
-            }
             Objects.requireNonNull(assignment, "assignment");
-            Settings.requirePositive("KinesisSource", shardDiscoveryInterval, "shardDiscoveryInterval");
+            Settings.requirePositive(component, shardDiscoveryInterval, "shardDiscoveryInterval");
             if (shardDiscoveryInterval.toMillis() < 100) {
                 throw new IllegalArgumentException("KinesisSource: shardDiscoveryInterval must be at least 100 ms (ListShards"
                         + " allows 1000 calls per second per account), was " + shardDiscoveryInterval);
             }
-            Settings.requireRange("KinesisSource", maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
-            if (maxBufferedBytesPerShard < 64 * 1024 || maxBufferedBytesPerShard > (1L << 32)) {
-                throw new IllegalArgumentException("KinesisSource: maxBufferedBytesPerShard must be 64 KiB..4 GiB (65536.."
-                        + (1L << 32) + "), was " + maxBufferedBytesPerShard + "; the default is "
-                        + DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD);
-            }
-            Settings.requireRange("KinesisSource", maxPollRecords, 1, 1_000_000, "maxPollRecords");
-            Settings.requireRange("KinesisSource", fetchThreads, 1, 256, "fetchThreads");
-            Settings.requirePositive("KinesisSource", startupTimeout, "startupTimeout");
-            Settings.requirePositive("KinesisSource", retryInitial, "retryBackoff initial");
-            Settings.requirePositive("KinesisSource", retryMax, "retryBackoff max");
+            Settings.requireRange(component, fetchThreads, 1, 256, "fetchThreads");
+            Settings.requirePositive(component, retryInitial, "retryBackoff initial");
+            Settings.requirePositive(component, retryMax, "retryBackoff max");
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("KinesisSource: retryBackoff max (" + retryMax + ") is below initial ("
                         + retryInitial + ")");
             }
-            Settings.requirePositive("KinesisSource", apiCallTimeout, "apiCallTimeout");
-            Settings.requirePositive("KinesisSource", unreachableTimeout, "unreachableTimeout");
-            return new KinesisSource(new Config(this, stream, resolvedRegion, endpointUri));
-        }
-
-        private URI endpoint() {
-            return endpoint == null ? null : Settings.requireHttpUrl("KinesisSource", endpoint, "endpointOverride",
-                    "http://127.0.0.1:4568 or https://kinesis.us-east-1.amazonaws.com");
+            Settings.requirePositive(component, apiCallTimeout, "apiCallTimeout");
+            Settings.requirePositive(component, unreachableTimeout, "unreachableTimeout");
+            return new KinesisSource(new Config(this, common));
         }
     }
 }
