@@ -426,7 +426,7 @@ public final class KinesisSource implements Source {
         List<String> uncommitted = ended.stream().filter(shard -> !shard.allCommitted())
                 .map(shard -> KinesisPosition.split(config.stream.name(), shard.reader.shardId)).toList();
         if (!uncommitted.isEmpty()) {
-            listener.onSplitsRevoked(uncommitted); // the pipeline flushes and calls commit before this returns
+            listener.onSplitsFinished(uncommitted); // the pipeline flushes and calls commit before this returns
         }
         boolean queued = false;
         for (ActiveShard shard : ended) {

@@ -231,18 +231,26 @@ public final class LeaseKinesisSource implements Source {
 
     /**
      * Shards that ended (and were drained) or are being handed off, with records handed out and not
-     * committed: reported revoked, so the pipeline flushes and commits them now; that releases KCL's
-     * thread waiting to checkpoint.
+     * committed: reported finished (ended) or revoked (handed off), so the pipeline flushes and commits
+     * them now; that releases KCL's thread waiting to checkpoint.
      */
     private void requestFlushes() {
+        List<String> finished = new ArrayList<>();
         List<String> revoked = new ArrayList<>();
         for (ShardHandoff handoff : active.values()) {
-            if (handoff.takeRevokeRequest()) {
+            ShardHandoff.State request = handoff.takeFlushRequest();
+            if (request == ShardHandoff.State.ENDING) {
+                finished.add(handoff.split);
+            } else if (request == ShardHandoff.State.HANDING_OFF) {
                 revoked.add(handoff.split);
             }
         }
+        // The pipeline flushes and calls commit before each returns.
+        if (!finished.isEmpty()) {
+            listener.onSplitsFinished(finished);
+        }
         if (!revoked.isEmpty()) {
-            listener.onSplitsRevoked(revoked); // the pipeline flushes and calls commit before this returns
+            listener.onSplitsRevoked(revoked);
         }
     }
 
