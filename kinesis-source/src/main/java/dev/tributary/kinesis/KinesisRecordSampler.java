@@ -94,7 +94,7 @@ public final class KinesisRecordSampler implements RecordSampler {
             return List.of(); // the timeout passed
         }
         IteratorStart from = start == SampleStart.EARLIEST ? IteratorStart.TRIM_HORIZON
-                : IteratorStart.atTimestamp(KinesisSource.serverNow(described).minus(LATEST_LOOK_BACK));
+                : IteratorStart.atTimestamp(StreamStartup.serverNow(described).minus(LATEST_LOOK_BACK));
         List<Cursor> cursors = new ArrayList<>();
         for (ShardInfo shard : shards) {
             if (start == SampleStart.EARLIEST || !shard.closed()) {

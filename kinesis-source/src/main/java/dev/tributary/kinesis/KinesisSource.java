@@ -6,37 +6,22 @@ import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads an Amazon Kinesis data stream with the AWS SDK v2, by polling ({@code GetRecords}) or with
@@ -83,29 +68,15 @@ public final class KinesisSource implements Source {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
     private final Signal signal = new Signal();
-    /** Shards being read, by shard id; read by progress queries from other threads. */
-    private final Map<String, ActiveShard> active = new ConcurrentHashMap<>();
 
-    // Owned by the pipeline thread.
+    // Set by open, on the pipeline thread.
     private String pipeline;
-    private String application;
-    private SplitListener listener;
     private KinesisClients clients;
-    private ScheduledExecutorService fetchThreads;
+    private ReaderThreads threads;
     private ShardDiscovery discovery;
-    private FetchContext fetch;
-    private ShardTracker tracker;
-    /** Checkpoints (with their pending ranges) not saved yet, by shard id: saved with the next write. */
-    private final Map<String, Checkpoint> unsaved = new LinkedHashMap<>();
-    private final Set<String> finished = new HashSet<>();
-    private final Set<String> closedShards = new HashSet<>();
-    /** Shards to start once their start marker is saved. */
-    private final List<ShardStart> unsavedStarts = new ArrayList<>();
-    /** What {@code LATEST} means for this run: the moment the source opened, by Kinesis' clock. */
-    private Instant latestStart;
-    private int pendingFailures;
-    private long nextPendingAttempt = System.nanoTime();
-    private int drainStart;
+    private CheckpointQueue checkpoints;
+    /** The shards being read; volatile: progress queries come from other threads. */
+    private volatile ShardLifecycle shards;
 
     private KinesisSource(Config config) {
         this.config = config;
@@ -121,43 +92,42 @@ public final class KinesisSource implements Source {
             throw new IllegalStateException("KinesisSource for stream " + config.stream + " is already open");
         }
         pipeline = context.pipelineName();
-        listener = context.splitListener();
-        application = config.applicationName != null ? config.applicationName : pipeline;
-        long deadline = System.nanoTime() + config.startupTimeout.toNanos();
+        String application = config.applicationName != null ? config.applicationName : pipeline;
+        StreamStartup startup = new StreamStartup(pipeline, config);
         try {
             clients = KinesisClients.create(config);
-            DescribeStreamSummaryResponse described = awaitStream(deadline);
+            DescribeStreamSummaryResponse described = startup.awaitStream(clients.sync);
             String streamArn = described.streamDescriptionSummary().streamARN();
-            latestStart = serverNow(described);
+            // Taken at once: serverNow trusts this machine's clock only within the second of the answer.
+            Instant latestStart = StreamStartup.serverNow(described);
             CheckpointStore store = config.checkpointStore;
-            startupCall("open the checkpoint store " + store, deadline, () -> {
+            startup.call("open the checkpoint store " + store, () -> {
                 store.open();
                 return null;
             });
-            Map<String, Checkpoint> checkpoints = startupCall("read the checkpoints from " + store, deadline,
+            Map<String, Checkpoint> stored = startup.call("read the checkpoints from " + store,
                     () -> store.load(application, config.stream.name()));
-            String consumerArn = config.fanOutConsumer == null ? null : startupCall("register the enhanced fan-out consumer "
-                    + config.fanOutConsumer, deadline, () -> FanOutConsumer.ensureActive(clients.sync, streamArn,
-                    config.fanOutConsumer, deadline));
-            fetchThreads = Executors.newScheduledThreadPool(config.fetchThreads, threads("tributary-kinesis-" + pipeline + "-fetch"));
+            String consumerArn = config.fanOutConsumer == null ? null : startup.call("register the enhanced fan-out consumer "
+                    + config.fanOutConsumer, () -> FanOutConsumer.ensureActive(clients.sync, streamArn, config.fanOutConsumer,
+                    startup.deadline()));
+            threads = new ReaderThreads(pipeline, config.fetchThreads);
             RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
-            fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, fetchThreads, paused,
-                    signal, config.maxBufferedRecordsPerShard, config.maxBufferedBytesPerShard, config.getRecordsLimit,
+            FetchContext fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, threads.fetch,
+                    paused, signal, config.maxBufferedRecordsPerShard, config.maxBufferedBytesPerShard, config.getRecordsLimit,
                     config.pollInterval.toMillis(), backoff);
             discovery = new ShardDiscovery(pipeline, clients.sync, config.stream, store, application,
-                    config.shardDiscoveryInterval.toMillis(),
-                    Executors.newSingleThreadScheduledExecutor(threads("tributary-kinesis-" + pipeline + "-discovery")),
-                    signal, backoff);
-            List<ShardInfo> shards = startupCall("list the shards of stream " + config.stream, deadline, discovery::listShards);
-            tracker = new ShardTracker(config.assignment, config.startingPosition);
+                    config.shardDiscoveryInterval.toMillis(), threads.discovery, signal, backoff);
+            List<ShardInfo> listed = startup.call("list the shards of stream " + config.stream, discovery::listShards);
+            checkpoints = new CheckpointQueue(pipeline, config.stream, store, application, backoff);
+            shards = new ShardLifecycle(pipeline, config.stream, fetch, new ShardTracker(config.assignment, config.startingPosition),
+                    checkpoints, context.splitListener(), discovery::requestSoon, latestStart);
             // Applied by the first poll: splits are reported to the pipeline from within poll.
-            discovery.publish(new ShardDiscovery.Snapshot(shards, checkpoints));
+            discovery.publish(new ShardDiscovery.Snapshot(listed, stored));
             discovery.start();
             LOG.info("pipeline {}: reading Kinesis stream {} ({} shards, {}, {}) as application {}, {}; new shards start at {};"
-                            + " checkpoints in {}", pipeline, config.stream, shards.size(),
+                            + " checkpoints in {}", pipeline, config.stream, listed.size(),
                     consumerArn == null ? "polling every " + config.pollInterval.toMillis() + " ms" : "enhanced fan-out as " + consumerArn,
-                    config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint, application,
-                    config.assignment, config.startingPosition, store);
+                    config.common.where(), application, config.assignment, config.startingPosition, store);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -168,90 +138,21 @@ public final class KinesisSource implements Source {
         }
     }
 
-    /** Waits (within the startup timeout) until the stream exists and is ACTIVE or UPDATING. */
-    private DescribeStreamSummaryResponse awaitStream(long deadline) throws InterruptedException {
-        while (true) {
-            DescribeStreamSummaryResponse response = startupCall("find stream " + config.stream, deadline,
-                    () -> clients.sync.describeStreamSummary(request -> config.stream.applyTo(request)));
-            StreamDescriptionSummary summary = response.streamDescriptionSummary();
-            if (summary.streamStatus() == StreamStatus.ACTIVE || summary.streamStatus() == StreamStatus.UPDATING) {
-                return response;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("KinesisSource: stream " + config.stream + " is " + summary.streamStatus()
-                        + ", not ACTIVE, after the startup timeout of " + config.startupTimeout.toSeconds() + " s");
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /**
-     * "Now" for {@code LATEST}: Kinesis stamps arrival times with its own clock, of which a response's
-     * {@code Date} header gives the second. This machine's clock is used when it falls within that
-     * second; otherwise (a skewed clock) the header's time, which is never later than the server's
-     * now, so that a skewed clock cannot skip records.
-     */
-    static Instant serverNow(software.amazon.awssdk.awscore.AwsResponse response) {
-        // Milliseconds: what arrival times and the stored marker have (and finer timestamps upset kinesis-mock).
-        Instant local = Instant.ofEpochMilli(System.currentTimeMillis());
-        Instant server = response.sdkHttpResponse().firstMatchingHeader("Date").map(KinesisSource::parseHttpDate).orElse(null);
-        if (server == null || (!local.isBefore(server) && local.isBefore(server.plusSeconds(1)))) {
-            return local;
-        }
-        return server;
-    }
-
-    private static Instant parseHttpDate(String value) {
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Runs a call needed to start, retrying failures that may pass (network, throttling, a
-     * checkpoint store still starting) until the startup timeout; a missing stream or refused
-     * credentials fail at once.
-     */
-    private <T> T startupCall(String what, long deadline, Callable<T> call) throws InterruptedException {
-        RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.call();
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                String where = config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint;
-                if (KinesisErrors.isPermanent(e)) {
-                    throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + "): "
-                            + KinesisErrors.describe(e) + "; check the stream name or ARN, the region and the credentials ("
-                            + config.credentials + ")", e);
-                }
-                long delay = backoff.delayMillis(attempt);
-                if (System.nanoTime() + delay * 1_000_000 > deadline) {
-                    throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + ") within the startup"
-                            + " timeout of " + config.startupTimeout.toSeconds() + " s: " + KinesisErrors.describe(e), e);
-                }
-                LOG.warn("pipeline {}: cannot {} yet (attempt {}), retrying in {} ms: {}", pipeline, what, attempt, delay,
-                        KinesisErrors.describe(e));
-                Thread.sleep(delay);
-            }
-        }
-    }
-
     @Override
     public List<SourceRecord> poll(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<SourceRecord> out = new ArrayList<>();
         while (true) {
             failIfUnreachable();
-            applyDiscovery();
-            finishEndedShards();
-            retryPendingCheckpoints();
-            startSavedShards();
+            ShardDiscovery.Snapshot listing = discovery.take();
+            if (listing != null) {
+                shards.apply(listing);
+            }
+            shards.finishEndedShards();
+            shards.retryPendingCheckpoints();
+            shards.startSavedShards();
             if (!paused.get()) {
-                drain(out);
+                shards.drain(out, config.maxPollRecords);
             }
             long remaining = deadline - System.nanoTime();
             if (!out.isEmpty() || remaining <= 0 || wakeupRequested.getAndSet(false)) {
@@ -271,232 +172,19 @@ public final class KinesisSource implements Source {
         String failing = discovery.reachability().failingLongerThan(timeout);
         String what = "listing its shards";
         Throwable cause = discovery.reachability().lastError();
-        for (ActiveShard shard : active.values()) {
+        for (ActiveShard shard : shards.shards()) {
             if (failing != null) {
                 break;
             }
             failing = shard.reader.reachability().failingLongerThan(timeout);
-            what = "reading shard " + shard.reader.shardId;
+            what = "reading shard " + shard.shardId();
             cause = shard.reader.reachability().lastError();
         }
         if (failing != null) {
             throw new IllegalStateException("KinesisSource: stream " + config.stream + " cannot be reached at "
-                    + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + " " + failing
+                    + config.common.where() + " " + failing
                     + " while " + what + "; giving up after unreachableTimeout (" + config.unreachableTimeout.toSeconds()
                     + " s). Check the network, the endpoint and the credentials, or raise unreachableTimeout", cause);
-        }
-    }
-
-    /** Applies the newest shard listing: starts the shards that became ready. */
-    private void applyDiscovery() {
-        ShardDiscovery.Snapshot snapshot = discovery.take();
-        if (snapshot == null) {
-            return;
-        }
-        closedShards.clear();
-        for (ShardInfo shard : snapshot.shards()) {
-            if (shard.closed()) {
-                closedShards.add(shard.shardId());
-                ActiveShard reading = active.get(shard.shardId());
-                if (reading != null) {
-                    reading.reader.onClosedInListing();
-                }
-            }
-        }
-        startReaders(tracker.onListing(snapshot.shards(), snapshot.checkpoints()));
-    }
-
-    /**
-     * Starts reading shards. A shard without a checkpoint gets its resolved start ({@code LATEST} as
-     * the moment the source opened) saved as its checkpoint first, and is read only once that is
-     * durable: a later start resumes there, even if nothing of the shard was committed.
-     */
-    private void startReaders(List<ShardStart> starts) {
-        if (starts.isEmpty()) {
-            return;
-        }
-        List<ShardStart> now = new ArrayList<>();
-        for (ShardStart start : starts) {
-            if (start.fromCheckpoint()) {
-                now.add(start);
-            } else {
-                IteratorStart resolved = start.start().type() == ShardIteratorType.LATEST
-                        ? IteratorStart.atTimestamp(latestStart) : start.start();
-                unsaved.put(start.shardId(), resolved.toCheckpoint());
-                unsavedStarts.add(new ShardStart(start.shardId(), resolved, resolved.toCheckpoint()));
-            }
-        }
-        if (!unsavedStarts.isEmpty() && savePending(false)) {
-            now.addAll(unsavedStarts);
-            unsavedStarts.clear();
-        }
-        launch(now);
-    }
-
-    /** Starts the shards whose start marker was saved by a retry or a commit since. */
-    private void startSavedShards() {
-        if (!unsavedStarts.isEmpty() && unsavedStarts.stream().noneMatch(start -> unsaved.containsKey(start.shardId()))) {
-            List<ShardStart> saved = new ArrayList<>(unsavedStarts);
-            unsavedStarts.clear();
-            launch(saved);
-        }
-    }
-
-    private void launch(List<ShardStart> starts) {
-        if (starts.isEmpty()) {
-            return;
-        }
-        List<String> splits = new ArrayList<>();
-        for (ShardStart start : starts) {
-            ShardReader reader = fetch.consumerArn() != null
-                    ? new FanOutShardReader(fetch, start.shardId())
-                    : new PollingShardReader(fetch, start.shardId());
-            active.put(start.shardId(), new ActiveShard(reader, start.checkpoint(), replayRanges(start)));
-            if (closedShards.contains(start.shardId())) {
-                reader.onClosedInListing();
-            }
-            reader.start(start.start());
-            splits.add(KinesisPosition.split(config.stream.name(), start.shardId()));
-            LOG.info("pipeline {}: reading shard {} from {}", pipeline, reader.describe(), start.start());
-        }
-        listener.onSplitsAssigned(splits);
-    }
-
-    /**
-     * The pending ranges saved beside the checkpoint a shard starts from (exactly-once delivery): its
-     * next records, which the pipeline replays. Ranges that cannot be read (another format, garbled, not
-     * after the checkpoint) are dropped with a warning: the records are read again all the same, only
-     * not cut as before, so the server may not recognise them as duplicates.
-     */
-    private List<PendingRange> replayRanges(ShardStart start) {
-        Checkpoint checkpoint = start.checkpoint();
-        if (!checkpoint.hasPendingRanges()) {
-            return List.of();
-        }
-        try {
-            List<PendingRange> ranges = PendingRangeText.decode(config.stream.name(), start.shardId(), checkpoint.pendingRanges());
-            if (checkpoint.isSequenceNumber() && KinesisPosition.parse(config.stream.name(), start.shardId(),
-                    checkpoint.sequenceNumber()).compareWithinSplit(ranges.get(0).first()) >= 0) {
-                throw new IllegalArgumentException("the first range does not start after the checkpoint");
-            }
-            return ranges;
-        } catch (IllegalArgumentException e) {
-            LOG.warn("pipeline {}: shard {} of stream {}: ignoring the pending ranges saved beside checkpoint {} ({}); its"
-                    + " records are read again from the checkpoint, but a replay may not be cut as before", pipeline,
-                    start.shardId(), config.stream, checkpoint.sequenceNumber(), e.getMessage());
-            return List.of();
-        }
-    }
-
-    /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
-    private void drain(List<SourceRecord> out) {
-        List<ActiveShard> shards = new ArrayList<>(active.values());
-        if (shards.isEmpty()) {
-            return;
-        }
-        int quota = Math.max(1, config.maxPollRecords / shards.size());
-        boolean moved = true;
-        while (moved && out.size() < config.maxPollRecords) {
-            moved = false;
-            for (int i = 0; i < shards.size() && out.size() < config.maxPollRecords; i++) {
-                ActiveShard shard = shards.get((drainStart + i) % shards.size());
-                KinesisRecord last = shard.reader.drainTo(out, Math.min(quota, config.maxPollRecords - out.size()));
-                if (last != null) {
-                    shard.lastEmitted = last.extendedSequenceNumber();
-                    moved = true;
-                }
-            }
-        }
-        drainStart++;
-        for (ActiveShard shard : shards) {
-            shard.reader.afterDrain();
-        }
-    }
-
-    /**
-     * Shards read to their end and handed out entirely: the pipeline commits what it read from them
-     * (they are reported revoked, so it flushes at once), then their {@code SHARD_END} markers are
-     * saved and their children may start.
-     */
-    private void finishEndedShards() {
-        List<ActiveShard> ended = active.values().stream().filter(shard -> shard.reader.isDrainedAtEnd()).toList();
-        if (ended.isEmpty()) {
-            return;
-        }
-        List<String> uncommitted = ended.stream().filter(shard -> !shard.allCommitted())
-                .map(shard -> KinesisPosition.split(config.stream.name(), shard.reader.shardId)).toList();
-        if (!uncommitted.isEmpty()) {
-            listener.onSplitsFinished(uncommitted); // the pipeline flushes and calls commit before this returns
-        }
-        boolean queued = false;
-        for (ActiveShard shard : ended) {
-            if (!shard.markerQueued && shard.allCommitted()) {
-                unsaved.put(shard.reader.shardId, Checkpoint.SHARD_END);
-                shard.markerQueued = true;
-                queued = true;
-            }
-        }
-        if (queued) {
-            savePending(false);
-        }
-        finishMarkedShards();
-    }
-
-    /** Shards whose {@code SHARD_END} marker is saved are finished: their children may start. */
-    private void finishMarkedShards() {
-        List<ActiveShard> done = active.values().stream()
-                .filter(shard -> shard.markerQueued && !unsaved.containsKey(shard.reader.shardId)).toList();
-        for (ActiveShard shard : done) {
-            String shardId = shard.reader.shardId;
-            active.remove(shardId);
-            shard.reader.close();
-            finished.add(shardId);
-            LOG.info("pipeline {}: shard {} finished (read to its end, committed, SHARD_END saved)", pipeline,
-                    shard.reader.describe());
-            startReaders(tracker.onFinished(shardId));
-        }
-        if (!done.isEmpty()) {
-            discovery.requestSoon(); // the children may not be listed yet
-        }
-    }
-
-    private void retryPendingCheckpoints() {
-        if (!unsaved.isEmpty() && System.nanoTime() - nextPendingAttempt >= 0) {
-            if (savePending(false)) {
-                finishMarkedShards();
-            }
-        }
-    }
-
-    /**
-     * Saves the checkpoints not saved yet. A failure keeps them for the next attempt (after a
-     * backoff when retried from {@code poll}) and is thrown if {@code rethrow}.
-     */
-    private boolean savePending(boolean rethrow) {
-        if (unsaved.isEmpty()) {
-            return true;
-        }
-        Map<String, Checkpoint> batch = new LinkedHashMap<>(unsaved);
-        try {
-            config.checkpointStore.save(application, config.stream.name(), batch);
-            unsaved.clear();
-            if (pendingFailures > 0) {
-                LOG.info("pipeline {}: checkpoints of stream {} saved again after {} failed attempts", pipeline,
-                        config.stream, pendingFailures);
-            }
-            pendingFailures = 0;
-            return true;
-        } catch (RuntimeException e) {
-            pendingFailures++;
-            long delay = fetch.backoff().delayMillis(pendingFailures);
-            nextPendingAttempt = System.nanoTime() + delay * 1_000_000;
-            String message = "checkpoints " + batch + " of stream " + config.stream + " not saved (attempt " + pendingFailures
-                    + "; kept and saved again with the next commit or in " + delay + " ms): " + e.getMessage();
-            if (rethrow) {
-                throw new IllegalStateException("KinesisSource: " + message, e);
-            }
-            LOG.warn("pipeline {}: {}", pipeline, message);
-            return false;
         }
     }
 
@@ -507,10 +195,8 @@ public final class KinesisSource implements Source {
 
     @Override
     public void resume() {
-        if (paused.getAndSet(false)) {
-            for (ActiveShard shard : active.values()) {
-                shard.reader.resume();
-            }
+        if (paused.getAndSet(false) && shards != null) {
+            shards.resume();
         }
     }
 
@@ -521,8 +207,8 @@ public final class KinesisSource implements Source {
      */
     @Override
     public void commit(Collection<SourcePosition> positions) {
-        queue(positions, Map.of());
-        savePending(true);
+        checkpoints.queue(positions, Map.of(), shards::get);
+        checkpoints.save(true);
     }
 
     /** Whether the checkpoint store keeps pending ranges ({@link CheckpointStore#keepsPendingRanges()}). */
@@ -543,85 +229,15 @@ public final class KinesisSource implements Source {
             throw new UnsupportedOperationException("KinesisSource for stream " + config.stream + ": checkpoint store "
                     + config.checkpointStore + " does not keep pending ranges (exactly-once delivery)");
         }
-        queue(positions, pending);
-        savePending(true);
+        checkpoints.queue(positions, pending, shards::get);
+        checkpoints.save(true);
     }
 
-    /** The ranges saved beside the checkpoint the shard was assigned with (see {@link #replayRanges}). */
+    /** The ranges saved beside the checkpoint the shard was assigned with: its next records, replayed first. */
     @Override
     public List<PendingRange> pendingRanges(String split) {
-        String prefix = config.stream.name() + "/";
-        ActiveShard shard = split.startsWith(prefix) ? active.get(split.substring(prefix.length())) : null;
-        return shard == null ? List.of() : shard.replay;
-    }
-
-    /** Queues the new checkpoint and pending ranges of every shard named in {@code positions} or {@code pending}. */
-    private void queue(Collection<SourcePosition> positions, Map<String, List<PendingRange>> pending) {
-        Map<String, KinesisPosition> durable = new LinkedHashMap<>();
-        for (SourcePosition position : positions) {
-            KinesisPosition kinesis = ownPosition(position);
-            if (durable.put(kinesis.shardId(), kinesis) != null) {
-                throw new IllegalArgumentException("KinesisSource for stream " + config.stream + ": two positions of shard "
-                        + kinesis.shardId() + " in one commit: " + positions);
-            }
-        }
-        Map<String, String> ranges = new LinkedHashMap<>();
-        pending.forEach((split, list) -> {
-            String shardId = null;
-            for (PendingRange range : list) {
-                KinesisPosition first = ownPosition(range.first());
-                ownPosition(range.last());
-                if (!split.equals(first.split())) {
-                    throw new IllegalArgumentException("KinesisSource for stream " + config.stream + ": pending range "
-                            + range + " given for split " + split);
-                }
-                shardId = first.shardId();
-            }
-            if (shardId != null) {
-                ranges.put(shardId, PendingRangeText.encode(list));
-            } else if (split.startsWith(config.stream.name() + "/")) {
-                ranges.put(split.substring(config.stream.name().length() + 1), "");
-            }
-        });
-        Set<String> shards = new LinkedHashSet<>(durable.keySet());
-        shards.addAll(ranges.keySet());
-        for (String shardId : shards) {
-            String text = ranges.getOrDefault(shardId, "");
-            Checkpoint queued = unsaved.get(shardId);
-            ActiveShard shard = active.get(shardId);
-            if (finished.contains(shardId) || (queued != null && queued.isShardEnd())) {
-                if (!text.isEmpty()) {
-                    throw new IllegalStateException("KinesisSource for stream " + config.stream + ": shard " + shardId
-                            + " is finished (SHARD_END), yet pending ranges were given for it: " + text);
-                }
-                continue; // SHARD_END saved or queued: it stays
-            }
-            KinesisPosition position = durable.get(shardId);
-            Checkpoint base = position != null ? Checkpoint.at(position.extendedSequenceNumber())
-                    : queued != null ? queued : shard != null ? shard.state : null;
-            if (base == null) {
-                if (!text.isEmpty()) {
-                    throw new IllegalStateException("KinesisSource for stream " + config.stream + ": pending ranges given"
-                            + " for shard " + shardId + ", which this source does not read");
-                }
-                continue;
-            }
-            Checkpoint next = base.withPendingRanges(text);
-            unsaved.put(shardId, next);
-            if (shard != null) {
-                shard.state = next;
-                if (position != null) {
-                    shard.durable = position.extendedSequenceNumber();
-                }
-            }
-        }
-    }
-
-    private KinesisPosition ownPosition(SourcePosition position) {
-        if (!(position instanceof KinesisPosition kinesis) || !kinesis.stream().equals(config.stream.name())) {
-            throw new IllegalArgumentException("KinesisSource for stream " + config.stream + " cannot commit " + position);
-        }
-        return kinesis;
+        ShardLifecycle current = shards;
+        return current == null ? List.of() : current.pendingRanges(split);
     }
 
     /**
@@ -646,20 +262,19 @@ public final class KinesisSource implements Source {
         return KinesisRecord.CODEC;
     }
 
-    /** Releases the readers, clients and the checkpoint store; commits nothing. */
+    /** Releases the readers, threads, clients and the checkpoint store; commits nothing. */
     @Override
     public void close() {
         if (discovery != null) {
             discovery.close();
             discovery = null;
         }
-        for (ActiveShard shard : active.values()) {
-            shard.reader.close();
+        if (shards != null) {
+            shards.close();
         }
-        active.clear();
-        if (fetchThreads != null) {
-            fetchThreads.shutdownNow();
-            fetchThreads = null;
+        if (threads != null) {
+            threads.close();
+            threads = null;
         }
         if (clients != null) {
             clients.close();
@@ -675,7 +290,10 @@ public final class KinesisSource implements Source {
     /** The shards being read now, as splits; safe to call from any thread. */
     public Set<String> assignedSplits() {
         Set<String> splits = new HashSet<>();
-        active.keySet().forEach(shardId -> splits.add(KinesisPosition.split(config.stream.name(), shardId)));
+        ShardLifecycle current = shards;
+        if (current != null) {
+            current.shards().forEach(shard -> splits.add(KinesisPosition.split(config.stream.name(), shard.shardId())));
+        }
         return splits;
     }
 
@@ -685,8 +303,11 @@ public final class KinesisSource implements Source {
      */
     public long millisBehindLatest() {
         long max = -1;
-        for (ActiveShard shard : active.values()) {
-            max = Math.max(max, shard.reader.millisBehindLatest());
+        ShardLifecycle current = shards;
+        if (current != null) {
+            for (ActiveShard shard : current.shards()) {
+                max = Math.max(max, shard.reader.millisBehindLatest());
+            }
         }
         return max;
     }
@@ -697,8 +318,11 @@ public final class KinesisSource implements Source {
      */
     public long bufferedBytes() {
         long total = 0;
-        for (ActiveShard shard : active.values()) {
-            total += shard.reader.bufferedBytes();
+        ShardLifecycle current = shards;
+        if (current != null) {
+            for (ActiveShard shard : current.shards()) {
+                total += shard.reader.bufferedBytes();
+            }
         }
         return total;
     }
@@ -711,40 +335,6 @@ public final class KinesisSource implements Source {
     @Override
     public String toString() {
         return "KinesisSource" + config;
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger sequence = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + sequence.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /**
-     * A shard being read: its reader, what the pipeline was handed and committed of it, its value in the
-     * store, and the pending ranges it was assigned with.
-     */
-    private static final class ActiveShard {
-        final ShardReader reader;
-        final List<PendingRange> replay;
-        String lastEmitted;
-        String durable;
-        /** The shard's checkpoint and pending ranges, as saved or queued. */
-        Checkpoint state;
-        boolean markerQueued;
-
-        ActiveShard(ShardReader reader, Checkpoint state, List<PendingRange> replay) {
-            this.reader = reader;
-            this.state = state;
-            this.replay = replay;
-        }
-
-        /** Everything handed out is durable and committed, and no range is pending (a shard with one is not finished). */
-        boolean allCommitted() {
-            return (lastEmitted == null || lastEmitted.equals(durable)) && !state.hasPendingRanges();
-        }
     }
 
     /** Immutable settings of a source; see {@link Builder}. */

@@ -101,13 +101,8 @@ public final class LeaseKinesisSource implements Source {
             kcl = KclSchedulerFactory.create(config);
             String table = kcl.leaseTable(application);
             try {
-                KclSchedulerFactory.join(kcl.kinesis.describeStreamSummary(request -> {
-                    if (config.stream.arn() != null) {
-                        request.streamARN(config.stream.arn());
-                    } else {
-                        request.streamName(config.stream.name());
-                    }
-                }), config.startupTimeout);
+                KclSchedulerFactory.join(kcl.kinesis.describeStreamSummary(request -> config.stream.applyTo(request)),
+                        config.startupTimeout);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("LeaseKinesisSource: cannot find stream " + config.stream + " at "
                         + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + ": "
@@ -256,22 +251,8 @@ public final class LeaseKinesisSource implements Source {
 
     /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
     private void drain(List<SourceRecord> out) {
-        List<ShardHandoff> shards = new ArrayList<>(active.values());
-        if (shards.isEmpty()) {
-            return;
-        }
-        int quota = Math.max(1, config.maxPollRecords / shards.size());
-        boolean moved = true;
-        while (moved && out.size() < config.maxPollRecords) {
-            moved = false;
-            for (int i = 0; i < shards.size() && out.size() < config.maxPollRecords; i++) {
-                ShardHandoff shard = shards.get((drainStart + i) % shards.size());
-                if (shard.drainTo(out, Math.min(quota, config.maxPollRecords - out.size())) != null) {
-                    moved = true;
-                }
-            }
-        }
-        drainStart++;
+        FairDrain.drain(new ArrayList<>(active.values()), config.maxPollRecords, drainStart++, out,
+                (handoff, into, max) -> handoff.drainTo(into, max) != null);
     }
 
     @Override
