@@ -33,8 +33,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with {@code ListShards} every {@code shardDiscoveryInterval}; a child shard is read only after
  * each of its parents was read to its end and everything read from it was committed (its
  * {@link Checkpoint#SHARD_END} marker saved), so the records of a partition key stay in order across
- * splits and merges. A shard that ends is reported revoked to the pipeline, which then flushes and
+ * splits and merges. A shard that ends is reported finished to the pipeline, which then flushes and
  * commits what it read from it.
+ *
+ * <p>This class is the {@link Source} contract; the work is done by {@link ShardLifecycle} (starting
+ * and finishing shards, with {@link ShardTracker}'s lineage rules), the {@link ShardReader}s (one per
+ * shard, on the {@link ReaderThreads}), {@link ShardDiscovery}, {@link CheckpointQueue} and
+ * {@link StreamStartup}. Its settings shared with {@link LeaseKinesisSource} are {@link KinesisBuilder}'s.
  *
  * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) from
  * {@link #commit}, i.e. once the sink has made the records durable; a restart resumes after them.
