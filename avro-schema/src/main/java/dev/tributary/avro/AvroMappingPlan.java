@@ -73,6 +73,19 @@ final class AvroMappingPlan implements MappingPlan {
         this.fallback = fallback;
     }
 
+    /**
+     * The paths the payload columns read (the Avro decoder ignores the hint; schema evolution takes them
+     * for covered, so that a field an override maps to another column is not added as a column of its own).
+     */
+    @Override
+    public java.util.Set<dev.tributary.core.FieldPath> fieldsRead() {
+        java.util.Set<dev.tributary.core.FieldPath> paths = new java.util.HashSet<>();
+        for (RowReader.PayloadColumn column : payload) {
+            paths.add(column.path());
+        }
+        return java.util.Set.copyOf(paths);
+    }
+
     @Override
     public void writeRow(DecodedRecord decoded, SourceRecord record, RowBinaryOutput out) throws MappingException {
         if (!(decoded instanceof AvroRecord avro)) {

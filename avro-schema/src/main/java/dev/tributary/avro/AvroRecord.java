@@ -63,6 +63,20 @@ public final class AvroRecord implements DecodedRecord {
 
     @Override
     public Object field(FieldPath path) {
+        return at(decoded(), path, 0);
+    }
+
+    /**
+     * The message decoded with the reader schema: a record as a Map of every field in the schema's
+     * order (null fields kept), bytes and fixed as byte[], enum symbols as their names, logical
+     * types as BigDecimal, LocalDate, Instant, LocalDateTime, LocalTime, UUID (see {@link AvroValues}).
+     */
+    @Override
+    public Object tree() {
+        return AvroValues.tree(decoded());
+    }
+
+    private Object decoded() {
         if (undecodable != null) {
             throw undecodable;
         }
@@ -77,7 +91,7 @@ public final class AvroRecord implements DecodedRecord {
                 throw undecodable;
             }
         }
-        return at(decoded, path, 0);
+        return decoded;
     }
 
     /** The value at segments {@code from...} of {@code path}; through an array, the list of each element's value. */

@@ -50,6 +50,18 @@ final class AvroValues {
 
     /** {@code value}, read with {@link #model()}, as a plain Java value. */
     static Object plain(Object value) {
+        return convert(value, false);
+    }
+
+    /**
+     * {@code value} as {@link dev.tributary.core.DecodedRecord#tree()} shows it: as {@link #plain}, but
+     * a record's null fields kept (as null), so that every field of the schema is seen.
+     */
+    static Object tree(Object value) {
+        return convert(value, true);
+    }
+
+    private static Object convert(Object value, boolean keepNulls) {
         if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;
         }
@@ -72,8 +84,8 @@ final class AvroValues {
             Map<String, Object> map = new LinkedHashMap<>(fields.size() * 2);
             for (Schema.Field field : fields) {
                 Object element = record.get(field.pos());
-                if (element != null) {
-                    map.put(field.name(), plain(element));
+                if (element != null || keepNulls) {
+                    map.put(field.name(), convert(element, keepNulls));
                 }
             }
             return map;
@@ -81,13 +93,13 @@ final class AvroValues {
         if (value instanceof Collection<?> collection) {
             List<Object> list = new ArrayList<>(collection.size());
             for (Object element : collection) {
-                list.add(plain(element));
+                list.add(convert(element, keepNulls));
             }
             return list;
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> plain = new LinkedHashMap<>(map.size() * 2);
-            map.forEach((key, element) -> plain.put(key.toString(), plain(element)));
+            map.forEach((key, element) -> plain.put(key.toString(), convert(element, keepNulls)));
             return plain;
         }
         return value; // java.time values, UUID

@@ -3,6 +3,7 @@ package dev.tributary.core;
 import dev.tributary.core.clickhouse.TableSchema;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,6 +29,29 @@ public interface BatchingSink extends RowTarget, AutoCloseable {
      */
     default TableSchema encodingSchema() {
         return null;
+    }
+
+    /**
+     * Whether this sink can add columns to its table ({@link #addColumns}), for
+     * {@link Pipeline.Builder#schemaEvolution}. False by default; a pipeline refuses evolution with a
+     * sink that cannot.
+     */
+    default boolean supportsAddingColumns() {
+        return false;
+    }
+
+    /**
+     * Schema evolution: adds {@code columns} to the table where they are missing (safe when another
+     * writer adds the same column at the same time), reads the table again, and makes the layout read
+     * then the one the next batch is encoded for ({@link #encodingSchema()} after the next flush). Rows
+     * already in the open batch stay valid: inserts name their columns, and the server fills the new
+     * ones. Called on the pipeline thread.
+     *
+     * @return the table as it is now: a column may have another type than asked for (another writer
+     *         added it first), and the caller compiles its mapping against this
+     */
+    default TableSchema addColumns(List<SchemaEvolution.NewColumn> columns) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot add columns to its table");
     }
 
     /** Whether the open batch reached its maximum rows, bytes or age. */

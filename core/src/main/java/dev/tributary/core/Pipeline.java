@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +34,10 @@ import java.util.regex.Pattern;
  * <p>One thread (named {@code tributary-<name>}) polls, decodes, maps and encodes; the sink inserts
  * on its own threads. When the sink has as many batches in flight as it allows, the source is
  * paused (but kept alive) until one lands, so memory stays bounded by the batch settings.
+ *
+ * <p>It writes one table ({@code sink(...)}) or several: a {@code route(name, sink)} per table and a
+ * router ({@code routeByTopic(...)}, {@code routeBy(...)}); the routes' batches are sealed together, so
+ * that a commit covers every table (see docs/schema.md).
  *
  * <pre>{@code
  * try (Pipeline pipeline = Pipeline.builder()
@@ -57,14 +62,24 @@ public final class Pipeline implements AutoCloseable {
     private final String name;
     private final Source source;
     private final Decoder decoder;
-    private final SchemaMapper mapper;
-    private final BatchingSink sink;
+    /** One lane per route (target table), in the order the routes were given. */
+    private final List<Lane> lanes;
+    /** Where records go that no route takes (their error rows), and every record when there is one route and no router. */
+    private final Lane defaultLane;
+    /** Routing by topic: the lane of each topic, and the virtual column the topic is read from; else null. */
+    private final Map<String, Lane> topicLanes;
+    private final String topicColumn;
+    /** Routing by a function of the record; else null. */
+    private final RecordRouter router;
+    private final Map<String, Lane> lanesByRoute = new java.util.LinkedHashMap<>();
     private final Duration pollTimeout;
     private final Duration metricsLogInterval;
     private final Duration retryBackoffMax;
     private final int maxRecordBytes;
     private final Duration shutdownTimeout;
     private final DeliveryGuarantee deliveryGuarantee;
+    /** Opt-in schema evolution, or null (the default: records are mapped onto the table as it is). */
+    private final SchemaEvolution evolution;
     /** Exactly-once bookkeeping per split; null under at-least-once. Owned by the pipeline thread. */
     private final RangeTracker ranges;
     private final PipelineMetrics metrics = new PipelineMetrics();
@@ -81,17 +96,12 @@ public final class Pipeline implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Reencoding> reencodings = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     // Owned by the pipeline thread.
-    private MappingPlan plan;
-    /** The table layout {@link #plan} writes. */
-    private TableSchema planSchema;
-    /** A plan for another layout, kept for the next batch encoded again for it. */
-    private MappingPlan otherPlan;
-    private TableSchema otherPlanSchema;
     /** Splits revoked or lost since they were last assigned: nothing more of them is processed or committed. */
     private final java.util.Set<String> departedSplits = new java.util.HashSet<>();
     private final Map<String, SourcePosition> uncommitted = new HashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private long recordsReadAtLastFlush;
+
     private boolean sourcePaused;
     private boolean closing;
 
@@ -99,14 +109,31 @@ public final class Pipeline implements AutoCloseable {
         this.name = builder.name;
         this.source = builder.source;
         this.decoder = builder.decoder;
-        this.mapper = builder.mapper;
-        this.sink = builder.sink;
+        List<Lane> all = new java.util.ArrayList<>();
+        for (Builder.RouteSpec route : builder.routes) {
+            Lane lane = new Lane(route.name(), route.sink(), route.mapper() != null ? route.mapper() : builder.mapper);
+            all.add(lane);
+            lanesByRoute.put(route.name(), lane);
+        }
+        this.lanes = List.copyOf(all);
+        this.defaultLane = builder.defaultRoute == null ? lanes.get(0) : lanesByRoute.get(builder.defaultRoute);
+        if (builder.topicRoutes != null) {
+            Map<String, Lane> byTopic = new HashMap<>();
+            builder.topicRoutes.forEach((topic, route) -> byTopic.put(topic, lanesByRoute.get(route)));
+            this.topicLanes = byTopic;
+            this.topicColumn = builder.topicColumn;
+        } else {
+            this.topicLanes = null;
+            this.topicColumn = null;
+        }
+        this.router = builder.router;
         this.pollTimeout = builder.pollTimeout;
         this.metricsLogInterval = builder.metricsLogInterval;
         this.retryBackoffMax = builder.retryBackoffMax;
         this.maxRecordBytes = builder.maxRecordBytes;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.deliveryGuarantee = builder.deliveryGuarantee;
+        this.evolution = builder.evolution;
         this.ranges = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE ? new RangeTracker(System::currentTimeMillis) : null;
     }
 
@@ -255,40 +282,10 @@ public final class Pipeline implements AutoCloseable {
 
     private void run() {
         try {
-            TableSchema schema = sink.open(new SinkContext() {
-                @Override
-                public String pipelineName() {
-                    return name;
-                }
-
-                @Override
-                public PipelineMetrics metrics() {
-                    return metrics;
-                }
-
-                @Override
-                public RecordCodec recordCodec() {
-                    return source.recordCodec();
-                }
-
-                @Override
-                public DeliveryGuarantee deliveryGuarantee() {
-                    return deliveryGuarantee;
-                }
-
-                @Override
-                public CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
-                    Reencoding request = new Reencoding(table, records, target, new CompletableFuture<>());
-                    reencodings.add(request);
-                    if (terminated.getCount() == 0) {
-                        request.done.completeExceptionally(new IllegalStateException("pipeline " + name + " has stopped"));
-                    }
-                    source.wakeup(); // served between polls
-                    return request.done;
-                }
-            });
-            plan = compile(schema);
-            planSchema = schema;
+            for (Lane lane : lanes) {
+                lane.open();
+            }
+            narrowDecoder();
             source.open(new SourceContext() {
                 @Override
                 public String pipelineName() {
@@ -309,9 +306,9 @@ public final class Pipeline implements AutoCloseable {
             while (!stopRequested) {
                 serveReencodings();
                 commitLandedBatches();
-                boolean due = sink.isFlushDue();
-                if (due && sink.canFlush() && readyToRecordPending() && flushOpenBatch(null)) {
-                    due = sink.isFlushDue();
+                boolean due = anyFlushDue();
+                if (due && canFlush() && readyToRecordPending() && flushOpenBatch(null)) {
+                    due = anyFlushDue();
                 }
                 // Backpressure: while the open batch is due but cannot be sealed, read nothing more; but
                 // never while a replayed range is incomplete (exactly-once): its last records must still come.
@@ -341,7 +338,9 @@ public final class Pipeline implements AutoCloseable {
             }
             closeQuietly(source, "source");
             closeQuietly(decoder, "decoder");
-            closeQuietly(sink, "sink");
+            for (Lane lane : lanes) {
+                closeQuietly(lane.sink, "sink of route " + lane.route);
+            }
             if (metricsLogger != null) {
                 metricsLogger.shutdownNow();
             }
@@ -356,7 +355,7 @@ public final class Pipeline implements AutoCloseable {
             return; // revoked while an earlier record waited: its new owner reads it
         }
         if (ranges == null) {
-            if (encode(record, plan, sink, true)) {
+            if (encode(record, null, null, true)) {
                 uncommitted.put(split, record.position());
             }
             return;
@@ -368,7 +367,7 @@ public final class Pipeline implements AutoCloseable {
                 return; // not sealed: the record is read again by whoever replays the range
             }
         }
-        if (encode(record, plan, sink, true)) {
+        if (encode(record, null, null, true)) {
             uncommitted.put(split, position);
             if (ranges.appended(position)) {
                 sealForReplay(position); // a replayed range is complete: it goes as it went before
@@ -385,7 +384,7 @@ public final class Pipeline implements AutoCloseable {
     private void sealForReplay(SourcePosition at) throws InterruptedException {
         String split = at.split();
         for (int attempt = 0; ; attempt++) {
-            while (!sink.canFlush() && !stopRequested && !departedSplits.contains(split)) {
+            while (!canFlush() && !stopRequested && !departedSplits.contains(split)) {
                 awaitOldestFlush();
                 commitLandedBatches();
                 // Keeps the source's session while ClickHouse is slow (a Kafka member that does not poll is
@@ -409,7 +408,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Decodes {@code record} and hands its row, or the reason it has none, to {@code target}.
+     * Decodes {@code record} and hands its row, or the reason it has none, to {@code target}; with no
+     * plan and target (null), routes it first: to its route's lane, or, routed nowhere, to the default
+     * route's error table (MAPPING).
+     *
+     * With schema evolution, a record routed here (no plan and target given) first has the columns it needs
+     * added to its lane's table ({@link #evolveFor}); a record encoded again for a changed table does not.
      *
      * @param waitForDependencies whether to wait out an outage of what the decoder depends on (else
      *                            its {@link RetriableException} propagates)
@@ -418,9 +422,23 @@ public final class Pipeline implements AutoCloseable {
      */
     private boolean encode(SourceRecord record, MappingPlan plan, RowTarget target, boolean waitForDependencies)
             throws InterruptedException {
+        Lane routed = null; // the lane a record routed here goes to (schema evolution runs on it)
+        if (target == null) {
+            Lane lane = router != null ? null : laneOfTopic(record);
+            if (lane == null && router == null) {
+                return true; // no route for its topic: in the default route's error table
+            }
+            if (lane != null) {
+                routed = lane;
+                plan = lane.plan;
+                target = lane.sink;
+            }
+        }
+        // Routing by a function of the decoded record: a record that cannot be decoded has no route.
+        RowTarget errors = target != null ? target : defaultLane.sink;
         byte[] value = record.value();
         if (value != null && value.length > maxRecordBytes) {
-            target.appendError(record, ErrorKind.DECODE, "message of " + value.length + " bytes exceeds the limit of "
+            errors.appendError(record, ErrorKind.DECODE, "message of " + value.length + " bytes exceeds the limit of "
                     + maxRecordBytes + " bytes (maxRecordBytes)");
             return true;
         }
@@ -428,7 +446,7 @@ public final class Pipeline implements AutoCloseable {
         try {
             decoded = waitForDependencies ? decodeRetrying(record) : decodeOnce(record);
         } catch (DecodeException e) {
-            target.appendError(record, ErrorKind.DECODE, e.getMessage());
+            errors.appendError(record, ErrorKind.DECODE, e.getMessage());
             return true;
         } catch (RetriableException | PipelineException e) {
             throw e; // not about this record: a dependency is down, or a batch failed while the decoder waited for one
@@ -439,15 +457,38 @@ public final class Pipeline implements AutoCloseable {
             // record's frames, and an allocation that fails leaves the heap as it was (if the heap is
             // really exhausted, the error row's own allocation fails and the pipeline stops). Other
             // VirtualMachineErrors (InternalError, UnknownError) mean the VM itself is broken.
-            target.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e
+            errors.appendError(record, ErrorKind.DECODE, "the decoder failed on this record: " + e
                     + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
             return true;
         }
         if (decoded == null || waitForDependencies && departedSplits.contains(record.position().split())) {
             return false; // stop requested, or the split was revoked, while the decoder waited
         }
+        if (target == null) {
+            Lane lane = laneOfDecoded(record, decoded);
+            if (lane == null) {
+                return true; // in the default route's error table
+            }
+            routed = lane;
+            plan = lane.plan;
+            target = lane.sink;
+        }
+        if (evolution != null && routed != null) {
+            try {
+                decoded = evolveFor(routed, record, decoded);
+            } catch (DecodeException e) { // decoded once already: only a decoder that changed its mind
+                target.appendError(record, ErrorKind.DECODE, e.getMessage());
+                return true;
+            }
+            if (decoded == null) {
+                return false; // stop requested, or the split revoked, while the batch before it was sealed
+            }
+            plan = routed.plan;
+        }
+        DecodedRecord row = decoded;
+        MappingPlan rows = plan;
         try {
-            target.append(record, out -> plan.writeRow(decoded, record, out));
+            target.append(record, out -> rows.writeRow(row, record, out));
         } catch (MappingException e) {
             target.appendError(record, e.kind(), e.getMessage());
         } catch (RetriableException | PipelineException e) {
@@ -458,6 +499,119 @@ public final class Pipeline implements AutoCloseable {
                     + (e instanceof StackOverflowError ? " (nested too deeply for the thread's stack)" : ""));
         }
         return true;
+    }
+
+    /**
+     * Schema evolution, before {@code record} is mapped into the open batch: when it needs columns the
+     * table lacks, the sink adds them, the open batch (rows of the old layout, still valid: inserts name
+     * their columns and the server fills the new ones) is sealed, the mapping is compiled again for the
+     * table as read back, and the record is decoded again for it (the decoder may keep only the fields the
+     * old mapping read). Returns the record as the mapping now reads it, or null if a stop or a revoke of
+     * its split came while the seal waited for a slot (nothing was handed over: it is read again).
+     */
+    private DecodedRecord evolveFor(Lane lane, SourceRecord record, DecodedRecord decoded)
+            throws InterruptedException, DecodeException {
+        if (lane.coveredFor != lane.plan) {
+            lane.covered = coveredNames(lane.planSchema, lane.plan.fieldsRead(), lane.notAdded);
+            lane.coveredFor = lane.plan;
+        }
+        List<SchemaEvolution.NewColumn> wanted = evolution.newColumns(record, decoded, lane.planSchema, lane.covered);
+        if (wanted.isEmpty()) {
+            return decoded;
+        }
+        TableSchema altered = lane.sink.addColumns(wanted);
+        for (SchemaEvolution.NewColumn column : wanted) {
+            if (altered.columns().stream().noneMatch(c -> c.name().equals(column.name()))) {
+                lane.notAdded.add(column.name());
+                LOG.warn("pipeline {}: schema evolution: {} still has no insertable column {} after adding it (the server"
+                        + " refused it, or a MATERIALIZED or ALIAS column has that name); the field is ignored", name,
+                        altered.qualifiedName(), column.name());
+            }
+        }
+        lane.coveredFor = null;
+        String split = record.position().split();
+        while (!canFlush()) { // lanes are sealed together
+            if (stopRequested || departedSplits.contains(split)) {
+                return null;
+            }
+            awaitOldestFlush();
+            commitLandedBatches();
+            setSourcePaused(true); // keeps the source's session while a slot frees; paused, so nothing is returned
+            source.poll(Duration.ofMillis(1));
+        }
+        if (stopRequested || departedSplits.contains(split)) {
+            return null;
+        }
+        flushOpenBatch(null); // at-least-once: always seals; the lane's next batch is encoded for the altered table
+        LOG.info("pipeline {}: schema evolution: mapping {} with the columns {} added", name, record.position(), wanted);
+        return decodeRetrying(record);
+    }
+
+    /**
+     * The top-level field names schema evolution leaves alone for a mapping of {@code table}: every column's
+     * name and its part before a dot ({@code actor.login} reads {@code actor}), the first segment of every
+     * path the mapping reads (overrides), and the names it could not add.
+     */
+    static Set<String> coveredNames(TableSchema table, Set<FieldPath> fieldsRead, Set<String> notAdded) {
+        Set<String> names = new java.util.HashSet<>(notAdded);
+        for (dev.tributary.core.clickhouse.TableColumn column : table.columns()) {
+            names.add(column.name());
+            int dot = column.name().indexOf('.');
+            if (dot > 0) {
+                names.add(column.name().substring(0, dot));
+            }
+        }
+        if (fieldsRead != null) {
+            for (FieldPath path : fieldsRead) {
+                names.add(path.segment(0));
+            }
+        }
+        return Set.copyOf(names);
+    }
+
+    /**
+     * The lane of a record routed by topic (or of every record, with one route and no router); null if
+     * its topic has no route, after its error row went to the default route's error table.
+     */
+    private Lane laneOfTopic(SourceRecord record) {
+        if (topicLanes == null) {
+            return defaultLane;
+        }
+        Object topic;
+        try {
+            topic = record.virtualColumn(topicColumn);
+        } catch (RuntimeException e) {
+            unroutable(record, "its " + topicColumn + " could not be read (" + e + ")");
+            return null;
+        }
+        Lane lane = topicLanes.get(String.valueOf(topic));
+        if (lane == null) {
+            unroutable(record, "no route for " + topicColumn + " '" + topic + "' in routeByTopic (routes for "
+                    + new java.util.TreeSet<>(topicLanes.keySet()) + ")");
+        }
+        return lane;
+    }
+
+    /** The lane the router chose for a decoded record; null if none, after its error row went to the default route's error table. */
+    private Lane laneOfDecoded(SourceRecord record, DecodedRecord decoded) {
+        String route;
+        try {
+            route = router.route(record, decoded);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            unroutable(record, "the router failed on this record: " + e); // one record's failure, as the decoder's
+            return null;
+        }
+        Lane lane = route == null ? null : lanesByRoute.get(route);
+        if (lane == null) {
+            unroutable(record, route == null ? "the router chose no route (null)"
+                    : "the router chose route '" + route + "', which is not one of " + lanesByRoute.keySet());
+        }
+        return lane;
+    }
+
+    private void unroutable(SourceRecord record, String why) {
+        defaultLane.sink.appendError(record, ErrorKind.MAPPING, "no table for this record: " + why
+                + "; it is kept in the error table of the default route '" + defaultLane.route + "'");
     }
 
     /** Decodes once; a decoder that returns nothing has broken its contract on this record. */
@@ -533,9 +687,9 @@ public final class Pipeline implements AutoCloseable {
         }
         CompletableFuture<Void> landed;
         if (sealing == null) {
-            landed = sink.flush();
+            landed = sealLanes();
         } else {
-            landed = sink.flush(sealing);
+            landed = lanes.get(0).sink.flush(sealing); // exactly-once: one lane (checked at build())
             ranges.sealed(sealing);
         }
         // Commit as soon as it lands, not when the next poll happens to return.
@@ -544,12 +698,63 @@ public final class Pipeline implements AutoCloseable {
         inFlight.add(new InFlight(landed, positions, read - recordsReadAtLastFlush,
                 sealing == null ? Map.of() : new HashMap<>(sealing)));
         recordsReadAtLastFlush = read;
-        // The table changed under the sink: the batch just opened is for its new layout.
-        TableSchema next = sink.encodingSchema();
-        if (next != null && !next.equals(planSchema)) {
-            plan = planFor(next);
-            planSchema = next;
-            LOG.info("pipeline {}: mapping compiled again for the changed table {}", name, next.qualifiedName());
+        for (Lane lane : lanes) {
+            lane.followTableChange();
+        }
+        return true;
+    }
+
+    /**
+     * Seals every lane's open batch as one unit: the unit lands when all of them have (and fails as soon
+     * as one fails), so that the positions it covers are committed only once every row before them, in
+     * every table, is durable.
+     */
+    private CompletableFuture<Void> sealLanes() {
+        if (lanes.size() == 1) {
+            return lanes.get(0).sink.flush();
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] flushes = new CompletableFuture[lanes.size()];
+        for (int i = 0; i < flushes.length; i++) {
+            flushes[i] = lanes.get(i).sink.flush();
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(flushes);
+        for (CompletableFuture<Void> flush : flushes) {
+            flush.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    all.completeExceptionally(error); // a failed lane fails the unit now, not once the others end
+                }
+            });
+        }
+        return all;
+    }
+
+    /** Whether any lane's open batch is due. */
+    private boolean anyFlushDue() {
+        for (Lane lane : lanes) {
+            if (lane.sink.isFlushDue()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether every lane can seal now: the lanes are sealed together, so one lane without a slot holds all back. */
+    private boolean canFlush() {
+        for (Lane lane : lanes) {
+            if (!lane.sink.canFlush()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every lane's open batch is empty. */
+    private boolean lanesEmpty() {
+        for (Lane lane : lanes) {
+            if (!lane.sink.isEmpty()) {
+                return false;
+            }
         }
         return true;
     }
@@ -582,32 +787,11 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The plan for {@code table}: the current one, the last other one, or a new one. */
-    private MappingPlan planFor(TableSchema table) {
-        if (table.equals(planSchema)) {
-            return plan;
-        }
-        if (!table.equals(otherPlanSchema)) {
-            otherPlan = compile(table);
-            otherPlanSchema = table;
-        }
-        return otherPlan;
-    }
-
-    private MappingPlan compile(TableSchema table) {
-        MappingPlan compiled = mapper.plan(table, source.virtualColumns());
-        java.util.Set<FieldPath> fields = compiled.fieldsRead();
-        if (fields != null) {
-            decoder.onlyFields(fields);
-        }
-        return compiled;
-    }
-
     /** Encodes again the records the sink asked for (on this thread: decoders and plans are not thread-safe). */
     private void serveReencodings() throws InterruptedException {
         for (Reencoding request; (request = reencodings.poll()) != null; ) {
             try {
-                MappingPlan forTable = planFor(request.table);
+                MappingPlan forTable = request.lane.planFor(request.table);
                 for (SourceRecord record : request.records) {
                     encode(record, forTable, request.target, false);
                 }
@@ -686,12 +870,12 @@ public final class Pipeline implements AutoCloseable {
                 discardOpen(partial, "they are part of replayed ranges not complete yet");
             }
         }
-        if (!sink.isEmpty() || !uncommitted.isEmpty()) {
-            while (!sink.canFlush() && !pastShutdownDeadline()) {
+        if (!lanesEmpty() || !uncommitted.isEmpty()) {
+            while (!canFlush() && !pastShutdownDeadline()) {
                 awaitOldestFlush();
                 commitLandedBatches();
             }
-            if (sink.canFlush() && !flushOpenBatch(null) && ranges != null && !uncommitted.isEmpty()) {
+            if (canFlush() && !flushOpenBatch(null) && ranges != null && !uncommitted.isEmpty()) {
                 // Their ranges could not be recorded: inserting them would not be exactly once.
                 discardOpen(new java.util.ArrayList<>(uncommitted.keySet()), "their ranges could not be recorded in the source");
             }
@@ -701,7 +885,7 @@ public final class Pipeline implements AutoCloseable {
             commitLandedBatches();
         }
         commitLandedBatches();
-        if (!inFlight.isEmpty() || !sink.isEmpty() || !uncommitted.isEmpty()) {
+        if (!inFlight.isEmpty() || !lanesEmpty() || !uncommitted.isEmpty()) {
             logLeftUncommitted();
         }
     }
@@ -722,7 +906,9 @@ public final class Pipeline implements AutoCloseable {
     private void discardOpen(List<String> splits, String why) {
         LOG.info("pipeline {}: leaving the open records of {} uninserted and uncommitted ({}); they are read again",
                 name, splits, why);
-        sink.discard(splits);
+        for (Lane lane : lanes) {
+            lane.sink.discard(splits);
+        }
         ranges.discardOpen(splits);
         uncommitted.keySet().removeAll(splits);
     }
@@ -733,7 +919,7 @@ public final class Pipeline implements AutoCloseable {
         for (InFlight batch : inFlight) {
             records += batch.records;
         }
-        if (!sink.isEmpty() || !uncommitted.isEmpty()) {
+        if (!lanesEmpty() || !uncommitted.isEmpty()) {
             batches++;
             records += metrics.snapshot().recordsRead() - recordsReadAtLastFlush;
         }
@@ -813,7 +999,9 @@ public final class Pipeline implements AutoCloseable {
             if (ranges != null) {
                 // Their inserts in flight carry the tokens of ranges recorded in the source: the new owner's
                 // replay of those ranges is dropped by ClickHouse if ours landed, and the other way round.
-                sink.discard(splits);
+                for (Lane lane : lanes) {
+                    lane.sink.discard(splits);
+                }
                 ranges.forget(splits);
             }
         }
@@ -823,22 +1011,164 @@ public final class Pipeline implements AutoCloseable {
                             Map<String, PendingRange> ranges) {
     }
 
-    private record Reencoding(TableSchema table, List<SourceRecord> records, RowTarget target, CompletableFuture<Void> done) {
+    private record Reencoding(Lane lane, TableSchema table, List<SourceRecord> records, RowTarget target,
+                              CompletableFuture<Void> done) {
+    }
+
+    /**
+     * One target table of the pipeline: its sink, the mapper its rows are made with, and the plan
+     * compiled for the layout the sink encodes for now (with the last other layout's plan, kept for
+     * batches the sink has encoded again for it). Owned by the pipeline thread.
+     */
+    private final class Lane {
+        final String route;
+        final BatchingSink sink;
+        final SchemaMapper mapper;
+        /** The plan rows appended now are written with, and the table layout it was compiled for. */
+        MappingPlan plan;
+        TableSchema planSchema;
+        /** A plan for another layout, kept for the next batch encoded again for it. */
+        private MappingPlan otherPlan;
+        private TableSchema otherPlanSchema;
+        /** Schema evolution: top-level names not to add ({@link #coveredNames}), worked out for the plan {@link #coveredFor}. */
+        Set<String> covered;
+        MappingPlan coveredFor;
+        /** Schema evolution: columns asked for that the table still lacked after the ALTER (e.g. a MATERIALIZED one). */
+        final Set<String> notAdded = new java.util.HashSet<>();
+
+        Lane(String route, BatchingSink sink, SchemaMapper mapper) {
+            this.route = route;
+            this.sink = sink;
+            this.mapper = mapper;
+        }
+
+        /** Opens the sink (each lane has its own context: the sink's requests to encode again name the lane) and compiles the plan. */
+        void open() {
+            TableSchema schema = sink.open(new LaneContext(this));
+            plan = compile(schema);
+            planSchema = schema;
+        }
+
+        /** After a flush: the table changed under the sink, so the batch just opened is for its new layout. */
+        void followTableChange() {
+            TableSchema next = sink.encodingSchema();
+            if (next != null && !next.equals(planSchema)) {
+                plan = planFor(next);
+                planSchema = next;
+                LOG.info("pipeline {}: mapping compiled again for the changed table {}", name, next.qualifiedName());
+            }
+        }
+
+        /** The plan for {@code table}: the current one, the last other one, or a new one. */
+        MappingPlan planFor(TableSchema table) {
+            if (table.equals(planSchema)) {
+                return plan;
+            }
+            if (!table.equals(otherPlanSchema)) {
+                otherPlan = compile(table);
+                otherPlanSchema = table;
+            }
+            return otherPlan;
+        }
+
+        /** Compiles a plan for {@code table}; once the pipeline runs, tells the decoder the fields it reads. */
+        private MappingPlan compile(TableSchema table) {
+            MappingPlan compiled = mapper.plan(table, source.virtualColumns());
+            if (decoderNarrowed) {
+                java.util.Set<FieldPath> fields = compiled.fieldsRead();
+                if (fields != null) {
+                    decoder.onlyFields(fields);
+                }
+            }
+            return compiled;
+        }
+    }
+
+    /** Whether the decoder was told which fields are read (owned by the pipeline thread). */
+    private boolean decoderNarrowed;
+
+    /**
+     * Tells the shared decoder the fields that every lane's plan and the router read, only if each of
+     * them says which it reads: one that may read any field needs every field decoded.
+     */
+    private void narrowDecoder() {
+        List<java.util.Set<FieldPath>> read = new java.util.ArrayList<>();
+        for (Lane lane : lanes) {
+            read.add(lane.plan.fieldsRead());
+        }
+        if (router != null) {
+            read.add(router.fieldsRead());
+        }
+        if (read.contains(null)) {
+            return;
+        }
+        read.forEach(decoder::onlyFields);
+        decoderNarrowed = true;
+    }
+
+    /** What the pipeline hands one lane's sink. */
+    private final class LaneContext implements SinkContext {
+        private final Lane lane;
+
+        LaneContext(Lane lane) {
+            this.lane = lane;
+        }
+
+        @Override
+        public String pipelineName() {
+            return name;
+        }
+
+        @Override
+        public PipelineMetrics metrics() {
+            return metrics; // one set of counters per pipeline, summed over its lanes
+        }
+
+        @Override
+        public RecordCodec recordCodec() {
+            return source.recordCodec();
+        }
+
+        @Override
+        public DeliveryGuarantee deliveryGuarantee() {
+            return deliveryGuarantee;
+        }
+
+        @Override
+        public CompletableFuture<Void> reencode(TableSchema table, List<SourceRecord> records, RowTarget target) {
+            Reencoding request = new Reencoding(lane, table, records, target, new CompletableFuture<>());
+            reencodings.add(request);
+            if (terminated.getCount() == 0) {
+                request.done.completeExceptionally(new IllegalStateException("pipeline " + name + " has stopped"));
+            }
+            source.wakeup(); // served between polls
+            return request.done;
+        }
     }
 
     /** Builds a {@link Pipeline}; {@link #build()} checks every setting and names the wrong one. */
     public static final class Builder {
+        /** A route as given: its name, its sink, and its own mapper (or null: the pipeline's). */
+        private record RouteSpec(String name, BatchingSink sink, SchemaMapper mapper) {
+        }
+
         private String name;
         private Source source;
         private Decoder decoder;
         private SchemaMapper mapper;
         private BatchingSink sink;
+        private final List<RouteSpec> routes = new java.util.ArrayList<>();
+        private Map<String, String> topicRoutes;
+        private String topicColumn;
+        private RecordRouter router;
+        private String defaultRoute;
         private Duration pollTimeout = Duration.ofMillis(200);
         private Duration metricsLogInterval = Duration.ofSeconds(60);
         private Duration retryBackoffMax = Duration.ofSeconds(10);
         private int maxRecordBytes = 20 * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+        private SchemaEvolution evolution;
 
         private Builder() {
         }
@@ -859,14 +1189,57 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** How fields map to columns (default: {@link DefaultSchemaMapper#create()}). */
+        /** How fields map to columns (default: {@link DefaultSchemaMapper#create()}); for every route without a mapper of its own. */
         public Builder mapper(SchemaMapper mapper) {
             this.mapper = mapper;
             return this;
         }
 
+        /** The one table the pipeline writes. For several tables, use {@link #route(String, BatchingSink)} instead. */
         public Builder sink(BatchingSink sink) {
             this.sink = sink;
+            return this;
+        }
+
+        /**
+         * A table the pipeline writes, by the name the router chooses it with ({@link #routeByTopic},
+         * {@link #routeBy}); its rows are made with the pipeline's {@link #mapper}. Each route has its own
+         * sink (batch, table, error table); a position is committed only once every record before it, in
+         * every route, is durable. Not with {@link #sink}.
+         */
+        public Builder route(String name, BatchingSink sink) {
+            return route(name, sink, null);
+        }
+
+        /** A route as {@link #route(String, BatchingSink)}, whose rows are made with {@code mapper}. */
+        public Builder route(String name, BatchingSink sink, SchemaMapper mapper) {
+            routes.add(new RouteSpec(name, sink, mapper));
+            return this;
+        }
+
+        /**
+         * Routes each record by its topic: {@code topicToRoute} maps a topic (Kafka's {@code _topic}; for
+         * Kinesis, the stream, {@code _stream}) to a route's name. A record of a topic not in the map goes
+         * to the error table of the default route ({@link #defaultRoute}), kind MAPPING.
+         */
+        public Builder routeByTopic(Map<String, String> topicToRoute) {
+            this.topicRoutes = topicToRoute == null ? null : new java.util.LinkedHashMap<>(topicToRoute);
+            return this;
+        }
+
+        /**
+         * Routes each record by a function of it and its decoded value (e.g. a field). A record it routes
+         * nowhere (null, an unknown name, an exception), or that cannot be decoded, goes to the error table
+         * of the default route ({@link #defaultRoute}), kind MAPPING or DECODE.
+         */
+        public Builder routeBy(RecordRouter router) {
+            this.router = router;
+            return this;
+        }
+
+        /** The route whose error table takes records routed nowhere (default: the first route). */
+        public Builder defaultRoute(String name) {
+            this.defaultRoute = name;
             return this;
         }
 
@@ -915,6 +1288,18 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Opt-in schema evolution (default: none, the table is used as it is): a record with a field the table
+         * has no column for adds that column ({@code ALTER TABLE ... ADD COLUMN}), typed by {@code evolution}
+         * ({@code JsonSchemaEvolution.create()} for JSON, {@code AvroSchemaEvolution.create()} for Avro), and
+         * lands with it, without a restart. Needs a sink that can add columns ({@code ClickHouseSink}) and
+         * at-least-once delivery. Rules and limits: docs/schema.md, "Schema evolution".
+         */
+        public Builder schemaEvolution(SchemaEvolution evolution) {
+            this.evolution = evolution;
+            return this;
+        }
+
         public Pipeline build() {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("Pipeline: name " + (name == null ? "is not set" : "'" + name + "' is not valid")
@@ -927,12 +1312,14 @@ public final class Pipeline implements AutoCloseable {
                 throw new IllegalArgumentException("Pipeline " + name + ": decoder is not set; call decoder(JsonDecoder.create())"
                         + " or another Decoder");
             }
-            if (sink == null) {
-                throw new IllegalArgumentException("Pipeline " + name + ": sink is not set; call sink(ClickHouseSink.builder()...build())");
+            if (sink == null && routes.isEmpty()) {
+                throw new IllegalArgumentException("Pipeline " + name + ": sink is not set; call sink(ClickHouseSink.builder()...build()),"
+                        + " or route(name, sink) once per table to write several tables");
             }
             if (mapper == null) {
                 mapper = DefaultSchemaMapper.create();
             }
+            List<RouteSpec> lanes = checkRoutes();
             if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero() || pollTimeout.toMillis() > 10_000) {
                 throw new IllegalArgumentException("Pipeline " + name + ": pollTimeout must be between 1 ms and 10 s, was " + pollTimeout);
             }
@@ -954,19 +1341,135 @@ public final class Pipeline implements AutoCloseable {
                 throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee is null; use"
                         + " DeliveryGuarantee.AT_LEAST_ONCE (the default) or EXACTLY_ONCE");
             }
+            if (evolution != null) {
+                for (RouteSpec lane : lanes) {
+                    if (!lane.sink().supportsAddingColumns()) {
+                        throw new IllegalArgumentException("Pipeline " + name + ": schemaEvolution needs sinks that can add"
+                                + " columns to their tables, and " + lane.sink().getClass().getSimpleName() + " (route '"
+                                + lane.name() + "') cannot; use a ClickHouseSink, or leave schemaEvolution unset");
+                    }
+                }
+                if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": schemaEvolution cannot be combined with"
+                            + " deliveryGuarantee EXACTLY_ONCE: adding a column seals the open batches of every split at"
+                            + " once, which a split in the middle of a replayed range must not be, and a range replayed after"
+                            + " a column was added would be mapped with that column (on servers before 22.2, deduplicated by"
+                            + " content, it would land twice); leave schemaEvolution unset (add columns by hand, then restart),"
+                            + " or use deliveryGuarantee(AT_LEAST_ONCE)");
+                }
+            }
             if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
                 if (!source.supportsExactlyOnce()) {
                     throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee EXACTLY_ONCE needs a source"
                             + " that keeps pending ranges beside its positions, and " + source.getClass().getSimpleName()
                             + " does not; use a KafkaSource or KinesisSource, or deliveryGuarantee(AT_LEAST_ONCE)");
                 }
-                if (!sink.supportsExactlyOnce()) {
+                if (lanes.size() > 1) {
+                    throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee(EXACTLY_ONCE) is not supported"
+                            + " with several routes (" + lanes.size() + " given): use one pipeline per table for exactly-once,"
+                            + " or deliveryGuarantee(AT_LEAST_ONCE) with routes");
+                }
+                BatchingSink only = lanes.get(0).sink();
+                if (!only.supportsExactlyOnce()) {
                     throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee EXACTLY_ONCE needs a sink"
-                            + " that writes deduplicated inserts, and " + sink.getClass().getSimpleName() + " does not;"
+                            + " that writes deduplicated inserts, and " + only.getClass().getSimpleName() + " does not;"
                             + " use a ClickHouseSink, or deliveryGuarantee(AT_LEAST_ONCE)");
                 }
             }
-            return new Pipeline(this);
+            Builder copy = copyWith(lanes);
+            return new Pipeline(copy);
         }
+
+        /** This builder's settings with {@code lanes} as its routes, so that later changes to this builder change no pipeline. */
+        private Builder copyWith(List<RouteSpec> lanes) {
+            Builder copy = new Builder();
+            copy.name = name;
+            copy.source = source;
+            copy.decoder = decoder;
+            copy.mapper = mapper;
+            copy.routes.addAll(lanes);
+            copy.topicRoutes = topicRoutes == null ? null : Map.copyOf(topicRoutes);
+            copy.topicColumn = topicColumn;
+            copy.router = router;
+            copy.defaultRoute = defaultRoute;
+            copy.pollTimeout = pollTimeout;
+            copy.metricsLogInterval = metricsLogInterval;
+            copy.retryBackoffMax = retryBackoffMax;
+            copy.maxRecordBytes = maxRecordBytes;
+            copy.shutdownTimeout = shutdownTimeout;
+            copy.deliveryGuarantee = deliveryGuarantee;
+            copy.evolution = evolution;
+            return copy;
+        }
+
+        /** Checks the routes and the router; the lanes to build, the one sink as one route when routes are not used. */
+        private List<RouteSpec> checkRoutes() {
+            String p = "Pipeline " + name + ": ";
+            if (sink != null && !routes.isEmpty()) {
+                throw new IllegalArgumentException(p + "both sink(...) and route(...) are set; use sink(...) for one table, or"
+                        + " route(name, sink) for each table (and no sink(...))");
+            }
+            if (sink != null) {
+                if (topicRoutes != null || router != null || defaultRoute != null) {
+                    throw new IllegalArgumentException(p + (topicRoutes != null ? "routeByTopic" : router != null ? "routeBy"
+                            : "defaultRoute") + " needs routes, and only sink(...) is set; name each table with"
+                            + " route(name, sink) instead of sink(...)");
+                }
+                return List.of(new RouteSpec("default", sink, null));
+            }
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            java.util.Set<BatchingSink> sinks = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (RouteSpec route : routes) {
+                if (route.name() == null || route.name().isBlank()) {
+                    throw new IllegalArgumentException(p + "a route has no name; use route(\"events\", sink)");
+                }
+                if (!names.add(route.name())) {
+                    throw new IllegalArgumentException(p + "route '" + route.name() + "' is given twice; give each route(name, sink)"
+                            + " a name of its own");
+                }
+                if (route.sink() == null) {
+                    throw new IllegalArgumentException(p + "route '" + route.name() + "' has no sink; use route(\"" + route.name()
+                            + "\", ClickHouseSink.builder()...build())");
+                }
+                if (!sinks.add(route.sink())) {
+                    throw new IllegalArgumentException(p + "route '" + route.name() + "' has the sink of another route; a sink"
+                            + " writes one table for one route: build one sink per route");
+                }
+            }
+            if (topicRoutes != null && router != null) {
+                throw new IllegalArgumentException(p + "both routeByTopic(...) and routeBy(...) are set; choose one router");
+            }
+            if (routes.size() > 1 && topicRoutes == null && router == null) {
+                throw new IllegalArgumentException(p + routes.size() + " routes " + names + " but no router; call"
+                        + " routeByTopic(Map.of(\"topic\", \"route\", ...)) or routeBy((record, decoded) -> ...)");
+            }
+            if (defaultRoute != null && !names.contains(defaultRoute)) {
+                throw new IllegalArgumentException(p + "defaultRoute '" + defaultRoute + "' is not a route; use one of " + names);
+            }
+            if (topicRoutes != null) {
+                if (topicRoutes.isEmpty()) {
+                    throw new IllegalArgumentException(p + "routeByTopic is given no topic; map each topic to a route, e.g."
+                            + " routeByTopic(Map.of(\"orders\", \"" + names.iterator().next() + "\"))");
+                }
+                topicRoutes.forEach((topic, route) -> {
+                    if (topic == null || route == null || !names.contains(route)) {
+                        throw new IllegalArgumentException(p + "routeByTopic maps topic '" + topic + "' to route '" + route
+                                + "', which is not a route; use one of " + names + " (declared with route(name, sink))");
+                    }
+                });
+                java.util.Set<String> offered = new java.util.HashSet<>();
+                for (VirtualColumn column : source.virtualColumns()) {
+                    offered.add(column.name());
+                }
+                topicColumn = offered.contains("_topic") ? "_topic" : offered.contains("_stream") ? "_stream" : null;
+                if (topicColumn == null) {
+                    throw new IllegalArgumentException(p + "routeByTopic needs a source whose records name their topic"
+                            + " (_topic or _stream), and " + source.getClass().getSimpleName() + " offers " + offered
+                            + "; use routeBy((record, decoded) -> ...) instead");
+                }
+            }
+            return List.copyOf(routes);
+        }
+
     }
 }

@@ -192,23 +192,36 @@ public final class KafkaSource implements Source {
         String bootstrap = bootstrapServers();
         Map<String, List<org.apache.kafka.common.PartitionInfo>> existing;
         try {
-            existing = redo(() -> consumer.listTopics(config.startupTimeout));
-        } catch (AuthenticationException e) {
+            existing = listTopics("KafkaSource", bootstrap, config.startupTimeout,
+                    () -> redo(() -> consumer.listTopics(config.startupTimeout)));
+        } catch (IllegalStateException e) {
             closeQuietly();
-            throw new IllegalStateException("KafkaSource: the brokers at " + bootstrap + " refused the credentials: "
-                    + e.getMessage(), e);
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            closeQuietly();
-            throw new IllegalStateException("KafkaSource: no broker at " + bootstrap + " answered within "
-                    + config.startupTimeout.toSeconds() + " s; check bootstrapServers and the security settings", e);
-        } catch (KafkaException e) {
-            closeQuietly();
-            throw new IllegalStateException("KafkaSource: cannot talk to the brokers at " + bootstrap + ": " + e.getMessage(), e);
+            throw e;
         }
         for (String topic : config.topics) {
             if (!existing.containsKey(topic)) {
                 LOG.warn("topic {} does not exist (yet) on {}; reading it once it does", topic, bootstrap);
             }
+        }
+    }
+
+    /**
+     * The topics the brokers know ({@code listTopics}, which creates none), or why they cannot be
+     * asked, as an IllegalStateException naming the brokers (never a secret): refused credentials,
+     * no answer within {@code timeout}, another failure. For the source and its sampler.
+     */
+    static Map<String, List<org.apache.kafka.common.PartitionInfo>> listTopics(String who, String bootstrap, Duration timeout,
+            Supplier<Map<String, List<org.apache.kafka.common.PartitionInfo>>> listTopics) {
+        try {
+            return listTopics.get();
+        } catch (AuthenticationException e) {
+            throw new IllegalStateException(who + ": the brokers at " + bootstrap + " refused the credentials: "
+                    + e.getMessage(), e);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new IllegalStateException(who + ": no broker at " + bootstrap + " answered within "
+                    + readable(timeout) + "; check bootstrapServers and the security settings", e);
+        } catch (KafkaException e) {
+            throw new IllegalStateException(who + ": cannot talk to the brokers at " + bootstrap + ": " + e.getMessage(), e);
         }
     }
 
@@ -303,7 +316,7 @@ public final class KafkaSource implements Source {
         }
     }
 
-    private static String readable(Duration duration) {
+    static String readable(Duration duration) {
         long seconds = duration.toSeconds();
         if (seconds < 120) {
             return duration.toMillis() % 1000 == 0 ? seconds + " s" : duration.toMillis() + " ms";
@@ -482,9 +495,14 @@ public final class KafkaSource implements Source {
 
     /** The consumer properties in force, with secret values masked. */
     public Map<String, String> describe() {
+        return describe(config.properties);
+    }
+
+    /** {@code properties} sorted by name, with secret values masked. */
+    static Map<String, String> describe(Properties properties) {
         Map<String, String> described = new LinkedHashMap<>();
-        config.properties.stringPropertyNames().stream().sorted().forEach(name -> described.put(name,
-                isSecret(name) ? "[hidden]" : config.properties.getProperty(name)));
+        properties.stringPropertyNames().stream().sorted().forEach(name -> described.put(name,
+                isSecret(name) ? "[hidden]" : properties.getProperty(name)));
         return described;
     }
 
@@ -939,6 +957,32 @@ public final class KafkaSource implements Source {
         }
 
         public KafkaSource build() {
+            Properties resolved = resolve(true);
+            return new KafkaSource(new Config(resolved, List.copyOf(topics), pattern, groupId, startingOffsets, startupTimeout,
+                    unreachableTimeout));
+        }
+
+        /**
+         * A {@link KafkaSampler} with these settings (brokers, topics or pattern, security, properties),
+         * checked as {@link #build()} checks them but for the group id, which it ignores: it reads
+         * partitions it assigns itself, as no group member, and never commits. For a preview of the
+         * records before choosing a table; the pipeline's source is {@link #build()}.
+         */
+        public KafkaSampler buildSampler(dev.tributary.core.SampleStart start) {
+            Objects.requireNonNull(start, "KafkaSource: the sample start is null; use SampleStart.EARLIEST or LATEST");
+            Properties resolved = resolve(false);
+            // No group: no group.id (a consumer without one cannot commit or join), nothing committed.
+            resolved.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            resolved.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+            resolved.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            // Records deleted by retention while sampling: read on from the earliest kept (nothing is committed).
+            resolved.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            resolved.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-sampler");
+            return new KafkaSampler(resolved, List.copyOf(topics), pattern, start, startupTimeout);
+        }
+
+        /** Every check of the settings; the consumer properties they give ({@code member}: with the group id). */
+        private Properties resolve(boolean member) {
             String bootstrap = properties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
             if (bootstrap == null || bootstrap.isBlank()) {
                 throw new IllegalArgumentException("KafkaSource: bootstrapServers is not set; call bootstrapServers(\"host:9092\")");
@@ -958,7 +1002,7 @@ public final class KafkaSource implements Source {
                     throw new IllegalArgumentException("KafkaSource: topic '" + topic + "' is not a valid Kafka topic name");
                 }
             }
-            if (groupId == null || groupId.isBlank()) {
+            if (member && (groupId == null || groupId.isBlank())) {
                 throw new IllegalArgumentException("KafkaSource: groupId is not set; call groupId(\"tributary-<name>\")"
                         + " (offsets are committed to this consumer group)");
             }
@@ -974,7 +1018,9 @@ public final class KafkaSource implements Source {
             resolved.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
             resolved.putAll(securityProperties());
             resolved.putAll(properties);
-            resolved.setProperty(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            if (member) {
+                resolved.setProperty(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            }
             // The pipeline commits what has landed; the consumer must never commit on its own.
             if ("true".equalsIgnoreCase(resolved.getProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG))) {
                 throw new IllegalArgumentException("KafkaSource: enable.auto.commit=true would commit records before they"
@@ -989,8 +1035,7 @@ public final class KafkaSource implements Source {
                         + " property and call startingOffsets(StartingOffsets.EARLIEST or LATEST, a timestamp or explicit offsets)");
             }
             resolved.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-            return new KafkaSource(new Config(resolved, List.copyOf(topics), pattern, groupId, startingOffsets, startupTimeout,
-                    unreachableTimeout));
+            return resolved;
         }
 
         private Properties securityProperties() {

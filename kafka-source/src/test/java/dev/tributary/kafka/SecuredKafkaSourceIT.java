@@ -91,4 +91,29 @@ class SecuredKafkaSourceIT {
         assertTrue(failure.getMessage().contains("refused the credentials"), failure.getMessage());
         assertFalse(failure.getMessage().contains("not-the-password-123"), "the password is not in the message");
     }
+
+    @Test
+    void samplersTakeTheSameSecuritySettingsAndNameRefusedCredentials(SecuredKafkaBroker kafka) throws Exception {
+        String topic = "sampled-" + System.nanoTime() + "-" + (++sequence);
+        KafkaTestData.createTopic(kafka.setupClientProperties(), topic, 2);
+        KafkaTestData.produce(kafka.setupClientProperties(), topic, 0, 10);
+        for (KafkaSource.Builder builder : java.util.List.of(
+                KafkaSource.builder().bootstrapServers(kafka.saslSslBootstrapServers())
+                        .saslScram("SCRAM-SHA-512", kafka.user(), kafka.password()).trustedCertificates(kafka.certificates().caPem()),
+                KafkaSource.builder().bootstrapServers(kafka.mtlsBootstrapServers()).trustedCertificates(kafka.certificates().caPem())
+                        .clientCertificate(kafka.certificates().clientCertificatePem(), kafka.certificates().clientKeyPem()))) {
+            try (KafkaSampler sampler = builder.topics(topic).buildSampler(dev.tributary.core.SampleStart.EARLIEST)) {
+                assertEquals(10, sampler.sample(100, Duration.ofMinutes(1)).size(), sampler.toString());
+                assertFalse(sampler.toString().contains(kafka.password()), "no password in toString");
+            }
+        }
+        try (KafkaSampler wrong = KafkaSource.builder().bootstrapServers(kafka.saslSslBootstrapServers())
+                .saslScram("SCRAM-SHA-512", kafka.user(), "not-the-password-123").trustedCertificates(kafka.certificates().caPem())
+                .topics(topic).buildSampler(dev.tributary.core.SampleStart.LATEST)) {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> wrong.sample(1, Duration.ofSeconds(30)));
+            assertTrue(refused.getMessage().startsWith("KafkaSampler: the brokers at " + kafka.saslSslBootstrapServers()
+                    + " refused the credentials"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("not-the-password-123"), "the password is not in the message");
+        }
+    }
 }

@@ -59,6 +59,21 @@ public final class ProtobufRecord implements DecodedRecord {
 
     @Override
     public Object field(FieldPath path) {
+        return at(decoded(), path, 0);
+    }
+
+    /**
+     * The message as {@link #field} reads it ({@code docs/protobuf.md}): every field by name in the
+     * declaration order (absent ones with presence as null, others as their default), bytes as byte[],
+     * enums by name, Timestamps as Instant; a oneof also by its own name, holding the member set, as a
+     * column of that name gets it.
+     */
+    @Override
+    public Object tree() {
+        return java.util.Collections.unmodifiableMap(decoded());
+    }
+
+    private Map<String, Object> decoded() {
         if (undecodable != null) {
             throw undecodable;
         }
@@ -73,7 +88,7 @@ public final class ProtobufRecord implements DecodedRecord {
                 throw undecodable;
             }
         }
-        return at(decoded, path, 0);
+        return decoded;
     }
 
     /** The value at segments {@code from...}; through a list of messages, the list of each one's value. */

@@ -8,6 +8,7 @@ import dev.tributary.core.PendingRange;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.RecordSlab;
 import dev.tributary.core.RowWriter;
+import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.metrics.PipelineMetrics;
@@ -330,6 +331,28 @@ public final class ClickHouseSink implements BatchingSink {
     @Override
     public boolean supportsExactlyOnce() {
         return true;
+    }
+
+    @Override
+    public boolean supportsAddingColumns() {
+        return true;
+    }
+
+    /**
+     * Schema evolution: adds the columns ({@link ColumnAdder}) and makes the table read back the layout of
+     * the batches opened from now on (at-least-once mode only: a pipeline refuses evolution with
+     * exactly-once delivery).
+     */
+    @Override
+    public TableSchema addColumns(List<SchemaEvolution.NewColumn> columns) {
+        if (splitBatches != null) {
+            throw new IllegalStateException("pipeline " + pipelineName + ": schema evolution is not available with"
+                    + " exactly-once delivery");
+        }
+        TableSchema now = ColumnAdder.add(transport, tableChanges.latest(), columns,
+                new Backoff(config.retryInitial, config.retryMax), pipelineName);
+        tableChanges.adopt(now);
+        return now;
     }
 
     /** Whether a batch can be sealed now: fewer than {@code maxInFlightBatches} sealed batches not yet completed in order. */

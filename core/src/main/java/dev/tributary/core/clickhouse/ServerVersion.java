@@ -46,6 +46,15 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
         return atLeast(23, 3);
     }
 
+    /**
+     * {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS} (18.16 lacks it; present in the 2019 releases, 20.3
+     * taken to be safe). Older servers get a plain {@code ADD COLUMN}, whose "already exists" refusal the
+     * caller takes for the column being there.
+     */
+    public boolean supportsAddColumnIfNotExists() {
+        return atLeast(20, 3);
+    }
+
     /** The {@code insert_deduplication_token} setting (ClickHouse 22.2). */
     public boolean supportsInsertDeduplicationToken() {
         return atLeast(22, 2);
@@ -67,6 +76,44 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
     /** The {@code X-ClickHouse-Format} header (18.x ignores it: name the format in the SQL instead). */
     public boolean honoursFormatHeader() {
         return atLeast(19, 1);
+    }
+
+    /** The {@code Bool} type (ClickHouse 21.12); older servers store booleans as {@code UInt8}. */
+    public boolean supportsBool() {
+        return atLeast(21, 12);
+    }
+
+    /** The {@code Map(K, V)} type without an experimental setting (ClickHouse 21.8). */
+    public boolean supportsMap() {
+        return atLeast(21, 8);
+    }
+
+    /** The {@code DateTime64(P)} type (ClickHouse 20.1). */
+    public boolean supportsDateTime64() {
+        return atLeast(20, 1);
+    }
+
+    /** The {@code Date32} type (ClickHouse 21.9). */
+    public boolean supportsDate32() {
+        return atLeast(21, 9);
+    }
+
+    /** {@code Int128}, {@code Int256}, {@code UInt128}, {@code UInt256} (ClickHouse 20.8). */
+    public boolean supportsWideIntegers() {
+        return atLeast(20, 8);
+    }
+
+    /** Element names of a {@code Tuple} inside an {@code Array} (before 21.1 they parse only outside one). */
+    public boolean supportsNamedTuplesInArrays() {
+        return atLeast(21, 1);
+    }
+
+    /**
+     * {@code LowCardinality} columns without the {@code allow_experimental_low_cardinality_type}
+     * setting (its default became on in ClickHouse 19.3; 18.16 refuses such a column without it).
+     */
+    public boolean supportsLowCardinalityByDefault() {
+        return atLeast(19, 3);
     }
 
     @Override

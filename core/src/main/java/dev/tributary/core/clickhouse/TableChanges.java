@@ -65,6 +65,11 @@ final class TableChanges {
         return latest.get();
     }
 
+    /** Schema evolution added columns: batches sealed from now on are encoded for {@code now}. */
+    void adopt(TableSchema now) {
+        latest.set(now);
+    }
+
     /** Whether a refusal with this server code can mean the table changed. */
     static boolean mayMeanTableChanged(int code) {
         return CODES.contains(code);

@@ -102,6 +102,16 @@ public abstract class TableDdlBuilder<B extends TableDdlBuilder<B>> {
         return serverVersion;
     }
 
+    /** The table's name as set (null until {@link #table} is called). */
+    protected final String tableName() {
+        return table;
+    }
+
+    /** The database as set (null: the connection's current database). */
+    protected final String databaseName() {
+        return database;
+    }
+
     /** Refuses a missing table or engine; call before mapping the schema's fields. */
     protected final void checkTarget() {
         if (table == null || table.isBlank()) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.tributary.core.DecodeException;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.Decoder;
+import dev.tributary.core.FieldDecodeException;
 import dev.tributary.core.FieldPath;
 import dev.tributary.core.SourceRecord;
 
@@ -18,6 +19,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,8 +111,26 @@ public final class JsonDecoder implements Decoder {
         return maxNestingDepth;
     }
 
+
     /** Decodes as {@link #decode} does without {@link RawJsonRecord}s: every check, values built. */
     DecodedRecord decodeNow(byte[] value) throws DecodeException {
+        return parse(value, false);
+    }
+
+    /**
+     * The whole JSON object of a message, every field kept whatever {@link #onlyFields} said, objects
+     * in the message's own key order (LinkedHashMap, List, Long, BigInteger, BigDecimal, String,
+     * Boolean, null), with every check of {@link #decode}: what {@link DecodedRecord#tree()} shows and
+     * what table inference reads. Not on a pipeline's path: it parses again.
+     *
+     * @throws DecodeException for a message {@link #decode} would refuse, with the same message
+     */
+    public Map<String, Object> decodeObject(byte[] value) throws DecodeException {
+        return ((JsonRecord) parse(value, true)).root();
+    }
+
+    /** Every check, values built; {@code ordered}: every field, objects as LinkedHashMaps (a tree to show). */
+    private DecodedRecord parse(byte[] value, boolean ordered) throws DecodeException {
         if (value == null) {
             throw new DecodeException("the record has no value (a tombstone)");
         }
@@ -131,7 +151,8 @@ public final class JsonDecoder implements Decoder {
                 throw new DecodeException("expected a JSON object at the top level, found " + describe(first));
             }
             Projection wanted = projection;
-            DecodedRecord decoded = wanted == null ? new JsonRecord(readObject(parser)) : readProjected(parser, wanted);
+            DecodedRecord decoded = ordered || wanted == null ? new JsonRecord(readObject(parser, ordered), value, this)
+                    : readProjected(parser, wanted);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
                 throw new DecodeException("unexpected " + describe(trailing) + " after the JSON object at byte "
@@ -155,18 +176,18 @@ public final class JsonDecoder implements Decoder {
      */
     Object valueAt(byte[] bytes, int from, int to) throws DecodeException {
         try (JsonParser parser = factory.createParser(bytes, from, to - from)) {
-            return readValue(parser, parser.nextToken());
+            return readValue(parser, parser.nextToken(), false);
         } catch (IOException | RuntimeException e) {
             throw new DecodeException("malformed JSON: " + e.getMessage(), e);
         }
     }
 
-    private static Map<String, Object> readObject(JsonParser parser) throws IOException {
+    private static Map<String, Object> readObject(JsonParser parser, boolean ordered) throws IOException {
         // Sized for a typical event without rehashing; field names are Jackson's interned strings.
-        Map<String, Object> object = new HashMap<>(64);
+        Map<String, Object> object = ordered ? new LinkedHashMap<>() : new HashMap<>(64);
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
             int size = object.size();
-            if (object.put(name, readValue(parser, parser.nextToken())) != null || object.size() == size) {
+            if (object.put(name, readValue(parser, parser.nextToken(), ordered)) != null || object.size() == size) {
                 throw new JsonParseException(parser, "Duplicate field '" + name + "'");
             }
         }
@@ -185,20 +206,20 @@ public final class JsonDecoder implements Decoder {
             } else if (values[slot] != DecodedRecord.MISSING) {
                 throw new JsonParseException(parser, "Duplicate field '" + name + "'");
             } else {
-                values[slot] = readValue(parser, token);
+                values[slot] = readValue(parser, token, false);
             }
         }
         return new ProjectedRecord(projection, values);
     }
 
-    private static Object readValue(JsonParser parser, JsonToken token) throws IOException {
+    private static Object readValue(JsonParser parser, JsonToken token, boolean ordered) throws IOException {
         switch (token) {
             case START_OBJECT:
-                return readObject(parser);
+                return readObject(parser, ordered);
             case START_ARRAY: {
                 List<Object> array = new ArrayList<>();
                 for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
-                    array.add(readValue(parser, element));
+                    array.add(readValue(parser, element, ordered));
                 }
                 return array;
             }
@@ -283,11 +304,23 @@ public final class JsonDecoder implements Decoder {
     private record Projection(Map<String, Integer> slots) {
     }
 
-    /** A decoded JSON object with every field. */
-    private record JsonRecord(Map<String, Object> root) implements DecodedRecord {
+    /** A decoded JSON object with every field; the message is kept for {@link #tree()} only. */
+    private record JsonRecord(Map<String, Object> root, byte[] message, JsonDecoder decoder) implements DecodedRecord {
         @Override
         public Object field(FieldPath path) {
             return descend(root, path, 0);
+        }
+
+        @Override
+        public Object tree() {
+            if (root instanceof LinkedHashMap) {
+                return root; // already in the message's order
+            }
+            try {
+                return decoder.decodeObject(message);
+            } catch (DecodeException e) {
+                throw new FieldDecodeException(e.getMessage(), e); // not expected: it decoded once
+            }
         }
     }
 
@@ -301,6 +334,20 @@ public final class JsonDecoder implements Decoder {
             }
             Object top = values[slot];
             return top == MISSING || path.size() == 1 ? top : descend(top, path, 1);
+        }
+
+        /** Only the fields the decoder keeps (it was told which), in the order it was told of them. */
+        @Override
+        public Object tree() {
+            String[] names = new String[values.length];
+            projection.slots().forEach((name, slot) -> names[slot] = name);
+            Map<String, Object> kept = new LinkedHashMap<>();
+            for (int slot = 0; slot < values.length; slot++) {
+                if (values[slot] != MISSING) {
+                    kept.put(names[slot], values[slot]);
+                }
+            }
+            return kept;
         }
     }
 }

@@ -72,6 +72,16 @@ public final class RawJsonRecord implements DecodedRecord {
         }
     }
 
+    /** Every field, in the message's key order, parsed now (a broken message: {@link FieldDecodeException}). */
+    @Override
+    public Object tree() {
+        try {
+            return decoder.decodeObject(bytes);
+        } catch (DecodeException e) {
+            throw new FieldDecodeException(e.getMessage(), e);
+        }
+    }
+
     @Override
     public String toString() {
         return "RawJsonRecord[" + bytes.length + " bytes]";

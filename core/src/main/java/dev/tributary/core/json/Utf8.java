@@ -37,7 +37,7 @@ public final class Utf8 {
     }
 
     /** The index of the first byte that is not part of well-formed UTF-8, or -1 if all are. */
-    static int firstInvalidByte(byte[] bytes) {
+    public static int firstInvalidByte(byte[] bytes) {
         return firstInvalidByte(bytes, 0, bytes.length);
     }
 

@@ -1,8 +1,11 @@
 package dev.tributary.core.pipeline;
 
+import dev.tributary.core.BatchingSink;
+import dev.tributary.core.DeliveryGuarantee;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.json.JsonSchemaEvolution;
 import dev.tributary.core.testing.GeneratedSource;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +39,18 @@ class PipelineBuilderTest {
         assertNamesSetting(valid().metricsLogInterval(Duration.ofSeconds(-1)), "metricsLogInterval");
         assertNamesSetting(valid().maxRecordBytes(0), "maxRecordBytes");
         assertNamesSetting(valid().shutdownTimeout(Duration.ZERO), "shutdownTimeout");
+    }
+
+    @Test
+    void schemaEvolutionIsRefusedWithExactlyOnceAndWithASinkThatCannotAddColumns() {
+        assertNamesSetting(valid().schemaEvolution(JsonSchemaEvolution.create())
+                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE), "schemaEvolution cannot be combined with deliveryGuarantee EXACTLY_ONCE");
+        BatchingSink cannotAdd = (BatchingSink) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{BatchingSink.class}, (proxy, method, args) -> method.isDefault()
+                        ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args) : null);
+        assertNamesSetting(valid().sink(cannotAdd).schemaEvolution(JsonSchemaEvolution.create()),
+                "schemaEvolution needs sinks that can add columns");
+        assertEquals(Pipeline.State.CREATED, valid().schemaEvolution(JsonSchemaEvolution.create()).build().state());
     }
 
     @Test
