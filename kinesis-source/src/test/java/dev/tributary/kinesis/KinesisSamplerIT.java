@@ -3,6 +3,9 @@ package dev.tributary.kinesis;
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.SampleStart;
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.json.JsonDecoder;
+import dev.tributary.core.preview.Preview;
+import dev.tributary.core.preview.PreviewRecord;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.Dynalite;
@@ -90,6 +93,16 @@ class KinesisSamplerIT {
         try (KinesisRecordSampler sampler = source(kinesis, kinesis.endpoint(), stream, Mode.POLLING, clickhouse)
                 .applicationName(table).buildSampler(SampleStart.EARLIEST)) {
             sample = sampler.sample(100, Duration.ofMinutes(1));
+            // As a user previews the stream: decoded, with virtual columns (core's Preview over this sampler).
+            List<PreviewRecord> shown = Preview.builder().sampler(sampler).decoder(JsonDecoder.create())
+                    .virtualColumns(KinesisVirtualColumns.KEY).build().sample(100, Duration.ofMinutes(1));
+            assertEquals(15, shown.size());
+            for (PreviewRecord record : shown) {
+                assertEquals(null, record.decodeError(), record.toJson());
+                Map<?, ?> tree = (Map<?, ?>) record.decoded();
+                assertEquals("n" + tree.get("id"), String.valueOf(tree.get("name")), record.toJson());
+                assertEquals("k" + tree.get("id"), record.virtualColumns().get(KinesisVirtualColumns.KEY), record.toJson());
+            }
         }
 
         Map<String, List<String>> expected = new TreeMap<>(); // by sequence number: key, raw message
