@@ -30,10 +30,14 @@
 #                      leases in dynalite, at-least-once into a MergeTree on 18.16, 3 instances (child
 #                      JVMs); mid-run one is SIGKILLed (the others must take its shards), a fourth joins
 #                      (it must receive shards), shard 0 is split, shards 2 and 3 merged, one instance is
-#                      stopped with SIGTERM (its shards handed off); prints
+#                      stopped with SIGTERM (its shards handed off); each key's records must be handed
+#                      out in the stream's order across the reshards, and the graceful stop may cause
+#                      no more duplicates than its unacknowledged batches; prints
 #                      RESULT kinesis_lease_chaos lost=… dup=… instances=4 killed=1 joined=1 graceful_stops=1
-#                      reshards=2 takeover=yes|no join_received=yes|no handoff=yes|no records=… seconds=…
-#                      Settings: KLCHAOS_RECORDS (30000), KLCHAOS_PRODUCE_SECONDS (120), KLCHAOS_SEED.
+#                      reshards=2 takeover=yes|no join_received=yes|no handoff=yes|no records=… keys=…
+#                      resharded_keys=… order_violations=… graceful_dup=… graceful_dup_bound=… seconds=…
+#                      Settings: KLCHAOS_RECORDS (30000), KLCHAOS_KEYS (64 partition keys),
+#                      KLCHAOS_PRODUCE_SECONDS (120), KLCHAOS_SEED.
 #                      No other option goes with it.
 set -euo pipefail
 MAIN=dev.tributary.bench.chaos.ChaosMain

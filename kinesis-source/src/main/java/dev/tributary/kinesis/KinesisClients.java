@@ -39,30 +39,38 @@ final class KinesisClients implements AutoCloseable {
     }
 
     static KinesisClients create(KinesisSource.Config config) {
+        return create(config.common, config.apiCallTimeout, config.fetchThreads + 8);
+    }
+
+    /**
+     * The clients for these settings: each call at most {@code apiCallTimeout}, {@code maxConnections}
+     * HTTP connections, and the HTTP/2 client only when the settings read with enhanced fan-out.
+     */
+    static KinesisClients create(StreamSettings config, Duration apiCallTimeout, int maxConnections) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            Region region = Region.of(config.region);
+            Region region = Region.of(config.region());
             SdkHttpClient http = ApacheHttpClient.builder()
-                    .maxConnections(config.fetchThreads + 8)
+                    .maxConnections(maxConnections)
                     .connectionTimeout(Duration.ofSeconds(10))
                     .socketTimeout(Duration.ofSeconds(30))
                     .build();
             resources.add(http);
-            AwsCredentialsProvider credentials = CredentialProviders.create(config.credentials, region, http, resources);
+            AwsCredentialsProvider credentials = CredentialProviders.create(config.credentials(), region, http, resources);
             KinesisClientBuilder sync = KinesisClient.builder()
                     .region(region)
                     .credentialsProvider(credentials)
                     .httpClient(http)
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
-                            .apiCallTimeout(config.apiCallTimeout)
+                            .apiCallTimeout(apiCallTimeout)
                             .build());
-            if (config.endpoint != null) {
-                sync.endpointOverride(config.endpoint);
+            if (config.endpoint() != null) {
+                sync.endpointOverride(config.endpoint());
             }
             KinesisClient syncClient = sync.build();
             resources.add(syncClient);
             KinesisAsyncClient asyncClient = null;
-            if (config.fanOutConsumer != null) {
+            if (config.fanOutConsumer() != null) {
                 // No call timeout: a subscription stays open for five minutes.
                 KinesisAsyncClientBuilder async = KinesisAsyncClient.builder()
                         .region(region)
@@ -72,8 +80,8 @@ final class KinesisClients implements AutoCloseable {
                                 .maxConcurrency(10_000)
                                 .connectionTimeout(Duration.ofSeconds(10))
                                 .readTimeout(Duration.ofSeconds(60)));
-                if (config.endpoint != null) {
-                    async.endpointOverride(config.endpoint);
+                if (config.endpoint() != null) {
+                    async.endpointOverride(config.endpoint());
                 }
                 asyncClient = async.build();
                 resources.add(asyncClient);

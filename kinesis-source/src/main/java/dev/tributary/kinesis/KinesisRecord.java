@@ -7,6 +7,9 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A Kinesis record as a {@link SourceRecord}, with Kinesis' virtual columns; or one user record of
@@ -33,6 +36,26 @@ final class KinesisRecord implements SourceRecord {
     KinesisRecord(String stream, String shardId, Record record, KplAggregate.UserRecord user) {
         this(new KinesisPosition(stream, shardId, record.sequenceNumber(), user.subSequenceNumber()),
                 user.partitionKey(), user.data(), arrival(record));
+    }
+
+    /**
+     * The rows of a record read from Kinesis: the record itself, or, if the Kinesis Producer Library
+     * aggregated it, its user records in order ({@link KplAggregate}). Data that starts with the KPL's
+     * magic number but cannot be read as an aggregate is one plain record, and {@code problem} hears why.
+     */
+    static List<KinesisRecord> rowsOf(String stream, String shardId, Record record, Consumer<String> problem) {
+        KplAggregate.Parsed parsed = KplAggregate.parse(record.data().asByteArrayUnsafe());
+        if (!parsed.isAggregated()) {
+            if (parsed.problem() != null) {
+                problem.accept(parsed.problem());
+            }
+            return List.of(new KinesisRecord(stream, shardId, record));
+        }
+        List<KinesisRecord> rows = new ArrayList<>(parsed.userRecords().size());
+        for (KplAggregate.UserRecord user : parsed.userRecords()) {
+            rows.add(new KinesisRecord(stream, shardId, record, user));
+        }
+        return rows;
     }
 
     /**

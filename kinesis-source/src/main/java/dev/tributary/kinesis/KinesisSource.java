@@ -6,38 +6,22 @@ import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * Reads an Amazon Kinesis data stream with the AWS SDK v2, by polling ({@code GetRecords}) or with
@@ -49,8 +33,13 @@ import java.util.regex.Pattern;
  * with {@code ListShards} every {@code shardDiscoveryInterval}; a child shard is read only after
  * each of its parents was read to its end and everything read from it was committed (its
  * {@link Checkpoint#SHARD_END} marker saved), so the records of a partition key stay in order across
- * splits and merges. A shard that ends is reported revoked to the pipeline, which then flushes and
+ * splits and merges. A shard that ends is reported finished to the pipeline, which then flushes and
  * commits what it read from it.
+ *
+ * <p>This class is the {@link Source} contract; the work is done by {@link ShardLifecycle} (starting
+ * and finishing shards, with {@link ShardTracker}'s lineage rules), the {@link ShardReader}s (one per
+ * shard, on the {@link ReaderThreads}), {@link ShardDiscovery}, {@link CheckpointQueue} and
+ * {@link StreamStartup}. Its settings shared with {@link LeaseKinesisSource} are {@link KinesisBuilder}'s.
  *
  * <p>Checkpoints go to a {@link CheckpointStore} (by default a ClickHouse table) from
  * {@link #commit}, i.e. once the sink has made the records durable; a restart resumes after them.
@@ -79,36 +68,20 @@ import java.util.regex.Pattern;
 public final class KinesisSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSource.class);
-    /** 8 MiB: four seconds of a shard's full read rate (2 MB/s). */
-    static final long DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD = 8L << 20;
 
     private final Config config;
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
     private final Signal signal = new Signal();
-    /** Shards being read, by shard id; read by progress queries from other threads. */
-    private final Map<String, ActiveShard> active = new ConcurrentHashMap<>();
 
-    // Owned by the pipeline thread.
+    // Set by open, on the pipeline thread.
     private String pipeline;
-    private String application;
-    private SplitListener listener;
     private KinesisClients clients;
-    private ScheduledExecutorService fetchThreads;
+    private ReaderThreads threads;
     private ShardDiscovery discovery;
-    private FetchContext fetch;
-    private ShardTracker tracker;
-    /** Checkpoints (with their pending ranges) not saved yet, by shard id: saved with the next write. */
-    private final Map<String, Checkpoint> unsaved = new LinkedHashMap<>();
-    private final Set<String> finished = new HashSet<>();
-    private final Set<String> closedShards = new HashSet<>();
-    /** Shards to start once their start marker is saved. */
-    private final List<ShardStart> unsavedStarts = new ArrayList<>();
-    /** What {@code LATEST} means for this run: the moment the source opened, by Kinesis' clock. */
-    private Instant latestStart;
-    private int pendingFailures;
-    private long nextPendingAttempt = System.nanoTime();
-    private int drainStart;
+    private CheckpointQueue checkpoints;
+    /** The shards being read; volatile: progress queries come from other threads. */
+    private volatile ShardLifecycle shards;
 
     private KinesisSource(Config config) {
         this.config = config;
@@ -124,43 +97,42 @@ public final class KinesisSource implements Source {
             throw new IllegalStateException("KinesisSource for stream " + config.stream + " is already open");
         }
         pipeline = context.pipelineName();
-        listener = context.splitListener();
-        application = config.applicationName != null ? config.applicationName : pipeline;
-        long deadline = System.nanoTime() + config.startupTimeout.toNanos();
+        String application = config.applicationName != null ? config.applicationName : pipeline;
+        StreamStartup startup = new StreamStartup(pipeline, config);
         try {
             clients = KinesisClients.create(config);
-            DescribeStreamSummaryResponse described = awaitStream(deadline);
+            DescribeStreamSummaryResponse described = startup.awaitStream(clients.sync);
             String streamArn = described.streamDescriptionSummary().streamARN();
-            latestStart = serverNow(described);
+            // Taken at once: serverNow trusts this machine's clock only within the second of the answer.
+            Instant latestStart = StreamStartup.serverNow(described);
             CheckpointStore store = config.checkpointStore;
-            startupCall("open the checkpoint store " + store, deadline, () -> {
+            startup.call("open the checkpoint store " + store, () -> {
                 store.open();
                 return null;
             });
-            Map<String, Checkpoint> checkpoints = startupCall("read the checkpoints from " + store, deadline,
+            Map<String, Checkpoint> stored = startup.call("read the checkpoints from " + store,
                     () -> store.load(application, config.stream.name()));
-            String consumerArn = config.fanOutConsumer == null ? null : startupCall("register the enhanced fan-out consumer "
-                    + config.fanOutConsumer, deadline, () -> FanOutConsumer.ensureActive(clients.sync, streamArn,
-                    config.fanOutConsumer, deadline));
-            fetchThreads = Executors.newScheduledThreadPool(config.fetchThreads, threads("tributary-kinesis-" + pipeline + "-fetch"));
+            String consumerArn = config.fanOutConsumer == null ? null : startup.call("register the enhanced fan-out consumer "
+                    + config.fanOutConsumer, () -> FanOutConsumer.ensureActive(clients.sync, streamArn, config.fanOutConsumer,
+                    startup.deadline()));
+            threads = new ReaderThreads(pipeline, config.fetchThreads);
             RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
-            fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, fetchThreads, paused,
-                    signal, config.maxBufferedRecordsPerShard, config.maxBufferedBytesPerShard, config.getRecordsLimit,
+            FetchContext fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, threads.fetch,
+                    paused, signal, config.maxBufferedRecordsPerShard, config.maxBufferedBytesPerShard, config.getRecordsLimit,
                     config.pollInterval.toMillis(), backoff);
             discovery = new ShardDiscovery(pipeline, clients.sync, config.stream, store, application,
-                    config.shardDiscoveryInterval.toMillis(),
-                    Executors.newSingleThreadScheduledExecutor(threads("tributary-kinesis-" + pipeline + "-discovery")),
-                    signal, backoff);
-            List<ShardInfo> shards = startupCall("list the shards of stream " + config.stream, deadline, discovery::listShards);
-            tracker = new ShardTracker(config.assignment, config.startingPosition);
+                    config.shardDiscoveryInterval.toMillis(), threads.discovery, signal, backoff);
+            List<ShardInfo> listed = startup.call("list the shards of stream " + config.stream, discovery::listShards);
+            checkpoints = new CheckpointQueue(pipeline, config.stream, store, application, backoff);
+            shards = new ShardLifecycle(pipeline, config.stream, fetch, new ShardTracker(config.assignment, config.startingPosition),
+                    checkpoints, context.splitListener(), discovery::requestSoon, latestStart);
             // Applied by the first poll: splits are reported to the pipeline from within poll.
-            discovery.publish(new ShardDiscovery.Snapshot(shards, checkpoints));
+            discovery.publish(new ShardDiscovery.Snapshot(listed, stored));
             discovery.start();
             LOG.info("pipeline {}: reading Kinesis stream {} ({} shards, {}, {}) as application {}, {}; new shards start at {};"
-                            + " checkpoints in {}", pipeline, config.stream, shards.size(),
+                            + " checkpoints in {}", pipeline, config.stream, listed.size(),
                     consumerArn == null ? "polling every " + config.pollInterval.toMillis() + " ms" : "enhanced fan-out as " + consumerArn,
-                    config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint, application,
-                    config.assignment, config.startingPosition, store);
+                    config.common.where(), application, config.assignment, config.startingPosition, store);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -171,90 +143,21 @@ public final class KinesisSource implements Source {
         }
     }
 
-    /** Waits (within the startup timeout) until the stream exists and is ACTIVE or UPDATING. */
-    private DescribeStreamSummaryResponse awaitStream(long deadline) throws InterruptedException {
-        while (true) {
-            DescribeStreamSummaryResponse response = startupCall("find stream " + config.stream, deadline,
-                    () -> clients.sync.describeStreamSummary(request -> config.stream.applyTo(request)));
-            StreamDescriptionSummary summary = response.streamDescriptionSummary();
-            if (summary.streamStatus() == StreamStatus.ACTIVE || summary.streamStatus() == StreamStatus.UPDATING) {
-                return response;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("KinesisSource: stream " + config.stream + " is " + summary.streamStatus()
-                        + ", not ACTIVE, after the startup timeout of " + config.startupTimeout.toSeconds() + " s");
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /**
-     * "Now" for {@code LATEST}: Kinesis stamps arrival times with its own clock, of which a response's
-     * {@code Date} header gives the second. This machine's clock is used when it falls within that
-     * second; otherwise (a skewed clock) the header's time, which is never later than the server's
-     * now, so that a skewed clock cannot skip records.
-     */
-    static Instant serverNow(software.amazon.awssdk.awscore.AwsResponse response) {
-        // Milliseconds: what arrival times and the stored marker have (and finer timestamps upset kinesis-mock).
-        Instant local = Instant.ofEpochMilli(System.currentTimeMillis());
-        Instant server = response.sdkHttpResponse().firstMatchingHeader("Date").map(KinesisSource::parseHttpDate).orElse(null);
-        if (server == null || (!local.isBefore(server) && local.isBefore(server.plusSeconds(1)))) {
-            return local;
-        }
-        return server;
-    }
-
-    private static Instant parseHttpDate(String value) {
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Runs a call needed to start, retrying failures that may pass (network, throttling, a
-     * checkpoint store still starting) until the startup timeout; a missing stream or refused
-     * credentials fail at once.
-     */
-    private <T> T startupCall(String what, long deadline, Callable<T> call) throws InterruptedException {
-        RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.call();
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                String where = config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint;
-                if (KinesisErrors.isPermanent(e)) {
-                    throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + "): "
-                            + KinesisErrors.describe(e) + "; check the stream name or ARN, the region and the credentials ("
-                            + config.credentials + ")", e);
-                }
-                long delay = backoff.delayMillis(attempt);
-                if (System.nanoTime() + delay * 1_000_000 > deadline) {
-                    throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + ") within the startup"
-                            + " timeout of " + config.startupTimeout.toSeconds() + " s: " + KinesisErrors.describe(e), e);
-                }
-                LOG.warn("pipeline {}: cannot {} yet (attempt {}), retrying in {} ms: {}", pipeline, what, attempt, delay,
-                        KinesisErrors.describe(e));
-                Thread.sleep(delay);
-            }
-        }
-    }
-
     @Override
     public List<SourceRecord> poll(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<SourceRecord> out = new ArrayList<>();
         while (true) {
             failIfUnreachable();
-            applyDiscovery();
-            finishEndedShards();
-            retryPendingCheckpoints();
-            startSavedShards();
+            ShardDiscovery.Snapshot listing = discovery.take();
+            if (listing != null) {
+                shards.apply(listing);
+            }
+            shards.finishEndedShards();
+            shards.retryPendingCheckpoints();
+            shards.startSavedShards();
             if (!paused.get()) {
-                drain(out);
+                shards.drain(out, config.maxPollRecords);
             }
             long remaining = deadline - System.nanoTime();
             if (!out.isEmpty() || remaining <= 0 || wakeupRequested.getAndSet(false)) {
@@ -274,232 +177,19 @@ public final class KinesisSource implements Source {
         String failing = discovery.reachability().failingLongerThan(timeout);
         String what = "listing its shards";
         Throwable cause = discovery.reachability().lastError();
-        for (ActiveShard shard : active.values()) {
+        for (ActiveShard shard : shards.shards()) {
             if (failing != null) {
                 break;
             }
             failing = shard.reader.reachability().failingLongerThan(timeout);
-            what = "reading shard " + shard.reader.shardId;
+            what = "reading shard " + shard.shardId();
             cause = shard.reader.reachability().lastError();
         }
         if (failing != null) {
             throw new IllegalStateException("KinesisSource: stream " + config.stream + " cannot be reached at "
-                    + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + " " + failing
+                    + config.common.where() + " " + failing
                     + " while " + what + "; giving up after unreachableTimeout (" + config.unreachableTimeout.toSeconds()
                     + " s). Check the network, the endpoint and the credentials, or raise unreachableTimeout", cause);
-        }
-    }
-
-    /** Applies the newest shard listing: starts the shards that became ready. */
-    private void applyDiscovery() {
-        ShardDiscovery.Snapshot snapshot = discovery.take();
-        if (snapshot == null) {
-            return;
-        }
-        closedShards.clear();
-        for (ShardInfo shard : snapshot.shards()) {
-            if (shard.closed()) {
-                closedShards.add(shard.shardId());
-                ActiveShard reading = active.get(shard.shardId());
-                if (reading != null) {
-                    reading.reader.onClosedInListing();
-                }
-            }
-        }
-        startReaders(tracker.onListing(snapshot.shards(), snapshot.checkpoints()));
-    }
-
-    /**
-     * Starts reading shards. A shard without a checkpoint gets its resolved start ({@code LATEST} as
-     * the moment the source opened) saved as its checkpoint first, and is read only once that is
-     * durable: a later start resumes there, even if nothing of the shard was committed.
-     */
-    private void startReaders(List<ShardStart> starts) {
-        if (starts.isEmpty()) {
-            return;
-        }
-        List<ShardStart> now = new ArrayList<>();
-        for (ShardStart start : starts) {
-            if (start.fromCheckpoint()) {
-                now.add(start);
-            } else {
-                IteratorStart resolved = start.start().type() == ShardIteratorType.LATEST
-                        ? IteratorStart.atTimestamp(latestStart) : start.start();
-                unsaved.put(start.shardId(), resolved.toCheckpoint());
-                unsavedStarts.add(new ShardStart(start.shardId(), resolved, resolved.toCheckpoint()));
-            }
-        }
-        if (!unsavedStarts.isEmpty() && savePending(false)) {
-            now.addAll(unsavedStarts);
-            unsavedStarts.clear();
-        }
-        launch(now);
-    }
-
-    /** Starts the shards whose start marker was saved by a retry or a commit since. */
-    private void startSavedShards() {
-        if (!unsavedStarts.isEmpty() && unsavedStarts.stream().noneMatch(start -> unsaved.containsKey(start.shardId()))) {
-            List<ShardStart> saved = new ArrayList<>(unsavedStarts);
-            unsavedStarts.clear();
-            launch(saved);
-        }
-    }
-
-    private void launch(List<ShardStart> starts) {
-        if (starts.isEmpty()) {
-            return;
-        }
-        List<String> splits = new ArrayList<>();
-        for (ShardStart start : starts) {
-            ShardReader reader = fetch.consumerArn() != null
-                    ? new FanOutShardReader(fetch, start.shardId())
-                    : new PollingShardReader(fetch, start.shardId());
-            active.put(start.shardId(), new ActiveShard(reader, start.checkpoint(), replayRanges(start)));
-            if (closedShards.contains(start.shardId())) {
-                reader.onClosedInListing();
-            }
-            reader.start(start.start());
-            splits.add(KinesisPosition.split(config.stream.name(), start.shardId()));
-            LOG.info("pipeline {}: reading shard {} from {}", pipeline, reader.describe(), start.start());
-        }
-        listener.onSplitsAssigned(splits);
-    }
-
-    /**
-     * The pending ranges saved beside the checkpoint a shard starts from (exactly-once delivery): its
-     * next records, which the pipeline replays. Ranges that cannot be read (another format, garbled, not
-     * after the checkpoint) are dropped with a warning: the records are read again all the same, only
-     * not cut as before, so the server may not recognise them as duplicates.
-     */
-    private List<PendingRange> replayRanges(ShardStart start) {
-        Checkpoint checkpoint = start.checkpoint();
-        if (!checkpoint.hasPendingRanges()) {
-            return List.of();
-        }
-        try {
-            List<PendingRange> ranges = PendingRangeText.decode(config.stream.name(), start.shardId(), checkpoint.pendingRanges());
-            if (checkpoint.isSequenceNumber() && KinesisPosition.parse(config.stream.name(), start.shardId(),
-                    checkpoint.sequenceNumber()).compareWithinSplit(ranges.get(0).first()) >= 0) {
-                throw new IllegalArgumentException("the first range does not start after the checkpoint");
-            }
-            return ranges;
-        } catch (IllegalArgumentException e) {
-            LOG.warn("pipeline {}: shard {} of stream {}: ignoring the pending ranges saved beside checkpoint {} ({}); its"
-                    + " records are read again from the checkpoint, but a replay may not be cut as before", pipeline,
-                    start.shardId(), config.stream, checkpoint.sequenceNumber(), e.getMessage());
-            return List.of();
-        }
-    }
-
-    /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
-    private void drain(List<SourceRecord> out) {
-        List<ActiveShard> shards = new ArrayList<>(active.values());
-        if (shards.isEmpty()) {
-            return;
-        }
-        int quota = Math.max(1, config.maxPollRecords / shards.size());
-        boolean moved = true;
-        while (moved && out.size() < config.maxPollRecords) {
-            moved = false;
-            for (int i = 0; i < shards.size() && out.size() < config.maxPollRecords; i++) {
-                ActiveShard shard = shards.get((drainStart + i) % shards.size());
-                KinesisRecord last = shard.reader.drainTo(out, Math.min(quota, config.maxPollRecords - out.size()));
-                if (last != null) {
-                    shard.lastEmitted = last.extendedSequenceNumber();
-                    moved = true;
-                }
-            }
-        }
-        drainStart++;
-        for (ActiveShard shard : shards) {
-            shard.reader.afterDrain();
-        }
-    }
-
-    /**
-     * Shards read to their end and handed out entirely: the pipeline commits what it read from them
-     * (they are reported revoked, so it flushes at once), then their {@code SHARD_END} markers are
-     * saved and their children may start.
-     */
-    private void finishEndedShards() {
-        List<ActiveShard> ended = active.values().stream().filter(shard -> shard.reader.isDrainedAtEnd()).toList();
-        if (ended.isEmpty()) {
-            return;
-        }
-        List<String> uncommitted = ended.stream().filter(shard -> !shard.allCommitted())
-                .map(shard -> KinesisPosition.split(config.stream.name(), shard.reader.shardId)).toList();
-        if (!uncommitted.isEmpty()) {
-            listener.onSplitsRevoked(uncommitted); // the pipeline flushes and calls commit before this returns
-        }
-        boolean queued = false;
-        for (ActiveShard shard : ended) {
-            if (!shard.markerQueued && shard.allCommitted()) {
-                unsaved.put(shard.reader.shardId, Checkpoint.SHARD_END);
-                shard.markerQueued = true;
-                queued = true;
-            }
-        }
-        if (queued) {
-            savePending(false);
-        }
-        finishMarkedShards();
-    }
-
-    /** Shards whose {@code SHARD_END} marker is saved are finished: their children may start. */
-    private void finishMarkedShards() {
-        List<ActiveShard> done = active.values().stream()
-                .filter(shard -> shard.markerQueued && !unsaved.containsKey(shard.reader.shardId)).toList();
-        for (ActiveShard shard : done) {
-            String shardId = shard.reader.shardId;
-            active.remove(shardId);
-            shard.reader.close();
-            finished.add(shardId);
-            LOG.info("pipeline {}: shard {} finished (read to its end, committed, SHARD_END saved)", pipeline,
-                    shard.reader.describe());
-            startReaders(tracker.onFinished(shardId));
-        }
-        if (!done.isEmpty()) {
-            discovery.requestSoon(); // the children may not be listed yet
-        }
-    }
-
-    private void retryPendingCheckpoints() {
-        if (!unsaved.isEmpty() && System.nanoTime() - nextPendingAttempt >= 0) {
-            if (savePending(false)) {
-                finishMarkedShards();
-            }
-        }
-    }
-
-    /**
-     * Saves the checkpoints not saved yet. A failure keeps them for the next attempt (after a
-     * backoff when retried from {@code poll}) and is thrown if {@code rethrow}.
-     */
-    private boolean savePending(boolean rethrow) {
-        if (unsaved.isEmpty()) {
-            return true;
-        }
-        Map<String, Checkpoint> batch = new LinkedHashMap<>(unsaved);
-        try {
-            config.checkpointStore.save(application, config.stream.name(), batch);
-            unsaved.clear();
-            if (pendingFailures > 0) {
-                LOG.info("pipeline {}: checkpoints of stream {} saved again after {} failed attempts", pipeline,
-                        config.stream, pendingFailures);
-            }
-            pendingFailures = 0;
-            return true;
-        } catch (RuntimeException e) {
-            pendingFailures++;
-            long delay = fetch.backoff().delayMillis(pendingFailures);
-            nextPendingAttempt = System.nanoTime() + delay * 1_000_000;
-            String message = "checkpoints " + batch + " of stream " + config.stream + " not saved (attempt " + pendingFailures
-                    + "; kept and saved again with the next commit or in " + delay + " ms): " + e.getMessage();
-            if (rethrow) {
-                throw new IllegalStateException("KinesisSource: " + message, e);
-            }
-            LOG.warn("pipeline {}: {}", pipeline, message);
-            return false;
         }
     }
 
@@ -510,10 +200,8 @@ public final class KinesisSource implements Source {
 
     @Override
     public void resume() {
-        if (paused.getAndSet(false)) {
-            for (ActiveShard shard : active.values()) {
-                shard.reader.resume();
-            }
+        if (paused.getAndSet(false) && shards != null) {
+            shards.resume();
         }
     }
 
@@ -524,8 +212,8 @@ public final class KinesisSource implements Source {
      */
     @Override
     public void commit(Collection<SourcePosition> positions) {
-        queue(positions, Map.of());
-        savePending(true);
+        checkpoints.queue(positions, Map.of(), shards::get);
+        checkpoints.save(true);
     }
 
     /** Whether the checkpoint store keeps pending ranges ({@link CheckpointStore#keepsPendingRanges()}). */
@@ -546,85 +234,15 @@ public final class KinesisSource implements Source {
             throw new UnsupportedOperationException("KinesisSource for stream " + config.stream + ": checkpoint store "
                     + config.checkpointStore + " does not keep pending ranges (exactly-once delivery)");
         }
-        queue(positions, pending);
-        savePending(true);
+        checkpoints.queue(positions, pending, shards::get);
+        checkpoints.save(true);
     }
 
-    /** The ranges saved beside the checkpoint the shard was assigned with (see {@link #replayRanges}). */
+    /** The ranges saved beside the checkpoint the shard was assigned with: its next records, replayed first. */
     @Override
     public List<PendingRange> pendingRanges(String split) {
-        String prefix = config.stream.name() + "/";
-        ActiveShard shard = split.startsWith(prefix) ? active.get(split.substring(prefix.length())) : null;
-        return shard == null ? List.of() : shard.replay;
-    }
-
-    /** Queues the new checkpoint and pending ranges of every shard named in {@code positions} or {@code pending}. */
-    private void queue(Collection<SourcePosition> positions, Map<String, List<PendingRange>> pending) {
-        Map<String, KinesisPosition> durable = new LinkedHashMap<>();
-        for (SourcePosition position : positions) {
-            KinesisPosition kinesis = ownPosition(position);
-            if (durable.put(kinesis.shardId(), kinesis) != null) {
-                throw new IllegalArgumentException("KinesisSource for stream " + config.stream + ": two positions of shard "
-                        + kinesis.shardId() + " in one commit: " + positions);
-            }
-        }
-        Map<String, String> ranges = new LinkedHashMap<>();
-        pending.forEach((split, list) -> {
-            String shardId = null;
-            for (PendingRange range : list) {
-                KinesisPosition first = ownPosition(range.first());
-                ownPosition(range.last());
-                if (!split.equals(first.split())) {
-                    throw new IllegalArgumentException("KinesisSource for stream " + config.stream + ": pending range "
-                            + range + " given for split " + split);
-                }
-                shardId = first.shardId();
-            }
-            if (shardId != null) {
-                ranges.put(shardId, PendingRangeText.encode(list));
-            } else if (split.startsWith(config.stream.name() + "/")) {
-                ranges.put(split.substring(config.stream.name().length() + 1), "");
-            }
-        });
-        Set<String> shards = new LinkedHashSet<>(durable.keySet());
-        shards.addAll(ranges.keySet());
-        for (String shardId : shards) {
-            String text = ranges.getOrDefault(shardId, "");
-            Checkpoint queued = unsaved.get(shardId);
-            ActiveShard shard = active.get(shardId);
-            if (finished.contains(shardId) || (queued != null && queued.isShardEnd())) {
-                if (!text.isEmpty()) {
-                    throw new IllegalStateException("KinesisSource for stream " + config.stream + ": shard " + shardId
-                            + " is finished (SHARD_END), yet pending ranges were given for it: " + text);
-                }
-                continue; // SHARD_END saved or queued: it stays
-            }
-            KinesisPosition position = durable.get(shardId);
-            Checkpoint base = position != null ? Checkpoint.at(position.extendedSequenceNumber())
-                    : queued != null ? queued : shard != null ? shard.state : null;
-            if (base == null) {
-                if (!text.isEmpty()) {
-                    throw new IllegalStateException("KinesisSource for stream " + config.stream + ": pending ranges given"
-                            + " for shard " + shardId + ", which this source does not read");
-                }
-                continue;
-            }
-            Checkpoint next = base.withPendingRanges(text);
-            unsaved.put(shardId, next);
-            if (shard != null) {
-                shard.state = next;
-                if (position != null) {
-                    shard.durable = position.extendedSequenceNumber();
-                }
-            }
-        }
-    }
-
-    private KinesisPosition ownPosition(SourcePosition position) {
-        if (!(position instanceof KinesisPosition kinesis) || !kinesis.stream().equals(config.stream.name())) {
-            throw new IllegalArgumentException("KinesisSource for stream " + config.stream + " cannot commit " + position);
-        }
-        return kinesis;
+        ShardLifecycle current = shards;
+        return current == null ? List.of() : current.pendingRanges(split);
     }
 
     /**
@@ -649,20 +267,19 @@ public final class KinesisSource implements Source {
         return KinesisRecord.CODEC;
     }
 
-    /** Releases the readers, clients and the checkpoint store; commits nothing. */
+    /** Releases the readers, threads, clients and the checkpoint store; commits nothing. */
     @Override
     public void close() {
         if (discovery != null) {
             discovery.close();
             discovery = null;
         }
-        for (ActiveShard shard : active.values()) {
-            shard.reader.close();
+        if (shards != null) {
+            shards.close();
         }
-        active.clear();
-        if (fetchThreads != null) {
-            fetchThreads.shutdownNow();
-            fetchThreads = null;
+        if (threads != null) {
+            threads.close();
+            threads = null;
         }
         if (clients != null) {
             clients.close();
@@ -678,7 +295,10 @@ public final class KinesisSource implements Source {
     /** The shards being read now, as splits; safe to call from any thread. */
     public Set<String> assignedSplits() {
         Set<String> splits = new HashSet<>();
-        active.keySet().forEach(shardId -> splits.add(KinesisPosition.split(config.stream.name(), shardId)));
+        ShardLifecycle current = shards;
+        if (current != null) {
+            current.shards().forEach(shard -> splits.add(KinesisPosition.split(config.stream.name(), shard.shardId())));
+        }
         return splits;
     }
 
@@ -688,8 +308,11 @@ public final class KinesisSource implements Source {
      */
     public long millisBehindLatest() {
         long max = -1;
-        for (ActiveShard shard : active.values()) {
-            max = Math.max(max, shard.reader.millisBehindLatest());
+        ShardLifecycle current = shards;
+        if (current != null) {
+            for (ActiveShard shard : current.shards()) {
+                max = Math.max(max, shard.reader.millisBehindLatest());
+            }
         }
         return max;
     }
@@ -700,8 +323,11 @@ public final class KinesisSource implements Source {
      */
     public long bufferedBytes() {
         long total = 0;
-        for (ActiveShard shard : active.values()) {
-            total += shard.reader.bufferedBytes();
+        ShardLifecycle current = shards;
+        if (current != null) {
+            for (ActiveShard shard : current.shards()) {
+                total += shard.reader.bufferedBytes();
+            }
         }
         return total;
     }
@@ -716,42 +342,9 @@ public final class KinesisSource implements Source {
         return "KinesisSource" + config;
     }
 
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger sequence = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + sequence.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /**
-     * A shard being read: its reader, what the pipeline was handed and committed of it, its value in the
-     * store, and the pending ranges it was assigned with.
-     */
-    private static final class ActiveShard {
-        final ShardReader reader;
-        final List<PendingRange> replay;
-        String lastEmitted;
-        String durable;
-        /** The shard's checkpoint and pending ranges, as saved or queued. */
-        Checkpoint state;
-        boolean markerQueued;
-
-        ActiveShard(ShardReader reader, Checkpoint state, List<PendingRange> replay) {
-            this.reader = reader;
-            this.state = state;
-            this.replay = replay;
-        }
-
-        /** Everything handed out is durable and committed, and no range is pending (a shard with one is not finished). */
-        boolean allCommitted() {
-            return (lastEmitted == null || lastEmitted.equals(durable)) && !state.hasPendingRanges();
-        }
-    }
-
     /** Immutable settings of a source; see {@link Builder}. */
     static final class Config {
+        final StreamSettings common;
         final StreamRef stream;
         final String region;
         final URI endpoint;
@@ -774,24 +367,25 @@ public final class KinesisSource implements Source {
         final Duration apiCallTimeout;
         final Duration unreachableTimeout;
 
-        private Config(Builder b, StreamRef stream, String region, URI endpoint) {
-            this.stream = stream;
-            this.region = region;
-            this.endpoint = endpoint;
-            this.credentials = b.credentials;
-            this.startingPosition = b.startingPosition;
-            this.fanOutConsumer = b.fanOutConsumer;
-            this.pollInterval = b.pollInterval;
-            this.getRecordsLimit = b.getRecordsLimit;
+        private Config(Builder b, StreamSettings common) {
+            this.common = common;
+            this.stream = common.stream();
+            this.region = common.region();
+            this.endpoint = common.endpoint();
+            this.credentials = common.credentials();
+            this.startingPosition = common.startingPosition();
+            this.fanOutConsumer = common.fanOutConsumer();
+            this.pollInterval = common.pollInterval();
+            this.getRecordsLimit = common.getRecordsLimit();
+            this.applicationName = common.applicationName();
+            this.maxBufferedRecordsPerShard = common.maxBufferedRecordsPerShard();
+            this.maxBufferedBytesPerShard = common.maxBufferedBytesPerShard();
+            this.maxPollRecords = common.maxPollRecords();
+            this.startupTimeout = common.startupTimeout();
             this.checkpointStore = b.checkpointStore;
-            this.applicationName = b.applicationName;
             this.assignment = b.assignment;
             this.shardDiscoveryInterval = b.shardDiscoveryInterval;
-            this.maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
-            this.maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
-            this.maxPollRecords = b.maxPollRecords;
             this.fetchThreads = b.fetchThreads;
-            this.startupTimeout = b.startupTimeout;
             this.retryInitial = b.retryInitial;
             this.retryMax = b.retryMax;
             this.apiCallTimeout = b.apiCallTimeout;
@@ -812,112 +406,28 @@ public final class KinesisSource implements Source {
         }
     }
 
-    /** Builds a {@link KinesisSource}; {@link #build()} checks every setting and names the wrong one. */
-    public static final class Builder {
-        static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
-        static final Pattern CONSUMER = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
-
-        private String streamName;
-        private String streamArn;
-        private String region;
-        private String endpoint;
-        private KinesisCredentials credentials = KinesisCredentials.defaultChain();
-        private StartingPosition startingPosition = StartingPosition.TRIM_HORIZON;
-        private String fanOutConsumer;
-        private Duration pollInterval = Duration.ofMillis(200);
-        private int getRecordsLimit = 10_000;
+    /**
+     * Builds a {@link KinesisSource}; {@link #build()} checks every setting and names the wrong one.
+     * The settings shared with the lease-based source (stream, region, credentials, reading,
+     * buffers) are those of {@link KinesisBuilder}; default {@code pollInterval} 200 ms.
+     */
+    public static final class Builder extends KinesisBuilder<Builder> {
         private CheckpointStore checkpointStore;
-        private String applicationName;
         private ShardAssignment assignment = ShardAssignment.all();
         private Duration shardDiscoveryInterval = Duration.ofSeconds(10);
-        private int maxBufferedRecordsPerShard = 10_000;
-        private long maxBufferedBytesPerShard = DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD;
-        private int maxPollRecords = 5_000;
         private int fetchThreads = 4;
-        private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration retryInitial = Duration.ofMillis(200);
         private Duration retryMax = Duration.ofSeconds(10);
-        private Duration apiCallTimeout = Duration.ofSeconds(30);
+        private Duration apiCallTimeout = DEFAULT_API_CALL_TIMEOUT;
         private Duration unreachableTimeout = Duration.ofMinutes(15);
 
         private Builder() {
-        }
-
-        /** The stream, by name (in the account of the credentials). Give this or {@link #streamArn}. */
-        public Builder streamName(String streamName) {
-            this.streamName = streamName;
-            return this;
-        }
-
-        /** The stream, by ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}); also sets the region. */
-        public Builder streamArn(String streamArn) {
-            this.streamArn = streamArn;
-            return this;
-        }
-
-        /** The AWS region, e.g. {@code us-east-1}. Required unless {@link #streamArn} names it. */
-        public Builder region(String region) {
-            this.region = region;
-            return this;
-        }
-
-        /** Another endpoint than the region's (a VPC endpoint, LocalStack, kinesis-mock), e.g. {@code http://127.0.0.1:4568}. */
-        public Builder endpointOverride(String endpoint) {
-            this.endpoint = endpoint;
-            return this;
-        }
-
-        /** How to authenticate (default {@link KinesisCredentials#defaultChain()}). */
-        public Builder credentials(KinesisCredentials credentials) {
-            this.credentials = credentials;
-            return this;
-        }
-
-        /** Where shards without a checkpoint start (default {@link StartingPosition#TRIM_HORIZON}). */
-        public Builder startingPosition(StartingPosition startingPosition) {
-            this.startingPosition = startingPosition;
-            return this;
-        }
-
-        /** Read by polling ({@code GetRecords}): the default. */
-        public Builder polling() {
-            this.fanOutConsumer = null;
-            return this;
-        }
-
-        /**
-         * Read with enhanced fan-out as the consumer {@code consumerName} (registered if missing,
-         * left registered on close): dedicated throughput per consumer, records pushed over HTTP/2.
-         */
-        public Builder enhancedFanOut(String consumerName) {
-            this.fanOutConsumer = Objects.requireNonNull(consumerName, "consumerName");
-            return this;
-        }
-
-        /** Time between {@code GetRecords} calls of a shard when polling (default 200 ms: Kinesis allows 5 per second). */
-        public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = pollInterval;
-            return this;
-        }
-
-        /** Records per {@code GetRecords} call at most, 1..10,000 (default 10,000). */
-        public Builder getRecordsLimit(int limit) {
-            this.getRecordsLimit = limit;
-            return this;
+            super("KinesisSource", Duration.ofMillis(200));
         }
 
         /** Where checkpoints are kept, e.g. a {@link ClickHouseCheckpointStore}. Required. The source opens and closes it. */
         public Builder checkpointStore(CheckpointStore store) {
             this.checkpointStore = store;
-            return this;
-        }
-
-        /**
-         * The name checkpoints are kept under (default: the pipeline's name). Instances that share a
-         * stream's shards use the same name; pipelines that each read the whole stream use different ones.
-         */
-        public Builder applicationName(String applicationName) {
-            this.applicationName = applicationName;
             return this;
         }
 
@@ -933,39 +443,9 @@ public final class KinesisSource implements Source {
             return this;
         }
 
-        /** Records fetched ahead per shard at most (default 10,000); bounds the memory used. */
-        public Builder maxBufferedRecordsPerShard(int max) {
-            this.maxBufferedRecordsPerShard = max;
-            return this;
-        }
-
-        /**
-         * Bytes of records fetched ahead per shard at most (default 8 MiB, i.e. 4 s of a shard's full
-         * read rate); with {@link #maxBufferedRecordsPerShard} it bounds the memory the buffers use:
-         * a reader waits while its buffer holds this much. A fetch asks only for as many records as
-         * fit at the average size of the last fetch, so one fetch overshoots little (fan-out: at most
-         * one event).
-         */
-        public Builder maxBufferedBytesPerShard(long maxBytes) {
-            this.maxBufferedBytesPerShard = maxBytes;
-            return this;
-        }
-
-        /** Records one {@code poll} hands out at most (default 5,000). */
-        public Builder maxPollRecords(int max) {
-            this.maxPollRecords = max;
-            return this;
-        }
-
         /** Threads that poll shards (and check fan-out subscriptions) (default 4). */
         public Builder fetchThreads(int threads) {
             this.fetchThreads = threads;
-            return this;
-        }
-
-        /** How long the stream, the checkpoint store and the fan-out consumer may take to answer at start (default 60 s). */
-        public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = timeout;
             return this;
         }
 
@@ -993,58 +473,34 @@ public final class KinesisSource implements Source {
             return this;
         }
 
+        @Override
+        Duration samplerCallTimeout() {
+            Settings.requirePositive("KinesisRecordSampler", apiCallTimeout, "apiCallTimeout");
+            return apiCallTimeout;
+        }
+
         public KinesisSource build() {
-            StreamRef stream = Settings.stream("KinesisSource", streamName, streamArn);
-            String resolvedRegion = Settings.region("KinesisSource", region, stream);
-            URI endpointUri = endpoint();
-            CredentialProviders.validate(credentials);
-            if (startingPosition == null) {
-                throw new IllegalArgumentException("KinesisSource: startingPosition is null; use StartingPosition.TRIM_HORIZON,"
-                        + " LATEST or atTimestamp(...)");
-            }
-            if (fanOutConsumer != null && !CONSUMER.matcher(fanOutConsumer).matches()) {
-                throw new IllegalArgumentException("KinesisSource: enhancedFanOut consumer name '" + fanOutConsumer
-                        + "' must be 1-128 letters, digits, '_', '.' or '-'");
-            }
-            Settings.requirePositive("KinesisSource", pollInterval, "pollInterval");
-            Settings.requireRange("KinesisSource", getRecordsLimit, 1, 10_000, "getRecordsLimit");
+            StreamSettings common = common();
             if (checkpointStore == null) {
                 throw new IllegalArgumentException("KinesisSource: checkpointStore is not set; call checkpointStore("
                         + "ClickHouseCheckpointStore.builder().endpoint(\"http://host:8123\").build())");
             }
-            if (applicationName != null && !APPLICATION.matcher(applicationName).matches()) {
-                throw new IllegalArgumentException("KinesisSource: applicationName '" + applicationName + "' must be 1-255"
-                        + " letters, digits, '.', '_' or '-', starting with a letter or digit");
-            }
             Objects.requireNonNull(assignment, "assignment");
-            Settings.requirePositive("KinesisSource", shardDiscoveryInterval, "shardDiscoveryInterval");
+            Settings.requirePositive(component, shardDiscoveryInterval, "shardDiscoveryInterval");
             if (shardDiscoveryInterval.toMillis() < 100) {
                 throw new IllegalArgumentException("KinesisSource: shardDiscoveryInterval must be at least 100 ms (ListShards"
                         + " allows 1000 calls per second per account), was " + shardDiscoveryInterval);
             }
-            Settings.requireRange("KinesisSource", maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
-            if (maxBufferedBytesPerShard < 64 * 1024 || maxBufferedBytesPerShard > (1L << 32)) {
-                throw new IllegalArgumentException("KinesisSource: maxBufferedBytesPerShard must be 64 KiB..4 GiB (65536.."
-                        + (1L << 32) + "), was " + maxBufferedBytesPerShard + "; the default is "
-                        + DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD);
-            }
-            Settings.requireRange("KinesisSource", maxPollRecords, 1, 1_000_000, "maxPollRecords");
-            Settings.requireRange("KinesisSource", fetchThreads, 1, 256, "fetchThreads");
-            Settings.requirePositive("KinesisSource", startupTimeout, "startupTimeout");
-            Settings.requirePositive("KinesisSource", retryInitial, "retryBackoff initial");
-            Settings.requirePositive("KinesisSource", retryMax, "retryBackoff max");
+            Settings.requireRange(component, fetchThreads, 1, 256, "fetchThreads");
+            Settings.requirePositive(component, retryInitial, "retryBackoff initial");
+            Settings.requirePositive(component, retryMax, "retryBackoff max");
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("KinesisSource: retryBackoff max (" + retryMax + ") is below initial ("
                         + retryInitial + ")");
             }
-            Settings.requirePositive("KinesisSource", apiCallTimeout, "apiCallTimeout");
-            Settings.requirePositive("KinesisSource", unreachableTimeout, "unreachableTimeout");
-            return new KinesisSource(new Config(this, stream, resolvedRegion, endpointUri));
-        }
-
-        private URI endpoint() {
-            return endpoint == null ? null : Settings.requireHttpUrl("KinesisSource", endpoint, "endpointOverride",
-                    "http://127.0.0.1:4568 or https://kinesis.us-east-1.amazonaws.com");
+            Settings.requirePositive(component, apiCallTimeout, "apiCallTimeout");
+            Settings.requirePositive(component, unreachableTimeout, "unreachableTimeout");
+            return new KinesisSource(new Config(this, common));
         }
     }
 }

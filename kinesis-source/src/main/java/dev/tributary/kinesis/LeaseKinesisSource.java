@@ -101,13 +101,8 @@ public final class LeaseKinesisSource implements Source {
             kcl = KclSchedulerFactory.create(config);
             String table = kcl.leaseTable(application);
             try {
-                KclSchedulerFactory.join(kcl.kinesis.describeStreamSummary(request -> {
-                    if (config.stream.arn() != null) {
-                        request.streamARN(config.stream.arn());
-                    } else {
-                        request.streamName(config.stream.name());
-                    }
-                }), config.startupTimeout);
+                KclSchedulerFactory.join(kcl.kinesis.describeStreamSummary(request -> config.stream.applyTo(request)),
+                        config.startupTimeout);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("LeaseKinesisSource: cannot find stream " + config.stream + " at "
                         + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + ": "
@@ -231,39 +226,33 @@ public final class LeaseKinesisSource implements Source {
 
     /**
      * Shards that ended (and were drained) or are being handed off, with records handed out and not
-     * committed: reported revoked, so the pipeline flushes and commits them now; that releases KCL's
-     * thread waiting to checkpoint.
+     * committed: reported finished (ended) or revoked (handed off), so the pipeline flushes and commits
+     * them now; that releases KCL's thread waiting to checkpoint.
      */
     private void requestFlushes() {
+        List<String> finished = new ArrayList<>();
         List<String> revoked = new ArrayList<>();
         for (ShardHandoff handoff : active.values()) {
-            if (handoff.takeRevokeRequest()) {
+            ShardHandoff.State request = handoff.takeFlushRequest();
+            if (request == ShardHandoff.State.ENDING) {
+                finished.add(handoff.split);
+            } else if (request == ShardHandoff.State.HANDING_OFF) {
                 revoked.add(handoff.split);
             }
         }
+        // The pipeline flushes and calls commit before each returns.
+        if (!finished.isEmpty()) {
+            listener.onSplitsFinished(finished);
+        }
         if (!revoked.isEmpty()) {
-            listener.onSplitsRevoked(revoked); // the pipeline flushes and calls commit before this returns
+            listener.onSplitsRevoked(revoked);
         }
     }
 
     /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
     private void drain(List<SourceRecord> out) {
-        List<ShardHandoff> shards = new ArrayList<>(active.values());
-        if (shards.isEmpty()) {
-            return;
-        }
-        int quota = Math.max(1, config.maxPollRecords / shards.size());
-        boolean moved = true;
-        while (moved && out.size() < config.maxPollRecords) {
-            moved = false;
-            for (int i = 0; i < shards.size() && out.size() < config.maxPollRecords; i++) {
-                ShardHandoff shard = shards.get((drainStart + i) % shards.size());
-                if (shard.drainTo(out, Math.min(quota, config.maxPollRecords - out.size())) != null) {
-                    moved = true;
-                }
-            }
-        }
-        drainStart++;
+        FairDrain.drain(new ArrayList<>(active.values()), config.maxPollRecords, drainStart++, out,
+                (handoff, into, max) -> handoff.drainTo(into, max) != null);
     }
 
     @Override
@@ -458,17 +447,21 @@ public final class LeaseKinesisSource implements Source {
         final Duration startupTimeout;
         final Duration shutdownTimeout;
 
-        private Config(Builder b, StreamRef stream, String region, URI endpoint, URI dynamoDbEndpoint) {
-            this.stream = stream;
-            this.region = region;
-            this.endpoint = endpoint;
+        private Config(Builder b, StreamSettings common, URI dynamoDbEndpoint) {
+            this.stream = common.stream();
+            this.region = common.region();
+            this.endpoint = common.endpoint();
             this.dynamoDbEndpoint = dynamoDbEndpoint;
-            this.credentials = b.credentials;
-            this.startingPosition = b.startingPosition;
-            this.fanOutConsumer = b.fanOutConsumer;
-            this.pollInterval = b.pollInterval;
-            this.getRecordsLimit = b.getRecordsLimit;
-            this.applicationName = b.applicationName;
+            this.credentials = common.credentials();
+            this.startingPosition = common.startingPosition();
+            this.fanOutConsumer = common.fanOutConsumer();
+            this.pollInterval = common.pollInterval();
+            this.getRecordsLimit = common.getRecordsLimit();
+            this.applicationName = common.applicationName();
+            this.maxBufferedRecordsPerShard = common.maxBufferedRecordsPerShard();
+            this.maxBufferedBytesPerShard = common.maxBufferedBytesPerShard();
+            this.maxPollRecords = common.maxPollRecords();
+            this.startupTimeout = common.startupTimeout();
             this.leaseTableName = b.leaseTableName;
             this.workerId = b.workerId;
             this.failoverTime = b.failoverTime;
@@ -476,10 +469,6 @@ public final class LeaseKinesisSource implements Source {
             this.shardSyncInterval = b.shardSyncInterval;
             this.maxLeasesPerWorker = b.maxLeasesPerWorker;
             this.createLeaseTable = b.createLeaseTable;
-            this.maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
-            this.maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
-            this.maxPollRecords = b.maxPollRecords;
-            this.startupTimeout = b.startupTimeout;
             this.shutdownTimeout = b.shutdownTimeout;
         }
 
@@ -500,23 +489,19 @@ public final class LeaseKinesisSource implements Source {
         }
     }
 
-    /** Builds a {@link LeaseKinesisSource}; {@link #build()} checks every setting and names the wrong one. */
-    public static final class Builder {
+    /**
+     * Builds a {@link LeaseKinesisSource}; {@link #build()} checks every setting and names the wrong one.
+     * The settings shared with the static source (stream, region, credentials, reading, buffers) are
+     * those of {@link KinesisBuilder}, here for KCL: the credentials serve Kinesis and DynamoDB, the
+     * application names the KCL application, {@code pollInterval} defaults to 1 s (KCL's) and must be
+     * at least 200 ms, {@code maxBufferedRecordsPerShard} is what KCL hands over ahead per shard.
+     */
+    public static final class Builder extends KinesisBuilder<Builder> {
         private static final String NAME = "LeaseKinesisSource";
         private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9._-]{3,255}");
         private static final Pattern WORKER = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
-        private String streamName;
-        private String streamArn;
-        private String region;
-        private String endpoint;
         private String dynamoDbEndpoint;
-        private KinesisCredentials credentials = KinesisCredentials.defaultChain();
-        private StartingPosition startingPosition = StartingPosition.TRIM_HORIZON;
-        private String fanOutConsumer;
-        private Duration pollInterval = Duration.ofMillis(1_000);
-        private int getRecordsLimit = 10_000;
-        private String applicationName;
         private String leaseTableName;
         private String workerId;
         private Duration failoverTime = Duration.ofSeconds(10);
@@ -524,87 +509,15 @@ public final class LeaseKinesisSource implements Source {
         private Duration shardSyncInterval = Duration.ofMinutes(1);
         private int maxLeasesPerWorker = Integer.MAX_VALUE;
         private boolean createLeaseTable = true;
-        private int maxBufferedRecordsPerShard = 10_000;
-        private long maxBufferedBytesPerShard = KinesisSource.DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD;
-        private int maxPollRecords = 5_000;
-        private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
 
         private Builder() {
-        }
-
-        /** The stream, by name (in the account of the credentials). Give this or {@link #streamArn}. */
-        public Builder streamName(String streamName) {
-            this.streamName = streamName;
-            return this;
-        }
-
-        /** The stream, by ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}); also sets the region. */
-        public Builder streamArn(String streamArn) {
-            this.streamArn = streamArn;
-            return this;
-        }
-
-        /** The AWS region, e.g. {@code us-east-1}. Required unless {@link #streamArn} names it. */
-        public Builder region(String region) {
-            this.region = region;
-            return this;
-        }
-
-        /** Another Kinesis endpoint than the region's (a VPC endpoint, LocalStack, kinesis-mock). */
-        public Builder endpointOverride(String endpoint) {
-            this.endpoint = endpoint;
-            return this;
+            super(NAME, Duration.ofMillis(1_000));
         }
 
         /** Another DynamoDB endpoint than the region's (a VPC endpoint, a local DynamoDB implementation). */
         public Builder dynamoDbEndpointOverride(String endpoint) {
             this.dynamoDbEndpoint = endpoint;
-            return this;
-        }
-
-        /** How to authenticate, to Kinesis and DynamoDB (default {@link KinesisCredentials#defaultChain()}). */
-        public Builder credentials(KinesisCredentials credentials) {
-            this.credentials = credentials;
-            return this;
-        }
-
-        /** Where shards without a lease checkpoint start (default {@link StartingPosition#TRIM_HORIZON}). */
-        public Builder startingPosition(StartingPosition startingPosition) {
-            this.startingPosition = startingPosition;
-            return this;
-        }
-
-        /** Read by polling ({@code GetRecords}): the default. */
-        public Builder polling() {
-            this.fanOutConsumer = null;
-            return this;
-        }
-
-        /** Read with enhanced fan-out as the consumer {@code consumerName} (KCL registers it if missing). */
-        public Builder enhancedFanOut(String consumerName) {
-            this.fanOutConsumer = Objects.requireNonNull(consumerName, "consumerName");
-            return this;
-        }
-
-        /** Time between {@code GetRecords} calls of a shard when polling (default 1 s, KCL's; at least 200 ms). */
-        public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = pollInterval;
-            return this;
-        }
-
-        /** Records per {@code GetRecords} call at most, 1..10,000 (default 10,000). */
-        public Builder getRecordsLimit(int limit) {
-            this.getRecordsLimit = limit;
-            return this;
-        }
-
-        /**
-         * The KCL application (default: the pipeline's name): instances that share the stream's shards
-         * use the same one; pipelines that each read the whole stream use different ones.
-         */
-        public Builder applicationName(String applicationName) {
-            this.applicationName = applicationName;
             return this;
         }
 
@@ -661,30 +574,6 @@ public final class LeaseKinesisSource implements Source {
             return this;
         }
 
-        /** Records KCL hands over ahead per shard at most (default 10,000); KCL waits while a shard's buffer is full. */
-        public Builder maxBufferedRecordsPerShard(int max) {
-            this.maxBufferedRecordsPerShard = max;
-            return this;
-        }
-
-        /** Bytes of records buffered per shard at most (default 8 MiB, 64 KiB – 4 GiB). */
-        public Builder maxBufferedBytesPerShard(long maxBytes) {
-            this.maxBufferedBytesPerShard = maxBytes;
-            return this;
-        }
-
-        /** Records one {@code poll} hands out at most (default 5,000). */
-        public Builder maxPollRecords(int max) {
-            this.maxPollRecords = max;
-            return this;
-        }
-
-        /** How long the stream and the lease table may take to answer at {@code open} (default 60 s). */
-        public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = timeout;
-            return this;
-        }
-
         /** How long {@code close} waits for KCL's graceful shutdown (leases handed off) (default 30 s). */
         public Builder shutdownTimeout(Duration timeout) {
             this.shutdownTimeout = timeout;
@@ -692,31 +581,14 @@ public final class LeaseKinesisSource implements Source {
         }
 
         public LeaseKinesisSource build() {
-            StreamRef stream = Settings.stream(NAME, streamName, streamArn);
-            String resolvedRegion = Settings.region(NAME, region, stream);
-            URI endpointUri = endpoint == null ? null : Settings.requireHttpUrl(NAME, endpoint, "endpointOverride",
-                    "http://127.0.0.1:4568 or https://kinesis.us-east-1.amazonaws.com");
+            StreamSettings common = common();
             URI dynamoUri = dynamoDbEndpoint == null ? null : Settings.requireHttpUrl(NAME, dynamoDbEndpoint,
                     "dynamoDbEndpointOverride", "http://127.0.0.1:8000 or https://dynamodb.us-east-1.amazonaws.com");
-            CredentialProviders.validate(credentials);
-            if (startingPosition == null) {
-                throw new IllegalArgumentException(NAME + ": startingPosition is null; use StartingPosition.TRIM_HORIZON,"
-                        + " LATEST or atTimestamp(...)");
-            }
-            if (fanOutConsumer != null && !KinesisSource.Builder.CONSUMER.matcher(fanOutConsumer).matches()) {
-                throw new IllegalArgumentException(NAME + ": enhancedFanOut consumer name '" + fanOutConsumer
-                        + "' must be 1-128 letters, digits, '_', '.' or '-'");
-            }
-            Settings.requirePositive(NAME, pollInterval, "pollInterval");
-            if (pollInterval.toMillis() < 200) {
+            if (common.pollInterval().toMillis() < 200) {
                 throw new IllegalArgumentException(NAME + ": pollInterval must be at least 200 ms (Kinesis allows 5 GetRecords"
-                        + " calls per second per shard), was " + pollInterval);
+                        + " calls per second per shard), was " + common.pollInterval());
             }
-            Settings.requireRange(NAME, getRecordsLimit, 1, 10_000, "getRecordsLimit");
-            if (applicationName != null && !KinesisSource.Builder.APPLICATION.matcher(applicationName).matches()) {
-                throw new IllegalArgumentException(NAME + ": applicationName '" + applicationName + "' must be 1-255"
-                        + " letters, digits, '.', '_' or '-', starting with a letter or digit");
-            }
+            String applicationName = common.applicationName();
             if (applicationName != null && leaseTableName == null && applicationName.length() < 3) {
                 throw new IllegalArgumentException(NAME + ": applicationName '" + applicationName + "' names the lease table,"
                         + " and DynamoDB table names have 3-255 characters; use a longer name or set leaseTableName(...)");
@@ -740,15 +612,8 @@ public final class LeaseKinesisSource implements Source {
             }
             Settings.requirePositive(NAME, shardSyncInterval, "shardSyncInterval");
             Settings.requireRange(NAME, maxLeasesPerWorker, 1, Integer.MAX_VALUE, "maxLeasesPerWorker");
-            Settings.requireRange(NAME, maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
-            if (maxBufferedBytesPerShard < 64 * 1024 || maxBufferedBytesPerShard > (1L << 32)) {
-                throw new IllegalArgumentException(NAME + ": maxBufferedBytesPerShard must be 64 KiB..4 GiB (65536.."
-                        + (1L << 32) + "), was " + maxBufferedBytesPerShard);
-            }
-            Settings.requireRange(NAME, maxPollRecords, 1, 1_000_000, "maxPollRecords");
-            Settings.requirePositive(NAME, startupTimeout, "startupTimeout");
             Settings.requirePositive(NAME, shutdownTimeout, "shutdownTimeout");
-            return new LeaseKinesisSource(new Config(this, stream, resolvedRegion, endpointUri, dynamoUri));
+            return new LeaseKinesisSource(new Config(this, common, dynamoUri));
         }
     }
 }

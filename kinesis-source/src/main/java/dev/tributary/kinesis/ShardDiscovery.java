@@ -58,6 +58,11 @@ final class ShardDiscovery implements AutoCloseable {
 
     /** Lists the shards now, on the calling thread; failures are thrown. */
     List<ShardInfo> listShards() {
+        return listShards(kinesis, stream);
+    }
+
+    /** Every shard of {@code stream} (every page of {@code ListShards}), open and closed; failures are thrown. */
+    static List<ShardInfo> listShards(KinesisClient kinesis, StreamRef stream) {
         List<ShardInfo> shards = new ArrayList<>();
         String nextToken = null;
         do {

@@ -146,15 +146,16 @@ final class ShardHandoff {
     }
 
     /**
-     * Whether the pipeline must now flush and commit this shard (report it revoked): it ended and was
-     * drained, or is being handed off, and not all it handed out is committed. True once per handoff.
+     * Whether the pipeline must now flush and commit this shard: {@link State#ENDING} if it ended and
+     * was drained (report it finished), {@link State#HANDING_OFF} if it is being handed off (report it
+     * revoked); null if neither, or if all it handed out is committed. Not null once per handoff.
      */
-    synchronized boolean takeRevokeRequest() {
+    synchronized State takeFlushRequest() {
         if (revokeReported || !(state == State.ENDING || state == State.HANDING_OFF) || !buffer.isEmpty() || allCommitted()) {
-            return false;
+            return null;
         }
         revokeReported = true;
-        return true;
+        return state;
     }
 
     /** The checkpointer of the shard (synchronized itself: callable from the pipeline thread), or null before the first records. */

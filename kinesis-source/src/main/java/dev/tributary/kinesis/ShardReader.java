@@ -142,20 +142,9 @@ abstract class ShardReader implements AutoCloseable {
         long bytes = 0;
         int added = 0;
         for (Record record : records) {
-            KplAggregate.Parsed parsed = KplAggregate.parse(record.data().asByteArrayUnsafe());
-            if (!parsed.isAggregated()) {
-                if (parsed.problem() != null) {
-                    LOG.warn("pipeline {}: record {} of shard {} is read as one plain record: {}", context.pipeline(),
-                            record.sequenceNumber(), describe(), parsed.problem());
-                }
-                KinesisRecord kinesisRecord = new KinesisRecord(stream, shardId, record);
-                bytes += kinesisRecord.estimatedBytes();
-                buffer.add(kinesisRecord);
-                added++;
-                continue;
-            }
-            for (KplAggregate.UserRecord user : parsed.userRecords()) {
-                KinesisRecord kinesisRecord = new KinesisRecord(stream, shardId, record, user);
+            for (KinesisRecord kinesisRecord : KinesisRecord.rowsOf(stream, shardId, record, problem -> LOG.warn(
+                    "pipeline {}: record {} of shard {} is read as one plain record: {}", context.pipeline(),
+                    record.sequenceNumber(), describe(), problem))) {
                 if (inside != null && inside.skips(kinesisRecord.position())) {
                     continue; // committed before the restart
                 }

@@ -55,6 +55,7 @@ class KinesisExactlyOnceSourceIT {
         final KinesisSource source;
         final List<String> assigned = new CopyOnWriteArrayList<>();
         final List<String> revoked = new CopyOnWriteArrayList<>();
+        final List<String> finished = new CopyOnWriteArrayList<>();
         final Map<String, List<PendingRange>> rangesAtAssignment = new ConcurrentHashMap<>();
 
         Recorded(KinesisSource source) {
@@ -72,6 +73,11 @@ class KinesisExactlyOnceSourceIT {
                 @Override
                 public void onSplitsRevoked(Collection<String> splits) {
                     revoked.addAll(splits);
+                }
+
+                @Override
+                public void onSplitsFinished(Collection<String> splits) {
+                    finished.addAll(splits);
                 }
 
                 @Override
@@ -248,10 +254,11 @@ class KinesisExactlyOnceSourceIT {
         try (Recorded a = open(kinesis, clickhouse, stream, application)) {
             first = a.poll(6);
             a.source.commit(List.of(), Map.of(parent, List.of(range(first, 0, 5, SEALED_1))));
-            await("the parent read to its end and handed back", Duration.ofSeconds(30), () -> {
+            await("the parent read to its end and reported finished", Duration.ofSeconds(30), () -> {
                 a.source.poll(Duration.ofMillis(100));
-                return a.revoked.contains(parent);
+                return a.finished.contains(parent);
             });
+            assertEquals(List.of(), a.revoked, "a shard read to its end is finished, not revoked");
             assertEquals(Set.of(parent), a.source.assignedSplits(), "children wait while the parent's range is pending");
         }
         assertEquals(Checkpoint.TRIM_HORIZON.withPendingRanges("tributary-eos/1 " + SEALED_1 + ":" + seq(first, 0) + "-"
@@ -261,10 +268,11 @@ class KinesisExactlyOnceSourceIT {
             List<SourceRecord> replay = b.poll(6);
             assertEquals(List.of(range(first, 0, 5, SEALED_1)), b.rangesAtAssignment.get(parent));
             assertEquals(sequenceNumbers(first), sequenceNumbers(replay));
-            await("the parent read to its end and handed back", Duration.ofSeconds(30), () -> {
+            await("the parent read to its end and reported finished", Duration.ofSeconds(30), () -> {
                 b.source.poll(Duration.ofMillis(100));
-                return b.revoked.contains(parent);
+                return b.finished.contains(parent);
             });
+            assertEquals(List.of(), b.revoked, "a shard read to its end is finished, not revoked");
             assertEquals(List.of(parent), b.assigned, "children wait while the parent's range is pending");
             assertEquals(Set.of(parent), b.source.assignedSplits());
 

@@ -25,7 +25,7 @@ class LatestStartTest {
     @Test
     void theLocalClockToTheMillisecondWhenItAgreesWithTheServersSecond() {
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Instant resolved = KinesisSource.serverNow(answeredAt(before.truncatedTo(ChronoUnit.SECONDS)));
+        Instant resolved = StreamStartup.serverNow(answeredAt(before.truncatedTo(ChronoUnit.SECONDS)));
         Instant after = Instant.now();
         // Unless the second changed between the header and the reading of the clock.
         if (!resolved.equals(before.truncatedTo(ChronoUnit.SECONDS))) {
@@ -37,15 +37,15 @@ class LatestStartTest {
     @Test
     void theServersTimeWhenTheLocalClockIsSkewed() {
         Instant server = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-        assertEquals(server, KinesisSource.serverNow(answeredAt(server)), "a local clock an hour ahead would skip an hour");
+        assertEquals(server, StreamStartup.serverNow(answeredAt(server)), "a local clock an hour ahead would skip an hour");
         Instant ahead = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-        assertEquals(ahead, KinesisSource.serverNow(answeredAt(ahead)), "a local clock behind the server");
+        assertEquals(ahead, StreamStartup.serverNow(answeredAt(ahead)), "a local clock behind the server");
     }
 
     @Test
     void theLocalClockWithoutADateHeader() {
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Instant resolved = KinesisSource.serverNow((DescribeStreamSummaryResponse) DescribeStreamSummaryResponse.builder()
+        Instant resolved = StreamStartup.serverNow((DescribeStreamSummaryResponse) DescribeStreamSummaryResponse.builder()
                 .sdkHttpResponse(SdkHttpResponse.builder().statusCode(200).build()).build());
         assertTrue(!resolved.isBefore(before) && !resolved.isAfter(Instant.now()));
     }

@@ -2,14 +2,21 @@ package dev.tributary.kinesis;
 
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.SplitListener;
+import dev.tributary.testkit.Await;
 import org.junit.jupiter.api.Test;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The split events the lease-based source reports from KCL's lease changes (KCL's side called directly, no KCL). */
 class LeaseSplitEventsTest {
@@ -27,6 +34,11 @@ class LeaseSplitEventsTest {
             @Override
             public void onSplitsRevoked(Collection<String> splits) {
                 events.add("revoked " + splits);
+            }
+
+            @Override
+            public void onSplitsFinished(Collection<String> splits) {
+                events.add("finished " + splits);
             }
 
             @Override
@@ -68,5 +80,39 @@ class LeaseSplitEventsTest {
         source.register("shardId-000000000002");
         source.poll(Duration.ZERO);
         assertEquals(List.of("assigned [s/shardId-000000000002]"), events);
+    }
+
+    /** A shard read to its end is reported finished; one handed off to another instance, revoked. */
+    @Test
+    void anEndedShardIsReportedFinishedAndAHandedOffOneRevoked() throws Exception {
+        LeaseKinesisSource source = source();
+        ShardHandoff ending = source.register("shardId-000000000003");
+        ShardHandoff handedOff = source.register("shardId-000000000004");
+        ending.offer(List.of(record("shardId-000000000003", 1)), null, null);
+        handedOff.offer(List.of(record("shardId-000000000004", 2)), null, null);
+        assertEquals(2, source.poll(Duration.ofSeconds(5)).size());
+        CompletableFuture<Boolean> end = CompletableFuture.supplyAsync(() -> awaitCommitted(ending, true));
+        CompletableFuture<Boolean> handOff = CompletableFuture.supplyAsync(() -> awaitCommitted(handedOff, false));
+        Await.await("both waiting for their commit", Duration.ofSeconds(10),
+                () -> ending.state() == ShardHandoff.State.ENDING && handedOff.state() == ShardHandoff.State.HANDING_OFF);
+        source.poll(Duration.ZERO);
+        assertEquals(List.of("assigned [s/shardId-000000000003, s/shardId-000000000004]", "finished [s/shardId-000000000003]",
+                "revoked [s/shardId-000000000004]"), events);
+        source.close(); // releases both waits
+        assertFalse(end.get(10, TimeUnit.SECONDS) || handOff.get(10, TimeUnit.SECONDS), "nothing was committed");
+    }
+
+    private static KinesisRecord record(String shardId, long sequence) {
+        return KinesisRecord.fromKcl("s", shardId, KinesisClientRecord.builder().sequenceNumber(Long.toString(sequence))
+                .partitionKey("k").subSequenceNumber(0).approximateArrivalTimestamp(Instant.ofEpochMilli(1_000))
+                .data(ByteBuffer.wrap(new byte[] {'1'})).build());
+    }
+
+    private static boolean awaitCommitted(ShardHandoff handoff, boolean drainFirst) {
+        try {
+            return handoff.awaitCommitted(drainFirst, null);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -79,13 +79,13 @@ class ShardHandoffTest {
         ShardHandoff handoff = handoff(100);
         handoff.offer(records(1, 4), null, null);
         assertEquals(List.of("1", "2"), drain(handoff, 2));
-        assertFalse(handoff.takeRevokeRequest(), "still reading: no flush");
+        assertNull(handoff.takeFlushRequest(), "still reading: no flush");
         CompletableFuture<Boolean> ended = CompletableFuture.supplyAsync(() -> awaitCommitted(handoff, true));
         Await.await("the shard ending", WAIT, () -> handoff.state() == ShardHandoff.State.ENDING);
-        assertFalse(handoff.takeRevokeRequest(), "record 3 is not handed out yet: no flush");
+        assertNull(handoff.takeFlushRequest(), "record 3 is not handed out yet: no flush");
         assertEquals(List.of("3"), drain(handoff, 10));
-        assertTrue(handoff.takeRevokeRequest(), "drained, not committed: flush");
-        assertFalse(handoff.takeRevokeRequest(), "asked once");
+        assertEquals(ShardHandoff.State.ENDING, handoff.takeFlushRequest(), "drained, not committed: flush (the shard finished)");
+        assertNull(handoff.takeFlushRequest(), "asked once");
         handoff.committed(record(2).position());
         assertFalse(ended.isDone(), "record 3 is not committed");
         handoff.committed(record(3).position());
@@ -101,7 +101,7 @@ class ShardHandoffTest {
         CompletableFuture<Boolean> handingOff = CompletableFuture.supplyAsync(() -> awaitCommitted(handoff, false));
         Await.await("the hand-off", WAIT, () -> handoff.state() == ShardHandoff.State.HANDING_OFF);
         assertEquals(List.of(), drain(handoff, 10), "records 3-5 dropped: the next owner reads them");
-        assertTrue(handoff.takeRevokeRequest());
+        assertEquals(ShardHandoff.State.HANDING_OFF, handoff.takeFlushRequest(), "flush (the shard is revoked)");
         handoff.committed(record(2).position());
         assertTrue(handingOff.get(10, TimeUnit.SECONDS));
         handoff.offer(records(6, 7), null, null);
@@ -135,7 +135,7 @@ class ShardHandoffTest {
     void anEmptyShardEndsAtOnce() throws Exception {
         ShardHandoff handoff = handoff(10);
         assertTrue(handoff.awaitCommitted(true, null));
-        assertFalse(handoff.takeRevokeRequest(), "nothing to flush");
+        assertNull(handoff.takeFlushRequest(), "nothing to flush");
         assertNull(handoff.checkpointer());
     }
 

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * The producer of the Kinesis chaos runs: puts ids 0 to {@code records - 1} (as
  * {@link KinesisChaosStream#json}) at a steady rate over {@code produceTime}, {@value #PUT_BATCH} per
- * request, each with its own partition key (spread over every shard); entries the server refused
+ * request, each with its own partition key or one of {@code keys} (spread over every shard); entries the server refused
  * (throttling, a stream being resharded) and requests that failed are put again, so every id is in the
  * stream at least once (a failed request may have stored some: the final checks count ids, and such a
  * double is the stream's, not the pipeline's — reported apart). Run it on a thread of its own.
@@ -31,6 +31,7 @@ final class KinesisChaosProducer implements Runnable {
     private final long records;
     private final Duration produceTime;
     private final Consumer<String> log;
+    private final int keys;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong putRetries = new AtomicLong();
     /** Where each record went (shard and sequence number), by id: what a report names for a lost or doubled id. */
@@ -39,6 +40,16 @@ final class KinesisChaosProducer implements Runnable {
     private volatile Throwable failure;
 
     KinesisChaosProducer(KinesisClient client, String stream, long records, Duration produceTime, Consumer<String> log) {
+        this(client, stream, records, produceTime, 0, log);
+    }
+
+    /**
+     * A producer whose ids share {@code keys} partition keys ({@code k<id mod keys>}), so that each key
+     * has many records whose order can be checked; 0: each id its own key.
+     */
+    KinesisChaosProducer(KinesisClient client, String stream, long records, Duration produceTime, int keys,
+                         Consumer<String> log) {
+        this.keys = keys;
         this.client = client;
         this.stream = stream;
         this.records = records;
@@ -63,6 +74,11 @@ final class KinesisChaosProducer implements Runnable {
 
     long putRetries() {
         return putRetries.get();
+    }
+
+    /** The partition key of an id. */
+    String key(long id) {
+        return "k" + (keys > 0 ? id % keys : id);
     }
 
     /** {@code shard/sequence number} of an id, or null if it was not acknowledged. */
@@ -102,7 +118,7 @@ final class KinesisChaosProducer implements Runnable {
             }
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
             for (long id : pending) {
-                entries.add(PutRecordsRequestEntry.builder().partitionKey("k" + id)
+                entries.add(PutRecordsRequestEntry.builder().partitionKey(key(id))
                         .data(SdkBytes.fromByteArray(KinesisChaosStream.json(id))).build());
             }
             List<Long> refused = new ArrayList<>();

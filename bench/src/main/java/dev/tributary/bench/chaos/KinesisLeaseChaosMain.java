@@ -41,11 +41,18 @@ import static dev.tributary.bench.chaos.KinesisChaosStream.shardId;
  * show shards assigned to it), shard 0 is split, shards 2 and 3 (adjacent) are merged, and one instance
  * is stopped with SIGTERM (its shards must be handed off to the others). At the end every id is checked:
  * {@code RESULT kinesis_lease_chaos lost=… dup=… instances=4 killed=1 joined=1 graceful_stops=1
- * reshards=2 takeover=yes|no join_received=yes|no handoff=yes|no records=… seconds=…}; the exit code is 1
- * if a record was lost, the takeover, the join or the hand-off did not happen, or an instance exited by
- * itself. Duplicates are allowed (at least once) and counted.
+ * reshards=2 takeover=yes|no join_received=yes|no handoff=yes|no records=… keys=… resharded_keys=…
+ * order_violations=… graceful_dup=… graceful_dup_bound=… seconds=…}. The ids share {@code KLCHAOS_KEYS}
+ * partition keys; each row carries when and by which instance it was handed to the pipeline
+ * ({@link HandOutStampingSource}), so each key's records are checked to have been handed out in the
+ * stream's order across the reshards ({@code order_violations}, over {@code resharded_keys} keys whose
+ * records span a parent and a child), and the graceful stop to have caused no more duplicates than its
+ * unacknowledged batches ({@code graceful_dup} ≤ {@code graceful_dup_bound}). The exit code is 1 if a
+ * record was lost, the takeover, the join or the hand-off did not happen, an instance exited by itself,
+ * a key's order was broken (or no key crossed a reshard), or the graceful stop's duplicates exceed the
+ * bound. Other duplicates are allowed (at least once) and counted.
  *
- * <p>Environment (defaults): {@code KLCHAOS_RECORDS} (30000), {@code KLCHAOS_PRODUCE_SECONDS} (120),
+ * <p>Environment (defaults): {@code KLCHAOS_RECORDS} (30000), {@code KLCHAOS_KEYS} (64), {@code KLCHAOS_PRODUCE_SECONDS} (120),
  * {@code KLCHAOS_SEED} (42). Servers run on loopback under {@code tributary.testkit.dir}.
  */
 public final class KinesisLeaseChaosMain {
@@ -59,6 +66,8 @@ public final class KinesisLeaseChaosMain {
     private static final Duration LEASE_MOVE_TIMEOUT = Duration.ofSeconds(90);
 
     private final long records = longEnv("KLCHAOS_RECORDS", 30_000);
+    /** Partition keys the ids share, so that each key's order can be checked across the reshards. */
+    private final int keys = (int) longEnv("KLCHAOS_KEYS", 64);
     private final Duration produceTime = Duration.ofSeconds(longEnv("KLCHAOS_PRODUCE_SECONDS", 120));
     private final Random random = new Random(longEnv("KLCHAOS_SEED", 42));
 
@@ -80,6 +89,12 @@ public final class KinesisLeaseChaosMain {
     private boolean takeover;
     private boolean joinReceived;
     private boolean handoff;
+    private KinesisChaosProducer producer;
+    /** The instance stopped gracefully, and when ({@link HandOutStampingSource}'s stamp then). */
+    private String gracefulWorker;
+    /** The instance SIGKILLed: its rows are left out of the order check (see {@link #keyOrder}). */
+    private String killedWorker;
+    private long gracefulStopStamp;
 
     private KinesisLeaseChaosMain() {
     }
@@ -107,7 +122,8 @@ public final class KinesisLeaseChaosMain {
             ClickHouseSql sql = clickhouse.sql();
             log("ClickHouse %s, kinesis-mock at %s, dynalite at %s; child logs in %s; %,d records over %d s into %d shards",
                     sql.version(), mock.endpoint(), dyn.endpoint(), logs, records, produceTime.toSeconds(), SHARDS);
-            sql.execute("CREATE TABLE " + TABLE + " (id UInt64, payload String, _sequence_number String)"
+            sql.execute("CREATE TABLE " + TABLE + " (id UInt64, payload String, _sequence_number String, "
+                    + HandOutStampingSource.HANDED + " UInt64, " + HandOutStampingSource.WORKER + " String)"
                     + " ENGINE = MergeTree ORDER BY id");
             client.createStream(request -> request.streamName(STREAM).shardCount(SHARDS));
             KinesisChaosStream.awaitActive(client, STREAM);
@@ -118,7 +134,8 @@ public final class KinesisLeaseChaosMain {
                     () -> activeOwners().values().stream().filter("klchaos-a"::equals).count() == SHARDS);
             // Production starts before the others join: with KCL's worker metrics off (the source's choice), leases
             // are balanced by throughput, and an idle stream stays with the instance that holds it.
-            KinesisChaosProducer producer = new KinesisChaosProducer(client, STREAM, records, produceTime, this::log);
+            KinesisChaosProducer producer = new KinesisChaosProducer(client, STREAM, records, produceTime, keys, this::log);
+            this.producer = producer;
             Thread producerThread = new Thread(producer, "klchaos-producer");
             producerThread.start();
             start("klchaos-b");
@@ -178,6 +195,7 @@ public final class KinesisLeaseChaosMain {
 
     private void killAndCheckTakeover(String victim) throws Exception {
         Set<String> shards = shardsOf(victim);
+        killedWorker = victim;
         Process process = running.remove(victim);
         process.destroyForcibly(); // SIGKILL: no flush, no commit, no hand-off
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -205,6 +223,8 @@ public final class KinesisLeaseChaosMain {
 
     private void stopAndCheckHandoff(String worker) throws Exception {
         Set<String> shards = shardsOf(worker);
+        gracefulWorker = worker;
+        gracefulStopStamp = System.currentTimeMillis() * 1000;
         boolean stopped = stopGracefully(worker);
         gracefulStops++;
         log("stopped %s gracefully (%s), which held %s", worker, stopped ? "exited" : "had to be killed", shards);
@@ -389,16 +409,93 @@ public final class KinesisLeaseChaosMain {
         long uniqueRecords = Long.parseLong(counts.get(3));
         long lost = records - unique;
         long duplicates = rows - uniqueRecords;
+        Order order = keyOrder(sql);
+        long gracefulDuplicates = gracefulDuplicates(sql);
+        long gracefulBound = (long) KinesisChaosPipeline.MAX_ROWS * KinesisChaosPipeline.MAX_IN_FLIGHT_BATCHES;
         double seconds = (System.nanoTime() - started) / 1e9;
         log("rows %,d, unique ids %,d of %,d, ids put twice by the producer %d, unexpected rows %d, unexpected exits %d",
                 rows, unique, records, uniqueRecords - unique, foreign, unexpectedExits);
+        log("order: %d keys, %d of them across a reshard (records in more than one shard), %d pairs of records out of"
+                + " order; %s's graceful stop: %d ids handed out again by another instance afterwards (bound: %d, its"
+                + " unacknowledged batches)", keys, order.reshardedKeys(), order.violations(), gracefulWorker,
+                gracefulDuplicates, gracefulBound);
         System.out.printf(Locale.ROOT, "RESULT kinesis_lease_chaos lost=%d dup=%d instances=%d killed=%d joined=%d"
                         + " graceful_stops=%d reshards=%d takeover=%s join_received=%s handoff=%s records=%d shards=%d"
+                        + " keys=%d resharded_keys=%d order_violations=%d graceful_dup=%d graceful_dup_bound=%d"
                         + " stream_doubles=%d unexpected_exits=%d seconds=%.0f%n",
                 lost, duplicates, instances.size(), killed, joined, gracefulStops, reshards, yesNo(takeover),
-                yesNo(joinReceived), yesNo(handoff), records, SHARDS, uniqueRecords - unique, unexpectedExits, seconds);
-        boolean ok = lost == 0 && foreign == 0 && takeover && joinReceived && handoff && unexpectedExits == 0;
+                yesNo(joinReceived), yesNo(handoff), records, SHARDS, keys, order.reshardedKeys(), order.violations(),
+                gracefulDuplicates, gracefulBound, uniqueRecords - unique, unexpectedExits, seconds);
+        boolean ok = lost == 0 && foreign == 0 && takeover && joinReceived && handoff && unexpectedExits == 0
+                && order.violations() == 0 && order.reshardedKeys() > 0 && gracefulDuplicates <= gracefulBound;
         return ok ? 0 : 1;
+    }
+
+    /** Keys whose records are in more than one shard, and pairs of a key's records handed out in another order than the stream's. */
+    private record Order(long reshardedKeys, long violations) {
+    }
+
+    /**
+     * Each key's order: its records in the stream's order — by shard (a child's number is above its
+     * parents': Kinesis numbers shards as it creates them), then sequence number — must have been handed
+     * to the pipelines in that order, each record counted at its first hand-out (a re-read after a
+     * failover hands some out again, later). Left out: ids without a known place in the stream (a put
+     * whose answer was lost), and ids the SIGKILLed instance handed out — it died with batches in flight,
+     * which may have landed in any order, so its rows say nothing about the order it handed them out in.
+     */
+    private Order keyOrder(ClickHouseSql sql) {
+        Map<Long, Long> firstHanded = new java.util.HashMap<>();
+        String killed = killedWorker == null ? "" : killedWorker;
+        for (List<String> row : sql.rows("SELECT id, min(" + HandOutStampingSource.HANDED + ") FROM " + TABLE
+                + " GROUP BY id HAVING countIf(" + HandOutStampingSource.WORKER + " = '" + killed + "') = 0")) {
+            firstHanded.put(Long.parseLong(row.get(0)), Long.parseLong(row.get(1)));
+        }
+        Map<String, List<long[]>> byKey = new java.util.HashMap<>(); // key -> [shard number, id]
+        Map<Long, java.math.BigInteger> sequence = new java.util.HashMap<>();
+        for (long id = 0; id < records; id++) {
+            String placement = producer.placement(id);
+            if (placement == null || !firstHanded.containsKey(id)) {
+                continue;
+            }
+            int slash = placement.indexOf('/');
+            long shard = Long.parseLong(placement.substring("shardId-".length(), slash));
+            sequence.put(id, new java.math.BigInteger(placement.substring(slash + 1)));
+            byKey.computeIfAbsent(producer.key(id), key -> new java.util.ArrayList<>()).add(new long[] {shard, id});
+        }
+        long resharded = 0;
+        long violations = 0;
+        for (List<long[]> ids : byKey.values()) {
+            ids.sort(java.util.Comparator.<long[]>comparingLong(entry -> entry[0]).thenComparing(entry -> sequence.get(entry[1])));
+            if (ids.get(0)[0] != ids.get(ids.size() - 1)[0]) {
+                resharded++;
+            }
+            for (int i = 1; i < ids.size(); i++) {
+                if (firstHanded.get(ids.get(i)[1]) < firstHanded.get(ids.get(i - 1)[1])) {
+                    violations++;
+                    if (violations <= 10) {
+                        log("out of order: key %s, id %d (%s) handed out before id %d (%s)", producer.key(ids.get(i)[1]),
+                                ids.get(i)[1], producer.placement(ids.get(i)[1]), ids.get(i - 1)[1],
+                                producer.placement(ids.get(i - 1)[1]));
+                    }
+                }
+            }
+        }
+        return new Order(resharded, violations);
+    }
+
+    /**
+     * The duplicates the graceful stop caused: ids the stopped instance handed out that another instance
+     * handed out again after the stop. A graceful stop flushes and commits before it hands the leases off,
+     * so at most what was not acknowledged yet may come again.
+     */
+    private long gracefulDuplicates(ClickHouseSql sql) {
+        if (gracefulWorker == null) {
+            return -1;
+        }
+        String worker = HandOutStampingSource.WORKER;
+        return sql.longValue("SELECT count() FROM (SELECT id FROM " + TABLE + " GROUP BY id HAVING countIf(" + worker + " = '"
+                + gracefulWorker + "') > 0 AND countIf(" + worker + " != '" + gracefulWorker + "' AND "
+                + HandOutStampingSource.HANDED + " >= " + gracefulStopStamp + ") > 0)");
     }
 
     private static String yesNo(boolean value) {

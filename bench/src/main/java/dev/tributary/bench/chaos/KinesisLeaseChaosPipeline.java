@@ -13,7 +13,9 @@ import java.time.Duration;
  * run kills with SIGKILL or stops with SIGTERM (a graceful stop: flush, commit, hand the leases off).
  * It reads JSON from a Kinesis stream into ClickHouse, at least once, its leases and checkpoints in a
  * DynamoDB lease table. A short failover time and leader lease (as the lease ITs use) let a dead
- * instance's shards move within seconds; small batches keep several in flight when a fault comes.
+ * instance's shards move within seconds; small batches keep several in flight when a fault comes. Each
+ * row is stamped with when and by which instance it was handed to the pipeline
+ * ({@link HandOutStampingSource}), for the run's order and duplicate checks.
  *
  * <p>Arguments: Kinesis endpoint, DynamoDB endpoint, region, stream, application (the lease table),
  * ClickHouse endpoint, table, worker id (also the pipeline's name). The AWS credentials come from the
@@ -28,7 +30,7 @@ public final class KinesisLeaseChaosPipeline {
     public static void main(String[] args) throws Exception {
         Pipeline pipeline = Pipeline.builder()
                 .name(args[7])
-                .source(LeaseKinesisSource.builder()
+                .source(new HandOutStampingSource(LeaseKinesisSource.builder()
                         .endpointOverride(args[0])
                         .dynamoDbEndpointOverride(args[1])
                         .region(args[2])
@@ -40,7 +42,7 @@ public final class KinesisLeaseChaosPipeline {
                         .leaderLeaseDuration(Duration.ofSeconds(3))
                         .shardSyncInterval(Duration.ofSeconds(2))
                         .pollInterval(Duration.ofMillis(200))
-                        .build())
+                        .build(), args[7]))
                 .decoder(JsonDecoder.create())
                 .sink(ClickHouseSink.builder().endpoint(args[5]).table(args[6])
                         .maxRows(KinesisChaosPipeline.MAX_ROWS).maxAge(Duration.ofMillis(150))
