@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * The settings every Kinesis reader shares — the stream, where to reach it and how to authenticate,
  * how shards are read and buffered — with their defaults and their checks, in one place: the base of
  * {@link KinesisSource.Builder} and {@link LeaseKinesisSource.Builder}, and what
- * {@link #buildSampler(SampleStart)} builds a {@link KinesisRecordSampler} from, so that a preview
+ * {@link #buildSampler(SampleStart)} builds a {@link KinesisSampler} from, so that a preview
  * reads the stream exactly as the pipeline would.
  *
  * @param <B> the concrete builder, returned by every setter
@@ -155,15 +155,15 @@ public abstract class KinesisBuilder<B extends KinesisBuilder<B>> {
      * A sampler of the stream with these settings (stream, region, endpoint, credentials,
      * {@code getRecordsLimit}, {@code startupTimeout}): it reads a few records for a preview and
      * leaves no trace — no checkpoint, no lease, no table. Settings only a source needs (a checkpoint
-     * store, a lease table) are not required. See {@link KinesisRecordSampler} for what
+     * store, a lease table) are not required. See {@link KinesisSampler} for what
      * {@link SampleStart#LATEST} means on Kinesis.
      */
-    public KinesisRecordSampler buildSampler(SampleStart start) {
+    public KinesisSampler buildSampler(SampleStart start) {
         if (start == null) {
-            throw new IllegalArgumentException("KinesisRecordSampler: the sample start is null; use SampleStart.EARLIEST or"
+            throw new IllegalArgumentException("KinesisSampler: the sample start is null; use SampleStart.EARLIEST or"
                     + " SampleStart.LATEST");
         }
-        return new KinesisRecordSampler(common("KinesisRecordSampler"), start, samplerCallTimeout());
+        return new KinesisSampler(common("KinesisSampler"), start, samplerCallTimeout());
     }
 
     /** How long one call of a sampler may take: {@code apiCallTimeout} where the builder has it. */

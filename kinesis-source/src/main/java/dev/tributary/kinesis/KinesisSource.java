@@ -475,7 +475,7 @@ public final class KinesisSource implements Source {
 
         @Override
         Duration samplerCallTimeout() {
-            Settings.requirePositive("KinesisRecordSampler", apiCallTimeout, "apiCallTimeout");
+            Settings.requirePositive("KinesisSampler", apiCallTimeout, "apiCallTimeout");
             return apiCallTimeout;
         }
 

@@ -95,7 +95,7 @@ class KinesisBuilderTest {
                     leaseMessage.substring("LeaseKinesisSource: ".length()));
             String samplerMessage = message(() -> wrong.apply(KinesisSource.builder().streamName("events").region("us-east-1"))
                     .buildSampler(SampleStart.EARLIEST));
-            assertEquals("KinesisRecordSampler: " + staticMessage.substring("KinesisSource: ".length()), samplerMessage);
+            assertEquals("KinesisSampler: " + staticMessage.substring("KinesisSource: ".length()), samplerMessage);
         }
     }
 
@@ -113,7 +113,7 @@ class KinesisBuilderTest {
 
     @Test
     void aSamplerNeedsNoCheckpointStoreAndPrintsNoSecret() {
-        try (KinesisRecordSampler sampler = KinesisSource.builder().streamName("events").region("us-east-1")
+        try (KinesisSampler sampler = KinesisSource.builder().streamName("events").region("us-east-1")
                 .credentials(KinesisCredentials.staticKeys("AKIDEXAMPLE", "SECRET-KEY", "SESSION-TOKEN"))
                 .buildSampler(SampleStart.LATEST)) {
             assertFalse(sampler.toString().contains("SECRET-KEY") || sampler.toString().contains("SESSION-TOKEN"), sampler.toString());

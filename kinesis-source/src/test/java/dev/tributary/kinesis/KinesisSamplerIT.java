@@ -90,7 +90,7 @@ class KinesisSamplerIT {
         assertFalse(checkpoints.isEmpty(), "the pipeline checkpointed");
 
         List<SourceRecord> sample;
-        try (KinesisRecordSampler sampler = source(kinesis, kinesis.endpoint(), stream, Mode.POLLING, clickhouse)
+        try (KinesisSampler sampler = source(kinesis, kinesis.endpoint(), stream, Mode.POLLING, clickhouse)
                 .applicationName(table).buildSampler(SampleStart.EARLIEST)) {
             sample = sampler.sample(100, Duration.ofMinutes(1));
             // As a user previews the stream: decoded, with virtual columns (core's Preview over this sampler).
@@ -155,7 +155,7 @@ class KinesisSamplerIT {
         }
 
         List<SourceRecord> sample;
-        try (KinesisRecordSampler sampler = LeaseKinesisSourceIT.leaseSource(kinesis, dynamodb, stream, application)
+        try (KinesisSampler sampler = LeaseKinesisSourceIT.leaseSource(kinesis, dynamodb, stream, application)
                 .buildSampler(SampleStart.LATEST)) {
             sample = sampler.sample(6, Duration.ofMinutes(1));
         }

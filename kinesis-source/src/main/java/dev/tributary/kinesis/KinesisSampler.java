@@ -39,12 +39,12 @@ import java.util.concurrent.Callable;
  * timeout. Records come grouped by shard, in the order of the listing, each shard's in order.
  * Built by {@link KinesisBuilder#buildSampler(SampleStart)} from a source's builder. Not thread-safe.
  */
-public final class KinesisRecordSampler implements RecordSampler {
+public final class KinesisSampler implements RecordSampler {
 
     /** How far back {@link SampleStart#LATEST} looks. */
     public static final Duration LATEST_LOOK_BACK = Duration.ofMinutes(1);
 
-    private static final Logger LOG = LoggerFactory.getLogger(KinesisRecordSampler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisSampler.class);
     /** Kinesis allows 5 {@code GetRecords} calls per second per shard. */
     private static final long MIN_CALL_SPACING_MILLIS = 200;
     private static final RetryBackoff BACKOFF = new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -54,7 +54,7 @@ public final class KinesisRecordSampler implements RecordSampler {
     private final Duration apiCallTimeout;
     private KinesisClients clients;
 
-    KinesisRecordSampler(StreamSettings settings, SampleStart start, Duration apiCallTimeout) {
+    KinesisSampler(StreamSettings settings, SampleStart start, Duration apiCallTimeout) {
         this.settings = settings;
         this.start = start;
         this.apiCallTimeout = apiCallTimeout;
@@ -79,9 +79,9 @@ public final class KinesisRecordSampler implements RecordSampler {
     @Override
     public List<SourceRecord> sample(int maxRecords, Duration timeout) throws InterruptedException {
         if (maxRecords < 1) {
-            throw new IllegalArgumentException("KinesisRecordSampler: maxRecords must be at least 1, was " + maxRecords);
+            throw new IllegalArgumentException("KinesisSampler: maxRecords must be at least 1, was " + maxRecords);
         }
-        Settings.requirePositive("KinesisRecordSampler", timeout, "timeout");
+        Settings.requirePositive("KinesisSampler", timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
         if (clients == null) {
             clients = KinesisClients.create(settings, apiCallTimeout, 4);
@@ -156,7 +156,7 @@ public final class KinesisRecordSampler implements RecordSampler {
                 return true;
             } catch (RuntimeException e) {
                 if (KinesisErrors.isPermanent(e)) {
-                    throw new IllegalStateException("KinesisRecordSampler: cannot read shard " + cursor.shardId + " of stream "
+                    throw new IllegalStateException("KinesisSampler: cannot read shard " + cursor.shardId + " of stream "
                             + settings.stream() + " (" + settings.where() + "): " + KinesisErrors.describe(e)
                             + "; check the stream name or ARN, the region and the credentials (" + settings.credentials() + ")", e);
                 }
@@ -225,7 +225,7 @@ public final class KinesisRecordSampler implements RecordSampler {
                 throw e;
             } catch (Exception e) {
                 if (KinesisErrors.isPermanent(e)) {
-                    throw new IllegalStateException("KinesisRecordSampler: cannot " + what + " (" + settings.where() + "): "
+                    throw new IllegalStateException("KinesisSampler: cannot " + what + " (" + settings.where() + "): "
                             + KinesisErrors.describe(e) + "; check the stream name or ARN, the region and the credentials ("
                             + settings.credentials() + ")", e);
                 }
@@ -265,7 +265,7 @@ public final class KinesisRecordSampler implements RecordSampler {
 
     @Override
     public String toString() {
-        return "KinesisRecordSampler{stream=" + settings.stream() + ", " + settings.where() + ", credentials="
+        return "KinesisSampler{stream=" + settings.stream() + ", " + settings.where() + ", credentials="
                 + settings.credentials() + ", start=" + start + "}";
     }
 }
