@@ -71,17 +71,17 @@ final class KclSchedulerFactory implements AutoCloseable {
     static KclSchedulerFactory create(LeaseKinesisSource.Config config) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            Region region = Region.of(config.region);
+            Region region = Region.of(config.common.region());
             SdkHttpClient stsHttp = ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).build();
             resources.add(stsHttp);
-            AwsCredentialsProvider credentials = CredentialProviders.create(config.credentials, region, stsHttp, resources);
+            AwsCredentialsProvider credentials = CredentialProviders.create(config.common.credentials(), region, stsHttp, resources);
             KinesisAsyncClientBuilder kinesis = KinesisAsyncClient.builder().region(region).credentialsProvider(credentials)
                     .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                            .protocol(config.fanOutConsumer != null ? Protocol.HTTP2 : Protocol.HTTP1_1)
+                            .protocol(config.common.fanOutConsumer() != null ? Protocol.HTTP2 : Protocol.HTTP1_1)
                             .maxConcurrency(10_000)
                             .connectionTimeout(Duration.ofSeconds(10)));
-            if (config.endpoint != null) {
-                kinesis.endpointOverride(config.endpoint);
+            if (config.common.endpoint() != null) {
+                kinesis.endpointOverride(config.common.endpoint());
             }
             KinesisAsyncClient kinesisClient = kinesis.build();
             resources.add(kinesisClient);
@@ -105,16 +105,16 @@ final class KclSchedulerFactory implements AutoCloseable {
 
     /** A scheduler of worker {@code workerId} whose record processors come from {@code processors}. */
     Scheduler scheduler(String application, String workerId, ShardRecordProcessorFactory processors) {
-        StreamRef stream = config.stream;
+        StreamRef stream = config.common.stream();
         ConfigsBuilder configs = configs(application, workerId, processors);
         LeaseManagementConfig leases = leaseManagement(configs);
         RetrievalSpecificConfig retrieval;
-        if (config.fanOutConsumer != null) {
-            FanOutConfig fanOut = new FanOutConfig(kinesis).applicationName(application).consumerName(config.fanOutConsumer);
+        if (config.common.fanOutConsumer() != null) {
+            FanOutConfig fanOut = new FanOutConfig(kinesis).applicationName(application).consumerName(config.common.fanOutConsumer());
             retrieval = stream.arn() != null ? fanOut : fanOut.streamName(stream.name());
         } else {
-            PollingConfig polling = new PollingConfig(kinesis).idleTimeBetweenReadsInMillis(config.pollInterval.toMillis())
-                    .maxRecords(config.getRecordsLimit);
+            PollingConfig polling = new PollingConfig(kinesis).idleTimeBetweenReadsInMillis(config.common.pollInterval().toMillis())
+                    .maxRecords(config.common.getRecordsLimit());
             retrieval = stream.arn() != null ? polling : polling.streamName(stream.name());
         }
         return new Scheduler(
@@ -128,7 +128,7 @@ final class KclSchedulerFactory implements AutoCloseable {
     }
 
     ConfigsBuilder configs(String application, String workerId, ShardRecordProcessorFactory processors) {
-        StreamRef stream = config.stream;
+        StreamRef stream = config.common.stream();
         ConfigsBuilder configs = stream.arn() != null
                 ? new ConfigsBuilder(Arn.fromString(stream.arn()), application, kinesis, dynamo, cloudWatch, workerId, processors)
                 : new ConfigsBuilder(stream.name(), application, kinesis, dynamo, cloudWatch, workerId, processors);
@@ -161,7 +161,7 @@ final class KclSchedulerFactory implements AutoCloseable {
     }
 
     private InitialPositionInStreamExtended initialPosition() {
-        StartingPosition start = config.startingPosition;
+        StartingPosition start = config.common.startingPosition();
         if (start instanceof StartingPosition.AtTimestamp at) {
             return InitialPositionInStreamExtended.newInitialPositionAtTimestamp(Date.from(at.timestamp()));
         }

@@ -94,10 +94,10 @@ public final class KinesisSource implements Source {
     @Override
     public void open(SourceContext context) {
         if (clients != null) {
-            throw new IllegalStateException("KinesisSource for stream " + config.stream + " is already open");
+            throw new IllegalStateException("KinesisSource for stream " + config.common.stream() + " is already open");
         }
         pipeline = context.pipelineName();
-        String application = config.applicationName != null ? config.applicationName : pipeline;
+        String application = config.common.applicationName() != null ? config.common.applicationName() : pipeline;
         StreamStartup startup = new StreamStartup(pipeline, config);
         try {
             clients = KinesisClients.create(config);
@@ -111,35 +111,35 @@ public final class KinesisSource implements Source {
                 return null;
             });
             Map<String, Checkpoint> stored = startup.call("read the checkpoints from " + store,
-                    () -> store.load(application, config.stream.name()));
-            String consumerArn = config.fanOutConsumer == null ? null : startup.call("register the enhanced fan-out consumer "
-                    + config.fanOutConsumer, () -> FanOutConsumer.ensureActive(clients.sync, streamArn, config.fanOutConsumer,
+                    () -> store.load(application, config.common.stream().name()));
+            String consumerArn = config.common.fanOutConsumer() == null ? null : startup.call("register the enhanced fan-out consumer "
+                    + config.common.fanOutConsumer(), () -> FanOutConsumer.ensureActive(clients.sync, streamArn, config.common.fanOutConsumer(),
                     startup.deadline()));
             threads = new ReaderThreads(pipeline, config.fetchThreads);
             RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
-            FetchContext fetch = new FetchContext(pipeline, config.stream, clients.sync, clients.async, consumerArn, threads.fetch,
-                    paused, signal, config.maxBufferedRecordsPerShard, config.maxBufferedBytesPerShard, config.getRecordsLimit,
-                    config.pollInterval.toMillis(), backoff);
-            discovery = new ShardDiscovery(pipeline, clients.sync, config.stream, store, application,
+            FetchContext fetch = new FetchContext(pipeline, config.common.stream(), clients.sync, clients.async, consumerArn, threads.fetch,
+                    paused, signal, config.common.maxBufferedRecordsPerShard(), config.common.maxBufferedBytesPerShard(), config.common.getRecordsLimit(),
+                    config.common.pollInterval().toMillis(), backoff);
+            discovery = new ShardDiscovery(pipeline, clients.sync, config.common.stream(), store, application,
                     config.shardDiscoveryInterval.toMillis(), threads.discovery, signal, backoff);
-            List<ShardInfo> listed = startup.call("list the shards of stream " + config.stream, discovery::listShards);
-            checkpoints = new CheckpointQueue(pipeline, config.stream, store, application, backoff);
-            shards = new ShardLifecycle(pipeline, config.stream, fetch, new ShardTracker(config.assignment, config.startingPosition),
+            List<ShardInfo> listed = startup.call("list the shards of stream " + config.common.stream(), discovery::listShards);
+            checkpoints = new CheckpointQueue(pipeline, config.common.stream(), store, application, backoff);
+            shards = new ShardLifecycle(pipeline, config.common.stream(), fetch, new ShardTracker(config.assignment, config.common.startingPosition()),
                     checkpoints, context.splitListener(), discovery::requestSoon, latestStart);
             // Applied by the first poll: splits are reported to the pipeline from within poll.
             discovery.publish(new ShardDiscovery.Snapshot(listed, stored));
             discovery.start();
             LOG.info("pipeline {}: reading Kinesis stream {} ({} shards, {}, {}) as application {}, {}; new shards start at {};"
-                            + " checkpoints in {}", pipeline, config.stream, listed.size(),
-                    consumerArn == null ? "polling every " + config.pollInterval.toMillis() + " ms" : "enhanced fan-out as " + consumerArn,
-                    config.common.where(), application, config.assignment, config.startingPosition, store);
+                            + " checkpoints in {}", pipeline, config.common.stream(), listed.size(),
+                    consumerArn == null ? "polling every " + config.common.pollInterval().toMillis() + " ms" : "enhanced fan-out as " + consumerArn,
+                    config.common.where(), application, config.assignment, config.common.startingPosition(), store);
         } catch (RuntimeException e) {
             close();
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
-            throw new IllegalStateException("KinesisSource: interrupted while opening stream " + config.stream, e);
+            throw new IllegalStateException("KinesisSource: interrupted while opening stream " + config.common.stream(), e);
         }
     }
 
@@ -157,7 +157,7 @@ public final class KinesisSource implements Source {
             shards.retryPendingCheckpoints();
             shards.startSavedShards();
             if (!paused.get()) {
-                shards.drain(out, config.maxPollRecords);
+                shards.drain(out, config.common.maxPollRecords());
             }
             long remaining = deadline - System.nanoTime();
             if (!out.isEmpty() || remaining <= 0 || wakeupRequested.getAndSet(false)) {
@@ -186,7 +186,7 @@ public final class KinesisSource implements Source {
             cause = shard.reader.reachability().lastError();
         }
         if (failing != null) {
-            throw new IllegalStateException("KinesisSource: stream " + config.stream + " cannot be reached at "
+            throw new IllegalStateException("KinesisSource: stream " + config.common.stream() + " cannot be reached at "
                     + config.common.where() + " " + failing
                     + " while " + what + "; giving up after unreachableTimeout (" + config.unreachableTimeout.toSeconds()
                     + " s). Check the network, the endpoint and the credentials, or raise unreachableTimeout", cause);
@@ -231,7 +231,7 @@ public final class KinesisSource implements Source {
     @Override
     public void commit(Collection<SourcePosition> positions, Map<String, List<PendingRange>> pending) {
         if (!supportsExactlyOnce()) {
-            throw new UnsupportedOperationException("KinesisSource for stream " + config.stream + ": checkpoint store "
+            throw new UnsupportedOperationException("KinesisSource for stream " + config.common.stream() + ": checkpoint store "
                     + config.checkpointStore + " does not keep pending ranges (exactly-once delivery)");
         }
         checkpoints.queue(positions, pending, shards::get);
@@ -297,7 +297,7 @@ public final class KinesisSource implements Source {
         Set<String> splits = new HashSet<>();
         ShardLifecycle current = shards;
         if (current != null) {
-            current.shards().forEach(shard -> splits.add(KinesisPosition.split(config.stream.name(), shard.shardId())));
+            current.shards().forEach(shard -> splits.add(KinesisPosition.split(config.common.stream().name(), shard.shardId())));
         }
         return splits;
     }
@@ -345,23 +345,10 @@ public final class KinesisSource implements Source {
     /** Immutable settings of a source; see {@link Builder}. */
     static final class Config {
         final StreamSettings common;
-        final StreamRef stream;
-        final String region;
-        final URI endpoint;
-        final KinesisCredentials credentials;
-        final StartingPosition startingPosition;
-        final String fanOutConsumer;
-        final Duration pollInterval;
-        final int getRecordsLimit;
         final CheckpointStore checkpointStore;
-        final String applicationName;
         final ShardAssignment assignment;
         final Duration shardDiscoveryInterval;
-        final int maxBufferedRecordsPerShard;
-        final long maxBufferedBytesPerShard;
-        final int maxPollRecords;
         final int fetchThreads;
-        final Duration startupTimeout;
         final Duration retryInitial;
         final Duration retryMax;
         final Duration apiCallTimeout;
@@ -369,19 +356,6 @@ public final class KinesisSource implements Source {
 
         private Config(Builder b, StreamSettings common) {
             this.common = common;
-            this.stream = common.stream();
-            this.region = common.region();
-            this.endpoint = common.endpoint();
-            this.credentials = common.credentials();
-            this.startingPosition = common.startingPosition();
-            this.fanOutConsumer = common.fanOutConsumer();
-            this.pollInterval = common.pollInterval();
-            this.getRecordsLimit = common.getRecordsLimit();
-            this.applicationName = common.applicationName();
-            this.maxBufferedRecordsPerShard = common.maxBufferedRecordsPerShard();
-            this.maxBufferedBytesPerShard = common.maxBufferedBytesPerShard();
-            this.maxPollRecords = common.maxPollRecords();
-            this.startupTimeout = common.startupTimeout();
             this.checkpointStore = b.checkpointStore;
             this.assignment = b.assignment;
             this.shardDiscoveryInterval = b.shardDiscoveryInterval;
@@ -394,15 +368,8 @@ public final class KinesisSource implements Source {
 
         @Override
         public String toString() {
-            // Credentials print without their secrets.
-            return "{stream=" + stream + ", region=" + region + (endpoint == null ? "" : ", endpoint=" + endpoint)
-                    + ", credentials=" + credentials + ", startingPosition=" + startingPosition
-                    + ", read=" + (fanOutConsumer == null ? "polling every " + pollInterval.toMillis() + " ms, up to "
-                    + getRecordsLimit + " records" : "enhanced fan-out as consumer " + fanOutConsumer)
-                    + ", checkpointStore=" + checkpointStore
-                    + (applicationName == null ? "" : ", applicationName=" + applicationName) + ", assignment=" + assignment
-                    + ", shardDiscoveryInterval=" + shardDiscoveryInterval + ", maxBufferedRecordsPerShard="
-                    + maxBufferedRecordsPerShard + ", maxBufferedBytesPerShard=" + maxBufferedBytesPerShard + "}";
+            return "{" + common.describe() + ", checkpointStore=" + checkpointStore + ", assignment=" + assignment
+                    + ", shardDiscoveryInterval=" + shardDiscoveryInterval + "}";
         }
     }
 

@@ -92,47 +92,47 @@ public final class LeaseKinesisSource implements Source {
     @Override
     public void open(SourceContext context) {
         if (kcl != null) {
-            throw new IllegalStateException("LeaseKinesisSource for stream " + config.stream + " is already open");
+            throw new IllegalStateException("LeaseKinesisSource for stream " + config.common.stream() + " is already open");
         }
         bind(context);
-        String application = config.applicationName != null ? config.applicationName : pipeline;
+        String application = config.common.applicationName() != null ? config.common.applicationName() : pipeline;
         workerId = config.workerId != null ? config.workerId : application + "-" + UUID.randomUUID();
         try {
             kcl = KclSchedulerFactory.create(config);
             String table = kcl.leaseTable(application);
             try {
-                KclSchedulerFactory.join(kcl.kinesis.describeStreamSummary(request -> config.stream.applyTo(request)),
-                        config.startupTimeout);
+                KclSchedulerFactory.join(kcl.kinesis.describeStreamSummary(request -> config.common.stream().applyTo(request)),
+                        config.common.startupTimeout());
             } catch (RuntimeException e) {
-                throw new IllegalStateException("LeaseKinesisSource: cannot find stream " + config.stream + " at "
-                        + (config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint) + ": "
+                throw new IllegalStateException("LeaseKinesisSource: cannot find stream " + config.common.stream() + " at "
+                        + (config.common.endpoint() == null ? "region " + config.common.region() : "endpoint " + config.common.endpoint()) + ": "
                         + KinesisErrors.describe(e), e);
             }
             if (config.createLeaseTable) {
                 try {
-                    KclSchedulerFactory.createLeaseTableIfMissing(kcl.dynamo, table, config.startupTimeout);
+                    KclSchedulerFactory.createLeaseTableIfMissing(kcl.dynamo, table, config.common.startupTimeout());
                 } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
                     throw new IllegalStateException("LeaseKinesisSource: cannot create the lease table " + table + " in DynamoDB at "
-                            + (config.dynamoDbEndpoint == null ? "region " + config.region : "endpoint " + config.dynamoDbEndpoint)
+                            + (config.dynamoDbEndpoint == null ? "region " + config.common.region() : "endpoint " + config.dynamoDbEndpoint)
                             + ": " + e.getMessage() + " (or create it yourself and set createLeaseTable(false))", e);
                 }
             }
-            scheduler = kcl.scheduler(application, workerId, PipelineRecordProcessor.factory(config.stream.name(), this::register));
+            scheduler = kcl.scheduler(application, workerId, PipelineRecordProcessor.factory(config.common.stream().name(), this::register));
             schedulerThread = new Thread(scheduler, "tributary-kinesis-" + pipeline + "-kcl");
             schedulerThread.setDaemon(true);
             schedulerThread.start();
             LOG.info("pipeline {}: reading Kinesis stream {} with leases in table {} as worker {} of application {} ({}, {});"
-                            + " new shards start at {}", pipeline, config.stream, table, workerId, application,
-                    config.fanOutConsumer == null ? "polling every " + config.pollInterval.toMillis() + " ms"
-                            : "enhanced fan-out as " + config.fanOutConsumer,
-                    config.endpoint == null ? "region " + config.region : "endpoint " + config.endpoint, config.startingPosition);
+                            + " new shards start at {}", pipeline, config.common.stream(), table, workerId, application,
+                    config.common.fanOutConsumer() == null ? "polling every " + config.common.pollInterval().toMillis() + " ms"
+                            : "enhanced fan-out as " + config.common.fanOutConsumer(),
+                    config.common.endpoint() == null ? "region " + config.common.region() : "endpoint " + config.common.endpoint(), config.common.startingPosition());
         } catch (RuntimeException e) {
             close();
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
-            throw new IllegalStateException("LeaseKinesisSource: interrupted while opening stream " + config.stream, e);
+            throw new IllegalStateException("LeaseKinesisSource: interrupted while opening stream " + config.common.stream(), e);
         }
     }
 
@@ -144,8 +144,8 @@ public final class LeaseKinesisSource implements Source {
 
     /** On a KCL thread: a shard was leased to this worker. */
     ShardHandoff register(String shardId) {
-        ShardHandoff handoff = new ShardHandoff(config.stream.name(), shardId, config.maxBufferedRecordsPerShard,
-                config.maxBufferedBytesPerShard, signal::raise);
+        ShardHandoff handoff = new ShardHandoff(config.common.stream().name(), shardId, config.common.maxBufferedRecordsPerShard(),
+                config.common.maxBufferedBytesPerShard(), signal::raise);
         if (closing) {
             handoff.close();
         }
@@ -177,7 +177,7 @@ public final class LeaseKinesisSource implements Source {
 
     private void failIfSchedulerStopped() {
         if (schedulerThread != null && !schedulerThread.isAlive() && !closing) {
-            throw new IllegalStateException("LeaseKinesisSource: the Kinesis Client Library's scheduler of stream " + config.stream
+            throw new IllegalStateException("LeaseKinesisSource: the Kinesis Client Library's scheduler of stream " + config.common.stream()
                     + " (worker " + workerId + ") stopped; see its log above for why (e.g. the lease table or the stream"
                     + " cannot be reached)");
         }
@@ -251,7 +251,7 @@ public final class LeaseKinesisSource implements Source {
 
     /** Moves buffered records to {@code out}, a fair share from each shard in turn. */
     private void drain(List<SourceRecord> out) {
-        FairDrain.drain(new ArrayList<>(active.values()), config.maxPollRecords, drainStart++, out,
+        FairDrain.drain(new ArrayList<>(active.values()), config.common.maxPollRecords(), drainStart++, out,
                 (handoff, into, max) -> handoff.drainTo(into, max) != null);
     }
 
@@ -424,16 +424,8 @@ public final class LeaseKinesisSource implements Source {
 
     /** Immutable settings; see {@link Builder}. */
     static final class Config {
-        final StreamRef stream;
-        final String region;
-        final URI endpoint;
+        final StreamSettings common;
         final URI dynamoDbEndpoint;
-        final KinesisCredentials credentials;
-        final StartingPosition startingPosition;
-        final String fanOutConsumer;
-        final Duration pollInterval;
-        final int getRecordsLimit;
-        final String applicationName;
         final String leaseTableName;
         final String workerId;
         final Duration failoverTime;
@@ -441,27 +433,11 @@ public final class LeaseKinesisSource implements Source {
         final Duration shardSyncInterval;
         final int maxLeasesPerWorker;
         final boolean createLeaseTable;
-        final int maxBufferedRecordsPerShard;
-        final long maxBufferedBytesPerShard;
-        final int maxPollRecords;
-        final Duration startupTimeout;
         final Duration shutdownTimeout;
 
         private Config(Builder b, StreamSettings common, URI dynamoDbEndpoint) {
-            this.stream = common.stream();
-            this.region = common.region();
-            this.endpoint = common.endpoint();
+            this.common = common;
             this.dynamoDbEndpoint = dynamoDbEndpoint;
-            this.credentials = common.credentials();
-            this.startingPosition = common.startingPosition();
-            this.fanOutConsumer = common.fanOutConsumer();
-            this.pollInterval = common.pollInterval();
-            this.getRecordsLimit = common.getRecordsLimit();
-            this.applicationName = common.applicationName();
-            this.maxBufferedRecordsPerShard = common.maxBufferedRecordsPerShard();
-            this.maxBufferedBytesPerShard = common.maxBufferedBytesPerShard();
-            this.maxPollRecords = common.maxPollRecords();
-            this.startupTimeout = common.startupTimeout();
             this.leaseTableName = b.leaseTableName;
             this.workerId = b.workerId;
             this.failoverTime = b.failoverTime;
@@ -474,18 +450,11 @@ public final class LeaseKinesisSource implements Source {
 
         @Override
         public String toString() {
-            // Credentials print without their secrets.
-            return "{stream=" + stream + ", region=" + region + (endpoint == null ? "" : ", endpoint=" + endpoint)
-                    + (dynamoDbEndpoint == null ? "" : ", dynamoDbEndpoint=" + dynamoDbEndpoint)
-                    + ", credentials=" + credentials + ", startingPosition=" + startingPosition
-                    + ", read=" + (fanOutConsumer == null ? "polling every " + pollInterval.toMillis() + " ms, up to "
-                    + getRecordsLimit + " records" : "enhanced fan-out as consumer " + fanOutConsumer)
-                    + (applicationName == null ? "" : ", applicationName=" + applicationName)
+            return "{" + common.describe() + (dynamoDbEndpoint == null ? "" : ", dynamoDbEndpoint=" + dynamoDbEndpoint)
                     + (leaseTableName == null ? "" : ", leaseTableName=" + leaseTableName)
                     + (workerId == null ? "" : ", workerId=" + workerId)
-                    + ", failoverTime=" + failoverTime + ", leaderLeaseDuration=" + leaderLeaseDuration + ", maxLeasesPerWorker=" + maxLeasesPerWorker
-                    + ", createLeaseTable=" + createLeaseTable + ", maxBufferedRecordsPerShard=" + maxBufferedRecordsPerShard
-                    + ", maxBufferedBytesPerShard=" + maxBufferedBytesPerShard + "}";
+                    + ", failoverTime=" + failoverTime + ", leaderLeaseDuration=" + leaderLeaseDuration
+                    + ", maxLeasesPerWorker=" + maxLeasesPerWorker + ", createLeaseTable=" + createLeaseTable + "}";
         }
     }
 

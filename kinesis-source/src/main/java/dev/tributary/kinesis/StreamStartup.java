@@ -30,21 +30,21 @@ final class StreamStartup {
     StreamStartup(String pipeline, KinesisSource.Config config) {
         this.pipeline = pipeline;
         this.config = config;
-        this.deadline = System.nanoTime() + config.startupTimeout.toNanos();
+        this.deadline = System.nanoTime() + config.common.startupTimeout().toNanos();
     }
 
     /** Waits (within the startup timeout) until the stream exists and is ACTIVE or UPDATING. */
     DescribeStreamSummaryResponse awaitStream(KinesisClient kinesis) throws InterruptedException {
         while (true) {
-            DescribeStreamSummaryResponse response = call("find stream " + config.stream,
-                    () -> kinesis.describeStreamSummary(request -> config.stream.applyTo(request)));
+            DescribeStreamSummaryResponse response = call("find stream " + config.common.stream(),
+                    () -> kinesis.describeStreamSummary(request -> config.common.stream().applyTo(request)));
             StreamDescriptionSummary summary = response.streamDescriptionSummary();
             if (summary.streamStatus() == StreamStatus.ACTIVE || summary.streamStatus() == StreamStatus.UPDATING) {
                 return response;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("KinesisSource: stream " + config.stream + " is " + summary.streamStatus()
-                        + ", not ACTIVE, after the startup timeout of " + config.startupTimeout.toSeconds() + " s");
+                throw new IllegalStateException("KinesisSource: stream " + config.common.stream() + " is " + summary.streamStatus()
+                        + ", not ACTIVE, after the startup timeout of " + config.common.startupTimeout().toSeconds() + " s");
             }
             Thread.sleep(200);
         }
@@ -68,12 +68,12 @@ final class StreamStartup {
                 if (KinesisErrors.isPermanent(e)) {
                     throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + "): "
                             + KinesisErrors.describe(e) + "; check the stream name or ARN, the region and the credentials ("
-                            + config.credentials + ")", e);
+                            + config.common.credentials() + ")", e);
                 }
                 long delay = backoff.delayMillis(attempt);
                 if (System.nanoTime() + delay * 1_000_000 > deadline) {
                     throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + ") within the startup"
-                            + " timeout of " + config.startupTimeout.toSeconds() + " s: " + KinesisErrors.describe(e), e);
+                            + " timeout of " + config.common.startupTimeout().toSeconds() + " s: " + KinesisErrors.describe(e), e);
                 }
                 LOG.warn("pipeline {}: cannot {} yet (attempt {}), retrying in {} ms: {}", pipeline, what, attempt, delay,
                         KinesisErrors.describe(e));
