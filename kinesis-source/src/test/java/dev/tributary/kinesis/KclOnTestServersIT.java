@@ -132,8 +132,13 @@ class KclOnTestServersIT {
                 .failoverTimeMillis(2_000)
                 .shardSyncIntervalMillis(1_000)
                 .leaseTablePitrEnabled(false)
-                .leaseTableDeletionProtectionEnabled(false);
-        leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true);
+                .leaseTableDeletionProtectionEnabled(false)
+                // Worker B can only be given leases once A's leader lock has expired and B has reported to the
+                // leader: with KCL's defaults (a minute each) that alone could outlast the wait below, as the
+                // lease-based source's KclSchedulerFactory found; the same short settings it uses.
+                .dynamoDbLockBasedLeaderLeaseDurationInMillis(4_000)
+                .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(1_000);
+        leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true).workerMetricsReporterFreqInMillis(1_000);
         RetrievalSpecificConfig retrieval = mode == Mode.FAN_OUT
                 ? new FanOutConfig(kinesis).streamName(stream).applicationName(application).consumerName(application)
                 : new PollingConfig(stream, kinesis).idleTimeBetweenReadsInMillis(200);
