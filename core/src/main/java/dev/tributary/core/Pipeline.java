@@ -154,6 +154,11 @@ public final class Pipeline implements AutoCloseable {
         return metrics.snapshot();
     }
 
+    /** How far the source's reading is behind (see {@link Source#lag()}); safe from any thread. */
+    public SourceLag lag() {
+        return source.lag();
+    }
+
     /** Why the pipeline failed, or null. */
     public Throwable failure() {
         return failure;
@@ -1169,6 +1174,7 @@ public final class Pipeline implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private SchemaEvolution evolution;
+        private final List<PipelineListener> listeners = new java.util.ArrayList<>();
 
         private Builder() {
         }
@@ -1297,6 +1303,15 @@ public final class Pipeline implements AutoCloseable {
          */
         public Builder schemaEvolution(SchemaEvolution evolution) {
             this.evolution = evolution;
+            return this;
+        }
+
+        /**
+         * Adds a listener told of state changes, commits, error records, retries and a failure, in order, from
+         * a thread of the pipeline's own; one that throws is logged and never breaks the pipeline.
+         */
+        public Builder listener(PipelineListener listener) {
+            listeners.add(java.util.Objects.requireNonNull(listener, "Pipeline: listener(null); pass a PipelineListener"));
             return this;
         }
 

@@ -84,6 +84,16 @@ public interface Source extends AutoCloseable {
         return null;
     }
 
+    /**
+     * How far this source's reading is behind the end of its stream, per split it reads now. Safe to call
+     * from any thread (a metrics scrape) at any time; it never blocks on the server but returns what the
+     * source measured last, marked unknown when that is no longer true (the server could not be reached
+     * lately). By default the lag is not measured.
+     */
+    default SourceLag lag() {
+        return SourceLag.notMeasured(SourceLag.Unit.RECORDS);
+    }
+
     /** Releases connections; commits nothing. */
     @Override
     void close();
