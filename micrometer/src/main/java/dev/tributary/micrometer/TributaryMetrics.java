@@ -56,7 +56,7 @@ public final class TributaryMetrics implements MeterBinder {
 
     /** Records read from the source (ClickPipes' FetchedEvents). */
     public static final String FETCHED_EVENTS = "tributary.fetched.events";
-    /** Bytes of those records as read: key, value and headers (ClickPipes' FetchedBytes). */
+    /** Bytes of those records as read, keys and values (ClickPipes' FetchedBytes). */
     public static final String FETCHED_BYTES = "tributary.fetched.bytes";
     /** Rows that landed in the target table(s) (ClickPipes' SentEvents). */
     public static final String SENT_EVENTS = "tributary.sent.events";
@@ -132,6 +132,7 @@ public final class TributaryMetrics implements MeterBinder {
 
     /** Removes {@code pipeline}'s meters from every registry (e.g. once it is closed for good); no-op if not added. */
     public TributaryMetrics remove(Pipeline pipeline) {
+        Objects.requireNonNull(pipeline, "TributaryMetrics.remove(null): pass a Pipeline added before");
         synchronized (lock) {
             Watched watched = pipelines.get(pipeline.name());
             if (watched != null && watched.pipeline == pipeline) {
