@@ -1,7 +1,7 @@
 package dev.tributary.core;
 
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.table.TableSchema;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
