@@ -10,7 +10,7 @@ import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.examples.GitHubEvents;
 import dev.tributary.testkit.ClickHouseServer;
@@ -488,8 +488,8 @@ public final class BenchMain {
                 }
 
                 @Override
-                public PipelineMetrics metrics() {
-                    return new PipelineMetrics();
+                public MetricsRecorder metrics() {
+                    return MetricsRecorder.NONE;
                 }
             });
         } finally {
