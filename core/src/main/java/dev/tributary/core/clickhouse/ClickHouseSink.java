@@ -15,7 +15,7 @@ import dev.tributary.core.RowWriter;
 import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +74,7 @@ public final class ClickHouseSink implements BatchingSink {
     private ClickHouseTransport transport;
     private BatchWriter writer;
     private ExecutorService executor;
-    private PipelineMetrics metrics;
+    private MetricsRecorder metrics;
     private String pipelineName;
     private TableSchema schema;
     private TableChanges tableChanges;
