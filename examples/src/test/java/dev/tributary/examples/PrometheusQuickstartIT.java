@@ -84,10 +84,12 @@ class PrometheusQuickstartIT {
             assertEquals(GOOD, counts.rowsInserted());
             assertEquals(BAD, counts.errors().get(ErrorKind.DECODE));
             assertTrue(counts.bytesInserted() > 0, counts.summary());
+            assertTrue(counts.bytesRead() > 0, counts.summary());
 
             // The registry's meters are the snapshot's counters.
             PrometheusMeterRegistry registry = served.registry();
             assertEquals(counts.recordsRead(), registry.get(TributaryMetrics.FETCHED_EVENTS).functionCounter().count());
+            assertEquals(counts.bytesRead(), registry.get(TributaryMetrics.FETCHED_BYTES).functionCounter().count());
             assertEquals(counts.rowsInserted(), registry.get(TributaryMetrics.SENT_EVENTS).functionCounter().count());
             assertEquals(counts.bytesInserted(), registry.get(TributaryMetrics.SENT_BYTES).functionCounter().count());
             assertEquals(counts.batchesInserted(), registry.get(TributaryMetrics.SENT_BATCHES).functionCounter().count());
@@ -96,6 +98,7 @@ class PrometheusQuickstartIT {
 
             // The endpoint serves the same, under Prometheus names.
             assertEquals(GOOD + BAD, samples.get("tributary_fetched_events_total{" + name + "}"), text.get());
+            assertEquals(counts.bytesRead(), samples.get("tributary_fetched_bytes_total{" + name + "}"), text.get());
             assertEquals(GOOD, samples.get("tributary_sent_events_total{" + name + "}"), text.get());
             assertEquals(counts.bytesInserted(), samples.get("tributary_sent_bytes_total{" + name + "}"), text.get());
             assertEquals(counts.batchesInserted(), samples.get("tributary_sent_batches_total{" + name + "}"), text.get());

@@ -176,8 +176,8 @@ public final class TributaryMetrics implements MeterBinder {
             List<Meter> meters = new ArrayList<>();
             counter(registry, meters, FETCHED_EVENTS, BaseUnits.EVENTS, "records read from the source",
                     MetricsSnapshot::recordsRead);
-            // FETCHED_BYTES (MetricsSnapshot.bytesRead) is registered here once core's snapshot has it (issue #18,
-            // the listener part): counter(registry, meters, FETCHED_BYTES, BaseUnits.BYTES, ..., MetricsSnapshot::bytesRead);
+            counter(registry, meters, FETCHED_BYTES, BaseUnits.BYTES, "bytes of those records as read, keys and values",
+                    MetricsSnapshot::bytesRead);
             counter(registry, meters, SENT_EVENTS, BaseUnits.EVENTS, "rows that landed in the target table(s)",
                     MetricsSnapshot::rowsInserted);
             counter(registry, meters, SENT_BYTES, BaseUnits.BYTES, "bytes sent for those rows, as inserted",

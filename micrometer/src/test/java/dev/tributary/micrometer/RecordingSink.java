@@ -6,10 +6,10 @@ import dev.tributary.core.MappingException;
 import dev.tributary.core.RowWriter;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ClickHouseType;
 
 import java.time.ZoneOffset;
@@ -23,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * bytes, each error record by kind).
  */
 final class RecordingSink implements BatchingSink {
+
+    /** How long every insert takes, as reported. */
+    static final long INSERT_NANOS = 2_000_000;
 
     private final int maxRows;
     private final List<byte[]> rows = new ArrayList<>();
@@ -71,9 +74,14 @@ final class RecordingSink implements BatchingSink {
     public CompletableFuture<Void> flush() {
         if (!rows.isEmpty()) {
             long bytes = rows.stream().mapToLong(row -> row.length).sum();
-            context.metrics().batchInserted(rows.size(), bytes, 2_000_000);
+            context.metrics().batchInserted("default.t", rows.size(), bytes, INSERT_NANOS);
         }
-        errors.forEach(context.metrics()::errorRecorded);
+        for (ErrorKind kind : ErrorKind.values()) {
+            long count = errors.stream().filter(kind::equals).count();
+            if (count > 0) {
+                context.metrics().errorsRecorded(kind, count);
+            }
+        }
         rows.clear();
         errors.clear();
         return CompletableFuture.completedFuture(null);

@@ -68,6 +68,8 @@ class TributaryMetricsTest {
             assertEquals(bad, snapshot.errors().get(ErrorKind.DECODE));
 
             assertEquals(total, counter(registry, TributaryMetrics.FETCHED_EVENTS, "orders"));
+            assertEquals(snapshot.bytesRead(), counter(registry, TributaryMetrics.FETCHED_BYTES, "orders"));
+            assertTrue(snapshot.bytesRead() > 0, snapshot.summary());
             assertEquals(total - bad, counter(registry, TributaryMetrics.SENT_EVENTS, "orders"));
             assertEquals(snapshot.bytesInserted(), counter(registry, TributaryMetrics.SENT_BYTES, "orders"));
             assertTrue(snapshot.bytesInserted() >= 8L * (total - bad), "8 bytes per UInt64 row: " + snapshot.bytesInserted());
@@ -225,7 +227,7 @@ class TributaryMetricsTest {
             String text = registry.scrape();
             Map<String, Double> samples = samples(text);
             Map<String, Double> expected = new TreeMap<>();
-            for (String counter : List.of("fetched_events", "sent_events", "sent_bytes", "sent_batches", "insert_retries",
+            for (String counter : List.of("fetched_events", "fetched_bytes", "sent_events", "sent_bytes", "sent_batches", "insert_retries",
                     "commits", "skipped_events")) {
                 expected.put("tributary_" + counter + "_total{pipeline=\"prom\"}", 0.0);
             }
