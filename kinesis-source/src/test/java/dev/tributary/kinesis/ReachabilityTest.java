@@ -41,7 +41,7 @@ class ReachabilityTest {
         java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null, paused, new Signal(),
                 10, 1 << 20, 10, 200, new RetryBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
-        ShardReader reader = new ShardReader(context, "shardId-000000000000") {
+        ShardReader reader = new ShardReader(context, "shardId-000000000000", "GetRecords", java.time.Duration.ofMillis(200)) {
             @Override
             void begin(IteratorStart start) {
             }
