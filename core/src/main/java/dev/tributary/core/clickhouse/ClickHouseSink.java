@@ -1,5 +1,9 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.internal.Identifiers;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableSchema;
+
 import dev.tributary.core.BatchingSink;
 import dev.tributary.core.DeliveryGuarantee;
 import dev.tributary.core.ErrorKind;
@@ -11,7 +15,7 @@ import dev.tributary.core.RowWriter;
 import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +74,7 @@ public final class ClickHouseSink implements BatchingSink {
     private ClickHouseTransport transport;
     private BatchWriter writer;
     private ExecutorService executor;
-    private PipelineMetrics metrics;
+    private MetricsRecorder metrics;
     private String pipelineName;
     private TableSchema schema;
     private TableChanges tableChanges;
