@@ -38,7 +38,7 @@ import java.util.OptionalLong;
  *      --clickhouse http://127.0.0.1:8123 --table github_kinesis \
  *      [--endpoint http://127.0.0.1:4568] [--fan-out tributary-github] [--latest] \
  *      [--profile NAME | --role-arn arn:aws:iam::123456789012:role/reader]
- *      [--create-stream 4] [--produce 10000] [--until-drained [--lag-unknown-timeout 120]]
+ *      [--create-stream 4] [--produce 10000] [--until-drained [--unknown-lag-timeout 120]]
  * </pre>
  * Credentials come from the AWS SDK's default chain (e.g. {@code AWS_ACCESS_KEY_ID} and
  * {@code AWS_SECRET_ACCESS_KEY}), a profile, or a role assumed with them. The table is created from
@@ -50,7 +50,7 @@ import java.util.OptionalLong;
  * {@code --until-drained} it stops once it has caught up: every shard's lag known and 0 (see
  * {@link KinesisSource#lag()}), nothing read during the last interval and everything read inserted.
  * While the lag is unknown (Kinesis cannot be reached) it keeps waiting; once it has been unknown for
- * {@code --lag-unknown-timeout} seconds (default 120) it stops and exits with status 1, saying why —
+ * {@code --unknown-lag-timeout} seconds (default 120) it stops and exits with status 1, saying why —
  * a stale "0 ms behind" is never taken for drained.
  */
 public final class KinesisQuickstart {
@@ -58,12 +58,30 @@ public final class KinesisQuickstart {
     /** What to read and where to write. */
     public record Settings(String stream, String region, String endpoint, String clickhouseEndpoint, String table,
                            String fanOutConsumer, boolean latest, String profile, String roleArn, int createShards,
-                           long produce, boolean untilDrained, Duration progressEvery, Duration lagUnknownTimeout) {
+                           long produce, boolean untilDrained, Duration progressEvery, Duration unknownLagTimeout) {
+
+        /** The default wait for an unknown lag with {@code untilDrained}: two minutes. */
+        public static final Duration UNKNOWN_LAG_TIMEOUT = Duration.ofMinutes(2);
+
+        public Settings {
+            if (unknownLagTimeout == null || unknownLagTimeout.isNegative() || unknownLagTimeout.isZero()) {
+                throw new IllegalArgumentException("KinesisQuickstart: unknownLagTimeout (--unknown-lag-timeout) must be"
+                        + " positive, was " + unknownLagTimeout);
+            }
+        }
+
+        /** The settings of before {@code unknownLagTimeout}, which is then {@link #UNKNOWN_LAG_TIMEOUT}. */
+        public Settings(String stream, String region, String endpoint, String clickhouseEndpoint, String table,
+                        String fanOutConsumer, boolean latest, String profile, String roleArn, int createShards,
+                        long produce, boolean untilDrained, Duration progressEvery) {
+            this(stream, region, endpoint, clickhouseEndpoint, table, fanOutConsumer, latest, profile, roleArn, createShards,
+                    produce, untilDrained, progressEvery, UNKNOWN_LAG_TIMEOUT);
+        }
     }
 
-    /** {@code --until-drained} gave up: the lag stayed unknown (Kinesis unreachable) for {@code lagUnknownTimeout}. */
-    public static final class NotDrainedException extends IllegalStateException {
-        NotDrainedException(String message) {
+    /** {@code --until-drained} gave up: the lag stayed unknown (Kinesis unreachable) for {@code unknownLagTimeout}. */
+    public static final class LagUnknownException extends IllegalStateException {
+        LagUnknownException(String message) {
             super(message);
         }
     }
@@ -90,8 +108,8 @@ public final class KinesisQuickstart {
                     options.get("fan-out"), flags.contains("--latest"), options.get("profile"), options.get("role-arn"),
                     Integer.parseInt(options.getOrDefault("create-stream", "0")), Long.parseLong(options.getOrDefault("produce", "0")),
                     flags.contains("--until-drained"), Duration.ofSeconds(3),
-                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("lag-unknown-timeout", "120")))));
-        } catch (NotDrainedException e) {
+                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("unknown-lag-timeout", "120")))));
+        } catch (LagUnknownException e) {
             System.err.println(e.getMessage());
             System.exit(1);
         }
@@ -155,11 +173,11 @@ public final class KinesisQuickstart {
                 pipeline.stop();
             }
             unknownSince = known ? null : unknownSince != null ? unknownSince : lag.at();
-            if (unknownSince != null && Duration.between(unknownSince, lag.at()).compareTo(settings.lagUnknownTimeout()) >= 0) {
+            if (unknownSince != null && Duration.between(unknownSince, lag.at()).compareTo(settings.unknownLagTimeout()) >= 0) {
                 pipeline.stop();
                 pipeline.awaitTermination(Duration.ofMinutes(1));
                 Quickstart.summary(pipeline, started);
-                throw new NotDrainedException(notDrained(lag, settings.lagUnknownTimeout()));
+                throw new LagUnknownException(notDrained(lag, settings.unknownLagTimeout()));
             }
         }
         return Quickstart.summary(pipeline, started);
@@ -174,7 +192,7 @@ public final class KinesisQuickstart {
                 .map(split -> split.split() + ": " + split.unknownBecause()).orElse("no shard is being read");
         long unknown = lag.splits().stream().filter(split -> !split.isKnown()).count();
         return String.format(Locale.ROOT, "KinesisQuickstart --until-drained: not drained, lag unknown since %s: %s"
-                        + " (%d of %d shards unknown; gave up after --lag-unknown-timeout %d s)", since, reason, unknown,
+                        + " (%d of %d shards unknown; gave up after --unknown-lag-timeout %d s)", since, reason, unknown,
                 lag.splits().size(), timeout.toSeconds());
     }
 

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(TestServers.class)
 class KinesisQuickstartIT {
 
-    private static final Duration LAG_UNKNOWN_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration UNKNOWN_LAG_TIMEOUT = Duration.ofSeconds(5);
 
     @Test
     void untilDrainedDoesNotTakeADeadEndpointForDrained(TestkitPaths paths, ClickHouseServer clickhouse) throws Exception {
@@ -80,7 +80,7 @@ class KinesisQuickstartIT {
 
             Future<MetricsSnapshot> run = runner.submit(() -> KinesisQuickstart.run(new KinesisQuickstart.Settings(stream,
                     kinesis.region(), kinesis.endpoint().toString(), clickhouse.endpoint().toString(), table, null, false, null, null,
-                    0, 0, true, Duration.ofSeconds(2), LAG_UNKNOWN_TIMEOUT)));
+                    0, 0, true, Duration.ofSeconds(2), UNKNOWN_LAG_TIMEOUT)));
             await("1,000 rows", Duration.ofMinutes(1), () -> sql.longValue("SELECT count() FROM " + table) >= 1_000);
 
             kinesis.kill(); // the endpoint dies while records keep coming
@@ -90,12 +90,12 @@ class KinesisQuickstartIT {
 
             ExecutionException failure = assertThrows(ExecutionException.class, () -> run.get(2, TimeUnit.MINUTES),
                     "--until-drained must not end normally once the endpoint is gone (" + produced.get() + " records produced)");
-            assertInstanceOf(KinesisQuickstart.NotDrainedException.class, failure.getCause());
+            assertInstanceOf(KinesisQuickstart.LagUnknownException.class, failure.getCause());
             String message = failure.getCause().getMessage();
             System.out.println("RESULT quickstart after the endpoint died: " + message);
             assertTrue(message.contains("not drained, lag unknown since"), message);
             assertTrue(message.contains("no successful GetRecords for"), "says which call fails: " + message);
-            assertTrue(message.contains("gave up after --lag-unknown-timeout 5 s"), message);
+            assertTrue(message.contains("gave up after --unknown-lag-timeout 5 s"), message);
         } finally {
             producer.shutdownNow();
             runner.shutdownNow();
