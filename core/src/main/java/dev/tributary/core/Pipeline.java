@@ -1,8 +1,8 @@
 package dev.tributary.core;
 
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.metrics.MetricsSnapshot;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.metrics.MetricsRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -600,7 +600,7 @@ public final class Pipeline implements AutoCloseable {
      */
     static Set<String> coveredNames(TableSchema table, Set<FieldPath> fieldsRead, Set<String> notAdded) {
         Set<String> names = new java.util.HashSet<>(notAdded);
-        for (dev.tributary.core.clickhouse.TableColumn column : table.columns()) {
+        for (dev.tributary.core.table.TableColumn column : table.columns()) {
             names.add(column.name());
             int dot = column.name().indexOf('.');
             if (dot > 0) {

@@ -1,10 +1,10 @@
 package dev.tributary.core;
 
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.testing.TestRecord;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.testkit.Await;

@@ -1,5 +1,7 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.table.TableSchema;
+
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.RecordCodec;

@@ -1,9 +1,13 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.internal.Identifiers;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
+
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.PendingRange;
+import dev.tributary.core.internal.nativeformat.NativeBlockWriter;
 import dev.tributary.core.metrics.MetricsRecorder;
-import dev.tributary.core.nativeformat.NativeBlockWriter;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -354,7 +358,7 @@ final class BatchWriter {
                 return built;
             }
             if (!batch.schema.equals(schema)) {
-                writer = batch.schema.nativeWriter();
+                writer = NativeBlockWriter.forSchema(batch.schema);
                 schema = batch.schema;
             }
             block.reset();

@@ -1,5 +1,9 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.internal.Identifiers;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableSchema;
+
 import dev.tributary.core.BatchingSink;
 import dev.tributary.core.DeliveryGuarantee;
 import dev.tributary.core.ErrorKind;

@@ -1,11 +1,16 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
+
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.testing.TestRecord;
+import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
@@ -13,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
