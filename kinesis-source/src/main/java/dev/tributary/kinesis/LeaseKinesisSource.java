@@ -148,9 +148,9 @@ public final class LeaseKinesisSource implements Source {
 
     /** On a KCL thread: a shard was leased to this worker. */
     ShardHandoff register(String shardId) {
+        Duration fetchInterval = config.common.fanOutConsumer() != null ? ShardLag.FAN_OUT_EVENT_INTERVAL : config.common.pollInterval();
         ShardHandoff handoff = new ShardHandoff(config.common.stream().name(), shardId, config.common.maxBufferedRecordsPerShard(),
-                config.common.maxBufferedBytesPerShard(), config.common.fanOutConsumer() != null ? ShardLag.FAN_OUT_EVENT_INTERVAL
-                : config.common.pollInterval(), signal::raise);
+                config.common.maxBufferedBytesPerShard(), fetchInterval, signal::raise);
         if (closing) {
             handoff.close();
         }
