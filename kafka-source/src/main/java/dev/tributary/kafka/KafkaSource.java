@@ -284,6 +284,8 @@ public final class KafkaSource implements Source {
 
     @Override
     public List<SourceRecord> poll(Duration timeout) {
+        // Before polling: the pipeline has handled every record of the previous poll by now.
+        publishPositions();
         ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
         InvalidOffsetException invalidOffset = null;
         wakeable = true;
@@ -300,7 +302,6 @@ public final class KafkaSource implements Source {
             repositionAfter(invalidOffset);
         }
         checkContact(!records.isEmpty());
-        publishPositions();
         if (records.isEmpty()) {
             return List.of();
         }
@@ -316,7 +317,9 @@ public final class KafkaSource implements Source {
 
     /**
      * Hands the assigned partitions and the offsets the pipeline reads next to the lag, once somebody
-     * asked for it (until then this costs a volatile read). The records just polled count as read.
+     * asked for it (until then this costs a volatile read). Called as a poll begins, so that records the
+     * pipeline was given still count as behind until it has handled them all (a stop drops the rest): a
+     * lag of 0 then means that stopping loses nothing.
      */
     private void publishPositions() {
         KafkaLag current = lag;
