@@ -128,6 +128,57 @@ class KafkaLagIT {
         assertEquals(20, sql.longValue("SELECT count() FROM " + table));
     }
 
+    /**
+     * Under read_committed the end is the last stable offset, and the position steps over transaction
+     * markers: records of an open transaction are not behind, and a drained transactional topic is at 0
+     * (counting from the last record read, each commit marker would stay 1 behind for ever).
+     */
+    @Test
+    void underReadCommittedAnOpenTransactionIsNotBehindAndADrainedTransactionalTopicIsAtZero(KafkaBroker kafka,
+            ClickHouseServer clickhouse) throws Exception {
+        String topic = "lag-tx-" + System.nanoTime();
+        String table = "lag_tx_" + System.nanoTime();
+        ClickHouseSql sql = clickhouse.sql();
+        sql.execute("CREATE TABLE " + table + " (id UInt64, name String) ENGINE = MergeTree ORDER BY id");
+        KafkaTestData.createTopic(kafka.clientProperties(), topic, 1);
+        Properties properties = kafka.clientProperties();
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + topic);
+        Pipeline pipeline = Pipeline.builder().name("lag-tx-" + System.nanoTime())
+                .source(KafkaSource.builder().bootstrapServers(kafka.bootstrapServers()).topics(topic).groupId("group-" + topic)
+                        .property("isolation.level", "read_committed").lagInterval(Duration.ofMillis(500)).build())
+                .decoder(JsonDecoder.create())
+                .sink(ClickHouseSink.builder().endpoint(clickhouse.endpoint()).table(table).maxAge(Duration.ofMillis(200)).build())
+                .metricsLogInterval(Duration.ZERO).build();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            sendJson(producer, topic, 0, 10);
+            producer.commitTransaction();
+            producer.beginTransaction();
+            sendJson(producer, topic, 10, 5);
+            producer.flush(); // in the log, not committed
+            try {
+                pipeline.start();
+                await("10 committed rows", WAIT, () -> sql.longValue("SELECT count() FROM " + table) == 10);
+                await("the lag to be known and 0 with a transaction open", WAIT,
+                        () -> pipeline.lag().isKnown() && pipeline.lag().total().getAsLong() == 0);
+                producer.commitTransaction();
+                await("15 rows", WAIT, () -> sql.longValue("SELECT count() FROM " + table) == 15);
+                await("the lag to be known and 0 after the commit marker", WAIT,
+                        () -> pipeline.lag().isKnown() && pipeline.lag().total().getAsLong() == 0);
+            } finally {
+                pipeline.close();
+            }
+        }
+    }
+
+    private static void sendJson(KafkaProducer<byte[], byte[]> producer, String topic, long firstId, int count) {
+        for (long id = firstId; id < firstId + count; id++) {
+            producer.send(new ProducerRecord<>(topic, 0, null, KafkaTestData.json(id).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     private static Pipeline pipeline(String name, KafkaBroker kafka, String topic, ClickHouseServer clickhouse, String table) {
         return Pipeline.builder().name(name)
                 .source(KafkaSource.builder().bootstrapServers(kafka.bootstrapServers()).topics(topic)
