@@ -87,6 +87,8 @@ final class KafkaLag {
     private final Duration staleAfter;
 
     private volatile boolean wanted;
+    /** The group assigned this source partitions at least once (told by the pipeline thread, asked or not). */
+    private volatile boolean groupAssigned;
     private volatile boolean closed;
     private volatile Positions positions = Positions.NONE;
     private volatile Map<TopicPartition, End> ends = Map.of();
@@ -109,11 +111,19 @@ final class KafkaLag {
                 : IsolationLevel.READ_UNCOMMITTED;
         this.interval = interval;
         this.staleAfter = staleAfter(interval);
+        this.lastPublishNanos = System.nanoTime() - PUBLISH_EVERY_NANOS; // nanoTime may be negative: due at once
     }
 
     /** A reading older than this, with no failure since, means the reader stopped: the lag is then unknown. */
     static Duration staleAfter(Duration interval) {
         return interval.plus(READ_TIMEOUT.multipliedBy(2));
+    }
+
+    /** The group assigned partitions (pipeline thread; once is enough to tell "not published yet" from "none yet"). */
+    void noteAssigned() {
+        if (!groupAssigned) {
+            groupAssigned = true;
+        }
     }
 
     /** What the pipeline thread published last. */
@@ -159,7 +169,7 @@ final class KafkaLag {
         if (!wanted && !closed) {
             startReader();
         }
-        return view(Instant.now(), positions, ends, closed, staleAfter, subscription, groupId);
+        return view(Instant.now(), positions, ends, closed, staleAfter, subscription, groupId, groupAssigned);
     }
 
     private synchronized void startReader() {
@@ -307,13 +317,14 @@ final class KafkaLag {
      * member no partition has no entry, and its total is 0.
      */
     static SourceLag view(Instant now, Positions positions, Map<TopicPartition, End> ends, boolean closed,
-                          Duration staleAfter, String subscription, String groupId) {
+                          Duration staleAfter, String subscription, String groupId, boolean groupAssigned) {
         List<SplitLag> splits = new ArrayList<>();
         if (closed && !positions.assignedOnce()) {
             splits.add(SplitLag.unknown(subscription, null, "the source is closed"));
         } else if (!positions.assignedOnce()) {
-            splits.add(SplitLag.unknown(subscription, null, "no partition assigned to this source yet (group " + groupId
-                    + " is being joined, or the lag was first asked for just now)"));
+            splits.add(SplitLag.unknown(subscription, null, groupAssigned
+                    ? "the lag was first asked for just now: its first reading is under way"
+                    : "no partition assigned to this source yet (group " + groupId + " is being joined)"));
         } else if (positions.rebalancing() && !closed) {
             // Which partitions come next is not known: a total without them would understate the lag.
             splits.add(SplitLag.unknown(subscription, null, "group " + groupId + " is rebalancing"));

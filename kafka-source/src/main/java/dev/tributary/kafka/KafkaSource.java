@@ -860,6 +860,10 @@ public final class KafkaSource implements Source {
             // Called after every rebalance, with the partitions added (none, possibly): the assignment is settled.
             assigned.addAll(partitions);
             assignedOnce = true;
+            KafkaLag currentLag = lag;
+            if (currentLag != null) {
+                currentLag.noteAssigned();
+            }
             rebalancing = false;
             assignmentChanged = true;
             if (partitions.isEmpty()) {

@@ -29,7 +29,7 @@ class KafkaLagTest {
 
     private static SourceLag view(Instant now, KafkaLag.Positions positions, Map<TopicPartition, KafkaLag.End> ends,
                                   boolean closed) {
-        return KafkaLag.view(now, positions, ends, closed, STALE, "events", "g");
+        return KafkaLag.view(now, positions, ends, closed, STALE, "events", "g", positions.assignedOnce());
     }
 
     private static KafkaLag.Positions assigned(Map<TopicPartition, Long> next) {
@@ -102,7 +102,13 @@ class KafkaLagTest {
         SourceLag joining = view(T0, KafkaLag.Positions.NONE, Map.of(), false);
         assertEquals(1, joining.splits().size());
         assertEquals("events", joining.splits().get(0).split());
+        assertEquals("no partition assigned to this source yet (group g is being joined)",
+                joining.splits().get(0).unknownBecause());
         assertTrue(joining.total().isEmpty());
+        SourceLag firstAsked = KafkaLag.view(T0, KafkaLag.Positions.NONE, Map.of(), false, STALE, "events", "g", true);
+        assertEquals("the lag was first asked for just now: its first reading is under way",
+                firstAsked.splits().get(0).unknownBecause());
+        assertTrue(firstAsked.total().isEmpty());
 
         KafkaLag.Positions rebalancing = new KafkaLag.Positions(true, true, Map.of(P1, 10L));
         SourceLag lag = view(T0, rebalancing, Map.of(P1, KafkaLag.End.read(10, T0)), false);
