@@ -172,8 +172,8 @@ public final class Quickstart {
         if (unknownFor.compareTo(timeout) <= 0) {
             return new Drain(false, null);
         }
-        return new Drain(false, String.format(Locale.ROOT, "not drained: the lag has been unknown for %d s (since %s),"
-                + " more than %d s: %s", unknownFor.toSeconds(), lastKnown, timeout.toSeconds(), unknownReasons(lag, now)));
+        return new Drain(false, String.format(Locale.ROOT, "not drained: the lag has been unknown for %.1f s (since %s),"
+                + " more than %d s: %s", unknownFor.toMillis() / 1000.0, lastKnown, timeout.toSeconds(), unknownReasons(lag, now)));
     }
 
     /** The lag in words: the total, or why it is unknown. */

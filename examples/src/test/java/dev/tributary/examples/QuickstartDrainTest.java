@@ -41,7 +41,7 @@ class QuickstartDrainTest {
 
         Quickstart.Drain failed = Quickstart.drain(unknown, T0.plus(TIMEOUT).plusSeconds(1), T0, TIMEOUT);
         assertFalse(failed.done());
-        assertEquals("not drained: the lag has been unknown for 121 s (since 2026-11-28T12:00:00Z), more than 120 s:"
+        assertEquals("not drained: the lag has been unknown for 121.0 s (since 2026-11-28T12:00:00Z), more than 120 s:"
                 + " no broker answered listOffsets within 5 s [t/1, last good reading 126 s ago]", failed.failure());
     }
 
