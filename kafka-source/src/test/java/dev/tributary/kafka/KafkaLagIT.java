@@ -128,6 +128,38 @@ class KafkaLagIT {
         assertEquals(20, sql.longValue("SELECT count() FROM " + table));
     }
 
+    /** Each member of a group shows the lag of the partitions it reads; together they cover the topic once. */
+    @Test
+    void twoMembersOfAGroupEachShowTheLagOfTheirOwnPartitions(KafkaBroker kafka, ClickHouseServer clickhouse) throws Exception {
+        String topic = "lag-group-" + System.nanoTime();
+        String table = "lag_group_" + System.nanoTime();
+        clickhouse.sql().execute("CREATE TABLE " + table + " (id UInt64, name String) ENGINE = MergeTree ORDER BY id");
+        KafkaTestData.createTopic(kafka.clientProperties(), topic, 4);
+        for (int partition = 0; partition < 4; partition++) {
+            produce(kafka, topic, partition, partition * 10L, 10);
+        }
+        Pipeline first = pipeline("lag-group-a-" + System.nanoTime(), kafka, topic, clickhouse, table);
+        Pipeline second = pipeline("lag-group-b-" + System.nanoTime(), kafka, topic, clickhouse, table);
+        try {
+            first.pause();
+            second.pause();
+            first.start();
+            second.start();
+            await("both members to show the lag of two partitions each", WAIT, () -> {
+                SourceLag a = first.lag();
+                SourceLag b = second.lag();
+                return a.isKnown() && b.isKnown() && a.splits().size() == 2 && b.splits().size() == 2;
+            });
+            Map<String, Long> all = new TreeMap<>(behind(first.lag()));
+            all.putAll(behind(second.lag()));
+            assertEquals(Map.of(topic + "/0", 10L, topic + "/1", 10L, topic + "/2", 10L, topic + "/3", 10L), all,
+                    "each partition once, in one member's lag");
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
     /**
      * Under read_committed the end is the last stable offset, and the position steps over transaction
      * markers: records of an open transaction are not behind, and a drained transactional topic is at 0
