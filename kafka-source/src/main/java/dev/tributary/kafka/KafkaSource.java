@@ -205,7 +205,7 @@ public final class KafkaSource implements Source {
     /**
      * The properties of an Admin that talks to the same brokers as a consumer with {@code consumer}'s
      * properties: the same connection and security settings (SASL, TLS, mTLS, MSK IAM, any plug-in's
-     * own properties), without the consumer-only ones, and the client id with {@code -lag} appended.
+     * own properties), without the consumer-only ones, and the client id's name with {@code -lag} appended.
      * The one way the source derives another client from its settings.
      */
     static Properties adminProperties(Properties consumer) {
@@ -218,7 +218,10 @@ public final class KafkaSource implements Source {
         }
         String clientId = consumer.getProperty(ConsumerConfig.CLIENT_ID_CONFIG);
         if (clientId != null && !clientId.isEmpty()) {
-            properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-lag");
+            // The name is the part before any ",key=value" a service reads (WarpStream's ws_az): that stays as it is.
+            int comma = clientId.indexOf(',');
+            properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, comma < 0 ? clientId + "-lag"
+                    : clientId.substring(0, comma) + "-lag" + clientId.substring(comma));
         }
         return properties;
     }

@@ -163,5 +163,10 @@ class KafkaLagTest {
         assertEquals("software.amazon.msk.auth.iam.IAMClientCallbackHandler", iam.getProperty("sasl.client.callback.handler.class"));
         assertEquals(KafkaPresets.mskIam("b-1.msk.amazonaws.com:9098").topics("t").groupId("g").build().consumerProperties()
                 .getProperty("sasl.jaas.config"), iam.getProperty("sasl.jaas.config"));
+
+        // WarpStream reads the zone from the client id: the Admin is served in the same zone.
+        Properties warp = KafkaSource.adminProperties(KafkaPresets.warpStream("warp:9092", "us-east-1a").topics("t")
+                .groupId("g").build().consumerProperties());
+        assertEquals("tributary-lag,ws_az=us-east-1a", warp.getProperty("client.id"));
     }
 }
