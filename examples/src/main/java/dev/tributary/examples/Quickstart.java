@@ -182,7 +182,7 @@ public final class Quickstart {
                 : "unknown (" + unknownReasons(lag, now) + ")";
     }
 
-    /** The distinct reasons of the unknown splits, each with the splits and the age of their last good reading. */
+    /** The distinct reasons of the unknown splits, each with (the first three of) its splits and the age of their last good reading. */
     private static String unknownReasons(SourceLag lag, Instant now) {
         Map<String, java.util.List<String>> byReason = new java.util.LinkedHashMap<>();
         for (SplitLag split : lag.splits()) {
@@ -195,7 +195,8 @@ public final class Quickstart {
         }
         StringBuilder text = new StringBuilder();
         byReason.forEach((reason, splits) -> text.append(text.length() == 0 ? "" : "; ").append(reason)
-                .append(" [").append(String.join("; ", splits)).append(']'));
+                .append(" [").append(String.join("; ", splits.subList(0, Math.min(3, splits.size()))))
+                .append(splits.size() > 3 ? "; and " + (splits.size() - 3) + " more" : "").append(']'));
         return text.toString();
     }
 

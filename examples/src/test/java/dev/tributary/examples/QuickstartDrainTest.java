@@ -50,5 +50,10 @@ class QuickstartDrainTest {
         assertEquals("1,234", Quickstart.lagText(lag(SplitLag.known("t/0", 1234, T0)), T0));
         assertEquals("unknown (no partition assigned yet [t, never read])",
                 Quickstart.lagText(lag(SplitLag.unknown("t", null, "no partition assigned yet")), T0));
+        assertEquals("unknown (down [t/0, last good reading 1 s ago; t/1, last good reading 1 s ago; t/2, last good reading"
+                        + " 1 s ago; and 2 more])",
+                Quickstart.lagText(lag(SplitLag.unknown("t/0", T0.minusSeconds(1), "down"),
+                        SplitLag.unknown("t/1", T0.minusSeconds(1), "down"), SplitLag.unknown("t/2", T0.minusSeconds(1), "down"),
+                        SplitLag.unknown("t/3", T0.minusSeconds(1), "down"), SplitLag.unknown("t/4", T0.minusSeconds(1), "down")), T0));
     }
 }
