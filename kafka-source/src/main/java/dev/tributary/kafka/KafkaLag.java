@@ -139,8 +139,8 @@ final class KafkaLag {
     }
 
     /**
-     * Whether the pipeline thread should publish now: at most every few milliseconds, unless the
-     * assignment changed (it is asked again after every poll).
+     * Whether the pipeline thread should publish now: at most every 100 ms, unless the assignment
+     * changed (it is asked again as every poll begins).
      */
     boolean publishDue(boolean assignmentChanged) {
         long now = System.nanoTime();
