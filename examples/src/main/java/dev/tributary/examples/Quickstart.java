@@ -184,6 +184,9 @@ public final class Quickstart {
 
     /** The distinct reasons of the unknown splits, each with (the first three of) its splits and the age of their last good reading. */
     private static String unknownReasons(SourceLag lag, Instant now) {
+        if (!lag.measured()) {
+            return "this source does not measure its lag";
+        }
         Map<String, java.util.List<String>> byReason = new java.util.LinkedHashMap<>();
         for (SplitLag split : lag.splits()) {
             if (!split.isKnown()) {

@@ -46,6 +46,14 @@ class QuickstartDrainTest {
     }
 
     @Test
+    void aSourceThatDoesNotMeasureItsLagIsNeverDrained() {
+        SourceLag notMeasured = SourceLag.notMeasured(SourceLag.Unit.RECORDS);
+        assertFalse(Quickstart.drain(notMeasured, T0, T0, TIMEOUT).done());
+        assertEquals("not drained: the lag has been unknown for 121.0 s (since 2026-11-28T12:00:00Z), more than 120 s:"
+                + " this source does not measure its lag", Quickstart.drain(notMeasured, T0.plusSeconds(121), T0, TIMEOUT).failure());
+    }
+
+    @Test
     void theProgressLineShowsTheTotalOrWhyItIsUnknown() {
         assertEquals("1,234", Quickstart.lagText(lag(SplitLag.known("t/0", 1234, T0)), T0));
         assertEquals("unknown (no partition assigned yet [t, never read])",
