@@ -42,6 +42,9 @@ public final class PrometheusQuickstart {
             Runtime.getRuntime().addShutdownHook(new Thread(served::close, "prometheus-quickstart-shutdown"));
             System.out.println("metrics for Prometheus at " + served.url());
             Quickstart.watch(served.pipeline(), settings);
+        } catch (Quickstart.LagUnknownException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
         }
     }
 

@@ -85,6 +85,25 @@ class TributaryMetricsTest {
             }
             assertEquals(1, gauge(registry, TributaryMetrics.STATE, "orders", "state", "STOPPED"));
             assertEquals(0, gauge(registry, TributaryMetrics.STATE, "orders", "state", "RUNNING"));
+
+            // Timed by the listener, one sample per commit with rows: the longest insert since the previous one.
+            Timer latency = registry.get(TributaryMetrics.INSERT_LATENCY).tags("pipeline", "orders").timer();
+            assertTrue(latency.count() >= 1 && latency.count() <= snapshot.commits(), latency.count() + " of "
+                    + snapshot.commits() + " commits");
+            double insertMillis = RecordingSink.INSERT_NANOS / 1e6;
+            assertEquals(insertMillis, latency.max(TimeUnit.MILLISECONDS), 1e-9);
+            assertEquals(latency.count() * insertMillis, latency.totalTime(TimeUnit.MILLISECONDS), 1e-6);
+        }
+    }
+
+    @Test
+    void aSourceThatDoesNotMeasureItsLagHasAnUnknownLagNotAZeroOne() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Pipeline pipeline = builder("unmeasured", new GeneratedSource(2, 0, 10, TributaryMetricsTest::value)).build()) {
+            new TributaryMetrics().add(pipeline).bindTo(registry);
+            assertEquals(0, gauge(registry, TributaryMetrics.SOURCE_LAG_KNOWN, "unmeasured"));
+            assertTrue(Double.isNaN(gauge(registry, TributaryMetrics.SOURCE_LAG, "unmeasured")));
+            assertEquals(Map.of(), splitLags(registry, "unmeasured"));
         }
     }
 
