@@ -7,6 +7,7 @@ import dev.tributary.core.config.SourceProvider;
 import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public final class KafkaSourceProvider implements SourceProvider {
         return builder(source).build();
     }
 
-    /** The builder the keys of {@code source} describe (every key read, nothing built yet). */
+    /** The builder the keys of {@code source} describe (every key read first, then applied; nothing built yet). */
     public static KafkaSource.Builder builder(Config source) {
         Optional<String> bootstrap = source.string("bootstrap-servers");
         Config sasl = source.prefix("sasl");
@@ -43,51 +44,61 @@ public final class KafkaSourceProvider implements SourceProvider {
         Optional<String> user = sasl.string("user");
         Optional<String> password = sasl.string("password");
         Optional<String> roleArn = sasl.string("aws-role-arn");
+        Optional<List<String>> topics = source.list("topics");
+        Optional<String> topicPattern = source.string("topic-pattern");
+        Optional<String> groupId = source.string("group-id");
+        Optional<String> clientId = source.string("client-id");
+        Optional<StartingOffsets> startingOffsets = startingOffsets(source);
+        Optional<Duration> startupTimeout = source.duration("startup-timeout");
+        Optional<Duration> unreachableTimeout = source.duration("unreachable-timeout");
+        Optional<Integer> maxPollRecords = source.integer("max-poll-records");
+        Optional<String> securityProtocol = source.string("security-protocol");
+        Optional<Path> trusted = source.path("trusted-certificates");
+        Optional<Path> certificate = source.path("client-certificate");
+        Optional<Path> key = source.path("client-key");
+        Map<String, String> properties = source.children("property");
 
-        KafkaSource.Builder builder;
-        if (mechanism.filter("AWS_MSK_IAM"::equals).isPresent()) {
-            // The preset checks that the IAM library is on the class path and sets its login module.
-            builder = KafkaPresets.mskIam(bootstrap.orElse(""), roleArn.orElse(null));
-        } else {
-            builder = KafkaSource.builder();
-            bootstrap.ifPresent(builder::bootstrapServers);
-            if (roleArn.isPresent()) {
-                throw sasl.invalid("aws-role-arn", "is only for " + sasl.key("mechanism") + "=AWS_MSK_IAM", "arn:aws:iam::123456789012:role/reader");
-            }
+        boolean iam = mechanism.filter("AWS_MSK_IAM"::equals).isPresent();
+        if (roleArn.isPresent() && !iam) {
+            throw sasl.invalid("aws-role-arn", "is only for " + sasl.key("mechanism") + "=AWS_MSK_IAM",
+                    "arn:aws:iam::123456789012:role/reader");
         }
-        if (mechanism.isPresent() && !mechanism.get().equals("AWS_MSK_IAM")) {
-            if (mechanism.get().equals("PLAIN")) {
-                builder.saslPlain(user.orElse(null), password.orElse(null));
-            } else {
-                builder.saslScram(mechanism.get(), user.orElse(null), password.orElse(null));
-            }
-        } else if (user.isPresent() || password.isPresent()) {
+        if (mechanism.isEmpty() && (user.isPresent() || password.isPresent())) {
             throw sasl.invalid("mechanism", "must be set with " + sasl.key("user") + " and " + sasl.key("password")
                     + " (one of " + String.join(", ", MECHANISMS) + ")", "SCRAM-SHA-512");
         }
-
-        source.list("topics").ifPresent(topics -> builder.topics(topics.toArray(String[]::new)));
-        source.string("topic-pattern").ifPresent(regex -> {
+        // MSK IAM is the preset: it checks that the IAM library is on the class path and sets its login module.
+        KafkaSource.Builder builder = iam ? KafkaPresets.mskIam(bootstrap.orElse(""), roleArn.orElse(null)) : KafkaSource.builder();
+        if (!iam) {
+            bootstrap.ifPresent(builder::bootstrapServers);
+        }
+        mechanism.filter(m -> !m.equals("AWS_MSK_IAM")).ifPresent(m -> {
+            if (m.equals("PLAIN")) {
+                builder.saslPlain(user.orElse(null), password.orElse(null));
+            } else {
+                builder.saslScram(m, user.orElse(null), password.orElse(null));
+            }
+        });
+        topics.ifPresent(list -> builder.topics(list.toArray(String[]::new)));
+        topicPattern.ifPresent(regex -> {
             try {
                 builder.topicPattern(Pattern.compile(regex));
             } catch (PatternSyntaxException e) {
                 throw source.invalid("topic-pattern", "is not a regular expression (" + e.getDescription() + ")", "orders\\\\..*");
             }
         });
-        source.string("group-id").ifPresent(builder::groupId);
-        source.string("client-id").ifPresent(builder::clientId);
-        startingOffsets(source).ifPresent(builder::startingOffsets);
-        source.duration("startup-timeout").ifPresent(builder::startupTimeout);
-        source.duration("unreachable-timeout").ifPresent(builder::unreachableTimeout);
-        source.integer("max-poll-records").ifPresent(builder::maxPollRecords);
-        source.string("security-protocol").ifPresent(builder::securityProtocol);
-        source.path("trusted-certificates").ifPresent(builder::trustedCertificates);
-        Optional<Path> certificate = source.path("client-certificate");
-        Optional<Path> key = source.path("client-key");
+        groupId.ifPresent(builder::groupId);
+        clientId.ifPresent(builder::clientId);
+        startingOffsets.ifPresent(builder::startingOffsets);
+        startupTimeout.ifPresent(builder::startupTimeout);
+        unreachableTimeout.ifPresent(builder::unreachableTimeout);
+        maxPollRecords.ifPresent(builder::maxPollRecords);
+        securityProtocol.ifPresent(builder::securityProtocol);
+        trusted.ifPresent(builder::trustedCertificates);
         if (certificate.isPresent() || key.isPresent()) {
             builder.clientCertificate(certificate.orElse(null), key.orElse(null)); // the builder refuses one without the other
         }
-        source.children("property").forEach(builder::property);
+        properties.forEach(builder::property);
         return builder;
     }
 
