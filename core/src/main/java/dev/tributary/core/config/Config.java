@@ -39,7 +39,7 @@ public final class Config {
     /** Key segments whose value is a secret: passwords, tokens, keys, JAAS lines that hold credentials. */
     private static final Pattern SECRET = Pattern.compile(
             "(password|passwd|secret|token|jaas\\.config|api-key|apikey|private-key|credentials-json|connection-string"
-                    + "|ssl\\.keystore\\.key|ssl\\.key\\.password|client-key)$|(password|secret|token)",
+                    + "|ssl\\.keystore\\.key|ssl\\.key\\.password|client-key|external-id)$|(password|secret|token)",
             Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> values;
