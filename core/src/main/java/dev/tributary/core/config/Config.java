@@ -437,7 +437,8 @@ public final class Config {
     /**
      * Runs {@code build} (a builder's {@code build()}) and, when the builder refuses a setting, adds to its
      * message the keys of this view that set it: each key whose camel-case name (e.g. {@code maxRows} for
-     * {@code max-rows}) the message names, so that a user of a file knows which line to fix.
+     * {@code max-rows}) or words ({@code max rows}) the message names, in any case, so that a user of a file
+     * knows which line to fix.
      */
     public <T> T build(java.util.function.Supplier<T> build) {
         try {
@@ -450,8 +451,11 @@ public final class Config {
             List<String> keys = new ArrayList<>();
             for (String key : new TreeSet<>(asked)) {
                 if (key.startsWith(prefix) && key.length() > prefix.length()) {
-                    String setting = camel(key.substring(prefix.length()));
-                    if (Pattern.compile("\\b" + Pattern.quote(setting) + "\\b").matcher(message).find()) {
+                    String relative = key.substring(prefix.length());
+                    String setting = camel(relative);
+                    String words = relative.substring(relative.lastIndexOf('.') + 1).replace('-', ' ');
+                    if (Pattern.compile("\\b(" + Pattern.quote(setting) + "|" + Pattern.quote(words) + ")\\b",
+                            Pattern.CASE_INSENSITIVE).matcher(message).find()) {
                         keys.add(key);
                     }
                 }
