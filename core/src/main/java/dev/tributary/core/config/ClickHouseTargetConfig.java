@@ -56,8 +56,8 @@ public final class ClickHouseTargetConfig {
         List<TargetProvider> found = ServiceLoader.load(TargetProvider.class, Providers.loader()).stream()
                 .map(ServiceLoader.Provider::get).filter(p -> p.type().equals(type)).toList();
         if (found.isEmpty()) {
-            throw new IllegalArgumentException(config.key("target") + "=" + type + ": no provider on the class path; "
-                    + Providers.hint("target", type, "http"));
+            throw new Config.KeyedException(config.key("target") + "=" + type + ": no provider on the class path; "
+                    + Providers.hint("target", type, "http"), null);
         }
         return found.get(0);
     }

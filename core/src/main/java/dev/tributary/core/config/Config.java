@@ -125,7 +125,7 @@ public final class Config {
     public String requireString(String name, String example) {
         String value = string(name).orElse("");
         if (value.isBlank()) {
-            throw new IllegalArgumentException(key(name) + " is not set; e.g. " + key(name) + "=" + example);
+            throw new KeyedException(key(name) + " is not set; e.g. " + key(name) + "=" + example, null);
         }
         return value;
     }
@@ -344,7 +344,14 @@ public final class Config {
         String full = key(name);
         String value = values.get(full);
         String shown = value == null ? "(not set)" : isSecret(full) ? "(value hidden)" : "'" + value + "'";
-        return new IllegalArgumentException(full + ": " + shown + " " + problem + "; e.g. " + full + "=" + example);
+        return new KeyedException(full + ": " + shown + " " + problem + "; e.g. " + full + "=" + example, null);
+    }
+
+    /** A refusal whose message names its keys already, so that an outer {@link #build} leaves it as it is. */
+    static final class KeyedException extends IllegalArgumentException {
+        KeyedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -370,8 +377,8 @@ public final class Config {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("configuration: unknown key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + "; every key is listed in docs/configuration.md");
+            throw new KeyedException("configuration: unknown key" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + "; every key is listed in docs/configuration.md", null);
         }
     }
 
@@ -444,10 +451,10 @@ public final class Config {
         try {
             return build.get();
         } catch (IllegalArgumentException | NullPointerException e) {
-            String message = String.valueOf(e.getMessage());
-            if (e instanceof IllegalArgumentException && !prefix.isEmpty() && message.startsWith(prefix)) {
-                throw e; // worded by a getter of this view: it names its key already
+            if (e instanceof KeyedException) {
+                throw e; // names its keys already (a getter's message, or an inner build)
             }
+            String message = String.valueOf(e.getMessage());
             List<String> keys = new ArrayList<>();
             for (String key : new TreeSet<>(asked)) {
                 if (key.startsWith(prefix) && key.length() > prefix.length()) {
@@ -460,7 +467,7 @@ public final class Config {
                     }
                 }
             }
-            throw new IllegalArgumentException(message + (keys.isEmpty() ? " (settings " + prefix + "*)"
+            throw new KeyedException(message + (keys.isEmpty() ? " (settings " + prefix + "*)"
                     : " (set by " + String.join(", ", keys) + ")"), e);
         }
     }

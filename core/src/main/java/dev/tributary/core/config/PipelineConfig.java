@@ -170,9 +170,9 @@ public final class PipelineConfig {
             Optional<String> constant = keys.string("constant");
             int given = (field.isPresent() ? 1 : 0) + (virtual.isPresent() ? 1 : 0) + (constant.isPresent() ? 1 : 0);
             if (given != 1) {
-                throw new IllegalArgumentException(keys.key("*") + ": give exactly one of " + keys.key("field") + ", "
+                throw new Config.KeyedException(keys.key("*") + ": give exactly one of " + keys.key("field") + ", "
                         + keys.key("virtual") + " or " + keys.key("constant") + ", not " + given
-                        + "; e.g. " + keys.key("field") + "=actor.login");
+                        + "; e.g. " + keys.key("field") + "=actor.login", null);
             }
             field.ifPresent(path -> mapper.build(() -> builder.columnFromField(column, path)));
             virtual.ifPresent(name -> builder.columnFromVirtual(column, name));

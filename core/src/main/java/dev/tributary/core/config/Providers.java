@@ -38,8 +38,8 @@ final class Providers {
         }
         TreeSet<String> known = new TreeSet<>();
         all.forEach(p -> known.add(typeOf.apply(p)));
-        throw new IllegalArgumentException(config.key(key) + "=" + type + ": no provider on the class path; "
-                + hint(kind, type, String.join(", ", known)));
+        throw new Config.KeyedException(config.key(key) + "=" + type + ": no provider on the class path; "
+                + hint(kind, type, String.join(", ", known)), null);
     }
 
     /** "add the dependency X" for a type this project ships, else the types that are there. */
