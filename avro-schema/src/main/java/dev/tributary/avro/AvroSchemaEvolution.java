@@ -3,7 +3,7 @@ package dev.tributary.avro;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ClickHouseType;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package dev.tributary.avro;
 
-import dev.tributary.core.clickhouse.ServerVersion;
+import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.DateTime64Type;

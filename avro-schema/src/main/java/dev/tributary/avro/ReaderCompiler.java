@@ -1,12 +1,12 @@
 package dev.tributary.avro;
 
-import dev.tributary.core.clickhouse.ServerVersion;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.ColumnEncoders;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.types.ArrayType;
-import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.ClickHouseType.Kind;
+import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.DateTime64Type;
 import dev.tributary.core.types.DecimalType;
 import dev.tributary.core.types.FixedStringType;

@@ -1,10 +1,10 @@
 package dev.tributary.avro;
 
 import dev.tributary.core.MappingPlan;
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.TestServers;

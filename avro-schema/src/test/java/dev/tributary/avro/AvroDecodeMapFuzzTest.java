@@ -4,9 +4,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableSchema;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 

@@ -2,9 +2,9 @@ package dev.tributary.avro;
 
 import dev.tributary.core.FieldPath;
 import dev.tributary.core.SchemaEvolution.NewColumn;
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableSchema;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ClickHouseType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -195,7 +195,7 @@ class AvroSchemaMapperTest {
                 new TableColumn("missing_plain", ClickHouseType.parse("Int32"), TableColumn.DefaultKind.NONE, ""),
                 new TableColumn("missing_null", ClickHouseType.parse("Nullable(Int32)"), TableColumn.DefaultKind.NONE, ""),
                 new TableColumn("user", ClickHouseType.parse("Tuple(uid Int32, tags Array(String))"), TableColumn.DefaultKind.NONE, "")));
-        TableSchema table = new TableSchema("default", "t", columns, dev.tributary.core.clickhouse.ServerVersion.parse("26.5"),
+        TableSchema table = new TableSchema("default", "t", columns, dev.tributary.core.table.ServerVersion.parse("26.5"),
                 java.time.ZoneId.of("UTC"), true);
         byte[] row = row(AvroSchemaMapper.create().plan(table, List.of()), decoded(3, EVENT, body(EVENT, event(9, "n", 5, null, 1))));
         RowBinaryOutput expected = new RowBinaryOutput();

@@ -2,9 +2,9 @@ package dev.tributary.avro;
 
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ClickHouseType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;

@@ -3,9 +3,9 @@ package dev.tributary.avro;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableSchema;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 

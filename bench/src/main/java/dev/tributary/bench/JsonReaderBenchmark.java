@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.tributary.core.FieldPath;
-import dev.tributary.core.json.JsonFieldReader;
+import dev.tributary.core.internal.JsonFieldReader;
 import dev.tributary.examples.GitHubEvents;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,7 +59,7 @@ public class JsonReaderBenchmark {
     }
 
     private record TableColumnName(String name) {
-        static List<TableColumnName> of(dev.tributary.core.clickhouse.TableSchema schema) {
+        static List<TableColumnName> of(dev.tributary.core.table.TableSchema schema) {
             return schema.columns().stream().map(column -> new TableColumnName(column.name())).toList();
         }
     }

@@ -4,7 +4,7 @@ import dev.tributary.core.rowbinary.RowBinaryOutput;
 
 /**
  * A compiled mapping: writes one row of the target table, column after column in table order, in
- * the table's insert format (see {@link dev.tributary.core.clickhouse.TableSchema#insertFormat()}).
+ * the table's insert format (see {@link dev.tributary.core.table.TableSchema#insertFormat()}).
  */
 public interface MappingPlan {
 

@@ -1,9 +1,9 @@
 package dev.tributary.core;
 
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.metrics.MetricsSnapshot;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.table.TableSchema;
+import dev.tributary.core.metrics.MetricsRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +57,8 @@ public final class Pipeline implements AutoCloseable {
     public enum State { CREATED, RUNNING, STOPPING, STOPPED, FAILED }
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** The longest wait, at the end, for listeners to take the events still queued. */
+    private static final Duration LISTENER_DRAIN = Duration.ofSeconds(5);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final String name;
@@ -83,6 +85,8 @@ public final class Pipeline implements AutoCloseable {
     /** Exactly-once bookkeeping per split; null under at-least-once. Owned by the pipeline thread. */
     private final RangeTracker ranges;
     private final PipelineMetrics metrics = new PipelineMetrics();
+    /** Where every event goes: the counters, and the listeners' queue (see {@link PipelineEvents}). */
+    private final PipelineEvents events;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -135,6 +139,7 @@ public final class Pipeline implements AutoCloseable {
         this.deliveryGuarantee = builder.deliveryGuarantee;
         this.evolution = builder.evolution;
         this.ranges = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE ? new RangeTracker(System::currentTimeMillis) : null;
+        this.events = new PipelineEvents(name, metrics, builder.listeners);
     }
 
     public static Builder builder() {
@@ -166,7 +171,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts the pipeline thread; returns at once. */
     public void start() {
-        if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+        if (!transition(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("pipeline " + name + " cannot start: it is " + state.get()
                     + " (a pipeline runs once; build a new one to run again)");
         }
@@ -211,11 +216,38 @@ public final class Pipeline implements AutoCloseable {
             stopRequestedNanos = System.nanoTime();
         }
         stopRequested = true;
-        state.compareAndSet(State.RUNNING, State.STOPPING);
-        if (state.compareAndSet(State.CREATED, State.STOPPED)) {
+        transition(State.RUNNING, State.STOPPING);
+        if (transition(State.CREATED, State.STOPPED)) {
+            finishEvents(); // never started: the listeners are told of the change to STOPPED before awaitTermination returns
             terminated.countDown();
         }
         source.wakeup();
+    }
+
+    /**
+     * Changes the state from {@code from} to {@code to} if it is {@code from}, and queues the event for the
+     * listeners under the same lock, so that they hear of the changes in the order they happened.
+     */
+    private boolean transition(State from, State to) {
+        synchronized (state) {
+            if (!state.compareAndSet(from, to)) {
+                return false;
+            }
+            events.stateChanged(from, to);
+            return true;
+        }
+    }
+
+    /**
+     * Lets the listeners take the events still queued, waiting for them at most 5 s (or {@code shutdownTimeout}
+     * if shorter): so that {@link #awaitTermination()} returns once they were told of the final state.
+     */
+    private void finishEvents() {
+        try {
+            events.finish(shutdownTimeout.compareTo(LISTENER_DRAIN) < 0 ? shutdownTimeout : LISTENER_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -304,7 +336,7 @@ public final class Pipeline implements AutoCloseable {
 
                 @Override
                 public void recordsSkipped(String split, long count) {
-                    metrics.recordsSkipped(count);
+                    events.recordsSkipped(count);
                 }
             });
             LOG.info("pipeline {}: started ({})", name, deliveryGuarantee);
@@ -328,13 +360,19 @@ public final class Pipeline implements AutoCloseable {
                     process(record);
                 }
             }
-            state.set(State.STOPPING);
+            transition(State.RUNNING, State.STOPPING); // unless stop() did
             flushAndCommitAll();
-            state.set(State.STOPPED);
+            transition(State.STOPPING, State.STOPPED);
             LOG.info("pipeline {}: stopped; {}", name, metrics.snapshot().summary());
         } catch (Throwable e) {
             failure = e;
-            state.set(State.FAILED);
+            events.failed(e); // before the change to FAILED
+            while (true) {
+                State from = state.get();
+                if (from == State.FAILED || transition(from, State.FAILED)) {
+                    break;
+                }
+            }
             LOG.error("pipeline {}: failed, nothing more is committed: {}", name, e.getMessage(), e);
         } finally {
             closing = true; // a source may report revoked splits while closing: nothing more is committed then
@@ -349,12 +387,15 @@ public final class Pipeline implements AutoCloseable {
             if (metricsLogger != null) {
                 metricsLogger.shutdownNow();
             }
+            finishEvents();
             terminated.countDown();
         }
     }
 
     private void process(SourceRecord record) throws InterruptedException {
-        metrics.recordsRead(1);
+        byte[] key = record.key();
+        byte[] value = record.value();
+        events.recordRead((key == null ? 0 : key.length) + (value == null ? 0L : value.length));
         String split = record.position().split();
         if (departedSplits.contains(split)) {
             return; // revoked while an earlier record waited: its new owner reads it
@@ -559,7 +600,7 @@ public final class Pipeline implements AutoCloseable {
      */
     static Set<String> coveredNames(TableSchema table, Set<FieldPath> fieldsRead, Set<String> notAdded) {
         Set<String> names = new java.util.HashSet<>(notAdded);
-        for (dev.tributary.core.clickhouse.TableColumn column : table.columns()) {
+        for (dev.tributary.core.table.TableColumn column : table.columns()) {
             names.add(column.name());
             int dot = column.name().indexOf('.');
             if (dot > 0) {
@@ -699,7 +740,7 @@ public final class Pipeline implements AutoCloseable {
         }
         // Commit as soon as it lands, not when the next poll happens to return.
         landed.whenComplete((ignored, error) -> source.wakeup());
-        long read = metrics.snapshot().recordsRead();
+        long read = metrics.recordsRead();
         inFlight.add(new InFlight(landed, positions, read - recordsReadAtLastFlush,
                 sealing == null ? Map.of() : new HashMap<>(sealing)));
         recordsReadAtLastFlush = read;
@@ -842,9 +883,10 @@ public final class Pipeline implements AutoCloseable {
     /** Commits, for each of {@code splits}, its last durable position and what is still pending. */
     private void commitExactlyOnce(Collection<String> splits) {
         Map<String, List<PendingRange>> pending = ranges.pendingWith(Map.of(), splits);
+        List<SourcePosition> positions = ranges.durablePositions(splits);
         try {
-            source.commit(ranges.durablePositions(splits), pending);
-            metrics.committed();
+            source.commit(positions, pending);
+            events.committed(positions);
         } catch (RuntimeException e) {
             // Still pending in the source: a restart replays those ranges, and ClickHouse drops what it has.
             LOG.warn("pipeline {}: commit of {} failed; their landed ranges stay pending in the source and would be"
@@ -855,7 +897,7 @@ public final class Pipeline implements AutoCloseable {
     private void commit(Collection<SourcePosition> positions) {
         try {
             source.commit(positions);
-            metrics.committed();
+            events.committed(positions);
         } catch (RuntimeException e) {
             // The records stay uncommitted and will be read again: duplicates, never loss.
             LOG.warn("pipeline {}: commit of {} failed; those records may be read again: {}", name, positions, e.toString());
@@ -926,7 +968,7 @@ public final class Pipeline implements AutoCloseable {
         }
         if (!lanesEmpty() || !uncommitted.isEmpty()) {
             batches++;
-            records += metrics.snapshot().recordsRead() - recordsReadAtLastFlush;
+            records += metrics.recordsRead() - recordsReadAtLastFlush;
         }
         java.util.Set<String> splits = new java.util.TreeSet<>(uncommitted.keySet());
         inFlight.forEach(batch -> splits.addAll(batch.positions.keySet()));
@@ -1125,8 +1167,8 @@ public final class Pipeline implements AutoCloseable {
         }
 
         @Override
-        public PipelineMetrics metrics() {
-            return metrics; // one set of counters per pipeline, summed over its lanes
+        public MetricsRecorder metrics() {
+            return events; // one set of counters and one listener queue per pipeline, over its lanes
         }
 
         @Override
@@ -1308,7 +1350,8 @@ public final class Pipeline implements AutoCloseable {
 
         /**
          * Adds a listener told of state changes, commits, error records, retries and a failure, in order, from
-         * a thread of the pipeline's own; one that throws is logged and never breaks the pipeline.
+         * a thread of the pipeline's own ({@code tributary-<name>-events}) through a bounded queue the pipeline
+         * never waits on; one that throws is logged and never breaks the pipeline (see {@link PipelineListener}).
          */
         public Builder listener(PipelineListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "Pipeline: listener(null); pass a PipelineListener"));
@@ -1414,6 +1457,7 @@ public final class Pipeline implements AutoCloseable {
             copy.shutdownTimeout = shutdownTimeout;
             copy.deliveryGuarantee = deliveryGuarantee;
             copy.evolution = evolution;
+            copy.listeners.addAll(listeners);
             return copy;
         }
 

@@ -1,6 +1,6 @@
 package dev.tributary.core;
 
-import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.table.TableSchema;
 
 import java.util.List;
 

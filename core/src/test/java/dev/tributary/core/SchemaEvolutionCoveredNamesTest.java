@@ -1,8 +1,8 @@
 package dev.tributary.core;
 
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ClickHouseType;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.tributary.kinesis;
 
-import dev.tributary.core.clickhouse.Identifiers;
+import dev.tributary.core.internal.Identifiers;
 
 import java.util.HashMap;
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import dev.tributary.core.clickhouse.ClickHouseException;
 import dev.tributary.core.clickhouse.ClickHouseTarget;
 import dev.tributary.core.clickhouse.ClickHouseTargetBuilder;
 import dev.tributary.core.clickhouse.ClickHouseTransport;
-import dev.tributary.core.clickhouse.Identifiers;
+import dev.tributary.core.internal.Identifiers;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

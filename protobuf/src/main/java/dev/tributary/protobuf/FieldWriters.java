@@ -1,8 +1,8 @@
 package dev.tributary.protobuf;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tributary.core.rowbinary.ColumnEncoder;
@@ -176,7 +176,7 @@ final class FieldWriters {
 
     /** Refuses a string field whose bytes are not well-formed UTF-8, naming the field and the byte. */
     private static void checkUtf8(FieldDescriptor field, byte[] bytes, int from, int length) throws MalformedProtobufException {
-        int bad = dev.tributary.core.json.Utf8.firstInvalidByte(bytes, from, from + length);
+        int bad = dev.tributary.core.internal.Utf8.firstInvalidByte(bytes, from, from + length);
         if (bad >= 0) {
             throw new MalformedProtobufException("string field '" + field.getName() + "' is not valid UTF-8 (byte "
                     + (bad - from) + " of the string is 0x" + Integer.toHexString(bytes[bad] & 0xff) + ")");

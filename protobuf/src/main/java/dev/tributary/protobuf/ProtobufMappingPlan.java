@@ -4,11 +4,11 @@ import com.google.protobuf.Descriptors;
 import dev.tributary.core.DecodedRecord;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
-import dev.tributary.core.mapping.AbsentValues;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.clickhouse.TableColumn;
+import dev.tributary.core.internal.AbsentValues;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,13 +4,13 @@ import dev.tributary.core.FieldPath;
 import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SchemaMapper;
 import dev.tributary.core.VirtualColumn;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
-import dev.tributary.core.mapping.DefaultSchemaMapper;
-import dev.tributary.core.rowbinary.ColumnEncoders;
 import dev.tributary.core.mapping.DefaultSchemaMapper.ColumnOverride;
 import dev.tributary.core.mapping.DefaultSchemaMapper.FromField;
 import dev.tributary.core.mapping.DefaultSchemaMapper.FromVirtual;
+import dev.tributary.core.mapping.DefaultSchemaMapper;
+import dev.tributary.core.rowbinary.ColumnEncoders;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 
 import java.util.ArrayList;
 import java.util.List;

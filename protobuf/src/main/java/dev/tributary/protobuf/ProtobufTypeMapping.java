@@ -1,8 +1,8 @@
 package dev.tributary.protobuf;
 
-import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import dev.tributary.core.clickhouse.ServerVersion;
+import com.google.protobuf.Descriptors;
+import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.DateTime64Type;

@@ -3,9 +3,9 @@ package dev.tributary.protobuf;
 import com.google.protobuf.Descriptors;
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 
 import java.time.ZoneId;
 import java.util.ArrayList;

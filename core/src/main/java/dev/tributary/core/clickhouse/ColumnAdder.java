@@ -1,5 +1,9 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.internal.Identifiers;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
+
 import dev.tributary.core.SchemaEvolution.NewColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,8 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.internal.Identifiers;
+import dev.tributary.core.table.ServerVersion;
+
 import dev.tributary.core.SourcePosition;
 
 import java.util.LinkedHashMap;

@@ -1,5 +1,10 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.internal.Identifiers;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

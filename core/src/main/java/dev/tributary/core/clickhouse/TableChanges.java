@@ -1,5 +1,8 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
+
 import dev.tributary.core.RecordSlab;
 import dev.tributary.core.RetriableException;
 import dev.tributary.core.SinkContext;

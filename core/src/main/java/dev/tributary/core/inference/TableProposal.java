@@ -3,7 +3,7 @@ package dev.tributary.core.inference;
 import dev.tributary.core.clickhouse.ClickHouseTables;
 import dev.tributary.core.clickhouse.ClickHouseTarget;
 import dev.tributary.core.clickhouse.ClickHouseTransport;
-import dev.tributary.core.clickhouse.ServerVersion;
+import dev.tributary.core.table.ServerVersion;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.tributary.core.inference;
 
-import dev.tributary.core.clickhouse.ServerVersion;
 import dev.tributary.core.rowbinary.TextValues;
+import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.DateTime64Type;

@@ -1,5 +1,7 @@
 package dev.tributary.core.json;
 
+import dev.tributary.core.internal.Utf8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;

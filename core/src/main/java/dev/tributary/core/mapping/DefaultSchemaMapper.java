@@ -9,14 +9,14 @@ import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SchemaMapper;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.VirtualColumn;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.json.RawJsonFields;
 import dev.tributary.core.json.RawJsonRecord;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.ColumnEncoders;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ValueConversionException;
 
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.tributary.core.FieldPath;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SourceRecord;
-import dev.tributary.core.json.JsonFieldReader;
+import dev.tributary.core.internal.JsonFieldReader;
 import dev.tributary.core.json.RawJsonRecord;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 

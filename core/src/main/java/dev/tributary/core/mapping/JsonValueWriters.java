@@ -1,6 +1,6 @@
 package dev.tributary.core.mapping;
 
-import dev.tributary.core.json.JsonFieldReader;
+import dev.tributary.core.internal.JsonFieldReader;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.ColumnEncoders;
 import dev.tributary.core.rowbinary.RowBinaryOutput;

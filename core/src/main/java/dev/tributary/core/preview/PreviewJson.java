@@ -2,7 +2,7 @@ package dev.tributary.core.preview;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.tributary.core.json.Utf8;
+import dev.tributary.core.internal.Utf8;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,5 +1,7 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.table.ServerVersion;
+
 import dev.tributary.core.testing.TestRecord;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.table.TableSchema;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.tributary.core.inference;
 
-import dev.tributary.core.clickhouse.ServerVersion;
+import dev.tributary.core.table.ServerVersion;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

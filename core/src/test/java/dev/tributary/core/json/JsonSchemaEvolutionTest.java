@@ -1,9 +1,9 @@
 package dev.tributary.core.json;
 
 import dev.tributary.core.SchemaEvolution.NewColumn;
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.testing.TestRecord;
 import dev.tributary.core.types.ClickHouseType;
 import org.junit.jupiter.api.Test;

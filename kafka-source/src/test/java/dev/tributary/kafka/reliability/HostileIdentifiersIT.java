@@ -2,7 +2,7 @@ package dev.tributary.kafka.reliability;
 
 import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseSink;
-import dev.tributary.core.clickhouse.Identifiers;
+import dev.tributary.core.internal.Identifiers;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.KafkaTestData;

@@ -7,13 +7,13 @@ import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.VirtualColumn;
-import dev.tributary.core.clickhouse.ServerVersion;
-import dev.tributary.core.clickhouse.TableColumn;
-import dev.tributary.core.clickhouse.TableSchema;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.json.RawJsonRecord;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ClickHouseType;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package dev.tributary.kafka.reliability;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.clickhouse.ClickHouseSink;
-import dev.tributary.core.clickhouse.TableSchema;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.table.TableSchema;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.Loopback;
@@ -14,10 +14,6 @@ import dev.tributary.testkit.TestkitPaths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -26,6 +22,10 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -133,8 +133,8 @@ class TlsHostnameVerificationIT {
                 }
 
                 @Override
-                public PipelineMetrics metrics() {
-                    return new PipelineMetrics();
+                public MetricsRecorder metrics() {
+                    return MetricsRecorder.NONE;
                 }
             });
         }

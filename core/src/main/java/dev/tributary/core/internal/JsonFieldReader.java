@@ -1,4 +1,4 @@
-package dev.tributary.core.json;
+package dev.tributary.core.internal;
 
 import dev.tributary.core.FieldPath;
 

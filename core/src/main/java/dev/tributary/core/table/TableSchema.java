@@ -1,6 +1,6 @@
-package dev.tributary.core.clickhouse;
+package dev.tributary.core.table;
 
-import dev.tributary.core.nativeformat.NativeBlockWriter;
+import dev.tributary.core.internal.nativeformat.NativeBlockWriter;
 import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.LowCardinalityType;
@@ -55,7 +55,7 @@ public record TableSchema(String database, String table, List<TableColumn> colum
     }
 
     /** The setting under which the engine reads a JSON column's RowBinary value as JSON text. */
-    static final String JSON_AS_STRING = "input_format_binary_read_json_as_string";
+    public static final String JSON_AS_STRING = "input_format_binary_read_json_as_string";
     /** The setting under which a Native block's NULL for a non-Nullable column means its DEFAULT. */
     static final String NULL_AS_DEFAULT = "input_format_null_as_default";
     /** The format of inserts sent as Native blocks. */
@@ -97,14 +97,8 @@ public record TableSchema(String database, String table, List<TableColumn> colum
         return serverVersion.supportsNativeNullAsDefault();
     }
 
-    /** A Native block writer for rows of this schema (not thread-safe: one per insert thread). */
-    public NativeBlockWriter nativeWriter() {
-        return NativeBlockWriter.forColumns(columns.stream().map(TableColumn::name).toList(),
-                columns.stream().map(TableColumn::type).toList(), withDefaults, nativeDefaultsAsNull());
-    }
-
     /** Whether {@code type} is or contains {@code JSON}. */
-    static boolean holdsJson(ClickHouseType type) {
+    public static boolean holdsJson(ClickHouseType type) {
         return switch (type.kind()) {
             case JSON -> true;
             case NULLABLE -> holdsJson(((NullableType) type).element());

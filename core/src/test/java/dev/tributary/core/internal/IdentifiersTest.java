@@ -1,4 +1,4 @@
-package dev.tributary.core.clickhouse;
+package dev.tributary.core.internal;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.tributary.core.clickhouse;
+package dev.tributary.core.table;
 
 import dev.tributary.core.types.ClickHouseType;
 

@@ -1,4 +1,4 @@
-package dev.tributary.core.json;
+package dev.tributary.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -23,7 +23,7 @@ public final class Utf8 {
      * FE FF / FF FE, or a zero byte among the first four, as in RFC 4627's detection) and decodes
      * with its own checks; strict UTF-8 validation does not apply to them.
      */
-    static boolean isUtf16Or32(byte[] bytes) {
+    public static boolean isUtf16Or32(byte[] bytes) {
         if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
                 || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
             return true;

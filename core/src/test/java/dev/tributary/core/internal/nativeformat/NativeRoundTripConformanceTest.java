@@ -1,4 +1,4 @@
-package dev.tributary.core.nativeformat;
+package dev.tributary.core.internal.nativeformat;
 
 import dev.tributary.core.rowbinary.ConformanceCases;
 import dev.tributary.core.rowbinary.RowBinaryOutput;

@@ -1,4 +1,4 @@
-package dev.tributary.core.clickhouse;
+package dev.tributary.core.internal;
 
 /**
  * Quoting of identifiers and string literals for the few statements the library writes itself

@@ -1,6 +1,8 @@
-package dev.tributary.core.nativeformat;
+package dev.tributary.core.internal.nativeformat;
 
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import dev.tributary.core.types.ArrayType;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.core.types.LowCardinalityType;
@@ -60,6 +62,12 @@ public final class NativeBlockWriter {
             typesWithDefaults[i] = nullableText(type);
             defaultMaps[i] = defaultFlags ? new RowBinaryOutput(256) : null;
         }
+    }
+
+    /** A writer for rows encoded for {@code schema} (not thread-safe: one per insert thread). */
+    public static NativeBlockWriter forSchema(TableSchema schema) {
+        return forColumns(schema.columns().stream().map(TableColumn::name).toList(),
+                schema.columns().stream().map(TableColumn::type).toList(), schema.withDefaults(), schema.nativeDefaultsAsNull());
     }
 
     /**

@@ -1,9 +1,9 @@
-package dev.tributary.core.mapping;
+package dev.tributary.core.internal;
 
 import dev.tributary.core.MappingException;
-import dev.tributary.core.clickhouse.TableColumn;
 import dev.tributary.core.rowbinary.ColumnEncoder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableColumn;
 
 /**
  * What a column gets when its value is missing from the record, or null for a column that is not
