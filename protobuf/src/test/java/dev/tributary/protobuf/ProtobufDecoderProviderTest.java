@@ -61,4 +61,15 @@ class ProtobufDecoderProviderTest {
                 "http://127.0.0.1:8081", "decoder.framing", "detect"))).getMessage();
         assertTrue(message.startsWith("decoder.framing: 'detect' is not one of confluent, plain"), message);
     }
+
+    @Test
+    void everyKeyItReadsIsDocumented() throws Exception {
+        dev.tributary.core.config.Config config = dev.tributary.core.config.Config.of(Map.of("decoder.registry.url", "http://127.0.0.1:8081"));
+        new ProtobufDecoderProvider().create(config.prefix("decoder"), new dev.tributary.core.config.ProviderContext("p", config.prefix("sink")));
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
+        for (String key : config.askedKeys()) {
+            org.junit.jupiter.api.Assertions.assertTrue(doc.contains("| `" + key + "` |"), key + " is not in docs/configuration.md");
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(config.askedKeys().size() > 9, config.askedKeys().toString());
+    }
 }
