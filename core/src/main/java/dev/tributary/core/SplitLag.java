@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * the time of its last good reading, so that "unknown for 2 s" and "unknown for an hour" differ, but
  * never its value: a stale "0 behind" taken for "drained" is the mistake this type exists to prevent.
  *
- * @param split          the split (Kafka partition {@code topic-N}, Kinesis shard id)
+ * @param split          the split (Kafka partition {@code topic/N}, Kinesis shard id)
  * @param behind         records (or milliseconds, see {@link SourceLag#unit()}) behind the end; -1 when unknown
  * @param lastReading    when the last good reading was taken; null if there never was one
  * @param unknownBecause why the lag is unknown now; null when known
