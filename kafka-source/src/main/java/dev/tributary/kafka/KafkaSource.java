@@ -618,7 +618,8 @@ public final class KafkaSource implements Source {
     public String toString() {
         return "KafkaSource{" + (config.pattern != null ? "topicPattern=" + config.pattern.pattern() : "topics=" + config.topics)
                 + ", startingOffsets=" + config.startingOffsets + ", startupTimeout=" + config.startupTimeout
-                + ", unreachableTimeout=" + config.unreachableTimeout + ", properties=" + describe() + "}";
+                + ", unreachableTimeout=" + config.unreachableTimeout + ", lagInterval=" + config.lagInterval
+                + ", properties=" + describe() + "}";
     }
 
     /**

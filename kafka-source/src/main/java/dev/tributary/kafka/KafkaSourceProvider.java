@@ -51,6 +51,7 @@ public final class KafkaSourceProvider implements SourceProvider {
         Optional<StartingOffsets> startingOffsets = startingOffsets(source);
         Optional<Duration> startupTimeout = source.duration("startup-timeout");
         Optional<Duration> unreachableTimeout = source.duration("unreachable-timeout");
+        Optional<Duration> lagInterval = source.duration("lag-interval");
         Optional<Integer> maxPollRecords = source.integer("max-poll-records");
         Optional<String> securityProtocol = source.string("security-protocol");
         Optional<Path> trusted = source.path("trusted-certificates");
@@ -92,6 +93,7 @@ public final class KafkaSourceProvider implements SourceProvider {
         startingOffsets.ifPresent(builder::startingOffsets);
         startupTimeout.ifPresent(builder::startupTimeout);
         unreachableTimeout.ifPresent(builder::unreachableTimeout);
+        lagInterval.ifPresent(builder::lagInterval);
         maxPollRecords.ifPresent(builder::maxPollRecords);
         securityProtocol.ifPresent(builder::securityProtocol);
         trusted.ifPresent(builder::trustedCertificates);

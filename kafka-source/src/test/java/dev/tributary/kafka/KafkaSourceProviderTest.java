@@ -57,6 +57,7 @@ class KafkaSourceProviderTest {
         p.put("starting-offsets", "timestamp:2024-05-01T00:00:00Z");
         p.put("startup-timeout", "20s");
         p.put("unreachable-timeout", "5m");
+        p.put("lag-interval", "500ms");
         p.put("max-poll-records", "500");
         p.put("security-protocol", "SASL_SSL");
         p.put("sasl.mechanism", "SCRAM-SHA-512");
@@ -71,7 +72,7 @@ class KafkaSourceProviderTest {
         KafkaSource built = KafkaSource.builder().bootstrapServers("127.0.0.1:9092,127.0.0.1:9093").topics("orders", "refunds")
                 .groupId("g1").clientId("reader-1")
                 .startingOffsets(StartingOffsets.timestamp(Instant.parse("2024-05-01T00:00:00Z").toEpochMilli()))
-                .startupTimeout(Duration.ofSeconds(20)).unreachableTimeout(Duration.ofMinutes(5)).maxPollRecords(500)
+                .startupTimeout(Duration.ofSeconds(20)).unreachableTimeout(Duration.ofMinutes(5)).lagInterval(Duration.ofMillis(500)).maxPollRecords(500)
                 .securityProtocol("SASL_SSL").saslScram("SCRAM-SHA-512", "reader", "scram-s3cret").trustedCertificates(ca)
                 .clientCertificate(cert, key).property("fetch.min.bytes", "1024").property("session.timeout.ms", "45000")
                 .build();
@@ -171,6 +172,7 @@ class KafkaSourceProviderTest {
                 Map.entry("source.topic-pattern", "a.*"), Map.entry("source.group-id", "g"), Map.entry("source.client-id", "c"),
                 Map.entry("source.starting-offsets", "latest"), Map.entry("source.explicit-offsets", "a:0:1"),
                 Map.entry("source.startup-timeout", "1s"), Map.entry("source.unreachable-timeout", "1m"),
+                Map.entry("source.lag-interval", "2s"),
                 Map.entry("source.max-poll-records", "1"), Map.entry("source.security-protocol", "SSL"),
                 Map.entry("source.sasl.mechanism", "AWS_MSK_IAM"), Map.entry("source.sasl.user", "u"),
                 Map.entry("source.sasl.password", "p"), Map.entry("source.sasl.aws-role-arn", "arn"),
