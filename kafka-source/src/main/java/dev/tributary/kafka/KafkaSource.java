@@ -613,9 +613,13 @@ public final class KafkaSource implements Source {
                 || (!CLIENT_PROPERTIES.contains(property) && SECRET_NAME.matcher(property).find());
     }
 
+    /** Every setting (secrets masked), so that two sources configured alike print alike. */
     @Override
     public String toString() {
-        return "KafkaSource" + describe();
+        return "KafkaSource{" + (config.pattern != null ? "topicPattern=" + config.pattern.pattern() : "topics=" + config.topics)
+                + ", startingOffsets=" + config.startingOffsets + ", startupTimeout=" + config.startupTimeout
+                + ", unreachableTimeout=" + config.unreachableTimeout + ", lagInterval=" + config.lagInterval
+                + ", properties=" + describe() + "}";
     }
 
     /**

@@ -578,7 +578,9 @@ public final class ClickHouseSink implements BatchingSink {
                     + ", maxRows=" + maxRows
                     + ", maxBytes=" + maxBytes + ", maxAge=" + maxAge + ", maxInFlightBatches=" + maxInFlightBatches
                     + ", insertSettings=" + insertSettings + ", errorTableTtl=" + errorTableTtl
-                    + ", maxErrorRawBytes=" + maxErrorRawBytes + ", retryBudget=" + retryBudget
+                    + ", maxErrorRawBytes=" + maxErrorRawBytes + ", retryBackoff=" + retryInitial + ".." + retryMax
+                    + ", retryBudget=" + retryBudget
+                    + (createTableDdl == null ? "" : ", createTableIfMissing=" + createTableDdl)
                     + (nativeInserts ? "" : ", nativeInserts=false")
                     + (errorToleranceWindow > 0 ? ", errorTolerance=" + ErrorRateWindow.percent(errorToleranceShare)
                     + "% of " + errorToleranceWindow + " records" : "") + "}";
