@@ -242,7 +242,7 @@ abstract class ShardReader implements AutoCloseable {
         if (!closed) {
             reachability.failed(what, error);
         }
-        long delay = context.backoff().delayMillis(failures);
+        long delay = context.backoff().delayMillis(failures - 1);
         if (closed) {
             return delay; // interrupted by close: nothing to report
         }

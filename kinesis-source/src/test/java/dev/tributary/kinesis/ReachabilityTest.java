@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.internal.Backoff;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
@@ -40,7 +41,7 @@ class ReachabilityTest {
     void aReaderThatHoldsIsNotFailing() {
         java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null, paused, new Signal(),
-                10, 1 << 20, 10, 200, new RetryBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
+                10, 1 << 20, 10, 200, new Backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
         ShardReader reader = new ShardReader(context, "shardId-000000000000") {
             @Override
             void begin(IteratorStart start) {
