@@ -9,7 +9,7 @@ import dev.tributary.core.SourceRecord;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.table.TableSchema;
 import dev.tributary.examples.GitHubEvents;
@@ -488,8 +488,8 @@ public final class BenchMain {
                 }
 
                 @Override
-                public PipelineMetrics metrics() {
-                    return new PipelineMetrics();
+                public MetricsRecorder metrics() {
+                    return MetricsRecorder.NONE;
                 }
             });
         } finally {

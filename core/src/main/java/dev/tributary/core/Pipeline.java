@@ -3,8 +3,8 @@ package dev.tributary.core;
 import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.metrics.MetricsSnapshot;
-import dev.tributary.core.metrics.PipelineMetrics;
 import dev.tributary.core.table.TableSchema;
+import dev.tributary.core.metrics.MetricsRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -355,7 +355,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void process(SourceRecord record) throws InterruptedException {
-        metrics.recordsRead(1);
+        byte[] key = record.key();
+        byte[] value = record.value();
+        metrics.recordRead((key == null ? 0 : key.length) + (value == null ? 0L : value.length));
         String split = record.position().split();
         if (departedSplits.contains(split)) {
             return; // revoked while an earlier record waited: its new owner reads it
@@ -700,7 +702,7 @@ public final class Pipeline implements AutoCloseable {
         }
         // Commit as soon as it lands, not when the next poll happens to return.
         landed.whenComplete((ignored, error) -> source.wakeup());
-        long read = metrics.snapshot().recordsRead();
+        long read = metrics.recordsRead();
         inFlight.add(new InFlight(landed, positions, read - recordsReadAtLastFlush,
                 sealing == null ? Map.of() : new HashMap<>(sealing)));
         recordsReadAtLastFlush = read;
@@ -927,7 +929,7 @@ public final class Pipeline implements AutoCloseable {
         }
         if (!lanesEmpty() || !uncommitted.isEmpty()) {
             batches++;
-            records += metrics.snapshot().recordsRead() - recordsReadAtLastFlush;
+            records += metrics.recordsRead() - recordsReadAtLastFlush;
         }
         java.util.Set<String> splits = new java.util.TreeSet<>(uncommitted.keySet());
         inFlight.forEach(batch -> splits.addAll(batch.positions.keySet()));
@@ -1126,7 +1128,7 @@ public final class Pipeline implements AutoCloseable {
         }
 
         @Override
-        public PipelineMetrics metrics() {
+        public MetricsRecorder metrics() {
             return metrics; // one set of counters per pipeline, summed over its lanes
         }
 

@@ -1,7 +1,7 @@
 package dev.tributary.core;
 
-import dev.tributary.core.metrics.PipelineMetrics;
 import dev.tributary.core.table.TableSchema;
+import dev.tributary.core.metrics.MetricsRecorder;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +12,11 @@ public interface SinkContext {
     /** The pipeline's name, written to the error table and used in query ids. */
     String pipelineName();
 
-    /** Where the sink counts rows, bytes, batches, errors and insert latency. */
-    PipelineMetrics metrics();
+    /**
+     * Where the sink reports inserts (rows, bytes, latency), retries and error records: the pipeline's
+     * counters and listeners. {@link MetricsRecorder#NONE} for a sink opened outside a pipeline.
+     */
+    MetricsRecorder metrics();
 
     /**
      * What the pipeline promises (default {@link DeliveryGuarantee#AT_LEAST_ONCE}). Under

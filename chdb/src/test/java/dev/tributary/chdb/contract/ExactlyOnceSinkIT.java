@@ -7,7 +7,7 @@ import dev.tributary.core.PendingRange;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.clickhouse.ClickHouseSink;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.testing.TestRecord;
 import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.ClickHouseServer;
@@ -39,7 +39,7 @@ class ExactlyOnceSinkIT {
     private static final String COLUMNS = "(id UInt64, split String, CONSTRAINT not_13 CHECK id != 13) ENGINE = MergeTree ORDER BY id";
 
     private static SinkContext exactlyOnce(String pipeline) {
-        PipelineMetrics metrics = new PipelineMetrics();
+        MetricsRecorder metrics = MetricsRecorder.NONE;
         return new SinkContext() {
             @Override
             public String pipelineName() {
@@ -47,7 +47,7 @@ class ExactlyOnceSinkIT {
             }
 
             @Override
-            public PipelineMetrics metrics() {
+            public MetricsRecorder metrics() {
                 return metrics;
             }
 
@@ -170,7 +170,7 @@ class ExactlyOnceSinkIT {
         }
         try (ClickHouseSink sink = engine.sink("eos_modes").build()) {
             sink.open(new SinkContext() {
-                private final PipelineMetrics metrics = new PipelineMetrics();
+                private final MetricsRecorder metrics = MetricsRecorder.NONE;
 
                 @Override
                 public String pipelineName() {
@@ -178,7 +178,7 @@ class ExactlyOnceSinkIT {
                 }
 
                 @Override
-                public PipelineMetrics metrics() {
+                public MetricsRecorder metrics() {
                     return metrics;
                 }
             });

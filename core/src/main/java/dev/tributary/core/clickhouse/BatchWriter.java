@@ -5,7 +5,7 @@ import dev.tributary.core.PendingRange;
 import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.internal.Identifiers;
 import dev.tributary.core.internal.nativeformat.NativeBlockWriter;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.table.TableColumn;
 import dev.tributary.core.table.TableSchema;
@@ -42,7 +42,7 @@ final class BatchWriter {
     private final TableSchema schema;
     private final ClickHouseSink.Config config;
     private final String pipeline;
-    private final PipelineMetrics metrics;
+    private final MetricsRecorder metrics;
     private final String quotedTable;
     private final String quotedErrorTable;
     private final Backoff backoff;
@@ -68,12 +68,12 @@ final class BatchWriter {
     }
 
     BatchWriter(ClickHouseTransport transport, TableSchema schema, ClickHouseSink.Config config, String pipeline,
-                PipelineMetrics metrics, TableChanges tableChanges) {
+                MetricsRecorder metrics, TableChanges tableChanges) {
         this(transport, schema, config, pipeline, metrics, tableChanges, null);
     }
 
     BatchWriter(ClickHouseTransport transport, TableSchema schema, ClickHouseSink.Config config, String pipeline,
-                PipelineMetrics metrics, TableChanges tableChanges, ExactlyOnce exactlyOnce) {
+                MetricsRecorder metrics, TableChanges tableChanges, ExactlyOnce exactlyOnce) {
         this.transport = transport;
         this.schema = schema;
         this.config = config;
@@ -202,7 +202,7 @@ final class BatchWriter {
                     if (!failure.smallerInsertMayPass()) {
                         sizeLimitFailures = 0;
                     }
-                    awaitRetry(batch, "rows " + from + ".." + to + " of batch " + batch.sequence + " into "
+                    awaitRetry(batch, schema.qualifiedName(), "rows " + from + ".." + to + " of batch " + batch.sequence + " into "
                             + schema.qualifiedName(), failure, tries, budget);
                 }
                 case FATAL -> throw new IllegalStateException("pipeline " + pipeline + ": cannot insert into "
@@ -273,7 +273,7 @@ final class BatchWriter {
             return InsertFailure.classify(e);
         }
         attempt.settled.set(from, to);
-        metrics.batchInserted(to - from, sent, System.nanoTime() - start);
+        metrics.batchInserted(schema.qualifiedName(), to - from, sent, System.nanoTime() - start);
         if (tries > 0) {
             LOG.info("pipeline {}: batch {} rows {}..{} inserted into {} after {} retries", pipeline,
                     batch.sequence, from, to, schema.qualifiedName(), tries);
@@ -488,14 +488,15 @@ final class BatchWriter {
      * Waits before the next attempt at writing {@code what}, which failed for a reason that may
      * pass; throws when the batch's retry budget is used up or the sink is closing.
      */
-    private void awaitRetry(Batch batch, String what, InsertFailure failure, int attempt, RetryBudget budget) {
+    private void awaitRetry(Batch batch, String table, String what, InsertFailure failure, int attempt, RetryBudget budget) {
         budget.retrying();
         if (budget.exhausted()) {
             throw new IllegalStateException("pipeline " + pipeline + ": batch " + batch.sequence + " could not be made"
                     + " durable for " + budget.elapsed().withNanos(0) + " (retryBudget " + budget.budget() + "); last error"
                     + " writing " + what + ": " + failure.describe(), failure.cause());
         }
-        metrics.insertRetried();
+        metrics.insertRetried(table, attempt + 1, failure.cause() != null ? failure.cause()
+                : new IllegalStateException(failure.describe()));
         LOG.warn("pipeline {}: writing {} failed, retrying (attempt {}, failing for {} of the retryBudget {}): {}",
                 pipeline, what, attempt + 1, budget.elapsed().withNanos(0), budget.budget(), failure.describe());
         if (!backoff.pause(attempt, () -> closed, budget.deadlineNanos())) {
@@ -522,6 +523,19 @@ final class BatchWriter {
         }
     }
 
+    /** Reports the error records written, one report per kind. */
+    private void countByKind(List<ErrorRecord> errors) {
+        long[] counts = new long[ErrorKind.values().length];
+        for (ErrorRecord error : errors) {
+            counts[error.kind().ordinal()]++;
+        }
+        for (ErrorKind kind : ErrorKind.values()) {
+            if (counts[kind.ordinal()] > 0) {
+                metrics.errorsRecorded(kind, counts[kind.ordinal()]);
+            }
+        }
+    }
+
     private void writeErrors(Batch batch, List<ErrorRecord> errors, RetryBudget budget, PendingRange range) {
         RowBinaryOutput out = new RowBinaryOutput(errors.size() * 256);
         for (ErrorRecord error : errors) {
@@ -539,9 +553,7 @@ final class BatchWriter {
             try {
                 transport.insert(quotedErrorTable, ErrorTable.QUOTED_COLUMNS, out.array(), 0, out.size(), "RowBinary",
                         queryIdPrefix + batch.sequence + "-errors-" + queryCounter.incrementAndGet(), settings);
-                for (ErrorRecord error : errors) {
-                    metrics.errorRecorded(error.kind());
-                }
+                countByKind(errors);
                 return;
             } catch (Exception e) {
                 InsertFailure failure = InsertFailure.classify(e);
@@ -550,7 +562,7 @@ final class BatchWriter {
                             + " records to the error table " + schema.database() + "." + config.errorTable
                             + "; stopping without committing them: " + failure.describe(), e);
                 }
-                awaitRetry(batch, what, failure, attempt, budget);
+                awaitRetry(batch, schema.database() + "." + config.errorTable, what, failure, attempt, budget);
             }
         }
     }

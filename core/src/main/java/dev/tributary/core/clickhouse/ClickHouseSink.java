@@ -14,7 +14,7 @@ import dev.tributary.core.SourceRecord;
 import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.internal.Checks;
 import dev.tributary.core.internal.Identifiers;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.table.TableSchema;
@@ -74,7 +74,7 @@ public final class ClickHouseSink implements BatchingSink {
     private ClickHouseTransport transport;
     private BatchWriter writer;
     private ExecutorService executor;
-    private PipelineMetrics metrics;
+    private MetricsRecorder metrics;
     private String pipelineName;
     private TableSchema schema;
     private TableChanges tableChanges;

@@ -9,6 +9,8 @@ import java.util.Map;
  * A pipeline's counters at one moment.
  *
  * @param recordsRead      records polled from the source
+ * @param bytesRead        bytes of those records' keys and values as fetched (what the managed service
+ *                         reports as fetched bytes)
  * @param rowsInserted     rows that landed in the target table
  * @param bytesInserted    bytes sent for those rows (the Native blocks or RowBinary inserted)
  * @param batchesInserted  successful inserts into the target table
@@ -22,7 +24,7 @@ import java.util.Map;
  * @param recordsSkipped   records the source never read because they were gone first (e.g. a
  *                         committed Kafka offset that fell out of retention): a gap, reported
  */
-public record MetricsSnapshot(long recordsRead, long rowsInserted, long bytesInserted, long batchesInserted,
+public record MetricsSnapshot(long recordsRead, long bytesRead, long rowsInserted, long bytesInserted, long batchesInserted,
                               long insertRetries, Map<ErrorKind, Long> errors, double insertMillisMean,
                               double insertMillisMax, double insertMillisLast, long commits, Instant lastCommit,
                               long recordsSkipped) {
@@ -35,8 +37,8 @@ public record MetricsSnapshot(long recordsRead, long rowsInserted, long bytesIns
     /** One line for a log. */
     public String summary() {
         return String.format(java.util.Locale.ROOT,
-                "read=%d inserted=%d bytes=%d batches=%d errors=%d %s retries=%d insert_ms(mean/max/last)=%.1f/%.1f/%.1f commits=%d last_commit=%s skipped=%d",
-                recordsRead, rowsInserted, bytesInserted, batchesInserted, errorsTotal(), errors, insertRetries,
+                "read=%d read_bytes=%d inserted=%d bytes=%d batches=%d errors=%d %s retries=%d insert_ms(mean/max/last)=%.1f/%.1f/%.1f commits=%d last_commit=%s skipped=%d",
+                recordsRead, bytesRead, rowsInserted, bytesInserted, batchesInserted, errorsTotal(), errors, insertRetries,
                 insertMillisMean, insertMillisMax, insertMillisLast, commits, lastCommit == null ? "-" : lastCommit,
                 recordsSkipped);
     }

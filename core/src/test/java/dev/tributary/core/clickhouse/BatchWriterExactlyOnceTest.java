@@ -4,7 +4,7 @@ import dev.tributary.core.ErrorKind;
 import dev.tributary.core.PendingRange;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.internal.Backoff;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.table.TableColumn;
@@ -95,7 +95,7 @@ class BatchWriterExactlyOnceTest {
     private static final TableSchema SCHEMA = new TableSchema("db", "t",
             List.of(new TableColumn("id", ClickHouseType.parse("UInt64"), TableColumn.DefaultKind.NONE, "")),
             ServerVersion.parse("26.5.1.1"), ZoneId.of("UTC"), false);
-    private final PipelineMetrics metrics = new PipelineMetrics();
+    private final MetricsRecorder metrics = MetricsRecorder.NONE;
 
     private BatchWriter writer(ClickHouseTransport transport, BatchWriter.ExactlyOnce exactlyOnce) {
         ClickHouseSink.Config config = ClickHouseSink.builder().endpoint("http://127.0.0.1:9").table("t")
@@ -107,7 +107,7 @@ class BatchWriterExactlyOnceTest {
             }
 
             @Override
-            public PipelineMetrics metrics() {
+            public MetricsRecorder metrics() {
                 return metrics;
             }
         };

@@ -3,7 +3,7 @@ package dev.tributary.core.clickhouse;
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.internal.Backoff;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.table.TableColumn;
@@ -207,7 +207,29 @@ class BatchWriterTest {
                 + ", e.what() = DB::Exception", null);
     }
 
-    private final PipelineMetrics metrics = new PipelineMetrics();
+    /** What the writer reported: errors, retries, bytes inserted. */
+    private static final class Counts implements MetricsRecorder {
+        final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void batchInserted(String table, int rows, long bytes, long nanos) {
+            this.bytes.addAndGet(bytes);
+        }
+
+        @Override
+        public void insertRetried(String table, int attempt, Throwable cause) {
+            retries.incrementAndGet();
+        }
+
+        @Override
+        public void errorsRecorded(ErrorKind kind, long count) {
+            errors.addAndGet(count);
+        }
+    }
+
+    private final Counts metrics = new Counts();
 
     /** The table {@code t (id UInt64)} every test writes to. */
     private static final TableSchema SCHEMA = new TableSchema("default", "t",
@@ -228,7 +250,7 @@ class BatchWriterTest {
             }
 
             @Override
-            public PipelineMetrics metrics() {
+            public MetricsRecorder metrics() {
                 return metrics;
             }
         };
@@ -258,7 +280,7 @@ class BatchWriterTest {
         List<Long> expected = new ArrayList<>(ids(0, 100));
         expected.removeAll(List.of(13L, 70L));
         assertEquals(expected, gateway.landedIds());
-        assertEquals(2, metrics.snapshot().errorsTotal());
+        assertEquals(2, metrics.errors.get());
         assertEquals(1, gateway.errorTableInserts);
     }
 
@@ -274,7 +296,7 @@ class BatchWriterTest {
         writer(gateway, ClickHouseSink.builder()).write(batch(8));
         assertEquals(List.of(ids(0, 8), ids(0, 4), ids(4, 8), ids(0, 8)), gateway.tried);
         assertEquals(ids(0, 8), gateway.landedIds());
-        assertEquals(0, metrics.snapshot().errorsTotal());
+        assertEquals(0, metrics.errors.get());
         assertEquals(0, gateway.errorTableInserts);
     }
 
@@ -287,7 +309,7 @@ class BatchWriterTest {
         assertTrue(gateway.tried.stream().allMatch(ids -> ids.size() == 50), "never narrowed: " + gateway.tried);
         assertEquals(ids(0, 50), gateway.landedIds());
         assertEquals(0, gateway.errorTableInserts);
-        assertEquals(codes.length, metrics.snapshot().insertRetries());
+        assertEquals(codes.length, metrics.retries.get());
     }
 
     @Test
@@ -378,7 +400,7 @@ class BatchWriterTest {
                 gateway.refusals.get(0));
         assertEquals(3, gateway.refusals.size(), gateway.refusals.toString()); // 250 rows, then 125 and 125
         assertEquals(List.of(62, 63, 62, 63), gateway.landedRows);
-        assertEquals(0, metrics.snapshot().errorsTotal());
+        assertEquals(0, metrics.errors.get());
     }
 
     @Test
@@ -407,7 +429,7 @@ class BatchWriterTest {
         assertEquals(List.of("Native"), gateway.formats);
         assertEquals(List.of(List.of(0L, 1L, 2L, 3L, 4L)), gateway.landed);
         // The block: column and row counts, "id", "UInt64", five UInt64.
-        assertEquals(1 + 1 + 3 + 7 + 5 * 8, metrics.snapshot().bytesInserted());
+        assertEquals(1 + 1 + 3 + 7 + 5 * 8, metrics.bytes.get());
     }
 
     @Test
@@ -415,7 +437,7 @@ class BatchWriterTest {
         ScriptedTransport gateway = new ScriptedTransport((ids, n) -> null);
         writer(gateway, ClickHouseSink.builder().nativeInserts(false)).write(batch(5));
         assertEquals(List.of("RowBinary"), gateway.formats);
-        assertEquals(5 * 8, metrics.snapshot().bytesInserted());
+        assertEquals(5 * 8, metrics.bytes.get());
     }
 
     /** Narrowing sends ranges as Native blocks and single rows as RowBinary: a row goes to the error table only as itself. */
@@ -457,7 +479,7 @@ class BatchWriterTest {
         assertEquals(List.of("Native", "RowBinary", "RowBinary"), gateway.formats);
         assertEquals(12, gateway.landedIds().size());
         assertEquals(0, gateway.errorTableInserts);
-        assertEquals(0, metrics.snapshot().errorsTotal());
+        assertEquals(0, metrics.errors.get());
     }
 
     /** A retried range sends the same block again. */

@@ -1,7 +1,7 @@
 package dev.tributary.core.clickhouse;
 
 import dev.tributary.core.SinkContext;
-import dev.tributary.core.metrics.PipelineMetrics;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.TestServers;
@@ -27,7 +27,7 @@ class ErrorTableIT {
     }
 
     private static SinkContext context() {
-        PipelineMetrics metrics = new PipelineMetrics();
+        MetricsRecorder metrics = MetricsRecorder.NONE;
         return new SinkContext() {
             @Override
             public String pipelineName() {
@@ -35,7 +35,7 @@ class ErrorTableIT {
             }
 
             @Override
-            public PipelineMetrics metrics() {
+            public MetricsRecorder metrics() {
                 return metrics;
             }
         };

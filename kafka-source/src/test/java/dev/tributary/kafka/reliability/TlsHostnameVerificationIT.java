@@ -3,8 +3,8 @@ package dev.tributary.kafka.reliability;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceContext;
 import dev.tributary.core.clickhouse.ClickHouseSink;
-import dev.tributary.core.metrics.PipelineMetrics;
 import dev.tributary.core.table.TableSchema;
+import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.Loopback;
@@ -133,8 +133,8 @@ class TlsHostnameVerificationIT {
                 }
 
                 @Override
-                public PipelineMetrics metrics() {
-                    return new PipelineMetrics();
+                public MetricsRecorder metrics() {
+                    return MetricsRecorder.NONE;
                 }
             });
         }

@@ -1,6 +1,7 @@
-package dev.tributary.core.metrics;
+package dev.tributary.core;
 
-import dev.tributary.core.ErrorKind;
+import dev.tributary.core.metrics.MetricsRecorder;
+import dev.tributary.core.metrics.MetricsSnapshot;
 
 import java.time.Instant;
 import java.util.EnumMap;
@@ -11,11 +12,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A pipeline's counters, updated from its threads without locks; {@link #snapshot()} reads them
- * all at once for reporting.
+ * all at once for reporting. Its sinks reach it only as a {@link MetricsRecorder}; the rest is the
+ * pipeline's own.
  */
-public final class PipelineMetrics {
+final class PipelineMetrics implements MetricsRecorder {
 
     private final LongAdder recordsRead = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
     private final LongAdder rowsInserted = new LongAdder();
     private final LongAdder bytesInserted = new LongAdder();
     private final LongAdder batchesInserted = new LongAdder();
@@ -28,18 +31,24 @@ public final class PipelineMetrics {
     private final LongAdder commits = new LongAdder();
     private final LongAdder recordsSkipped = new LongAdder();
 
-    public PipelineMetrics() {
+    PipelineMetrics() {
         for (ErrorKind kind : ErrorKind.values()) {
             errors.put(kind, new LongAdder());
         }
     }
 
-    public void recordsRead(int count) {
-        recordsRead.add(count);
+    /** One record polled from the source, holding {@code bytes} bytes of key and value. */
+    void recordRead(long bytes) {
+        recordsRead.increment();
+        bytesRead.add(bytes);
     }
 
-    /** One successful insert of {@code rows} rows in {@code bytes} encoded bytes, taking {@code nanos}. */
-    public void batchInserted(int rows, long bytes, long nanos) {
+    long recordsRead() {
+        return recordsRead.sum();
+    }
+
+    @Override
+    public void batchInserted(String table, int rows, long bytes, long nanos) {
         rowsInserted.add(rows);
         bytesInserted.add(bytes);
         batchesInserted.increment();
@@ -48,31 +57,33 @@ public final class PipelineMetrics {
         lastInsertNanos.set(nanos);
     }
 
-    public void insertRetried() {
+    @Override
+    public void insertRetried(String table, int attempt, Throwable cause) {
         insertRetries.increment();
     }
 
-    public void errorRecorded(ErrorKind kind) {
-        errors.get(kind).increment();
+    @Override
+    public void errorsRecorded(ErrorKind kind, long count) {
+        errors.get(kind).add(count);
     }
 
-    public void committed() {
+    void committed() {
         commits.increment();
         lastCommitEpochMillis.set(System.currentTimeMillis());
     }
 
     /** Records the source could not read because they were gone first (e.g. deleted by retention). */
-    public void recordsSkipped(long count) {
+    void recordsSkipped(long count) {
         recordsSkipped.add(count);
     }
 
     /** The counters as they are now. */
-    public MetricsSnapshot snapshot() {
+    MetricsSnapshot snapshot() {
         Map<ErrorKind, Long> errorCounts = new EnumMap<>(ErrorKind.class);
         errors.forEach((kind, adder) -> errorCounts.put(kind, adder.sum()));
         long batches = batchesInserted.sum();
         long lastCommit = lastCommitEpochMillis.get();
-        return new MetricsSnapshot(recordsRead.sum(), rowsInserted.sum(), bytesInserted.sum(), batches,
+        return new MetricsSnapshot(recordsRead.sum(), bytesRead.sum(), rowsInserted.sum(), bytesInserted.sum(), batches,
                 insertRetries.sum(), Map.copyOf(errorCounts),
                 batches == 0 ? 0 : insertNanosTotal.sum() / batches / 1_000_000.0,
                 insertNanosMax.get() / 1_000_000.0, lastInsertNanos.get() / 1_000_000.0,
