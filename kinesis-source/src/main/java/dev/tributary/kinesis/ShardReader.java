@@ -210,10 +210,6 @@ abstract class ShardReader implements AutoCloseable {
         return ended && buffer.isEmpty();
     }
 
-    final boolean hasBuffered() {
-        return !buffer.isEmpty();
-    }
-
     /** How far behind the newest record of the shard the last fetch was, or -1 if not known yet. */
     final long millisBehindLatest() {
         return millisBehindLatest;
