@@ -58,6 +58,8 @@ public final class Pipeline implements AutoCloseable {
     public enum State { CREATED, RUNNING, STOPPING, STOPPED, FAILED }
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** The longest wait, at the end, for listeners to take the events still queued. */
+    private static final Duration LISTENER_DRAIN = Duration.ofSeconds(5);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final String name;
@@ -84,6 +86,8 @@ public final class Pipeline implements AutoCloseable {
     /** Exactly-once bookkeeping per split; null under at-least-once. Owned by the pipeline thread. */
     private final RangeTracker ranges;
     private final PipelineMetrics metrics = new PipelineMetrics();
+    /** Where every event goes: the counters, and the listeners' queue (see {@link PipelineEvents}). */
+    private final PipelineEvents events;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -136,6 +140,7 @@ public final class Pipeline implements AutoCloseable {
         this.deliveryGuarantee = builder.deliveryGuarantee;
         this.evolution = builder.evolution;
         this.ranges = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE ? new RangeTracker(System::currentTimeMillis) : null;
+        this.events = new PipelineEvents(name, metrics, builder.listeners);
     }
 
     public static Builder builder() {
@@ -167,7 +172,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts the pipeline thread; returns at once. */
     public void start() {
-        if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+        if (!transition(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("pipeline " + name + " cannot start: it is " + state.get()
                     + " (a pipeline runs once; build a new one to run again)");
         }
@@ -212,11 +217,38 @@ public final class Pipeline implements AutoCloseable {
             stopRequestedNanos = System.nanoTime();
         }
         stopRequested = true;
-        state.compareAndSet(State.RUNNING, State.STOPPING);
-        if (state.compareAndSet(State.CREATED, State.STOPPED)) {
+        transition(State.RUNNING, State.STOPPING);
+        if (transition(State.CREATED, State.STOPPED)) {
+            finishEvents(); // never started: the listeners are told of the change to STOPPED before awaitTermination returns
             terminated.countDown();
         }
         source.wakeup();
+    }
+
+    /**
+     * Changes the state from {@code from} to {@code to} if it is {@code from}, and queues the event for the
+     * listeners under the same lock, so that they hear of the changes in the order they happened.
+     */
+    private boolean transition(State from, State to) {
+        synchronized (state) {
+            if (!state.compareAndSet(from, to)) {
+                return false;
+            }
+            events.stateChanged(from, to);
+            return true;
+        }
+    }
+
+    /**
+     * Lets the listeners take the events still queued, waiting for them at most 5 s (or {@code shutdownTimeout}
+     * if shorter): so that {@link #awaitTermination()} returns once they were told of the final state.
+     */
+    private void finishEvents() {
+        try {
+            events.finish(shutdownTimeout.compareTo(LISTENER_DRAIN) < 0 ? shutdownTimeout : LISTENER_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -305,7 +337,7 @@ public final class Pipeline implements AutoCloseable {
 
                 @Override
                 public void recordsSkipped(String split, long count) {
-                    metrics.recordsSkipped(count);
+                    events.recordsSkipped(count);
                 }
             });
             LOG.info("pipeline {}: started ({})", name, deliveryGuarantee);
@@ -329,13 +361,19 @@ public final class Pipeline implements AutoCloseable {
                     process(record);
                 }
             }
-            state.set(State.STOPPING);
+            transition(State.RUNNING, State.STOPPING); // unless stop() did
             flushAndCommitAll();
-            state.set(State.STOPPED);
+            transition(State.STOPPING, State.STOPPED);
             LOG.info("pipeline {}: stopped; {}", name, metrics.snapshot().summary());
         } catch (Throwable e) {
             failure = e;
-            state.set(State.FAILED);
+            events.failed(e); // before the change to FAILED
+            while (true) {
+                State from = state.get();
+                if (from == State.FAILED || transition(from, State.FAILED)) {
+                    break;
+                }
+            }
             LOG.error("pipeline {}: failed, nothing more is committed: {}", name, e.getMessage(), e);
         } finally {
             closing = true; // a source may report revoked splits while closing: nothing more is committed then
@@ -350,6 +388,7 @@ public final class Pipeline implements AutoCloseable {
             if (metricsLogger != null) {
                 metricsLogger.shutdownNow();
             }
+            finishEvents();
             terminated.countDown();
         }
     }
@@ -357,7 +396,7 @@ public final class Pipeline implements AutoCloseable {
     private void process(SourceRecord record) throws InterruptedException {
         byte[] key = record.key();
         byte[] value = record.value();
-        metrics.recordRead((key == null ? 0 : key.length) + (value == null ? 0L : value.length));
+        events.recordRead((key == null ? 0 : key.length) + (value == null ? 0L : value.length));
         String split = record.position().split();
         if (departedSplits.contains(split)) {
             return; // revoked while an earlier record waited: its new owner reads it
@@ -845,9 +884,10 @@ public final class Pipeline implements AutoCloseable {
     /** Commits, for each of {@code splits}, its last durable position and what is still pending. */
     private void commitExactlyOnce(Collection<String> splits) {
         Map<String, List<PendingRange>> pending = ranges.pendingWith(Map.of(), splits);
+        List<SourcePosition> positions = ranges.durablePositions(splits);
         try {
-            source.commit(ranges.durablePositions(splits), pending);
-            metrics.committed();
+            source.commit(positions, pending);
+            events.committed(positions);
         } catch (RuntimeException e) {
             // Still pending in the source: a restart replays those ranges, and ClickHouse drops what it has.
             LOG.warn("pipeline {}: commit of {} failed; their landed ranges stay pending in the source and would be"
@@ -858,7 +898,7 @@ public final class Pipeline implements AutoCloseable {
     private void commit(Collection<SourcePosition> positions) {
         try {
             source.commit(positions);
-            metrics.committed();
+            events.committed(positions);
         } catch (RuntimeException e) {
             // The records stay uncommitted and will be read again: duplicates, never loss.
             LOG.warn("pipeline {}: commit of {} failed; those records may be read again: {}", name, positions, e.toString());
@@ -1129,7 +1169,7 @@ public final class Pipeline implements AutoCloseable {
 
         @Override
         public MetricsRecorder metrics() {
-            return metrics; // one set of counters per pipeline, summed over its lanes
+            return events; // one set of counters and one listener queue per pipeline, over its lanes
         }
 
         @Override
@@ -1311,7 +1351,8 @@ public final class Pipeline implements AutoCloseable {
 
         /**
          * Adds a listener told of state changes, commits, error records, retries and a failure, in order, from
-         * a thread of the pipeline's own; one that throws is logged and never breaks the pipeline.
+         * a thread of the pipeline's own ({@code tributary-<name>-events}) through a bounded queue the pipeline
+         * never waits on; one that throws is logged and never breaks the pipeline (see {@link PipelineListener}).
          */
         public Builder listener(PipelineListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "Pipeline: listener(null); pass a PipelineListener"));
@@ -1417,6 +1458,7 @@ public final class Pipeline implements AutoCloseable {
             copy.shutdownTimeout = shutdownTimeout;
             copy.deliveryGuarantee = deliveryGuarantee;
             copy.evolution = evolution;
+            copy.listeners.addAll(listeners);
             return copy;
         }
 

@@ -7,10 +7,15 @@ import java.util.Collection;
  * Told what a pipeline does, for an application that embeds it (alerts, dashboards, audit). Register
  * one or more with {@link Pipeline.Builder#listener(PipelineListener)}.
  *
- * <p>Calls come from one thread of the pipeline's own, never from its reading or inserting threads, in
- * the order the events happened; a slow listener delays later calls, not the pipeline (events wait in
- * a queue). A listener that throws is logged and called again for the next event; it never breaks the
- * pipeline. Every method does nothing by default.
+ * <p>Calls come from one thread of the pipeline's own ({@code tributary-<name>-events}), never from its
+ * reading or inserting threads, in the order the events happened; a slow listener delays later calls, not
+ * the pipeline (events wait in a queue). The queue holds 10,000 events: a listener that falls further
+ * behind loses the events that do not fit (counted in a WARN at most once a minute; state changes and the
+ * failure are always kept), so slow work belongs on a thread of the listener's own. A listener that
+ * throws is logged (WARN, at most once a minute per listener) and called again for the next event; it
+ * never breaks the pipeline. When the pipeline ends, the events still queued are delivered (waiting at
+ * most 5 s, or {@code shutdownTimeout} if shorter) before {@link Pipeline#awaitTermination()} returns, so
+ * the final state change has been told by then. Every method does nothing by default.
  */
 public interface PipelineListener {
 

@@ -95,11 +95,21 @@ class ExactlyOncePipelineTest {
         store.record("b", List.of(range("b", 0, 1, 12), range("b", 2, 3, 13)));
         Server server = new Server();
         DedupSink sink = new DedupSink(server, 4, Integer.MAX_VALUE);
-        try (Pipeline pipeline = pipeline(new ScriptedSource(store, 2), sink)) {
+        Map<String, SourcePosition> toldCommitted = new java.util.concurrent.ConcurrentHashMap<>();
+        PipelineListener commits = new PipelineListener() {
+            @Override
+            public void onBatchCommitted(String pipeline, java.util.Collection<SourcePosition> positions, long rows,
+                                         long bytes, Duration insertLatency) {
+                positions.forEach(position -> toldCommitted.put(position.split(), position));
+            }
+        };
+        try (Pipeline pipeline = pipeline(new ScriptedSource(store, 2), sink, commits)) {
             pipeline.start();
             Await.await("every record durable and committed", Duration.ofSeconds(10),
                     () -> store.isDone() && server.seen() == SPLITS.size() * RECORDS_PER_SPLIT);
         }
+        assertEquals(Map.of("a", at("a", RECORDS_PER_SPLIT - 1), "b", at("b", RECORDS_PER_SPLIT - 1)), toldCommitted,
+                "the listener was told of the commits up to each split's last record");
         List<PendingRange> firstOfA = sink.inserts.stream().filter(i -> i.split.equals("a")).map(i -> i.range).limit(1).toList();
         assertEquals(List.of(range("a", 0, 19, 11)), firstOfA, "a's range went whole, with its first seal time");
         List<PendingRange> firstOfB = sink.inserts.stream().filter(i -> i.split.equals("b")).map(i -> i.range).limit(2).toList();
@@ -140,11 +150,15 @@ class ExactlyOncePipelineTest {
         assertFalse(error.getMessage().isBlank());
     }
 
-    private static Pipeline pipeline(Source source, BatchingSink sink) {
-        return Pipeline.builder().name("eos").source(source).decoder(JsonDecoder.create()).sink(sink)
+    private static Pipeline pipeline(Source source, BatchingSink sink, PipelineListener... listeners) {
+        Pipeline.Builder builder = Pipeline.builder().name("eos").source(source).decoder(JsonDecoder.create()).sink(sink)
                 .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .pollTimeout(Duration.ofMillis(20)).metricsLogInterval(Duration.ZERO)
-                .shutdownTimeout(Duration.ofSeconds(1)).build();
+                .shutdownTimeout(Duration.ofSeconds(1));
+        for (PipelineListener listener : listeners) {
+            builder.listener(listener);
+        }
+        return builder.build();
     }
 
     private static TestRecord.Position at(String split, long offset) {

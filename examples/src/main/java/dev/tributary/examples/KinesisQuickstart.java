@@ -1,6 +1,7 @@
 package dev.tributary.examples;
 
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.SourceLag;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.metrics.MetricsSnapshot;
@@ -20,11 +21,13 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * JSON records from an Amazon Kinesis stream into a ClickHouse table — the smallest complete use
@@ -35,7 +38,7 @@ import java.util.Map;
  *      --clickhouse http://127.0.0.1:8123 --table github_kinesis \
  *      [--endpoint http://127.0.0.1:4568] [--fan-out tributary-github] [--latest] \
  *      [--profile NAME | --role-arn arn:aws:iam::123456789012:role/reader]
- *      [--create-stream 4] [--produce 10000] [--until-drained]
+ *      [--create-stream 4] [--produce 10000] [--until-drained [--unknown-lag-timeout 120]]
  * </pre>
  * Credentials come from the AWS SDK's default chain (e.g. {@code AWS_ACCESS_KEY_ID} and
  * {@code AWS_SECRET_ACCESS_KEY}), a profile, or a role assumed with them. The table is created from
@@ -44,14 +47,43 @@ import java.util.Map;
  * kinesis-mock), {@code --create-stream SHARDS} creates the stream if it does not exist and
  * {@code --produce N} first puts N GitHub-like events into it. Every few seconds it prints
  * records/s, rows inserted, shards and how far behind the stream it is; at the end a summary. With
- * {@code --until-drained} it stops once it has caught up.
+ * {@code --until-drained} it stops once it has caught up: every shard's lag known and 0 (see
+ * {@link KinesisSource#lag()}), nothing read during the last interval and everything read inserted.
+ * While the lag is unknown (Kinesis cannot be reached) it keeps waiting; once it has been unknown for
+ * {@code --unknown-lag-timeout} seconds (default 120) it stops and exits with status 1, saying why —
+ * a stale "0 ms behind" is never taken for drained.
  */
 public final class KinesisQuickstart {
 
     /** What to read and where to write. */
     public record Settings(String stream, String region, String endpoint, String clickhouseEndpoint, String table,
                            String fanOutConsumer, boolean latest, String profile, String roleArn, int createShards,
-                           long produce, boolean untilDrained, Duration progressEvery) {
+                           long produce, boolean untilDrained, Duration progressEvery, Duration unknownLagTimeout) {
+
+        /** The default wait for an unknown lag with {@code untilDrained}: two minutes. */
+        public static final Duration UNKNOWN_LAG_TIMEOUT = Duration.ofMinutes(2);
+
+        public Settings {
+            if (unknownLagTimeout == null || unknownLagTimeout.isNegative() || unknownLagTimeout.isZero()) {
+                throw new IllegalArgumentException("KinesisQuickstart: unknownLagTimeout (--unknown-lag-timeout) must be"
+                        + " positive, was " + unknownLagTimeout);
+            }
+        }
+
+        /** The settings of before {@code unknownLagTimeout}, which is then {@link #UNKNOWN_LAG_TIMEOUT}. */
+        public Settings(String stream, String region, String endpoint, String clickhouseEndpoint, String table,
+                        String fanOutConsumer, boolean latest, String profile, String roleArn, int createShards,
+                        long produce, boolean untilDrained, Duration progressEvery) {
+            this(stream, region, endpoint, clickhouseEndpoint, table, fanOutConsumer, latest, profile, roleArn, createShards,
+                    produce, untilDrained, progressEvery, UNKNOWN_LAG_TIMEOUT);
+        }
+    }
+
+    /** {@code --until-drained} gave up: the lag stayed unknown (Kinesis unreachable) for {@code unknownLagTimeout}. */
+    public static final class LagUnknownException extends IllegalStateException {
+        LagUnknownException(String message) {
+            super(message);
+        }
     }
 
     private KinesisQuickstart() {
@@ -70,10 +102,17 @@ public final class KinesisQuickstart {
             }
         }
         String stream = options.getOrDefault("stream", "github");
-        run(new Settings(stream, options.getOrDefault("region", "us-east-1"), options.get("endpoint"),
-                options.getOrDefault("clickhouse", "http://127.0.0.1:8123"), options.getOrDefault("table", stream + "_kinesis"),
-                options.get("fan-out"), flags.contains("--latest"), options.get("profile"), options.get("role-arn"),
-                Integer.parseInt(options.getOrDefault("create-stream", "0")), Long.parseLong(options.getOrDefault("produce", "0")), flags.contains("--until-drained"), Duration.ofSeconds(3)));
+        try {
+            run(new Settings(stream, options.getOrDefault("region", "us-east-1"), options.get("endpoint"),
+                    options.getOrDefault("clickhouse", "http://127.0.0.1:8123"), options.getOrDefault("table", stream + "_kinesis"),
+                    options.get("fan-out"), flags.contains("--latest"), options.get("profile"), options.get("role-arn"),
+                    Integer.parseInt(options.getOrDefault("create-stream", "0")), Long.parseLong(options.getOrDefault("produce", "0")),
+                    flags.contains("--until-drained"), Duration.ofSeconds(3),
+                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("unknown-lag-timeout", "120")))));
+        } catch (LagUnknownException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** Runs the pipeline; returns its final counters. */
@@ -111,23 +150,50 @@ public final class KinesisQuickstart {
         pipeline.start();
         long previousRead = 0;
         long previousTime = started;
+        Instant unknownSince = null;
         while (!pipeline.awaitTermination(settings.progressEvery())) {
             MetricsSnapshot now = pipeline.metrics();
             long time = System.nanoTime();
             long read = now.recordsRead() - previousRead;
-            long behind = kinesis.millisBehindLatest();
-            System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, %d shards, %s behind%n",
-                    read / ((time - previousTime) / 1e9), now.rowsInserted(), now.errorsTotal(), kinesis.assignedSplits().size(),
-                    behind < 0 ? "?" : String.format(Locale.ROOT, "%,d ms", behind));
+            SourceLag lag = pipeline.lag();
+            OptionalLong behind = lag.total();
+            System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, %d shards, %s%n",
+                    read / ((time - previousTime) / 1e9), now.rowsInserted(), now.errorsTotal(), lag.splits().size(),
+                    lag.splits().isEmpty() ? "no shard read yet" : behind.isPresent()
+                            ? String.format(Locale.ROOT, "%,d ms behind", behind.getAsLong()) : "lag unknown");
             previousRead = now.recordsRead();
             previousTime = time;
-            // Caught up: nothing behind, nothing read during the last interval, everything read inserted.
-            if (settings.untilDrained() && behind == 0 && read == 0 && now.recordsRead() > 0
+            if (!settings.untilDrained()) {
+                continue;
+            }
+            // Caught up: every shard's lag known and 0, nothing read during the last interval, everything read inserted.
+            boolean known = !lag.splits().isEmpty() && behind.isPresent();
+            if (known && behind.getAsLong() == 0 && read == 0 && now.recordsRead() > 0
                     && now.rowsInserted() + now.errorsTotal() >= now.recordsRead()) {
                 pipeline.stop();
             }
+            unknownSince = known ? null : unknownSince != null ? unknownSince : lag.at();
+            if (unknownSince != null && Duration.between(unknownSince, lag.at()).compareTo(settings.unknownLagTimeout()) >= 0) {
+                pipeline.stop();
+                pipeline.awaitTermination(Duration.ofMinutes(1));
+                Quickstart.summary(pipeline, started);
+                throw new LagUnknownException(notDrained(lag, settings.unknownLagTimeout()));
+            }
         }
         return Quickstart.summary(pipeline, started);
+    }
+
+    /** Why {@code --until-drained} gives up: since when the lag is unknown, and the reason of the first unknown shard. */
+    static String notDrained(SourceLag lag, Duration timeout) {
+        Instant oldest = lag.oldestReading();
+        String since = oldest == null ? "the start (never measured)" : String.format(Locale.ROOT, "%.1f s",
+                Duration.between(oldest, lag.at()).toMillis() / 1000.0);
+        String reason = lag.splits().stream().filter(split -> !split.isKnown()).findFirst()
+                .map(split -> split.split() + ": " + split.unknownBecause()).orElse("no shard is being read");
+        long unknown = lag.splits().stream().filter(split -> !split.isKnown()).count();
+        return String.format(Locale.ROOT, "KinesisQuickstart --until-drained: not drained, lag unknown since %s: %s"
+                        + " (%d of %d shards unknown; gave up after --unknown-lag-timeout %d s)", since, reason, unknown,
+                lag.splits().size(), timeout.toSeconds());
     }
 
     private static KinesisCredentials credentials(Settings settings) {

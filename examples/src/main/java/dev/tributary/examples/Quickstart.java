@@ -1,6 +1,8 @@
 package dev.tributary.examples;
 
 import dev.tributary.core.Pipeline;
+import dev.tributary.core.SourceLag;
+import dev.tributary.core.SplitLag;
 import dev.tributary.core.clickhouse.ClickHouseConnection;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.clickhouse.ClickHouseTables;
@@ -8,18 +10,12 @@ import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.StartingOffsets;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * JSON events from a Kafka topic into a ClickHouse table — the smallest complete use of Tributary.
@@ -27,16 +23,37 @@ import java.util.Properties;
  * <pre>
  * java dev.tributary.examples.Quickstart --bootstrap 127.0.0.1:9092 --topic github \
  *      --clickhouse http://127.0.0.1:8123 --table github [--group tributary-github] [--until-drained]
+ *      [--unknown-lag-timeout 120]
  * </pre>
  * The table is created from {@link GitHubEvents#TABLE_COLUMNS} if it does not exist. Every few
- * seconds it prints records/s, rows inserted and the consumer lag; at the end a summary. With
- * {@code --until-drained} it stops once the group has committed everything in the topic.
+ * seconds it prints records/s, rows inserted and the lag ({@link Pipeline#lag()}); at the end a summary.
+ * With {@code --until-drained} it stops once the lag is known and 0 (everything in the topic read; the
+ * stop lands and commits it), and exits non-zero if the lag stays unknown for
+ * {@code --unknown-lag-timeout} seconds (default 120), e.g. with the brokers gone.
  */
 public final class Quickstart {
 
-    /** What to read and where to write. */
+    /**
+     * What to read and where to write; {@code unknownLagTimeout}: how long the lag may stay unknown while
+     * waiting until drained before giving up.
+     */
     public record Settings(String bootstrapServers, String topic, String groupId, String clickhouseEndpoint,
-                           String table, boolean untilDrained, Duration progressEvery) {
+                           String table, boolean untilDrained, Duration progressEvery, Duration unknownLagTimeout) {
+
+        /** The default wait for an unknown lag: two minutes. */
+        public static final Duration UNKNOWN_LAG_TIMEOUT = Duration.ofMinutes(2);
+
+        public Settings(String bootstrapServers, String topic, String groupId, String clickhouseEndpoint, String table,
+                        boolean untilDrained, Duration progressEvery) {
+            this(bootstrapServers, topic, groupId, clickhouseEndpoint, table, untilDrained, progressEvery, UNKNOWN_LAG_TIMEOUT);
+        }
+    }
+
+    /** Thrown when a pipeline watched until drained cannot tell whether it is: its lag stayed unknown too long. */
+    public static final class LagUnknownException extends RuntimeException {
+        LagUnknownException(String message) {
+            super(message);
+        }
     }
 
     private Quickstart() {
@@ -47,8 +64,14 @@ public final class Quickstart {
         String topic = options.getOrDefault("topic", "github");
         Settings settings = new Settings(options.getOrDefault("bootstrap", "127.0.0.1:9092"), topic,
                 options.getOrDefault("group", "tributary-" + topic), options.getOrDefault("clickhouse", "http://127.0.0.1:8123"),
-                options.getOrDefault("table", topic), options.containsKey("until-drained"), Duration.ofSeconds(3));
-        run(settings);
+                options.getOrDefault("table", topic), options.containsKey("until-drained"), Duration.ofSeconds(3),
+                Duration.ofSeconds(Long.parseLong(options.getOrDefault("unknown-lag-timeout", "120"))));
+        try {
+            run(settings);
+        } catch (LagUnknownException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** {@code --name value} pairs, and {@code --until-drained} and {@code --create} as flags (present with value "true"). */
@@ -90,33 +113,94 @@ public final class Quickstart {
     }
 
     /**
-     * Starts the pipeline and prints progress (records/s, rows, errors, consumer lag) every
-     * {@code progressEvery} until it ends — or, with {@code untilDrained}, until the group has
-     * committed the whole topic — then a summary; returns the final counters.
+     * Starts the pipeline and prints progress (records/s, rows, errors, lag) every {@code progressEvery}
+     * until it ends — or, with {@code untilDrained}, until its lag is known and 0 — then a summary; returns
+     * the final counters.
+     *
+     * @throws LagUnknownException with {@code untilDrained}, when the lag stayed unknown for
+     *                             {@code unknownLagTimeout} (the pipeline is stopped first)
      */
     static MetricsSnapshot watch(Pipeline pipeline, Settings settings) throws InterruptedException {
-        Properties admin = new Properties();
-        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         long started = System.nanoTime();
-        try (Admin kafka = Admin.create(admin)) {
-            pipeline.start();
-            long previousRead = 0;
-            long previousTime = started;
-            while (!pipeline.awaitTermination(settings.progressEvery())) {
-                MetricsSnapshot now = pipeline.metrics();
-                long lag = lag(kafka, settings);
-                long time = System.nanoTime();
-                double perSecond = (now.recordsRead() - previousRead) / ((time - previousTime) / 1e9);
-                System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, lag %,d%n",
-                        perSecond, now.rowsInserted(), now.errorsTotal(), lag);
-                previousRead = now.recordsRead();
-                previousTime = time;
-                if (settings.untilDrained() && lag == 0 && now.recordsRead() > 0) {
+        Instant lastKnown = Instant.now();
+        pipeline.start();
+        long previousRead = 0;
+        long previousTime = started;
+        String unknownTooLong = null;
+        while (!pipeline.awaitTermination(settings.progressEvery())) {
+            MetricsSnapshot now = pipeline.metrics();
+            SourceLag lag = pipeline.lag();
+            Instant at = Instant.now();
+            long time = System.nanoTime();
+            double perSecond = (now.recordsRead() - previousRead) / ((time - previousTime) / 1e9);
+            System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, lag %s%n",
+                    perSecond, now.rowsInserted(), now.errorsTotal(), lagText(lag, at));
+            previousRead = now.recordsRead();
+            previousTime = time;
+            if (lag.isKnown()) {
+                lastKnown = at;
+            }
+            if (settings.untilDrained()) {
+                Drain drain = drain(lag, at, lastKnown, settings.unknownLagTimeout());
+                if (drain.done() || drain.failure() != null) {
+                    unknownTooLong = drain.failure();
                     pipeline.stop();
                 }
             }
         }
-        return summary(pipeline, started);
+        MetricsSnapshot end = summary(pipeline, started);
+        if (unknownTooLong != null) {
+            throw new LagUnknownException(unknownTooLong);
+        }
+        return end;
+    }
+
+    /** Whether a pipeline watched until drained is done, or the failure to report: see {@link #drain}. */
+    record Drain(boolean done, String failure) {
+    }
+
+    /**
+     * Drained means the lag is known and 0. A lag still unknown {@code timeout} after it was last seen
+     * known ({@code lastKnown}, or when the watch began) is a failure that names its age and reasons: an
+     * unknown lag is never taken for "nothing left".
+     */
+    static Drain drain(SourceLag lag, Instant now, Instant lastKnown, Duration timeout) {
+        if (lag.isKnown()) {
+            return new Drain(lag.total().getAsLong() == 0, null);
+        }
+        Duration unknownFor = Duration.between(lastKnown, now);
+        if (unknownFor.compareTo(timeout) <= 0) {
+            return new Drain(false, null);
+        }
+        return new Drain(false, String.format(Locale.ROOT, "not drained: the lag has been unknown for %.1f s (since %s),"
+                + " more than %d s: %s", unknownFor.toMillis() / 1000.0, lastKnown, timeout.toSeconds(), unknownReasons(lag, now)));
+    }
+
+    /** The lag in words: the total, or why it is unknown. */
+    static String lagText(SourceLag lag, Instant now) {
+        return lag.isKnown() ? String.format(Locale.ROOT, "%,d", lag.total().getAsLong())
+                : "unknown (" + unknownReasons(lag, now) + ")";
+    }
+
+    /** The distinct reasons of the unknown splits, each with (the first three of) its splits and the age of their last good reading. */
+    private static String unknownReasons(SourceLag lag, Instant now) {
+        if (!lag.measured()) {
+            return "this source does not measure its lag";
+        }
+        Map<String, java.util.List<String>> byReason = new java.util.LinkedHashMap<>();
+        for (SplitLag split : lag.splits()) {
+            if (!split.isKnown()) {
+                String age = split.ageOfLastReading(now).map(d -> "last good reading " + d.toSeconds() + " s ago")
+                        .orElse("never read");
+                byReason.computeIfAbsent(split.unknownBecause(), reason -> new java.util.ArrayList<>())
+                        .add(split.split() + ", " + age);
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        byReason.forEach((reason, splits) -> text.append(text.length() == 0 ? "" : "; ").append(reason)
+                .append(" [").append(String.join("; ", splits.subList(0, Math.min(3, splits.size()))))
+                .append(splits.size() > 3 ? "; and " + (splits.size() - 3) + " more" : "").append(']'));
+        return text.toString();
     }
 
     /** Prints the final one-line summary of a pipeline that ran since {@code startedNanos}; returns its counters. */
@@ -128,28 +212,6 @@ public final class Quickstart {
                 end.recordsRead(), end.rowsInserted(), end.batchesInserted(), end.errorsTotal(), seconds,
                 end.recordsRead() / seconds, end.insertMillisMean());
         return end;
-    }
-
-    /** Records in the topic that the group has not committed yet. */
-    static long lag(Admin admin, Settings settings) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(settings.groupId())
-                    .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(java.util.List.of(settings.topic())).allTopicNames().get().get(settings.topic())
-                    .partitions().forEach(p -> latest.put(new TopicPartition(settings.topic(), p.partition()), OffsetSpec.latest()));
-            long lag = 0;
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata done = committed.get(end.getKey());
-                lag += end.getValue().offset() - (done == null ? 0 : done.offset());
-            }
-            return lag;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     /** The DDL of a table made from a schema, typed for the server's version. */

@@ -5,8 +5,10 @@ import dev.tributary.core.PendingRangesText;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
+import dev.tributary.core.SourceLag;
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.SplitLag;
 import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
 import dev.tributary.core.internal.Checks;
@@ -142,6 +144,15 @@ public final class KafkaSource implements Source {
     private final Map<String, List<PendingRange>> pendingAtAssignment = new HashMap<>();
     /** Per assigned partition, its committed offset as last read or committed here: kept by a commit that names no new position. */
     private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
+    /** The partitions assigned now, as the rebalance callbacks told (pipeline thread). */
+    private final Set<TopicPartition> assigned = new HashSet<>();
+    /** The assignment changed since the positions were last published for the lag. */
+    private boolean assignmentChanged;
+    /** The group assigned partitions at least once; and partitions were revoked or lost since the last assignment. */
+    private boolean assignedOnce;
+    private boolean rebalancing;
+    /** The lag's two snapshots and its reader; made at open, closed with the source. */
+    private volatile KafkaLag lag;
 
     private KafkaSource(Config config) {
         this.config = config;
@@ -163,6 +174,8 @@ public final class KafkaSource implements Source {
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + context.pipelineName());
         consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         checkReachable();
+        lag = new KafkaLag(context.pipelineName(), subscription(), config.groupId, adminProperties(properties),
+                KafkaLag.isolationLevel(properties), config.lagInterval);
         responses = responseCounter(consumer);
         if (responses == null) {
             LOG.warn("pipeline {}: this Kafka client has no consumer-metrics/response-total metric; unreachableTimeout"
@@ -183,6 +196,35 @@ public final class KafkaSource implements Source {
 
     private String bootstrapServers() {
         return config.properties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    /** What the source reads, in words: the topics, or the pattern. */
+    private String subscription() {
+        return config.pattern != null ? "topics matching " + config.pattern : String.join(",", config.topics);
+    }
+
+    /**
+     * The properties of an Admin that talks to the same brokers as a consumer with {@code consumer}'s
+     * properties: the same connection and security settings (SASL, TLS, mTLS, MSK IAM, any plug-in's
+     * own properties), without the consumer-only ones, and the client id's name with {@code -lag} appended.
+     * The one way the source derives another client from its settings.
+     */
+    static Properties adminProperties(Properties consumer) {
+        Set<String> admin = AdminClientConfig.configNames();
+        Properties properties = new Properties();
+        for (String name : consumer.stringPropertyNames()) {
+            if (admin.contains(name) || !CLIENT_PROPERTIES.contains(name)) {
+                properties.setProperty(name, consumer.getProperty(name));
+            }
+        }
+        String clientId = consumer.getProperty(ConsumerConfig.CLIENT_ID_CONFIG);
+        if (clientId != null && !clientId.isEmpty()) {
+            // The name is the part before any ",key=value" a service reads (WarpStream's ws_az): that stays as it is.
+            int comma = clientId.indexOf(',');
+            properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, comma < 0 ? clientId + "-lag"
+                    : clientId.substring(0, comma) + "-lag" + clientId.substring(comma));
+        }
+        return properties;
     }
 
     /**
@@ -246,6 +288,8 @@ public final class KafkaSource implements Source {
 
     @Override
     public List<SourceRecord> poll(Duration timeout) {
+        // Before polling: the pipeline has handled every record of the previous poll by now.
+        publishPositions();
         ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
         InvalidOffsetException invalidOffset = null;
         wakeable = true;
@@ -273,6 +317,34 @@ public final class KafkaSource implements Source {
             out.add(new KafkaRecord(record));
         }
         return out;
+    }
+
+    /**
+     * Hands the assigned partitions and the offsets the pipeline reads next to the lag, once somebody
+     * asked for it (until then this costs a volatile read). Called as a poll begins, so that records the
+     * pipeline was given still count as behind until it has handled them all (a stop drops the rest): a
+     * lag of 0 then means that stopping loses nothing.
+     */
+    private void publishPositions() {
+        KafkaLag current = lag;
+        if (current == null || !current.wanted() || !current.publishDue(assignmentChanged)) {
+            return;
+        }
+        assignmentChanged = false;
+        Map<TopicPartition, Long> published = current.published().next();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (TopicPartition partition : assigned) {
+            long position;
+            try {
+                // Known positions are answered from the consumer's memory; zero: never waits for a broker.
+                position = redo(() -> consumer.position(partition, Duration.ZERO));
+            } catch (KafkaException | IllegalStateException e) {
+                // Not positioned yet, or being validated: what was published stays (-1: none yet).
+                position = published.getOrDefault(partition, -1L);
+            }
+            next.put(partition, position);
+        }
+        current.publish(new KafkaLag.Positions(assignedOnce, rebalancing, next));
     }
 
     /**
@@ -483,8 +555,30 @@ public final class KafkaSource implements Source {
         return KafkaRecord.CODEC;
     }
 
+    /**
+     * Per assigned partition, the records between the position the pipeline reads next and the end of
+     * the log (its last stable offset under {@code read_committed}), as last read: see {@link KafkaLag}.
+     * The first call starts a daemon thread that reads the end offsets every {@link Builder#lagInterval}
+     * with an Admin of the same settings; until a source is asked, no thread or connection is spent on
+     * it. Unknown (with the time of the last good reading) when the brokers did not answer the last
+     * reading, before the group assigned a partition, and once the source is closed.
+     */
+    @Override
+    public SourceLag lag() {
+        KafkaLag current = lag;
+        if (current == null) {
+            return new SourceLag(SourceLag.Unit.RECORDS, List.of(SplitLag.unknown(subscription(), null,
+                    "the source is not open")), java.time.Instant.now());
+        }
+        return current.lag();
+    }
+
     @Override
     public void close() {
+        KafkaLag currentLag = lag;
+        if (currentLag != null) {
+            currentLag.close();
+        }
         KafkaConsumer<byte[], byte[]> current = consumer;
         if (current != null) {
             // Brokers that stopped answering would only make close wait for them.
@@ -492,6 +586,13 @@ public final class KafkaSource implements Source {
             current.close(unreachable ? Duration.ZERO : Duration.ofSeconds(10));
             consumer = null;
         }
+    }
+
+    /** A copy of the consumer properties, secrets included: for the package's tests only. */
+    Properties consumerProperties() {
+        Properties copy = new Properties();
+        copy.putAll(config.properties);
+        return copy;
     }
 
     /** The consumer properties in force, with secret values masked. */
@@ -731,6 +832,7 @@ public final class KafkaSource implements Source {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
+                departed(partitions);
                 unwakeable(() -> {
                     unreadSinceAssignment.removeAll(partitions);
                     try {
@@ -745,6 +847,7 @@ public final class KafkaSource implements Source {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
+                departed(partitions);
                 unwakeable(() -> {
                     unreadSinceAssignment.removeAll(partitions);
                     try {
@@ -758,6 +861,15 @@ public final class KafkaSource implements Source {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Called after every rebalance, with the partitions added (none, possibly): the assignment is settled.
+            assigned.addAll(partitions);
+            assignedOnce = true;
+            KafkaLag currentLag = lag;
+            if (currentLag != null) {
+                currentLag.noteAssigned();
+            }
+            rebalancing = false;
+            assignmentChanged = true;
             if (partitions.isEmpty()) {
                 return;
             }
@@ -789,6 +901,13 @@ public final class KafkaSource implements Source {
             });
         }
 
+        /** Partitions revoked or lost: the lag has a hole until the group assigns again. */
+        private void departed(Collection<TopicPartition> partitions) {
+            assigned.removeAll(partitions);
+            rebalancing = true;
+            assignmentChanged = true;
+        }
+
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
                 committedAtAssignment.remove(KafkaPosition.split(partition));
@@ -815,7 +934,8 @@ public final class KafkaSource implements Source {
 
     /** Immutable settings of a source. */
     private record Config(Properties properties, List<String> topics, Pattern pattern, String groupId,
-                          StartingOffsets startingOffsets, Duration startupTimeout, Duration unreachableTimeout) {
+                          StartingOffsets startingOffsets, Duration startupTimeout, Duration unreachableTimeout,
+                          Duration lagInterval) {
     }
 
     /**
@@ -830,6 +950,7 @@ public final class KafkaSource implements Source {
         private StartingOffsets startingOffsets = StartingOffsets.EARLIEST;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration unreachableTimeout = Duration.ofMinutes(15);
+        private Duration lagInterval = Duration.ofSeconds(2);
         private String securityProtocol;
         private String saslMechanism;
         private String saslUser;
@@ -899,6 +1020,15 @@ public final class KafkaSource implements Source {
             return this;
         }
 
+        /**
+         * How often the end offsets are read for {@link KafkaSource#lag()} once it was asked (default 2 s):
+         * one {@code listOffsets} request per interval, from a thread of the source's own.
+         */
+        public Builder lagInterval(Duration interval) {
+            this.lagInterval = interval;
+            return this;
+        }
+
         /** Records per poll at most (default 2000). */
         public Builder maxPollRecords(int maxPollRecords) {
             properties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
@@ -960,7 +1090,7 @@ public final class KafkaSource implements Source {
         public KafkaSource build() {
             Properties resolved = resolve(true);
             return new KafkaSource(new Config(resolved, List.copyOf(topics), pattern, groupId, startingOffsets, startupTimeout,
-                    unreachableTimeout));
+                    unreachableTimeout, lagInterval));
         }
 
         /**
@@ -1012,6 +1142,10 @@ public final class KafkaSource implements Source {
             if (unreachableTimeout == null || unreachableTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("KafkaSource: unreachableTimeout must be at least 1 s (brokers answer"
                         + " heartbeats every few seconds), was " + unreachableTimeout + "; e.g. unreachableTimeout(Duration.ofMinutes(15))");
+            }
+            if (lagInterval == null || lagInterval.compareTo(Duration.ofMillis(100)) < 0 || lagInterval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("KafkaSource: lagInterval must be between 100 ms and 1 h, was " + lagInterval
+                        + "; e.g. lagInterval(Duration.ofSeconds(2))");
             }
             Properties resolved = new Properties();
             resolved.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");

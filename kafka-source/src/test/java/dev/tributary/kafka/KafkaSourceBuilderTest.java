@@ -46,6 +46,8 @@ class KafkaSourceBuilderTest {
         assertNamesSetting(valid().property("auto.offset.reset", "latest"), "startingOffsets(");
         assertNamesSetting(valid().unreachableTimeout(Duration.ofMillis(10)), "unreachableTimeout must be at least 1 s");
         assertNamesSetting(valid().unreachableTimeout(null), "unreachableTimeout");
+        assertNamesSetting(valid().lagInterval(Duration.ofMillis(10)), "lagInterval must be between 100 ms and 1 h");
+        assertNamesSetting(valid().lagInterval(null), "lagInterval");
     }
 
     @Test

@@ -33,13 +33,17 @@ class SecuredKafkaSourceIT {
         sql.execute("CREATE TABLE " + table + " (id UInt64, name String) ENGINE = MergeTree ORDER BY id");
         KafkaTestData.createTopic(kafka.setupClientProperties(), topic, 2);
         KafkaTestData.produce(kafka.setupClientProperties(), topic, 0, 1_000);
-        KafkaSource source = builder.topics(topic).groupId("group-" + topic).build();
+        KafkaSource source = builder.topics(topic).groupId("group-" + topic).lagInterval(Duration.ofMillis(500)).build();
         assertFalse(source.toString().contains(kafka.password()), "no password in toString");
         try (Pipeline pipeline = Pipeline.builder().name(name).source(source).decoder(JsonDecoder.create())
                 .sink(ClickHouseSink.builder().endpoint(clickhouse.endpoint()).table(table).maxAge(Duration.ofMillis(300)).build())
                 .metricsLogInterval(Duration.ZERO).build()) {
             pipeline.start();
             await("1,000 rows", Duration.ofMinutes(1), () -> sql.longValue("SELECT count() FROM " + table) == 1_000);
+            // The lag's Admin connects with the source's security settings: its reading is known (and all was read).
+            await("the lag to be known and 0", Duration.ofMinutes(1),
+                    () -> pipeline.lag().isKnown() && pipeline.lag().total().getAsLong() == 0);
+            assertEquals(2, pipeline.lag().splits().size(), pipeline.lag().toString());
         }
         assertEquals(1_000, sql.longValue("SELECT uniqExact(id) FROM " + table));
     }

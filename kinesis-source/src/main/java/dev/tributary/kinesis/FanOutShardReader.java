@@ -42,7 +42,7 @@ final class FanOutShardReader extends ShardReader {
     private long lastEndCheck;
 
     FanOutShardReader(FetchContext context, String shardId) {
-        super(context, shardId);
+        super(context, shardId, "SubscribeToShard event", ShardLag.FAN_OUT_EVENT_INTERVAL);
     }
 
     @Override

@@ -113,7 +113,8 @@ final class KclSchedulerFactory implements AutoCloseable {
                 leases,
                 configs.lifecycleConfig().aggregatorUtil(new KplAggregatorUtil(stream.name())),
                 configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
-                configs.processorConfig(),
+                // Also idle fetches reach the processor: each brings the shard's lag (ShardLag trusts fresh readings only).
+                configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
                 configs.retrievalConfig().retrievalSpecificConfig(retrieval).initialPositionInStreamExtended(initialPosition()));
     }
 

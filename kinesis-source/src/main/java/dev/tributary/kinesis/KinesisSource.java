@@ -4,8 +4,10 @@ import dev.tributary.core.PendingRange;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
+import dev.tributary.core.SourceLag;
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.SplitLag;
 import dev.tributary.core.VirtualColumn;
 import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.internal.Checks;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -304,18 +307,25 @@ public final class KinesisSource implements Source {
     }
 
     /**
-     * How far behind the newest record the slowest shard is, from its last fetch, in milliseconds;
-     * -1 before the first fetch. Safe to call from any thread.
+     * How far behind the newest record each shard being read is, in milliseconds: the
+     * {@code MillisBehindLatest} of its last successful {@code GetRecords} (or fan-out event). Unknown,
+     * with the time of that reading, when the reader's latest call failed or the reading is older than
+     * three poll intervals (three fan-out event intervals of 5 s), and never less than 10 s; shards read
+     * to their end leave the view. Safe from any thread; it never calls Kinesis.
      */
-    public long millisBehindLatest() {
-        long max = -1;
+    @Override
+    public SourceLag lag() {
+        List<SplitLag> splits = new ArrayList<>();
         ShardLifecycle current = shards;
         if (current != null) {
             for (ActiveShard shard : current.shards()) {
-                max = Math.max(max, shard.reader.millisBehindLatest());
+                if (!shard.reader.isEnded()) {
+                    splits.add(shard.reader.lag());
+                }
             }
         }
-        return max;
+        splits.sort(Comparator.comparing(SplitLag::split));
+        return new SourceLag(SourceLag.Unit.MILLIS, splits, Instant.now());
     }
 
     /**

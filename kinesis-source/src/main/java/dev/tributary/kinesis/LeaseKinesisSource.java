@@ -3,8 +3,10 @@ package dev.tributary.kinesis;
 import dev.tributary.core.RecordCodec;
 import dev.tributary.core.Source;
 import dev.tributary.core.SourceContext;
+import dev.tributary.core.SourceLag;
 import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.SplitLag;
 import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
 import dev.tributary.core.internal.Checks;
@@ -15,8 +17,10 @@ import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,8 +148,9 @@ public final class LeaseKinesisSource implements Source {
 
     /** On a KCL thread: a shard was leased to this worker. */
     ShardHandoff register(String shardId) {
+        Duration fetchInterval = config.common.fanOutConsumer() != null ? ShardLag.FAN_OUT_EVENT_INTERVAL : config.common.pollInterval();
         ShardHandoff handoff = new ShardHandoff(config.common.stream().name(), shardId, config.common.maxBufferedRecordsPerShard(),
-                config.common.maxBufferedBytesPerShard(), signal::raise);
+                config.common.maxBufferedBytesPerShard(), fetchInterval, signal::raise);
         if (closing) {
             handoff.close();
         }
@@ -389,13 +394,24 @@ public final class LeaseKinesisSource implements Source {
         return splits;
     }
 
-    /** How far behind the newest record the slowest shard is, from KCL's last fetch, in ms; -1 before. Safe from any thread. */
-    public long millisBehindLatest() {
-        long max = -1;
+    /**
+     * How far behind the newest record each shard read now is, in milliseconds: the
+     * {@code MillisBehindLatest} of KCL's last fetch of it (KCL hands over idle fetches too). Unknown,
+     * with the time of that reading, once it is older than three poll intervals (three fan-out event
+     * intervals of 5 s), and never less than 10 s: KCL retries failed calls without telling, so an
+     * outage shows as readings that stop. Shards read to their end, handed off or lost leave the view.
+     * Safe from any thread; it never calls Kinesis.
+     */
+    @Override
+    public SourceLag lag() {
+        List<SplitLag> splits = new ArrayList<>();
         for (ShardHandoff handoff : active.values()) {
-            max = Math.max(max, handoff.millisBehindLatest());
+            if (handoff.state() == ShardHandoff.State.READING) {
+                splits.add(handoff.lag());
+            }
         }
-        return max;
+        splits.sort(Comparator.comparing(SplitLag::split));
+        return new SourceLag(SourceLag.Unit.MILLIS, splits, Instant.now());
     }
 
     /** The bytes of records fetched and not yet handed to the pipeline (an estimate). Safe from any thread. */

@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 
+import java.time.Duration;
+
 /**
  * Reads a shard with {@code GetShardIterator} and {@code GetRecords}, one call every poll interval
  * (Kinesis allows five per second per shard, shared by every consumer), at most
@@ -21,7 +23,7 @@ final class PollingShardReader extends ShardReader {
     private String iterator;
 
     PollingShardReader(FetchContext context, String shardId) {
-        super(context, shardId);
+        super(context, shardId, "GetRecords", Duration.ofMillis(context.pollIntervalMillis()));
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.SplitLag;
 import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -45,14 +48,21 @@ final class ShardHandoff {
     /** The last record handed to the pipeline, and the last one checkpointed; null if none. */
     private KinesisPosition handedOut;
     private KinesisPosition committed;
-    private long millisBehindLatest = -1;
+    private final ShardLag lag;
 
-    ShardHandoff(String stream, String shardId, int maxRecords, long maxBytes, Runnable wakePipeline) {
+    /**
+     * @param expectedInterval how often KCL hands over a fetch when all is well (its poll interval, or
+     *                         {@link ShardLag#FAN_OUT_EVENT_INTERVAL})
+     */
+    ShardHandoff(String stream, String shardId, int maxRecords, long maxBytes, Duration expectedInterval, Runnable wakePipeline) {
         this.shardId = shardId;
         this.split = KinesisPosition.split(stream, shardId);
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
         this.wakePipeline = wakePipeline;
+        // KCL retries its failed calls itself and tells the processor nothing of them.
+        this.lag = new ShardLag(split, "fetch handed over by the Kinesis Client Library", ShardLag.staleAfter(expectedInterval),
+                "Kinesis may be unreachable (the Kinesis Client Library logs its failed calls)", Clock.systemUTC());
     }
 
     // ---- KCL's thread
@@ -66,20 +76,25 @@ final class ShardHandoff {
             throws InterruptedException {
         this.checkpointer = checkpointer;
         if (millisBehind != null) {
-            millisBehindLatest = millisBehind;
+            lag.reading(millisBehind);
         }
-        for (KinesisRecord record : records) {
-            while (state == State.READING && !closing && (buffer.size() >= maxRecords || bufferedBytes >= maxBytes)) {
-                wakePipeline.run(); // full: the pipeline has something to take
-                wait();
+        try {
+            for (KinesisRecord record : records) {
+                while (state == State.READING && !closing && (buffer.size() >= maxRecords || bufferedBytes >= maxBytes)) {
+                    lag.holding(); // KCL fetches nothing more for this shard until offer returns
+                    wakePipeline.run(); // full: the pipeline has something to take
+                    wait();
+                }
+                if (state != State.READING || closing) {
+                    return;
+                }
+                buffer.add(record);
+                bufferedBytes += record.estimatedBytes();
             }
-            if (state != State.READING || closing) {
-                return;
-            }
-            buffer.add(record);
-            bufferedBytes += record.estimatedBytes();
+            wakePipeline.run();
+        } finally {
+            lag.fetching();
         }
-        wakePipeline.run();
     }
 
     /**
@@ -202,8 +217,9 @@ final class ShardHandoff {
         return state;
     }
 
-    synchronized long millisBehindLatest() {
-        return millisBehindLatest;
+    /** The shard's lag from KCL's last fetch, unknown once that is no longer true ({@link ShardLag}). */
+    SplitLag lag() {
+        return lag.view();
     }
 
     synchronized long bufferedBytes() {

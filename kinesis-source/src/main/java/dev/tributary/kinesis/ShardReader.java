@@ -1,6 +1,7 @@
 package dev.tributary.kinesis;
 
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.SplitLag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
@@ -8,6 +9,8 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,7 +43,6 @@ abstract class ShardReader implements AutoCloseable {
     /** The average size of the records of the last fetch (0 before the first), to size the next one. */
     private volatile long averageRecordBytes;
     private volatile boolean ended;
-    private volatile long millisBehindLatest = -1;
     private volatile boolean closed;
     /** The sequence number of the last record fetched into the buffer (where to resume fetching). */
     private volatile String lastFetched;
@@ -51,10 +53,17 @@ abstract class ShardReader implements AutoCloseable {
     private volatile IteratorStart resumeInside;
     private int failures;
     private final Reachability reachability = new Reachability();
+    private final ShardLag lag;
 
-    ShardReader(FetchContext context, String shardId) {
+    /**
+     * @param call             what answers with the shard's lag, for messages ("GetRecords")
+     * @param expectedInterval how often such an answer comes when all is well
+     */
+    ShardReader(FetchContext context, String shardId, String call, Duration expectedInterval) {
         this.context = context;
         this.shardId = shardId;
+        this.lag = new ShardLag(KinesisPosition.split(context.stream().name(), shardId), call,
+                ShardLag.staleAfter(expectedInterval), "a call is taking long (up to apiCallTimeout)", Clock.systemUTC());
     }
 
     /** Starts fetching in the background from {@code start}. */
@@ -121,6 +130,9 @@ abstract class ShardReader implements AutoCloseable {
         boolean hold = closed || context.paused() || room() <= 0 || bufferedBytes.get() >= context.maxBufferedBytes();
         if (hold) {
             reachability.reached(); // no calls while holding: a pause is not an outage
+            lag.holding();
+        } else {
+            lag.fetching();
         }
         return hold;
     }
@@ -131,7 +143,7 @@ abstract class ShardReader implements AutoCloseable {
      */
     final void deliver(List<Record> records, Long behind) {
         if (behind != null) {
-            millisBehindLatest = behind;
+            lag.reading(behind);
         }
         if (records.isEmpty() || closed) {
             return;
@@ -167,7 +179,6 @@ abstract class ShardReader implements AutoCloseable {
             return;
         }
         ended = true;
-        millisBehindLatest = 0;
         LOG.info("pipeline {}: reached the end of shard {}{}", context.pipeline(), describe(),
                 children == null || children.isEmpty() ? "" : "; child shards "
                         + children.stream().map(ChildShard::shardId).toList());
@@ -210,9 +221,9 @@ abstract class ShardReader implements AutoCloseable {
         return ended && buffer.isEmpty();
     }
 
-    /** How far behind the newest record of the shard the last fetch was, or -1 if not known yet. */
-    final long millisBehindLatest() {
-        return millisBehindLatest;
+    /** The shard's lag as last measured, unknown once that is no longer true ({@link ShardLag}). Safe from any thread. */
+    final SplitLag lag() {
+        return lag.view();
     }
 
     /**
@@ -237,6 +248,9 @@ abstract class ShardReader implements AutoCloseable {
         failures++;
         if (!closed) {
             reachability.failed(what, error);
+            if (!KinesisErrors.isThrottling(error) && !KinesisErrors.isExpiredIterator(error)) {
+                lag.failed(what + ": " + KinesisErrors.describe(error));
+            }
         }
         long delay = context.backoff().delayMillis(failures - 1);
         if (closed) {

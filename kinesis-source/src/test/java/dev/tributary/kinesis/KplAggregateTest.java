@@ -142,7 +142,7 @@ class KplAggregateTest {
     void aReaderStartingInsideAnAggregateSkipsItsCommittedUserRecords() throws Exception {
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null, new AtomicBoolean(),
                 new Signal(), 10_000, 1 << 20, 10_000, 200, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
-        ShardReader reader = new ShardReader(context, "shardId-000000000000") {
+        ShardReader reader = new ShardReader(context, "shardId-000000000000", "GetRecords", java.time.Duration.ofMillis(200)) {
             @Override
             void begin(IteratorStart start) {
             }

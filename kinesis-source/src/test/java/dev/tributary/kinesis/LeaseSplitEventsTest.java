@@ -1,6 +1,8 @@
 package dev.tributary.kinesis;
 
 import dev.tributary.core.SourceContext;
+import dev.tributary.core.SourceLag;
+import dev.tributary.core.SplitLag;
 import dev.tributary.core.SplitListener;
 import dev.tributary.testkit.Await;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The split events the lease-based source reports from KCL's lease changes (KCL's side called directly, no KCL). */
 class LeaseSplitEventsTest {
@@ -100,6 +104,37 @@ class LeaseSplitEventsTest {
                 "revoked [s/shardId-000000000004]"), events);
         source.close(); // releases both waits
         assertFalse(end.get(10, TimeUnit.SECONDS) || handOff.get(10, TimeUnit.SECONDS), "nothing was committed");
+    }
+
+    /** The lag lists the shards read now, with KCL's last reading; one that ended or was handed off leaves it. */
+    @Test
+    void lagListsTheShardsBeingReadWithKclsLastReading() throws Exception {
+        LeaseKinesisSource source = source();
+        assertEquals(List.of(), source.lag().splits(), "nothing leased yet");
+        ShardHandoff reading = source.register("shardId-000000000005");
+        ShardHandoff ending = source.register("shardId-000000000006");
+        ShardHandoff silent = source.register("shardId-000000000007");
+        reading.offer(List.of(record("shardId-000000000005", 1)), null, 1_200L);
+        ending.offer(List.of(), null, 0L);
+        source.poll(Duration.ofSeconds(5));
+        SourceLag lag = source.lag();
+        assertEquals(SourceLag.Unit.MILLIS, lag.unit());
+        assertEquals(List.of("s/shardId-000000000005", "s/shardId-000000000006", "s/shardId-000000000007"),
+                lag.splits().stream().map(SplitLag::split).toList());
+        assertEquals(1_200, lag.splits().get(0).behind());
+        assertEquals(0, lag.splits().get(1).behind());
+        assertFalse(lag.splits().get(2).isKnown(), "no fetch handed over yet");
+        assertNull(lag.splits().get(2).lastReading());
+        assertFalse(lag.total().isPresent(), "no total while one shard's lag is unknown");
+
+        CompletableFuture<Boolean> end = CompletableFuture.supplyAsync(() -> awaitCommitted(ending, true));
+        // Nothing of it was handed out: it ends (ENDING, then DONE) without waiting for a commit.
+        assertTrue(end.get(10, TimeUnit.SECONDS));
+        silent.lost();
+        assertEquals(List.of("s/shardId-000000000005"), source.lag().splits().stream().map(SplitLag::split).toList(),
+                "an ended shard and a lost one leave the view");
+        assertEquals(1_200, source.lag().total().orElseThrow());
+        source.close();
     }
 
     private static KinesisRecord record(String shardId, long sequence) {

@@ -17,7 +17,7 @@ class PipelineRecordProcessorTest {
         List<String> registered = new ArrayList<>();
         PipelineRecordProcessor processor = new PipelineRecordProcessor("s", shardId -> {
             registered.add(shardId);
-            return new ShardHandoff("s", shardId, 10, 1L << 20, () -> { });
+            return new ShardHandoff("s", shardId, 10, 1L << 20, java.time.Duration.ofSeconds(1), () -> { });
         });
         processor.leaseLost(LeaseLostInput.builder().build()); // KCL's shutdown of a consumer that never initialized
         processor.shutdownRequested(ShutdownRequestedInput.builder().build());

@@ -26,7 +26,7 @@ class ShardHandoffTest {
     private final AtomicInteger wakeups = new AtomicInteger();
 
     private ShardHandoff handoff(int maxRecords) {
-        return new ShardHandoff("s", "shardId-000000000000", maxRecords, 1L << 20, wakeups::incrementAndGet);
+        return new ShardHandoff("s", "shardId-000000000000", maxRecords, 1L << 20, java.time.Duration.ofSeconds(1), wakeups::incrementAndGet);
     }
 
     private static KinesisRecord record(long sequence) {

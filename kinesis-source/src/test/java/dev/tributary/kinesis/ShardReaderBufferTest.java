@@ -26,7 +26,7 @@ class ShardReaderBufferTest {
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null, new AtomicBoolean(),
                 new Signal(), maxRecords, maxBytes, 10_000, 200, new Backoff(java.time.Duration.ofMillis(1),
                 java.time.Duration.ofMillis(1)));
-        return new ShardReader(context, "shardId-000000000000") {
+        return new ShardReader(context, "shardId-000000000000", "GetRecords", java.time.Duration.ofMillis(200)) {
             @Override
             void begin(IteratorStart start) {
             }

@@ -38,7 +38,11 @@ final class Batch implements RowTarget {
     /** 0 for a batch as the pipeline encoded it; 1, 2, ... each time it was encoded again after a table change. */
     final int generation;
     final TableSchema schema;
-    final long createdNanos;
+    /**
+     * When its first row or error record was appended (the sink's clock): its age, which seals it at
+     * {@code maxAge}, counts from there, not from when the batch was made (maybe after an idle gap).
+     */
+    long firstRecordNanos;
     final RowBinaryOutput data;
     final List<ErrorRecord> errors = new ArrayList<>();
     private int rows;
@@ -73,7 +77,6 @@ final class Batch implements RowTarget {
         this.generation = generation;
         this.schema = schema;
         this.maxErrorRawBytes = maxErrorRawBytes;
-        this.createdNanos = System.nanoTime();
         this.data = buffer;
         buffer.reset();
         this.codec = codec;

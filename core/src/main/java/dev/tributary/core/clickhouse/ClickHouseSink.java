@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Writes rows into one ClickHouse table in batches, through the official Java client.
@@ -96,8 +97,16 @@ public final class ClickHouseSink implements BatchingSink {
     /** Exactly-once mode: the layout the split batches opened since the last flush are encoded for. */
     private TableSchema splitSchema;
 
+    /** The clock of batch ages, {@link System#nanoTime()} but in tests. */
+    private LongSupplier clock = System::nanoTime;
+
     private ClickHouseSink(Config config) {
         this.config = config;
+    }
+
+    /** For tests: the clock batch ages are read from (nanoseconds, as {@link System#nanoTime()}). */
+    void clock(LongSupplier clock) {
+        this.clock = clock;
     }
 
     public static Builder builder() {
@@ -263,6 +272,7 @@ public final class ClickHouseSink implements BatchingSink {
     @Override
     public void append(SourceRecord origin, RowWriter rowWriter) throws MappingException {
         if (splitBatches == null) {
+            stampFirstRecord();
             open.append(origin, rowWriter);
             return;
         }
@@ -280,6 +290,7 @@ public final class ClickHouseSink implements BatchingSink {
     @Override
     public void appendError(SourceRecord origin, ErrorKind kind, String message) {
         if (splitBatches == null) {
+            stampFirstRecord();
             open.appendError(origin, kind, message);
             return;
         }
@@ -288,6 +299,13 @@ public final class ClickHouseSink implements BatchingSink {
         batch.appendError(origin, kind, message);
         splitErrors++;
         splitBytes += batch.bytes() - bytes;
+    }
+
+    /** Starts the open batch's age at its first record (the open batch was made at the last flush, maybe long ago). */
+    private void stampFirstRecord() {
+        if (open.isEmpty()) {
+            open.firstRecordNanos = clock.getAsLong();
+        }
     }
 
     /** Exactly-once mode: the open batch of the record's split, made now if it has none. */
@@ -300,8 +318,9 @@ public final class ClickHouseSink implements BatchingSink {
                     : new RecordSlab(1 << 12, (int) Math.min(config.maxBytes + (1 << 16), Integer.MAX_VALUE - 16));
             batch = new Batch(++batchSequence, 0, splitSchema, new RowBinaryOutput(1 << 12), config.maxErrorRawBytes,
                     recordCodec, slab);
+            batch.firstRecordNanos = clock.getAsLong(); // made for its first record
             if (splitBatches.isEmpty()) {
-                oldestNanos = batch.createdNanos;
+                oldestNanos = batch.firstRecordNanos;
             }
             splitBatches.put(split, batch);
         }
@@ -319,12 +338,12 @@ public final class ClickHouseSink implements BatchingSink {
             return splitRows >= config.maxRows
                     || splitBytes >= config.maxBytes
                     || splitErrors >= config.maxRows
-                    || (!splitBatches.isEmpty() && System.nanoTime() - oldestNanos >= config.maxAge.toNanos());
+                    || (!splitBatches.isEmpty() && clock.getAsLong() - oldestNanos >= config.maxAge.toNanos());
         }
         return open.rows() >= config.maxRows
                 || open.bytes() >= config.maxBytes
                 || open.errors.size() >= config.maxRows
-                || (!open.isEmpty() && System.nanoTime() - open.createdNanos >= config.maxAge.toNanos());
+                || (!open.isEmpty() && clock.getAsLong() - open.firstRecordNanos >= config.maxAge.toNanos());
     }
 
     @Override
@@ -451,7 +470,7 @@ public final class ClickHouseSink implements BatchingSink {
             splitRows += batch.rows();
             splitBytes += batch.bytes();
             splitErrors += batch.errors.size();
-            oldestNanos = Math.min(oldestNanos, batch.createdNanos);
+            oldestNanos = Math.min(oldestNanos, batch.firstRecordNanos);
         }
     }
 

@@ -82,13 +82,14 @@ class SecretsStayOutOfLogsIT {
                 .metricsLogInterval(Duration.ofMillis(200)).build();
     }
 
-    /** Runs a pipeline until {@code rows} rows are in {@code table}. */
+    /** Runs a pipeline until {@code rows} rows are in {@code table} and its lag (read by an Admin of the same settings) is known. */
     private static void runUntilLanded(Pipeline pipeline, ClickHouseSql sql, String table, int rows) throws Exception {
         try (pipeline) {
             pipeline.start();
             await(rows + " rows in " + table, Duration.ofMinutes(1),
                     () -> sql.longValue("SELECT count() FROM " + table) >= rows || pipeline.failure() != null);
             assertEquals(null, pipeline.failure(), "the pipeline runs");
+            await("the lag to be known", Duration.ofMinutes(1), () -> pipeline.lag().isKnown());
         }
     }
 
@@ -188,6 +189,12 @@ class SecretsStayOutOfLogsIT {
                 "ssl.truststore.certificates"), hidden.stream().sorted().toList());
         for (String name : hidden) {
             assertEquals(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD, keys.get(name).type, name);
+        }
+        // The lag's Admin gets the same secrets (and Kafka masks them there too).
+        Map<String, org.apache.kafka.common.config.ConfigDef.ConfigKey> adminKeys =
+                org.apache.kafka.clients.admin.AdminClientConfig.configDef().configKeys();
+        for (String name : hidden) {
+            assertEquals(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD, adminKeys.get(name).type, name);
         }
         assertFalse(source.toString().contains("secret-password"));
     }
