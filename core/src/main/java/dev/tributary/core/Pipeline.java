@@ -1,6 +1,7 @@
 package dev.tributary.core;
 
 import dev.tributary.core.internal.Backoff;
+import dev.tributary.core.internal.Checks;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.core.table.TableSchema;
@@ -1386,16 +1387,10 @@ public final class Pipeline implements AutoCloseable {
                 throw new IllegalArgumentException("Pipeline " + name + ": metricsLogInterval must be zero (off) or positive, was "
                         + metricsLogInterval);
             }
-            if (retryBackoffMax == null || retryBackoffMax.isNegative() || retryBackoffMax.isZero()) {
-                throw new IllegalArgumentException("Pipeline " + name + ": retryBackoffMax must be positive, was " + retryBackoffMax);
-            }
-            if (maxRecordBytes < 1) {
-                throw new IllegalArgumentException("Pipeline " + name + ": maxRecordBytes must be positive, was " + maxRecordBytes);
-            }
-            if (shutdownTimeout == null || shutdownTimeout.toMillis() < 1) {
-                throw new IllegalArgumentException("Pipeline " + name + ": shutdownTimeout must be positive, was "
-                        + shutdownTimeout + "; e.g. shutdownTimeout(Duration.ofSeconds(30))");
-            }
+            String component = "Pipeline " + name;
+            Checks.requirePositive(component, retryBackoffMax, "retryBackoffMax", "retryBackoffMax(Duration.ofSeconds(10))");
+            Checks.requireAtLeast(component, maxRecordBytes, 1, "maxRecordBytes");
+            Checks.requirePositive(component, shutdownTimeout, "shutdownTimeout", "shutdownTimeout(Duration.ofSeconds(30))");
             if (deliveryGuarantee == null) {
                 throw new IllegalArgumentException("Pipeline " + name + ": deliveryGuarantee is null; use"
                         + " DeliveryGuarantee.AT_LEAST_ONCE (the default) or EXACTLY_ONCE");
