@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.tributary.testkit.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +45,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KinesisQuickstartIT {
 
     private static final Duration UNKNOWN_LAG_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * The other side of the shared drain rule: a stream the program creates and fills itself is drained
+     * once every record landed (a lag of 0 ms only says all was fetched), and the run ends normally.
+     */
+    @Test
+    void untilDrainedEndsOnceEveryRecordProducedLanded(TestkitPaths paths, ClickHouseServer clickhouse) throws Exception {
+        String suffix = Long.toString(System.nanoTime());
+        String stream = "drained-" + suffix;
+        String table = "drained_kinesis_" + suffix;
+        try (KinesisMock kinesis = KinesisMock.start(paths)) {
+            System.setProperty("aws.accessKeyId", kinesis.accessKeyId());
+            System.setProperty("aws.secretAccessKey", kinesis.secretAccessKey());
+            MetricsSnapshot end = KinesisQuickstart.run(new KinesisQuickstart.Settings(stream, kinesis.region(),
+                    kinesis.endpoint().toString(), clickhouse.endpoint().toString(), table, null, false, null, null,
+                    2, 1_000, true, Duration.ofMillis(500), UNKNOWN_LAG_TIMEOUT));
+            assertEquals(1_000, end.recordsRead());
+            assertEquals(1_000, end.rowsInserted() + end.errorsTotal(), "everything read was handled before the stop");
+            assertEquals(1_000, clickhouse.sql().longValue("SELECT count() FROM " + table));
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
 
     @Test
     void untilDrainedDoesNotTakeADeadEndpointForDrained(TestkitPaths paths, ClickHouseServer clickhouse) throws Exception {
