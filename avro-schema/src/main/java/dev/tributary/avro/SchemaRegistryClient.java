@@ -42,6 +42,11 @@ public final class SchemaRegistryClient {
         return new Builder();
     }
 
+    /** The Avro view of {@code registry}, e.g. one built from keys or shared with a Protobuf decoder (one cache). */
+    public static SchemaRegistryClient of(dev.tributary.registry.SchemaRegistryClient registry) {
+        return new SchemaRegistryClient(Objects.requireNonNull(registry, "registry"));
+    }
+
     /** The registry client this view reads through (for the schemas of other formats, or raw text). */
     public dev.tributary.registry.SchemaRegistryClient registry() {
         return registry;

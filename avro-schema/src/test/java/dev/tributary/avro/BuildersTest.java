@@ -28,7 +28,7 @@ class BuildersTest {
         assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").maxAttempts(0).build())
                 .contains("maxAttempts must be 1 to 10"));
         assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").requestTimeout(Duration.ZERO).build())
-                .contains("requestTimeout must be positive"));
+                .contains("requestTimeout must be a positive duration"));
         assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").maxResponseBytes(0).build())
                 .contains("maxResponseBytes must be 1 KiB to 1 GiB, was 0"));
         assertTrue(refusal(() -> SchemaRegistryClient.builder().url("https://r").maxResponseBytes(2L << 30).build())

@@ -1,5 +1,6 @@
 package dev.tributary.core;
 
+import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.metrics.MetricsSnapshot;
 import dev.tributary.core.table.TableSchema;
@@ -449,7 +450,7 @@ public final class Pipeline implements AutoCloseable {
                         + " while replaying " + at.split() + " at " + at + "; stopping without inserting them (a restart"
                         + " replays them)", lastPendingFailure);
             }
-            Thread.sleep(Math.min(retryBackoffMax.toMillis(), 200L << attempt));
+            Thread.sleep(new Backoff(Duration.ofMillis(200), retryBackoffMax).delayMillis(attempt));
         }
     }
 
@@ -681,7 +682,7 @@ public final class Pipeline implements AutoCloseable {
                 if (stopRequested) {
                     return null;
                 }
-                long delay = Math.min(retryBackoffMax.toMillis(), 100L << Math.min(attempt, 10));
+                long delay = new Backoff(Duration.ofMillis(100), retryBackoffMax).delayMillis(attempt);
                 LOG.warn("pipeline {}: decoding {} failed for a reason outside the record, retrying in {} ms: {}",
                         name, record.position(), delay, e.getMessage());
                 setSourcePaused(true);

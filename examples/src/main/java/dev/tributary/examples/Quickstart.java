@@ -64,18 +64,21 @@ public final class Quickstart {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        String topic = options.getOrDefault("topic", "github");
-        Settings settings = new Settings(options.getOrDefault("bootstrap", "127.0.0.1:9092"), topic,
-                options.getOrDefault("group", "tributary-" + topic), options.getOrDefault("clickhouse", "http://127.0.0.1:8123"),
-                options.getOrDefault("table", topic), options.containsKey("until-drained"), Duration.ofSeconds(3),
-                Duration.ofSeconds(Long.parseLong(options.getOrDefault("unknown-lag-timeout", "120"))));
         try {
-            run(settings);
+            run(settings(options(args)));
         } catch (LagUnknownException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
+    }
+
+    /** The settings from the command line's options, with the defaults above. */
+    static Settings settings(Map<String, String> options) {
+        String topic = options.getOrDefault("topic", "github");
+        return new Settings(options.getOrDefault("bootstrap", "127.0.0.1:9092"), topic,
+                options.getOrDefault("group", "tributary-" + topic), options.getOrDefault("clickhouse", "http://127.0.0.1:8123"),
+                options.getOrDefault("table", topic), options.containsKey("until-drained"), Duration.ofSeconds(3),
+                Duration.ofSeconds(Long.parseLong(options.getOrDefault("unknown-lag-timeout", "120"))));
     }
 
     /** {@code --name value} pairs, and {@code --until-drained} and {@code --create} as flags (present with value "true"). */
@@ -95,6 +98,13 @@ public final class Quickstart {
 
     /** Runs the pipeline; returns its final counters. */
     public static MetricsSnapshot run(Settings settings) throws InterruptedException {
+        Pipeline pipeline = pipeline(settings).build();
+        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "quickstart-shutdown"));
+        return watch(pipeline, settings);
+    }
+
+    /** The quickstart's pipeline, to be built: the topic from the start, JSON, the table (created if missing). */
+    static Pipeline.Builder pipeline(Settings settings) {
         KafkaSource source = KafkaSource.builder()
                 .bootstrapServers(settings.bootstrapServers())
                 .topics(settings.topic())
@@ -106,14 +116,11 @@ public final class Quickstart {
                 .table(settings.table())
                 .createTableIfMissing(GitHubEvents.createTable(settings.table()))
                 .build();
-        Pipeline pipeline = Pipeline.builder()
+        return Pipeline.builder()
                 .name("quickstart-" + settings.table())
                 .source(source)
                 .decoder(JsonDecoder.create())
-                .sink(sink)
-                .build();
-        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "quickstart-shutdown"));
-        return watch(pipeline, settings);
+                .sink(sink);
     }
 
     /** {@link #watch(Pipeline, boolean, Duration, Duration)} with the settings' {@code untilDrained}, {@code progressEvery} and {@code unknownLagTimeout}. */

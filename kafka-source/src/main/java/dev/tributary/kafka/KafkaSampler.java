@@ -4,6 +4,7 @@ import dev.tributary.core.RecordSampler;
 import dev.tributary.core.SampleStart;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.VirtualColumn;
+import dev.tributary.core.internal.Checks;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,12 +66,8 @@ public final class KafkaSampler implements RecordSampler {
 
     @Override
     public List<SourceRecord> sample(int maxRecords, Duration timeout) throws InterruptedException {
-        if (maxRecords < 1) {
-            throw new IllegalArgumentException("KafkaSampler: maxRecords must be at least 1, was " + maxRecords);
-        }
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("KafkaSampler: the timeout must be positive, was " + timeout);
-        }
+        Checks.requireAtLeast("KafkaSampler", maxRecords, 1, "maxRecords");
+        Checks.requirePositive("KafkaSampler", timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
         KafkaConsumer<byte[], byte[]> kafka = consumer();
         try {

@@ -11,6 +11,7 @@ import dev.tributary.core.SourceRecord;
 import dev.tributary.core.SplitLag;
 import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
+import dev.tributary.core.internal.Checks;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -613,9 +614,13 @@ public final class KafkaSource implements Source {
                 || (!CLIENT_PROPERTIES.contains(property) && SECRET_NAME.matcher(property).find());
     }
 
+    /** Every setting (secrets masked), so that two sources configured alike print alike. */
     @Override
     public String toString() {
-        return "KafkaSource" + describe();
+        return "KafkaSource{" + (config.pattern != null ? "topicPattern=" + config.pattern.pattern() : "topics=" + config.topics)
+                + ", startingOffsets=" + config.startingOffsets + ", startupTimeout=" + config.startupTimeout
+                + ", unreachableTimeout=" + config.unreachableTimeout + ", lagInterval=" + config.lagInterval
+                + ", properties=" + describe() + "}";
     }
 
     /**
@@ -1137,9 +1142,7 @@ public final class KafkaSource implements Source {
                         + " (offsets are committed to this consumer group)");
             }
             Objects.requireNonNull(startingOffsets, "KafkaSource: startingOffsets is null");
-            if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
-                throw new IllegalArgumentException("KafkaSource: startupTimeout must be positive, was " + startupTimeout);
-            }
+            Checks.requirePositive("KafkaSource", startupTimeout, "startupTimeout");
             if (unreachableTimeout == null || unreachableTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("KafkaSource: unreachableTimeout must be at least 1 s (brokers answer"
                         + " heartbeats every few seconds), was " + unreachableTimeout + "; e.g. unreachableTimeout(Duration.ofMinutes(15))");
@@ -1192,14 +1195,14 @@ public final class KafkaSource implements Source {
             }
             if (clientCertificate != null || clientKey != null) {
                 protocol = protocol == null ? "SSL" : protocol;
-                requireReadable(clientCertificate, "clientCertificate certificate");
-                requireReadable(clientKey, "clientCertificate key");
+                Checks.requireReadable("KafkaSource", clientCertificate, "clientCertificate certificate");
+                Checks.requireReadable("KafkaSource", clientKey, "clientCertificate key");
                 security.setProperty("ssl.keystore.type", "PEM");
                 security.setProperty("ssl.keystore.certificate.chain", read(clientCertificate));
                 security.setProperty("ssl.keystore.key", read(clientKey));
             }
             if (trustedCertificates != null) {
-                requireReadable(trustedCertificates, "trustedCertificates");
+                Checks.requireReadable("KafkaSource", trustedCertificates, "trustedCertificates");
                 protocol = protocol == null ? "SSL" : protocol;
                 security.setProperty("ssl.truststore.type", "PEM");
                 security.setProperty("ssl.truststore.certificates", read(trustedCertificates));
@@ -1213,12 +1216,6 @@ public final class KafkaSource implements Source {
                 security.setProperty("security.protocol", upper);
             }
             return security;
-        }
-
-        private static void requireReadable(Path path, String setting) {
-            if (path == null || !Files.isReadable(path)) {
-                throw new IllegalArgumentException("KafkaSource: " + setting + " file " + path + " is not readable");
-            }
         }
 
         private static String read(Path path) {

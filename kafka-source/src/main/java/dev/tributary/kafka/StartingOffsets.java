@@ -67,7 +67,9 @@ public sealed interface StartingOffsets {
 
         @Override
         public String toString() {
-            return "EXPLICIT(" + offsets.size() + " partitions, otherwise " + otherwise + ")";
+            java.util.Map<String, Long> sorted = new java.util.TreeMap<>();
+            offsets.forEach((partition, offset) -> sorted.put(partition.toString(), offset));
+            return "EXPLICIT(" + sorted + ", otherwise " + otherwise + ")";
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tributary.kinesis;
 
 import dev.tributary.core.PendingRange;
 import dev.tributary.core.SourcePosition;
+import dev.tributary.core.internal.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ final class CheckpointQueue {
     private final StreamRef stream;
     private final CheckpointStore store;
     private final String application;
-    private final RetryBackoff backoff;
+    private final Backoff backoff;
     /** Checkpoints (with their pending ranges) not saved yet, by shard id: saved with the next write. */
     private final Map<String, Checkpoint> unsaved = new LinkedHashMap<>();
     /** Shards whose {@code SHARD_END} is saved: they take no checkpoint any more. */
@@ -36,7 +37,7 @@ final class CheckpointQueue {
     private int failures;
     private long nextAttempt = System.nanoTime();
 
-    CheckpointQueue(String pipeline, StreamRef stream, CheckpointStore store, String application, RetryBackoff backoff) {
+    CheckpointQueue(String pipeline, StreamRef stream, CheckpointStore store, String application, Backoff backoff) {
         this.pipeline = pipeline;
         this.stream = stream;
         this.store = store;
@@ -83,7 +84,7 @@ final class CheckpointQueue {
             return true;
         } catch (RuntimeException e) {
             failures++;
-            long delay = backoff.delayMillis(failures);
+            long delay = backoff.delayMillis(failures - 1);
             nextAttempt = System.nanoTime() + delay * 1_000_000;
             String message = "checkpoints " + batch + " of stream " + stream + " not saved (attempt " + failures
                     + "; kept and saved again with the next commit or in " + delay + " ms): " + e.getMessage();

@@ -5,6 +5,7 @@ import dev.tributary.core.clickhouse.ClickHouseException;
 import dev.tributary.core.clickhouse.ClickHouseTarget;
 import dev.tributary.core.clickhouse.ClickHouseTargetBuilder;
 import dev.tributary.core.clickhouse.ClickHouseTransport;
+import dev.tributary.core.internal.Checks;
 import dev.tributary.core.internal.Identifiers;
 
 import org.slf4j.Logger;
@@ -229,7 +230,7 @@ public final class ClickHouseCheckpointStore implements CheckpointStore {
 
         public ClickHouseCheckpointStore build() {
             ClickHouseTarget resolved = resolveTarget("ClickHouseCheckpointStore", DEFAULT_REQUEST_TIMEOUT);
-            Settings.requireText("ClickHouseCheckpointStore", table, "table", "table(\"" + DEFAULT_TABLE + "\")");
+            Checks.requireText("ClickHouseCheckpointStore", table, "table", "table(\"" + DEFAULT_TABLE + "\")");
             return new ClickHouseCheckpointStore(new Config(this, resolved, databaseOf(resolved)));
         }
     }

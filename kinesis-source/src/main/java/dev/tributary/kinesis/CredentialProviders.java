@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.internal.Checks;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
-import java.nio.file.Files;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -94,9 +94,8 @@ final class CredentialProviders {
                 throw new IllegalArgumentException("KinesisSource: credentials profile has no name; use e.g."
                         + " KinesisCredentials.profile(\"default\")");
             }
-            if (profile.credentialsFile() != null && !Files.isReadable(profile.credentialsFile())) {
-                throw new IllegalArgumentException("KinesisSource: credentials profile file " + profile.credentialsFile()
-                        + " is not readable");
+            if (profile.credentialsFile() != null) {
+                Checks.requireReadable("KinesisSource", profile.credentialsFile(), "credentials profile");
             }
         } else if (credentials instanceof KinesisCredentials.AssumeRole role) {
             if (role.roleArn() == null || !ROLE_ARN.matcher(role.roleArn()).matches()) {

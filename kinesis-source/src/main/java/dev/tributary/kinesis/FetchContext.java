@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.internal.Backoff;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 record FetchContext(String pipeline, StreamRef stream, KinesisClient kinesis, KinesisAsyncClient async,
                     String consumerArn, ScheduledExecutorService executor, AtomicBoolean pausedSwitch, Signal signal,
                     int maxBufferedRecords, long maxBufferedBytes, int getRecordsLimit, long pollIntervalMillis,
-                    RetryBackoff backoff) {
+                    Backoff backoff) {
 
     boolean paused() {
         return pausedSwitch.get();

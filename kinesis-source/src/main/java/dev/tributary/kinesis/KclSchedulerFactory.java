@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -20,7 +19,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
@@ -75,15 +73,7 @@ final class KclSchedulerFactory implements AutoCloseable {
             SdkHttpClient stsHttp = ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).build();
             resources.add(stsHttp);
             AwsCredentialsProvider credentials = CredentialProviders.create(config.common.credentials(), region, stsHttp, resources);
-            KinesisAsyncClientBuilder kinesis = KinesisAsyncClient.builder().region(region).credentialsProvider(credentials)
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                            .protocol(config.common.fanOutConsumer() != null ? Protocol.HTTP2 : Protocol.HTTP1_1)
-                            .maxConcurrency(10_000)
-                            .connectionTimeout(Duration.ofSeconds(10)));
-            if (config.common.endpoint() != null) {
-                kinesis.endpointOverride(config.common.endpoint());
-            }
-            KinesisAsyncClient kinesisClient = kinesis.build();
+            KinesisAsyncClient kinesisClient = KinesisClients.async(config.common, region, credentials, null);
             resources.add(kinesisClient);
             DynamoDbAsyncClientBuilder dynamo = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials)
                     .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)));

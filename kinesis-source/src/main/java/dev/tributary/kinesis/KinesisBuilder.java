@@ -1,6 +1,7 @@
 package dev.tributary.kinesis;
 
 import dev.tributary.core.SampleStart;
+import dev.tributary.core.internal.Checks;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -190,19 +191,19 @@ public abstract class KinesisBuilder<B extends KinesisBuilder<B>> {
             throw new IllegalArgumentException(name + ": enhancedFanOut consumer name '" + fanOutConsumer
                     + "' must be 1-128 letters, digits, '_', '.' or '-'");
         }
-        Settings.requirePositive(name, pollInterval, "pollInterval");
-        Settings.requireRange(name, getRecordsLimit, 1, 10_000, "getRecordsLimit");
+        Checks.requirePositive(name, pollInterval, "pollInterval");
+        Checks.requireRange(name, getRecordsLimit, 1, 10_000, "getRecordsLimit");
         if (applicationName != null && !APPLICATION.matcher(applicationName).matches()) {
             throw new IllegalArgumentException(name + ": applicationName '" + applicationName + "' must be 1-255"
                     + " letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        Settings.requireRange(name, maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
+        Checks.requireRange(name, maxBufferedRecordsPerShard, 1, 1_000_000, "maxBufferedRecordsPerShard");
         if (maxBufferedBytesPerShard < 64 * 1024 || maxBufferedBytesPerShard > (1L << 32)) {
             throw new IllegalArgumentException(name + ": maxBufferedBytesPerShard must be 64 KiB..4 GiB (65536.."
                     + (1L << 32) + "), was " + maxBufferedBytesPerShard + "; the default is " + DEFAULT_MAX_BUFFERED_BYTES_PER_SHARD);
         }
-        Settings.requireRange(name, maxPollRecords, 1, 1_000_000, "maxPollRecords");
-        Settings.requirePositive(name, startupTimeout, "startupTimeout");
+        Checks.requireRange(name, maxPollRecords, 1, 1_000_000, "maxPollRecords");
+        Checks.requirePositive(name, startupTimeout, "startupTimeout");
         return new StreamSettings(stream, resolvedRegion, endpointUri, credentials, startingPosition, fanOutConsumer,
                 pollInterval, getRecordsLimit, applicationName, maxBufferedRecordsPerShard, maxBufferedBytesPerShard,
                 maxPollRecords, startupTimeout);

@@ -72,18 +72,7 @@ final class KinesisClients implements AutoCloseable {
             KinesisAsyncClient asyncClient = null;
             if (config.fanOutConsumer() != null) {
                 // No call timeout: a subscription stays open for five minutes.
-                KinesisAsyncClientBuilder async = KinesisAsyncClient.builder()
-                        .region(region)
-                        .credentialsProvider(credentials)
-                        .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                                .protocol(Protocol.HTTP2)
-                                .maxConcurrency(10_000)
-                                .connectionTimeout(Duration.ofSeconds(10))
-                                .readTimeout(Duration.ofSeconds(60)));
-                if (config.endpoint() != null) {
-                    async.endpointOverride(config.endpoint());
-                }
-                asyncClient = async.build();
+                asyncClient = async(config, region, credentials, Duration.ofSeconds(60));
                 resources.add(asyncClient);
             }
             return new KinesisClients(syncClient, asyncClient, resources);
@@ -91,6 +80,31 @@ final class KinesisClients implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /**
+     * The asynchronous Kinesis client (Netty), as the fan-out reader and KCL use it: HTTP/2 when the settings read
+     * with enhanced fan-out (else HTTP/1.1), many concurrent streams, the settings' endpoint.
+     *
+     * @param readTimeout the socket read timeout, or null for the SDK's
+     */
+    static KinesisAsyncClient async(StreamSettings config, Region region, AwsCredentialsProvider credentials,
+                                    Duration readTimeout) {
+        NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                .protocol(config.fanOutConsumer() != null ? Protocol.HTTP2 : Protocol.HTTP1_1)
+                .maxConcurrency(10_000)
+                .connectionTimeout(Duration.ofSeconds(10));
+        if (readTimeout != null) {
+            http.readTimeout(readTimeout);
+        }
+        KinesisAsyncClientBuilder async = KinesisAsyncClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClientBuilder(http);
+        if (config.endpoint() != null) {
+            async.endpointOverride(config.endpoint());
+        }
+        return async.build();
     }
 
     @Override

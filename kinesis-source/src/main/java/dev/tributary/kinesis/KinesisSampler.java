@@ -4,6 +4,8 @@ import dev.tributary.core.RecordSampler;
 import dev.tributary.core.SampleStart;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.VirtualColumn;
+import dev.tributary.core.internal.Backoff;
+import dev.tributary.core.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
@@ -11,7 +13,6 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -47,7 +48,7 @@ public final class KinesisSampler implements RecordSampler {
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSampler.class);
     /** Kinesis allows 5 {@code GetRecords} calls per second per shard. */
     private static final long MIN_CALL_SPACING_MILLIS = 200;
-    private static final RetryBackoff BACKOFF = new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final StreamSettings settings;
     private final SampleStart start;
@@ -78,10 +79,8 @@ public final class KinesisSampler implements RecordSampler {
 
     @Override
     public List<SourceRecord> sample(int maxRecords, Duration timeout) throws InterruptedException {
-        if (maxRecords < 1) {
-            throw new IllegalArgumentException("KinesisSampler: maxRecords must be at least 1, was " + maxRecords);
-        }
-        Settings.requirePositive("KinesisSampler", timeout, "timeout");
+        Checks.requireAtLeast("KinesisSampler", maxRecords, 1, "maxRecords");
+        Checks.requirePositive("KinesisSampler", timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
         if (clients == null) {
             clients = KinesisClients.create(settings, apiCallTimeout, 4);
@@ -163,7 +162,7 @@ public final class KinesisSampler implements RecordSampler {
                 if (KinesisErrors.isExpiredIterator(e)) {
                     cursor.iterator = null;
                 }
-                long delay = BACKOFF.delayMillis(attempt);
+                long delay = BACKOFF.delayMillis(attempt - 1);
                 LOG.debug("sampling shard {} of stream {}: {}, retrying in {} ms", cursor.shardId, settings.stream(),
                         KinesisErrors.describe(e), delay);
                 if (!sleepBefore(delay, deadline)) {
@@ -229,7 +228,7 @@ public final class KinesisSampler implements RecordSampler {
                             + KinesisErrors.describe(e) + "; check the stream name or ARN, the region and the credentials ("
                             + settings.credentials() + ")", e);
                 }
-                long delay = BACKOFF.delayMillis(attempt);
+                long delay = BACKOFF.delayMillis(attempt - 1);
                 LOG.debug("sampling: cannot {} yet (attempt {}), retrying in {} ms: {}", what, attempt, delay,
                         KinesisErrors.describe(e));
                 if (!sleepBefore(delay, deadline)) {

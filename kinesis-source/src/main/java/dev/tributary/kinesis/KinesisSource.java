@@ -9,11 +9,12 @@ import dev.tributary.core.SourcePosition;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.SplitLag;
 import dev.tributary.core.VirtualColumn;
+import dev.tributary.core.internal.Backoff;
+import dev.tributary.core.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class KinesisSource implements Source {
                     + config.common.fanOutConsumer(), () -> FanOutConsumer.ensureActive(clients.sync, streamArn, config.common.fanOutConsumer(),
                     startup.deadline()));
             threads = new ReaderThreads(pipeline, config.fetchThreads);
-            RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
+            Backoff backoff = new Backoff(config.retryInitial, config.retryMax);
             FetchContext fetch = new FetchContext(pipeline, config.common.stream(), clients.sync, clients.async, consumerArn, threads.fetch,
                     paused, signal, config.common.maxBufferedRecordsPerShard(), config.common.maxBufferedBytesPerShard(), config.common.getRecordsLimit(),
                     config.common.pollInterval().toMillis(), backoff);
@@ -459,7 +460,7 @@ public final class KinesisSource implements Source {
 
         @Override
         Duration samplerCallTimeout() {
-            Settings.requirePositive("KinesisSampler", apiCallTimeout, "apiCallTimeout");
+            Checks.requirePositive("KinesisSampler", apiCallTimeout, "apiCallTimeout");
             return apiCallTimeout;
         }
 
@@ -470,20 +471,20 @@ public final class KinesisSource implements Source {
                         + "ClickHouseCheckpointStore.builder().endpoint(\"http://host:8123\").build())");
             }
             Objects.requireNonNull(assignment, "assignment");
-            Settings.requirePositive(component, shardDiscoveryInterval, "shardDiscoveryInterval");
+            Checks.requirePositive(component, shardDiscoveryInterval, "shardDiscoveryInterval");
             if (shardDiscoveryInterval.toMillis() < 100) {
                 throw new IllegalArgumentException("KinesisSource: shardDiscoveryInterval must be at least 100 ms (ListShards"
                         + " allows 1000 calls per second per account), was " + shardDiscoveryInterval);
             }
-            Settings.requireRange(component, fetchThreads, 1, 256, "fetchThreads");
-            Settings.requirePositive(component, retryInitial, "retryBackoff initial");
-            Settings.requirePositive(component, retryMax, "retryBackoff max");
+            Checks.requireRange(component, fetchThreads, 1, 256, "fetchThreads");
+            Checks.requirePositive(component, retryInitial, "retryBackoff initial");
+            Checks.requirePositive(component, retryMax, "retryBackoff max");
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("KinesisSource: retryBackoff max (" + retryMax + ") is below initial ("
                         + retryInitial + ")");
             }
-            Settings.requirePositive(component, apiCallTimeout, "apiCallTimeout");
-            Settings.requirePositive(component, unreachableTimeout, "unreachableTimeout");
+            Checks.requirePositive(component, apiCallTimeout, "apiCallTimeout");
+            Checks.requirePositive(component, unreachableTimeout, "unreachableTimeout");
             return new KinesisSource(new Config(this, common));
         }
     }

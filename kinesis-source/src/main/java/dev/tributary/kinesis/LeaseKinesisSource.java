@@ -9,6 +9,7 @@ import dev.tributary.core.SourceRecord;
 import dev.tributary.core.SplitLag;
 import dev.tributary.core.SplitListener;
 import dev.tributary.core.VirtualColumn;
+import dev.tributary.core.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.coordinator.Scheduler;
@@ -23,7 +24,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -594,18 +594,18 @@ public final class LeaseKinesisSource implements Source {
                 throw new IllegalArgumentException(NAME + ": workerId '" + workerId + "' must be 1-255 printable ASCII"
                         + " characters without spaces");
             }
-            Settings.requirePositive(NAME, failoverTime, "failoverTime");
+            Checks.requirePositive(NAME, failoverTime, "failoverTime");
             if (failoverTime.toMillis() < 1_000) {
                 throw new IllegalArgumentException(NAME + ": failoverTime must be at least 1 s (leases are renewed every"
                         + " third of it), was " + failoverTime);
             }
-            Settings.requirePositive(NAME, leaderLeaseDuration, "leaderLeaseDuration");
+            Checks.requirePositive(NAME, leaderLeaseDuration, "leaderLeaseDuration");
             if (leaderLeaseDuration.toMillis() < 2_000) {
                 throw new IllegalArgumentException(NAME + ": leaderLeaseDuration must be at least 2 s, was " + leaderLeaseDuration);
             }
-            Settings.requirePositive(NAME, shardSyncInterval, "shardSyncInterval");
-            Settings.requireRange(NAME, maxLeasesPerWorker, 1, Integer.MAX_VALUE, "maxLeasesPerWorker");
-            Settings.requirePositive(NAME, shutdownTimeout, "shutdownTimeout");
+            Checks.requirePositive(NAME, shardSyncInterval, "shardSyncInterval");
+            Checks.requireRange(NAME, maxLeasesPerWorker, 1, Integer.MAX_VALUE, "maxLeasesPerWorker");
+            Checks.requirePositive(NAME, shutdownTimeout, "shutdownTimeout");
             return new LeaseKinesisSource(new Config(this, common, dynamoUri));
         }
     }

@@ -1,7 +1,6 @@
 package dev.tributary.kinesis;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.regex.Pattern;
 
 /** Checks shared by the builders: each failure names the component, the setting and the fix. */
@@ -51,18 +50,6 @@ final class Settings {
         return resolved;
     }
 
-    static void requireText(String component, String value, String setting, String example) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(component + ": " + setting + " is not set; call " + example);
-        }
-    }
-
-    static void requirePositive(String component, Duration value, String setting) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(component + ": " + setting + " must be a positive duration, was " + value);
-        }
-    }
-
     /**
      * {@code value} as an http(s) URL with a host.
      *
@@ -80,11 +67,5 @@ final class Settings {
                     + "' must be an http:// or https:// URL with a host, e.g. " + example);
         }
         return uri;
-    }
-
-    static void requireRange(String component, int value, int min, int max, String setting) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(component + ": " + setting + " must be " + min + ".." + max + ", was " + value);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.internal.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -38,13 +39,13 @@ final class ShardDiscovery implements AutoCloseable {
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
     private final AtomicBoolean extraRunQueued = new AtomicBoolean();
     private final Signal signal;
-    private final RetryBackoff backoff;
+    private final Backoff backoff;
     private volatile boolean closed;
     private int failures;
     private final Reachability reachability = new Reachability();
 
     ShardDiscovery(String pipeline, KinesisClient kinesis, StreamRef stream, CheckpointStore store, String application,
-                   long intervalMillis, ScheduledExecutorService executor, Signal signal, RetryBackoff backoff) {
+                   long intervalMillis, ScheduledExecutorService executor, Signal signal, Backoff backoff) {
         this.pipeline = pipeline;
         this.kinesis = kinesis;
         this.stream = stream;
@@ -117,7 +118,7 @@ final class ShardDiscovery implements AutoCloseable {
     }
 
     private void runPeriodically() {
-        long delay = discover() ? intervalMillis : Math.max(intervalMillis, backoff.delayMillis(failures));
+        long delay = discover() ? intervalMillis : Math.max(intervalMillis, backoff.delayMillis(failures - 1));
         try {
             executor.schedule(this::runPeriodically, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -221,10 +221,6 @@ abstract class ShardReader implements AutoCloseable {
         return ended && buffer.isEmpty();
     }
 
-    final boolean hasBuffered() {
-        return !buffer.isEmpty();
-    }
-
     /** The shard's lag as last measured, unknown once that is no longer true ({@link ShardLag}). Safe from any thread. */
     final SplitLag lag() {
         return lag.view();
@@ -256,7 +252,7 @@ abstract class ShardReader implements AutoCloseable {
                 lag.failed(what + ": " + KinesisErrors.describe(error));
             }
         }
-        long delay = context.backoff().delayMillis(failures);
+        long delay = context.backoff().delayMillis(failures - 1);
         if (closed) {
             return delay; // interrupted by close: nothing to report
         }

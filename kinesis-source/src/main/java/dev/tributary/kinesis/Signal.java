@@ -1,6 +1,5 @@
 package dev.tributary.kinesis;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -39,10 +38,5 @@ final class Signal {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** {@link #await(long)} in milliseconds. */
-    void awaitMillis(long millis) {
-        await(TimeUnit.MILLISECONDS.toNanos(millis));
     }
 }

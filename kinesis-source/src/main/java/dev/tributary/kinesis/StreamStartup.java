@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.internal.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsResponse;
@@ -57,7 +58,7 @@ final class StreamStartup {
 
     /** Runs a call needed to start, retrying failures that may pass until the startup timeout. */
     <T> T call(String what, Callable<T> call) throws InterruptedException {
-        RetryBackoff backoff = new RetryBackoff(config.retryInitial, config.retryMax);
+        Backoff backoff = new Backoff(config.retryInitial, config.retryMax);
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.call();
@@ -70,7 +71,7 @@ final class StreamStartup {
                             + KinesisErrors.describe(e) + "; check the stream name or ARN, the region and the credentials ("
                             + config.common.credentials() + ")", e);
                 }
-                long delay = backoff.delayMillis(attempt);
+                long delay = backoff.delayMillis(attempt - 1);
                 if (System.nanoTime() + delay * 1_000_000 > deadline) {
                     throw new IllegalStateException("KinesisSource: cannot " + what + " (" + where + ") within the startup"
                             + " timeout of " + config.common.startupTimeout().toSeconds() + " s: " + KinesisErrors.describe(e), e);

@@ -2,6 +2,7 @@ package dev.tributary.kinesis;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.internal.Backoff;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -140,7 +141,7 @@ class KplAggregateTest {
     @Test
     void aReaderStartingInsideAnAggregateSkipsItsCommittedUserRecords() throws Exception {
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null, new AtomicBoolean(),
-                new Signal(), 10_000, 1 << 20, 10_000, 200, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)));
+                new Signal(), 10_000, 1 << 20, 10_000, 200, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
         ShardReader reader = new ShardReader(context, "shardId-000000000000", "GetRecords", java.time.Duration.ofMillis(200)) {
             @Override
             void begin(IteratorStart start) {

@@ -1,5 +1,6 @@
 package dev.tributary.kinesis;
 
+import dev.tributary.core.internal.Backoff;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
@@ -42,7 +43,7 @@ class ReachabilityTest {
     void aReaderThatHoldsIsNotFailing() {
         java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null, paused, new Signal(),
-                10, 1 << 20, 10, 200, new RetryBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
+                10, 1 << 20, 10, 200, new Backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
         ShardReader reader = new ShardReader(context, "shardId-000000000000", "GetRecords", java.time.Duration.ofMillis(200)) {
             @Override
             void begin(IteratorStart start) {
@@ -60,7 +61,7 @@ class ReachabilityTest {
     void aReadersLagIsUnknownWhenItsLatestCallFailedButNotWhenThrottled() {
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null,
                 new java.util.concurrent.atomic.AtomicBoolean(), new Signal(), 10, 1 << 20, 10, 200,
-                new RetryBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
+                new Backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
         ShardReader reader = new ShardReader(context, "shardId-000000000000", "GetRecords", java.time.Duration.ofMillis(200)) {
             @Override
             void begin(IteratorStart start) {

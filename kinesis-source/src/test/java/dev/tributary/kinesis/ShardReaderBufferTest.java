@@ -1,6 +1,7 @@
 package dev.tributary.kinesis;
 
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.internal.Backoff;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -23,7 +24,7 @@ class ShardReaderBufferTest {
     /** A reader that fetches nothing by itself: the test delivers what a fetch would. */
     private static ShardReader reader(long maxBytes, int maxRecords) {
         FetchContext context = new FetchContext("p", StreamRef.ofName("s"), null, null, null, null, new AtomicBoolean(),
-                new Signal(), maxRecords, maxBytes, 10_000, 200, new RetryBackoff(java.time.Duration.ofMillis(1),
+                new Signal(), maxRecords, maxBytes, 10_000, 200, new Backoff(java.time.Duration.ofMillis(1),
                 java.time.Duration.ofMillis(1)));
         return new ShardReader(context, "shardId-000000000000", "GetRecords", java.time.Duration.ofMillis(200)) {
             @Override

@@ -1,12 +1,9 @@
 package dev.tributary.protobuf;
 
-import dev.tributary.core.FieldPath;
 import dev.tributary.core.MappingPlan;
 import dev.tributary.core.SchemaMapper;
 import dev.tributary.core.VirtualColumn;
-import dev.tributary.core.mapping.DefaultSchemaMapper.ColumnOverride;
-import dev.tributary.core.mapping.DefaultSchemaMapper.FromField;
-import dev.tributary.core.mapping.DefaultSchemaMapper.FromVirtual;
+import dev.tributary.core.internal.FastPathColumns;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.core.rowbinary.ColumnEncoders;
 import dev.tributary.core.table.TableColumn;
@@ -14,10 +11,7 @@ import dev.tributary.core.table.TableSchema;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Maps Protobuf messages onto a table's columns, reading each message's body straight into the
@@ -71,41 +65,20 @@ public final class ProtobufSchemaMapper implements SchemaMapper {
 
     @Override
     public MappingPlan plan(TableSchema table, List<VirtualColumn> virtualColumns) {
-        Set<String> virtualNames = virtualColumns.stream().map(VirtualColumn::name).collect(Collectors.toSet());
-        // The slow path's plan checks every override against the table and the source first.
-        MappingPlan fallback = planOf(rules, table, virtualColumns);
-                List<ProtobufMappingPlan.Column> columns = new ArrayList<>();
+        MappingPlan fallback = FastPathColumns.fallback("ProtobufSchemaMapper", rules, table, virtualColumns);
+        List<ProtobufMappingPlan.Column> columns = new ArrayList<>();
         List<MessageReader.PayloadColumn> payload = new ArrayList<>();
-        for (TableColumn column : table.columns()) {
-            ColumnOverride override = rules.overrides().get(column.name());
-            FieldPath path = null;
-            if (override instanceof FromField field) {
-                path = field.path();
-            } else if (override == null && !virtualNames.contains(column.name())) {
-                path = column.name().indexOf('.') > 0 ? FieldPath.parse(column.name()) : FieldPath.of(column.name());
-            }
-            if (path == null) {
-                // A virtual column or a constant: DefaultSchemaMapper's own plan for just this column.
-                TableSchema alone = new TableSchema(table.database(), table.table(), List.of(column), table.serverVersion(),
-                        table.serverTimeZone(), table.withDefaults());
-                columns.add(new ProtobufMappingPlan.Delegated(planOf(rules.withOverrides(Map.of(column.name(), override == null
-                        ? new FromVirtual(column.name()) : override)), alone, virtualColumns)));
+        for (FastPathColumns.Source source : FastPathColumns.sources("ProtobufSchemaMapper", rules, table, virtualColumns)) {
+            TableColumn column = source.column();
+            if (source.path() == null) {
+                columns.add(new ProtobufMappingPlan.Delegated(source.delegate()));
             } else {
                 columns.add(new ProtobufMappingPlan.FromPayload(payload.size(), column, ColumnEncoders.forType(column.type(), table.serverTimeZone()),
                         table.withDefaults(), table.withDefaults() && column.hasDefaultExpression(), rules.strict()));
-                payload.add(new MessageReader.PayloadColumn(column.name(), column.type(), path));
+                payload.add(new MessageReader.PayloadColumn(column.name(), column.type(), source.path()));
             }
         }
         return new ProtobufMappingPlan(columns.toArray(ProtobufMappingPlan.Column[]::new), payload, table.serverTimeZone(), fallback);
-    }
-
-    /** The delegate's plan; its refusals (a constant that does not fit) are worded as this mapper's. */
-    private static MappingPlan planOf(DefaultSchemaMapper mapper, TableSchema table, List<VirtualColumn> virtualColumns) {
-        try {
-            return mapper.plan(table, virtualColumns);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().replaceFirst("^DefaultSchemaMapper: ", "ProtobufSchemaMapper: "), e);
-        }
     }
 
     @Override

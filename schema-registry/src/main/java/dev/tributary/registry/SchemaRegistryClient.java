@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.core.RetriableException;
+import dev.tributary.core.internal.Backoff;
+import dev.tributary.core.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +84,7 @@ public final class SchemaRegistryClient {
     private final HttpClient http;
     private final Duration requestTimeout;
     private final int maxAttempts;
-    private final Duration retryBackoff;
+    private final Backoff backoff;
     private final long maxResponseBytes;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, RegisteredSchema> byId = new ConcurrentHashMap<>();
@@ -98,7 +100,8 @@ public final class SchemaRegistryClient {
         this.authorization = authorization;
         this.requestTimeout = builder.requestTimeout;
         this.maxAttempts = builder.maxAttempts;
-        this.retryBackoff = builder.retryBackoff;
+        // Doubling up to 1024 times the first delay (at most 10 attempts reach it), with jitter.
+        this.backoff = new Backoff(builder.retryBackoff, builder.retryBackoff.multipliedBy(1024));
         this.maxResponseBytes = builder.maxResponseBytes;
         HttpClient.Builder http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
@@ -292,7 +295,7 @@ public final class SchemaRegistryClient {
         Exception lastCause = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             if (attempt > 1) {
-                pause(retryBackoff.multipliedBy(1L << Math.min(attempt - 2, 10)), what);
+                pause(backoff.delayMillis(attempt - 2), what);
             }
             Answer response;
             try {
@@ -497,9 +500,9 @@ public final class SchemaRegistryClient {
         }
     }
 
-    private void pause(Duration delay, String what) {
+    private void pause(long delayMillis, String what) {
         try {
-            Thread.sleep(delay.toMillis());
+            Thread.sleep(delayMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException("interrupted while asking the schema registry for " + what, e);
@@ -663,8 +666,8 @@ public final class SchemaRegistryClient {
                 throw new IllegalArgumentException("SchemaRegistryClient: basicAuth needs a user without ':' and a password"
                         + " (may be empty); call basicAuth(user, password)");
             }
-            requirePositive(connectTimeout, "connectTimeout", "connectTimeout(Duration.ofSeconds(10))");
-            requirePositive(requestTimeout, "requestTimeout", "requestTimeout(Duration.ofSeconds(30))");
+            Checks.requirePositive("SchemaRegistryClient", connectTimeout, "connectTimeout", "connectTimeout(Duration.ofSeconds(10))");
+            Checks.requirePositive("SchemaRegistryClient", requestTimeout, "requestTimeout", "requestTimeout(Duration.ofSeconds(30))");
             if (retryBackoff == null || retryBackoff.isNegative()) {
                 throw new IllegalArgumentException("SchemaRegistryClient: retryBackoff must be zero or positive, was "
                         + retryBackoff + "; e.g. retryBackoff(Duration.ofMillis(200))");
@@ -684,13 +687,6 @@ public final class SchemaRegistryClient {
             String authorization = authUser == null ? null : "Basic " + Base64.getEncoder()
                     .encodeToString((authUser + ":" + authPassword).getBytes(StandardCharsets.UTF_8));
             return new SchemaRegistryClient(this, parsed, authorization);
-        }
-
-        private static void requirePositive(Duration value, String setting, String example) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("SchemaRegistryClient: " + setting + " must be positive, was " + value
-                        + "; e.g. " + example);
-            }
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.tributary.core.clickhouse;
 
-import dev.tributary.core.table.TableSchema;
-
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.MappingException;
 import dev.tributary.core.RecordCodec;
@@ -10,6 +8,7 @@ import dev.tributary.core.RowTarget;
 import dev.tributary.core.RowWriter;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableSchema;
 
 import java.util.AbstractList;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.tributary.core.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import dev.tributary.core.internal.Checks;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -143,22 +143,10 @@ public final class ClickHouseConnection implements ClickHouseTarget {
                 + (clientOptions.isEmpty() ? "" : ", clientOptions=" + clientOptions.keySet()) + "}";
     }
 
-    /** Refuses a missing or blank setting of {@code component}, naming it and an {@code example} call. */
-    static void requireText(String component, String value, String setting, String example) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(component + ": " + setting + " is not set; call " + example);
-        }
-    }
-
-    /** Refuses a missing, zero or negative duration setting of {@code component}. */
-    static void requirePositive(String component, Duration value, String setting) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(component + ": " + setting + " must be a positive duration, was " + value);
-        }
-    }
-
     /** Builds a {@link ClickHouseConnection}; {@link #build()} checks every setting and names the wrong one. */
     public static final class Builder {
+        private static final String COMPONENT = "ClickHouseConnection";
+
         private String endpoint;
         private String database = "default";
         private String user = "default";
@@ -292,13 +280,13 @@ public final class ClickHouseConnection implements ClickHouseTarget {
                 throw new IllegalArgumentException("ClickHouseConnection: endpoint '" + endpoint
                         + "' must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8123");
             }
-            requireText(database, "database", "database(\"default\")");
-            requireText(user, "credentials user", "credentials(\"default\", \"\")");
+            Checks.requireText(COMPONENT, database, "database", "database(\"default\")");
+            Checks.requireText(COMPONENT, user, "credentials user", "credentials(\"default\", \"\")");
             if (password == null) {
                 throw new IllegalArgumentException("ClickHouseConnection: the credentials password is null; use \"\" for none");
             }
-            requirePositive(connectTimeout, "connectTimeout");
-            requirePositive(requestTimeout, "requestTimeout");
+            Checks.requirePositive(COMPONENT, connectTimeout, "connectTimeout");
+            Checks.requirePositive(COMPONENT, requestTimeout, "requestTimeout");
             requireReadable(trustedCertificate, "trustedCertificate");
             if (clientCertificate != null || clientKey != null) {
                 if (clientCertificate == null || clientKey == null) {
@@ -335,17 +323,9 @@ public final class ClickHouseConnection implements ClickHouseTarget {
             }
         }
 
-        private static void requireText(String value, String setting, String example) {
-            ClickHouseConnection.requireText("ClickHouseConnection", value, setting, example);
-        }
-
-        private static void requirePositive(Duration value, String setting) {
-            ClickHouseConnection.requirePositive("ClickHouseConnection", value, setting);
-        }
-
         private static void requireReadable(Path path, String setting) {
-            if (path != null && !Files.isReadable(path)) {
-                throw new IllegalArgumentException("ClickHouseConnection: " + setting + " file " + path + " is not readable");
+            if (path != null) {
+                Checks.requireReadable(COMPONENT, path, setting);
             }
         }
     }

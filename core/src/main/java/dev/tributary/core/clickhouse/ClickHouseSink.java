@@ -1,9 +1,5 @@
 package dev.tributary.core.clickhouse;
 
-import dev.tributary.core.internal.Identifiers;
-import dev.tributary.core.table.ServerVersion;
-import dev.tributary.core.table.TableSchema;
-
 import dev.tributary.core.BatchingSink;
 import dev.tributary.core.DeliveryGuarantee;
 import dev.tributary.core.ErrorKind;
@@ -15,12 +11,16 @@ import dev.tributary.core.RowWriter;
 import dev.tributary.core.SchemaEvolution;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.internal.Backoff;
+import dev.tributary.core.internal.Checks;
+import dev.tributary.core.internal.Identifiers;
 import dev.tributary.core.metrics.MetricsRecorder;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.ServerVersion;
+import dev.tributary.core.table.TableSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -129,7 +129,7 @@ public final class ClickHouseSink implements BatchingSink {
         BatchWriter.ExactlyOnce[] dedup = new BatchWriter.ExactlyOnce[1];
         Backoff backoff = new Backoff(config.retryInitial, config.retryMax);
         try {
-            this.schema = backoff.retryWhileUnreachable("connect to ClickHouse at " + transport.describe(), () -> {
+            this.schema = InsertFailure.retryWhileUnreachable(backoff, "connect to ClickHouse at " + transport.describe(), () -> {
                 if (config.createTableDdl != null) {
                     transport.execute(config.createTableDdl);
                 }
@@ -578,7 +578,9 @@ public final class ClickHouseSink implements BatchingSink {
                     + ", maxRows=" + maxRows
                     + ", maxBytes=" + maxBytes + ", maxAge=" + maxAge + ", maxInFlightBatches=" + maxInFlightBatches
                     + ", insertSettings=" + insertSettings + ", errorTableTtl=" + errorTableTtl
-                    + ", maxErrorRawBytes=" + maxErrorRawBytes + ", retryBudget=" + retryBudget
+                    + ", maxErrorRawBytes=" + maxErrorRawBytes + ", retryBackoff=" + retryInitial + ".." + retryMax
+                    + ", retryBudget=" + retryBudget
+                    + (createTableDdl == null ? "" : ", createTableIfMissing=" + createTableDdl)
                     + (nativeInserts ? "" : ", nativeInserts=false")
                     + (errorToleranceWindow > 0 ? ", errorTolerance=" + ErrorRateWindow.percent(errorToleranceShare)
                     + "% of " + errorToleranceWindow + " records" : "") + "}";
@@ -587,6 +589,8 @@ public final class ClickHouseSink implements BatchingSink {
 
     /** Builds a {@link ClickHouseSink}; {@link #build()} checks every setting and names the wrong one. */
     public static final class Builder extends ClickHouseTargetBuilder<Builder> {
+        private static final String COMPONENT = "ClickHouseSink";
+
         private String table;
         private String errorTable;
         private String createTableDdl;
@@ -729,32 +733,26 @@ public final class ClickHouseSink implements BatchingSink {
 
         public ClickHouseSink build() {
             ClickHouseTarget resolved = resolveTarget("ClickHouseSink", ClickHouseConnection.DEFAULT_REQUEST_TIMEOUT);
-            requireText(table, "table", "table(\"events\")");
+            Checks.requireText(COMPONENT, table, "table", "table(\"events\")");
             if (errorTable != null) {
-                requireText(errorTable, "errorTable", "errorTable(\"events_errors\") or leave it unset");
+                Checks.requireText(COMPONENT, errorTable, "errorTable", "errorTable(\"events_errors\") or leave it unset");
                 if (errorTable.equals(table)) {
                     throw new IllegalArgumentException("ClickHouseSink: errorTable must differ from table '" + table + "'");
                 }
             }
-            if (maxRows < 1) {
-                throw new IllegalArgumentException("ClickHouseSink: maxRows must be at least 1, was " + maxRows);
-            }
-            if (maxBytes < 1024) {
-                throw new IllegalArgumentException("ClickHouseSink: maxBytes must be at least 1024, was " + maxBytes);
-            }
+            Checks.requireAtLeast(COMPONENT, maxRows, 1, "maxRows");
+            Checks.requireAtLeast(COMPONENT, maxBytes, 1024, "maxBytes");
             if (maxBytes > Integer.MAX_VALUE - 16L * 1024 * 1024) {
                 throw new IllegalArgumentException("ClickHouseSink: maxBytes must be below 2 GiB, was " + maxBytes);
             }
-            requirePositive(maxAge, "maxAge");
-            if (maxInFlightBatches < 1 || maxInFlightBatches > 64) {
-                throw new IllegalArgumentException("ClickHouseSink: maxInFlightBatches must be 1..64, was " + maxInFlightBatches);
-            }
-            requirePositive(retryInitial, "retryBackoff initial");
-            requirePositive(retryMax, "retryBackoff max");
+            Checks.requirePositive(COMPONENT, maxAge, "maxAge");
+            Checks.requireRange(COMPONENT, maxInFlightBatches, 1, 64, "maxInFlightBatches");
+            Checks.requirePositive(COMPONENT, retryInitial, "retryBackoff initial");
+            Checks.requirePositive(COMPONENT, retryMax, "retryBackoff max");
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("ClickHouseSink: retryBackoff max (" + retryMax + ") is below initial (" + retryInitial + ")");
             }
-            requirePositive(retryBudget, "retryBudget");
+            Checks.requirePositive(COMPONENT, retryBudget, "retryBudget");
             if (!Double.isNaN(errorToleranceShare) || errorToleranceWindow != 0) {
                 if (!(errorToleranceShare >= 0 && errorToleranceShare < 1)) {
                     throw new IllegalArgumentException("ClickHouseSink: errorTolerance maxFailedShare must be at least 0"
@@ -824,13 +822,6 @@ public final class ClickHouseSink implements BatchingSink {
             return !(v.equals("0") || v.equals("false") || v.isEmpty());
         }
 
-        private static void requireText(String value, String setting, String example) {
-            ClickHouseConnection.requireText("ClickHouseSink", value, setting, example);
-        }
-
-        private static void requirePositive(Duration value, String setting) {
-            ClickHouseConnection.requirePositive("ClickHouseSink", value, setting);
-        }
     }
 
     /**

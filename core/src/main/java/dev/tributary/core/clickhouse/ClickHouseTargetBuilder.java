@@ -1,5 +1,6 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.internal.Checks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -115,7 +116,7 @@ public abstract class ClickHouseTargetBuilder<B extends ClickHouseTargetBuilder<
         }
         ClickHouseTarget resolved = connection.resolve(component, target, database);
         if (database != null) {
-            ClickHouseConnection.requireText(component, database, "database", "database(\"default\")");
+            Checks.requireText(component, database, "database", "database(\"default\")");
         }
         return resolved;
     }

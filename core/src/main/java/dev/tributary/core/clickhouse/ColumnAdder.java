@@ -1,10 +1,10 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.SchemaEvolution.NewColumn;
+import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.internal.Identifiers;
 import dev.tributary.core.table.TableColumn;
 import dev.tributary.core.table.TableSchema;
-
-import dev.tributary.core.SchemaEvolution.NewColumn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,7 @@ final class ColumnAdder {
                            String pipeline) {
         for (NewColumn column : columns) {
             String sql = statement(current, column);
-            backoff.retryWhileUnreachable("add column " + column.name() + " to " + current.qualifiedName(), () -> {
+            InsertFailure.retryWhileUnreachable(backoff, "add column " + column.name() + " to " + current.qualifiedName(), () -> {
                 try {
                     transport.execute(sql);
                     LOG.info("pipeline {}: schema evolution: {}", pipeline, sql);
@@ -73,7 +73,7 @@ final class ColumnAdder {
                 return null;
             });
         }
-        TableSchema now = backoff.retryWhileUnreachable("read the columns of " + current.qualifiedName(),
+        TableSchema now = InsertFailure.retryWhileUnreachable(backoff, "read the columns of " + current.qualifiedName(),
                 () -> SchemaDiscovery.refresh(transport, current));
         for (NewColumn column : columns) {
             TableColumn found = now.columns().stream().filter(c -> c.name().equals(column.name())).findFirst().orElse(null);

@@ -1,9 +1,8 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.SourcePosition;
 import dev.tributary.core.internal.Identifiers;
 import dev.tributary.core.table.ServerVersion;
-
-import dev.tributary.core.SourcePosition;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,9 @@
 package dev.tributary.core.clickhouse;
 
 import dev.tributary.core.internal.Identifiers;
+import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.table.TableColumn;
-
-import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.types.ClickHouseType;
 
 import java.time.Duration;

@@ -1,10 +1,12 @@
 package dev.tributary.core.clickhouse;
 
 import com.clickhouse.client.api.ServerException;
+import dev.tributary.core.internal.Backoff;
 
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -156,6 +158,30 @@ record InsertFailure(Kind kind, int code, String message, Throwable cause) {
     /** The code and message, for logs and exceptions. */
     String describe() {
         return (code > 0 ? "code " + code + ": " : "") + message;
+    }
+
+    /** Attempts before giving up while connecting at start (about a minute with the defaults). */
+    private static final int OPEN_ATTEMPTS = 12;
+
+    /**
+     * Runs {@code action}, retrying with {@code backoff} failures that mean "ClickHouse is unreachable for
+     * now" a bounded number of times; any other failure, or the last retryable one, becomes an
+     * {@link IllegalStateException} saying what could not be done.
+     */
+    static <T> T retryWhileUnreachable(Backoff backoff, String what, Callable<T> action) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return action.call();
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw e;
+            } catch (Exception e) {
+                InsertFailure failure = classify(e);
+                if (!failure.isKnownTransient() || attempt + 1 >= OPEN_ATTEMPTS
+                        || !backoff.pause(attempt, () -> false)) {
+                    throw new IllegalStateException("cannot " + what + ": " + failure.message(), e);
+                }
+            }
+        }
     }
 
     /**

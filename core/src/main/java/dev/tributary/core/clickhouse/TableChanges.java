@@ -1,13 +1,13 @@
 package dev.tributary.core.clickhouse;
 
-import dev.tributary.core.table.TableColumn;
-import dev.tributary.core.table.TableSchema;
-
 import dev.tributary.core.RecordSlab;
 import dev.tributary.core.RetriableException;
 import dev.tributary.core.SinkContext;
 import dev.tributary.core.SourceRecord;
+import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableColumn;
+import dev.tributary.core.table.TableSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,8 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.VirtualColumn;
 import dev.tributary.core.internal.Identifiers;
 import dev.tributary.core.table.ServerVersion;
-
-import dev.tributary.core.VirtualColumn;
 import dev.tributary.core.types.ClickHouseType;
 
 import java.util.ArrayList;

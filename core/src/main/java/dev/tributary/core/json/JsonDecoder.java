@@ -76,6 +76,12 @@ public final class JsonDecoder implements Decoder {
         return new Builder();
     }
 
+    /** Its settings, so that two decoders configured alike print alike. */
+    @Override
+    public String toString() {
+        return "JsonDecoder{maxNestingDepth=" + maxNestingDepth + "}";
+    }
+
     /**
      * Keeps only these fields (by their top-level name) from now on; fields no column reads are
      * skipped without building them. Calls add up, so a decoder shared by pipelines keeps what

@@ -8,6 +8,7 @@ import dev.tributary.core.RecordSampler;
 import dev.tributary.core.RetriableException;
 import dev.tributary.core.SourceRecord;
 import dev.tributary.core.VirtualColumn;
+import dev.tributary.core.internal.Checks;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,12 +59,8 @@ public final class Preview {
      *                            that is not the records' fault
      */
     public List<PreviewRecord> sample(int maxRecords, Duration timeout) throws InterruptedException {
-        if (maxRecords < 1) {
-            throw new IllegalArgumentException("Preview: maxRecords must be at least 1, was " + maxRecords);
-        }
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("Preview: the timeout must be positive, was " + timeout);
-        }
+        Checks.requireAtLeast("Preview", maxRecords, 1, "maxRecords");
+        Checks.requirePositive("Preview", timeout, "timeout");
         List<SourceRecord> records = sampler.sample(maxRecords, timeout);
         List<PreviewRecord> shown = new ArrayList<>(records.size());
         for (SourceRecord record : records) {

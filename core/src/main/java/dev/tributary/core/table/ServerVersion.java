@@ -68,22 +68,9 @@ public record ServerVersion(int major, int minor, int patch, String text) implem
         return atLeast(22, 2);
     }
 
-    /**
-     * HTTP responses compressed on request. 18.x answers a compressed-response request with an empty
-     * body, which would make every query silently return nothing.
-     */
-    public boolean supportsCompressedResponses() {
-        return atLeast(19, 1);
-    }
-
     /** Table TTL ({@code TTL time + INTERVAL ...} in {@code CREATE TABLE}; ClickHouse 19.6). */
     public boolean supportsTableTtl() {
         return atLeast(19, 6);
-    }
-
-    /** The {@code X-ClickHouse-Format} header (18.x ignores it: name the format in the SQL instead). */
-    public boolean honoursFormatHeader() {
-        return atLeast(19, 1);
     }
 
     /** The {@code Bool} type (ClickHouse 21.12); older servers store booleans as {@code UInt8}. */

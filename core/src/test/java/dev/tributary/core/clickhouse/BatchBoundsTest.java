@@ -1,9 +1,8 @@
 package dev.tributary.core.clickhouse;
 
-import dev.tributary.core.table.TableColumn;
-
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.TableColumn;
 import dev.tributary.core.testing.TestRecord;
 import org.junit.jupiter.api.Test;
 

@@ -1,14 +1,13 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.ErrorKind;
+import dev.tributary.core.SinkContext;
+import dev.tributary.core.internal.Backoff;
+import dev.tributary.core.metrics.MetricsRecorder;
+import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.table.TableColumn;
 import dev.tributary.core.table.TableSchema;
-
-import dev.tributary.core.ErrorKind;
-import dev.tributary.core.SinkContext;
-import dev.tributary.core.types.ClickHouseType;
-import dev.tributary.core.metrics.MetricsRecorder;
-import dev.tributary.core.rowbinary.RowBinaryOutput;
 import dev.tributary.core.testing.TestRecord;
 import dev.tributary.core.types.ClickHouseType;
 import dev.tributary.testkit.ChDb;

@@ -1,10 +1,10 @@
 package dev.tributary.core.clickhouse;
 
+import dev.tributary.core.SchemaEvolution.NewColumn;
+import dev.tributary.core.internal.Backoff;
 import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.table.TableColumn;
 import dev.tributary.core.table.TableSchema;
-
-import dev.tributary.core.SchemaEvolution.NewColumn;
 import dev.tributary.core.types.ClickHouseType;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,6 @@
 package dev.tributary.core.clickhouse;
 
 import dev.tributary.core.table.ServerVersion;
-
 import dev.tributary.core.testing.TestRecord;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,8 @@
 package dev.tributary.core.clickhouse;
 
-import dev.tributary.core.table.ServerVersion;
-
 import dev.tributary.core.ErrorKind;
 import dev.tributary.core.rowbinary.RowBinaryOutput;
+import dev.tributary.core.table.ServerVersion;
 import dev.tributary.core.testing.TestRecord;
 import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.TestServers;

@@ -22,7 +22,6 @@ class ServerVersionTest {
         ServerVersion old = ServerVersion.parse("18.16.1");
         ServerVersion modern = ServerVersion.parse("24.8.4.13");
         assertFalse(old.supportsRowBinaryWithDefaults());
-        assertFalse(old.supportsCompressedResponses());
         assertFalse(old.supportsInsertDeduplicationToken());
         assertTrue(modern.supportsRowBinaryWithDefaults());
         assertTrue(modern.supportsInsertDeduplicationToken());
