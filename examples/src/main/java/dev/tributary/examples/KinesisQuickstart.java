@@ -1,7 +1,6 @@
 package dev.tributary.examples;
 
 import dev.tributary.core.Pipeline;
-import dev.tributary.core.SourceLag;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.metrics.MetricsSnapshot;
@@ -21,13 +20,11 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * JSON records from an Amazon Kinesis stream into a ClickHouse table — the smallest complete use
@@ -46,12 +43,15 @@ import java.util.OptionalLong;
  * {@code tributary_kinesis_checkpoints} in the same ClickHouse. To try it out (e.g. against
  * kinesis-mock), {@code --create-stream SHARDS} creates the stream if it does not exist and
  * {@code --produce N} first puts N GitHub-like events into it. Every few seconds it prints
- * records/s, rows inserted, shards and how far behind the stream it is; at the end a summary. With
+ * records/s, rows inserted and how far behind the stream it is (ms); at the end a summary — the
+ * progress, summary and drain rule of {@link Quickstart} ({@link Quickstart#watch}). With
  * {@code --until-drained} it stops once it has caught up: every shard's lag known and 0 (see
- * {@link KinesisSource#lag()}), nothing read during the last interval and everything read inserted.
- * While the lag is unknown (Kinesis cannot be reached) it keeps waiting; once it has been unknown for
- * {@code --unknown-lag-timeout} seconds (default 120) it stops and exits with status 1, saying why —
- * a stale "0 ms behind" is never taken for drained.
+ * {@link KinesisSource#lag()}), nothing read during the last interval and everything read inserted or
+ * in the error table. While the lag is unknown (Kinesis cannot be reached, or its shards not listed yet)
+ * it keeps waiting; once it has been unknown for {@code --unknown-lag-timeout} seconds (default 120) it
+ * stops and exits with status 1, saying why ({@link Quickstart.LagUnknownException}, the one of every
+ * quickstart; this program's own exception and message of before are gone) — a stale "0 ms behind" is
+ * never taken for drained.
  */
 public final class KinesisQuickstart {
 
@@ -79,13 +79,6 @@ public final class KinesisQuickstart {
         }
     }
 
-    /** {@code --until-drained} gave up: the lag stayed unknown (Kinesis unreachable) for {@code unknownLagTimeout}. */
-    public static final class LagUnknownException extends IllegalStateException {
-        LagUnknownException(String message) {
-            super(message);
-        }
-    }
-
     private KinesisQuickstart() {
     }
 
@@ -109,13 +102,18 @@ public final class KinesisQuickstart {
                     Integer.parseInt(options.getOrDefault("create-stream", "0")), Long.parseLong(options.getOrDefault("produce", "0")),
                     flags.contains("--until-drained"), Duration.ofSeconds(3),
                     Duration.ofSeconds(Long.parseLong(options.getOrDefault("unknown-lag-timeout", "120")))));
-        } catch (LagUnknownException e) {
+        } catch (Quickstart.LagUnknownException e) {
             System.err.println(e.getMessage());
             System.exit(1);
         }
     }
 
-    /** Runs the pipeline; returns its final counters. */
+    /**
+     * Runs the pipeline; returns its final counters.
+     *
+     * @throws Quickstart.LagUnknownException with {@code untilDrained}, when the lag stayed unknown for
+     *                                        {@code unknownLagTimeout} (the pipeline is stopped first)
+     */
     public static MetricsSnapshot run(Settings settings) throws InterruptedException {
         if (settings.createShards() > 0 || settings.produce() > 0) {
             prepareStream(settings);
@@ -145,55 +143,7 @@ public final class KinesisQuickstart {
                         .build())
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "kinesis-quickstart-shutdown"));
-
-        long started = System.nanoTime();
-        pipeline.start();
-        long previousRead = 0;
-        long previousTime = started;
-        Instant unknownSince = null;
-        while (!pipeline.awaitTermination(settings.progressEvery())) {
-            MetricsSnapshot now = pipeline.metrics();
-            long time = System.nanoTime();
-            long read = now.recordsRead() - previousRead;
-            SourceLag lag = pipeline.lag();
-            OptionalLong behind = lag.total();
-            System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, %d shards, %s%n",
-                    read / ((time - previousTime) / 1e9), now.rowsInserted(), now.errorsTotal(), lag.splits().size(),
-                    lag.splits().isEmpty() ? "no shard read yet" : behind.isPresent()
-                            ? String.format(Locale.ROOT, "%,d ms behind", behind.getAsLong()) : "lag unknown");
-            previousRead = now.recordsRead();
-            previousTime = time;
-            if (!settings.untilDrained()) {
-                continue;
-            }
-            // Caught up: every shard's lag known and 0, nothing read during the last interval, everything read inserted.
-            boolean known = !lag.splits().isEmpty() && behind.isPresent();
-            if (known && behind.getAsLong() == 0 && read == 0 && now.recordsRead() > 0
-                    && now.rowsInserted() + now.errorsTotal() >= now.recordsRead()) {
-                pipeline.stop();
-            }
-            unknownSince = known ? null : unknownSince != null ? unknownSince : lag.at();
-            if (unknownSince != null && Duration.between(unknownSince, lag.at()).compareTo(settings.unknownLagTimeout()) >= 0) {
-                pipeline.stop();
-                pipeline.awaitTermination(Duration.ofMinutes(1));
-                Quickstart.summary(pipeline, started);
-                throw new LagUnknownException(notDrained(lag, settings.unknownLagTimeout()));
-            }
-        }
-        return Quickstart.summary(pipeline, started);
-    }
-
-    /** Why {@code --until-drained} gives up: since when the lag is unknown, and the reason of the first unknown shard. */
-    static String notDrained(SourceLag lag, Duration timeout) {
-        Instant oldest = lag.oldestReading();
-        String since = oldest == null ? "the start (never measured)" : String.format(Locale.ROOT, "%.1f s",
-                Duration.between(oldest, lag.at()).toMillis() / 1000.0);
-        String reason = lag.splits().stream().filter(split -> !split.isKnown()).findFirst()
-                .map(split -> split.split() + ": " + split.unknownBecause()).orElse("no shard is being read");
-        long unknown = lag.splits().stream().filter(split -> !split.isKnown()).count();
-        return String.format(Locale.ROOT, "KinesisQuickstart --until-drained: not drained, lag unknown since %s: %s"
-                        + " (%d of %d shards unknown; gave up after --unknown-lag-timeout %d s)", since, reason, unknown,
-                lag.splits().size(), timeout.toSeconds());
+        return Quickstart.watch(pipeline, settings.untilDrained(), settings.progressEvery(), settings.unknownLagTimeout());
     }
 
     private static KinesisCredentials credentials(Settings settings) {

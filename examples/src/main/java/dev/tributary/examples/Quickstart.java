@@ -27,9 +27,10 @@ import java.util.Map;
  * </pre>
  * The table is created from {@link GitHubEvents#TABLE_COLUMNS} if it does not exist. Every few
  * seconds it prints records/s, rows inserted and the lag ({@link Pipeline#lag()}); at the end a summary.
- * With {@code --until-drained} it stops once the lag is known and 0 (everything in the topic read; the
- * stop lands and commits it), and exits non-zero if the lag stays unknown for
- * {@code --unknown-lag-timeout} seconds (default 120), e.g. with the brokers gone.
+ * With {@code --until-drained} it stops once drained (see {@link #drain}: the lag known and 0, nothing read
+ * during the last interval and every record read inserted or in the error table; the stop commits it),
+ * and exits with status 2 if the lag stays unknown for {@code --unknown-lag-timeout} seconds (default
+ * 120), e.g. with the brokers gone. An empty topic is drained at once.
  */
 public final class Quickstart {
 
@@ -49,8 +50,11 @@ public final class Quickstart {
         }
     }
 
-    /** Thrown when a pipeline watched until drained cannot tell whether it is: its lag stayed unknown too long. */
-    public static final class LagUnknownException extends RuntimeException {
+    /**
+     * Thrown when a pipeline watched until drained cannot tell whether it is: its lag stayed unknown too
+     * long (every quickstart's {@code --until-drained}, Kafka's and Kinesis').
+     */
+    public static final class LagUnknownException extends IllegalStateException {
         LagUnknownException(String message) {
             super(message);
         }
@@ -119,22 +123,28 @@ public final class Quickstart {
                 .sink(sink);
     }
 
+    /** {@link #watch(Pipeline, boolean, Duration, Duration)} with the settings' {@code untilDrained}, {@code progressEvery} and {@code unknownLagTimeout}. */
+    static MetricsSnapshot watch(Pipeline pipeline, Settings settings) throws InterruptedException {
+        return watch(pipeline, settings.untilDrained(), settings.progressEvery(), settings.unknownLagTimeout());
+    }
+
     /**
      * Starts the pipeline and prints progress (records/s, rows, errors, lag) every {@code progressEvery}
-     * until it ends — or, with {@code untilDrained}, until its lag is known and 0 — then a summary; returns
-     * the final counters.
+     * until it ends — or, with {@code untilDrained}, until it is drained ({@link #drain}) — then a summary;
+     * returns the final counters. Any source: the Kafka quickstarts and {@link KinesisQuickstart} share it.
      *
      * @throws LagUnknownException with {@code untilDrained}, when the lag stayed unknown for
      *                             {@code unknownLagTimeout} (the pipeline is stopped first)
      */
-    static MetricsSnapshot watch(Pipeline pipeline, Settings settings) throws InterruptedException {
+    static MetricsSnapshot watch(Pipeline pipeline, boolean untilDrained, Duration progressEvery, Duration unknownLagTimeout)
+            throws InterruptedException {
         long started = System.nanoTime();
         Instant lastKnown = Instant.now();
         pipeline.start();
         long previousRead = 0;
         long previousTime = started;
         String unknownTooLong = null;
-        while (!pipeline.awaitTermination(settings.progressEvery())) {
+        while (!pipeline.awaitTermination(progressEvery)) {
             MetricsSnapshot now = pipeline.metrics();
             SourceLag lag = pipeline.lag();
             Instant at = Instant.now();
@@ -142,13 +152,14 @@ public final class Quickstart {
             double perSecond = (now.recordsRead() - previousRead) / ((time - previousTime) / 1e9);
             System.out.printf(Locale.ROOT, "progress: %,.0f records/s, %,d rows inserted, %,d errors, lag %s%n",
                     perSecond, now.rowsInserted(), now.errorsTotal(), lagText(lag, at));
+            Progress progress = Progress.of(now, previousRead);
             previousRead = now.recordsRead();
             previousTime = time;
             if (lag.isKnown()) {
                 lastKnown = at;
             }
-            if (settings.untilDrained()) {
-                Drain drain = drain(lag, at, lastKnown, settings.unknownLagTimeout());
+            if (untilDrained) {
+                Drain drain = drain(lag, progress, at, lastKnown, unknownLagTimeout);
                 if (drain.done() || drain.failure() != null) {
                     unknownTooLong = drain.failure();
                     pipeline.stop();
@@ -167,13 +178,29 @@ public final class Quickstart {
     }
 
     /**
-     * Drained means the lag is known and 0. A lag still unknown {@code timeout} after it was last seen
+     * What the drain rule needs of the counters: records read in all and during the last interval, and
+     * records handled (rows inserted plus records in the error table).
+     */
+    record Progress(long read, long readLastInterval, long handled) {
+
+        /** The counters {@code now}, with {@code previousRead} records read at the previous look. */
+        static Progress of(MetricsSnapshot now, long previousRead) {
+            return new Progress(now.recordsRead(), now.recordsRead() - previousRead, now.rowsInserted() + now.errorsTotal());
+        }
+    }
+
+    /**
+     * Drained means the lag is known and 0, nothing was read during the last interval and every record
+     * read was handled (inserted or in the error table): a lag of 0 may only say that everything was
+     * fetched (Kinesis' {@code MillisBehindLatest}), not that it landed. A source with nothing to read
+     * (an empty topic) is drained at once. A lag still unknown {@code timeout} after it was last seen
      * known ({@code lastKnown}, or when the watch began) is a failure that names its age and reasons: an
      * unknown lag is never taken for "nothing left".
      */
-    static Drain drain(SourceLag lag, Instant now, Instant lastKnown, Duration timeout) {
+    static Drain drain(SourceLag lag, Progress progress, Instant now, Instant lastKnown, Duration timeout) {
         if (lag.isKnown()) {
-            return new Drain(lag.total().getAsLong() == 0, null);
+            return new Drain(lag.total().getAsLong() == 0 && progress.readLastInterval() == 0
+                    && progress.handled() >= progress.read(), null);
         }
         Duration unknownFor = Duration.between(lastKnown, now);
         if (unknownFor.compareTo(timeout) <= 0) {
@@ -183,10 +210,10 @@ public final class Quickstart {
                 + " more than %d s: %s", unknownFor.toMillis() / 1000.0, lastKnown, timeout.toSeconds(), unknownReasons(lag, now)));
     }
 
-    /** The lag in words: the total, or why it is unknown. */
+    /** The lag in words: the total (records, or milliseconds with " ms"), or why it is unknown. */
     static String lagText(SourceLag lag, Instant now) {
         return lag.isKnown() ? String.format(Locale.ROOT, "%,d", lag.total().getAsLong())
-                : "unknown (" + unknownReasons(lag, now) + ")";
+                + (lag.unit() == SourceLag.Unit.MILLIS ? " ms" : "") : "unknown (" + unknownReasons(lag, now) + ")";
     }
 
     /** The distinct reasons of the unknown splits, each with (the first three of) its splits and the age of their last good reading. */

@@ -86,6 +86,8 @@ public final class KinesisSource implements Source {
     private CheckpointQueue checkpoints;
     /** The shards being read; volatile: progress queries come from other threads. */
     private volatile ShardLifecycle shards;
+    /** Whether a shard listing was applied: before it, no shard read is not "nothing to read". */
+    private volatile boolean listed;
 
     private KinesisSource(Config config) {
         this.config = config;
@@ -156,6 +158,7 @@ public final class KinesisSource implements Source {
             ShardDiscovery.Snapshot listing = discovery.take();
             if (listing != null) {
                 shards.apply(listing);
+                listed = true;
             }
             shards.finishEndedShards();
             shards.retryPendingCheckpoints();
@@ -311,13 +314,17 @@ public final class KinesisSource implements Source {
      * {@code MillisBehindLatest} of its last successful {@code GetRecords} (or fan-out event). Unknown,
      * with the time of that reading, when the reader's latest call failed or the reading is older than
      * three poll intervals (three fan-out event intervals of 5 s), and never less than 10 s; shards read
-     * to their end leave the view. Safe from any thread; it never calls Kinesis.
+     * to their end leave the view. Before the first shard listing is applied, one unknown entry named
+     * after the stream ("shards not listed yet"); after it, no entry means no shard to read. Safe from
+     * any thread; it never calls Kinesis.
      */
     @Override
     public SourceLag lag() {
         List<SplitLag> splits = new ArrayList<>();
         ShardLifecycle current = shards;
-        if (current != null) {
+        if (!listed || current == null) {
+            splits.add(SplitLag.unknown(config.common.stream().name(), null, "shards not listed yet"));
+        } else {
             for (ActiveShard shard : current.shards()) {
                 if (!shard.reader.isEnded()) {
                     splits.add(shard.reader.lag());

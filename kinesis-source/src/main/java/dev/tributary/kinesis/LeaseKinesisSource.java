@@ -64,6 +64,8 @@ public final class LeaseKinesisSource implements Source {
 
     private volatile boolean closing;
     private volatile boolean abandoned;
+    /** Whether a lease reached the pipeline: before it, no shard read is not "nothing to read". */
+    private volatile boolean leased;
     private String pipeline;
     private SplitListener listener;
     private String workerId;
@@ -198,6 +200,7 @@ public final class LeaseKinesisSource implements Source {
         List<String> lost = new ArrayList<>();
         for (ShardHandoff handoff; (handoff = events.poll()) != null; ) {
             ShardHandoff previous = active.put(handoff.shardId, handoff);
+            leased = true;
             if (previous != null) {
                 forget(previous);
                 if (!assigned.remove(previous.split)) {
@@ -400,11 +403,16 @@ public final class LeaseKinesisSource implements Source {
      * with the time of that reading, once it is older than three poll intervals (three fan-out event
      * intervals of 5 s), and never less than 10 s: KCL retries failed calls without telling, so an
      * outage shows as readings that stop. Shards read to their end, handed off or lost leave the view.
+     * Before the first lease reaches the pipeline, one unknown entry named after the stream ("no lease
+     * taken yet"); after it, no entry means no shard to read (e.g. other workers hold every lease).
      * Safe from any thread; it never calls Kinesis.
      */
     @Override
     public SourceLag lag() {
         List<SplitLag> splits = new ArrayList<>();
+        if (!leased) {
+            splits.add(SplitLag.unknown(config.common.stream().name(), null, "no lease taken yet"));
+        }
         for (ShardHandoff handoff : active.values()) {
             if (handoff.state() == ShardHandoff.State.READING) {
                 splits.add(handoff.lag());

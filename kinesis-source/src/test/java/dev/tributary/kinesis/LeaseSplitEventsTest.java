@@ -110,7 +110,6 @@ class LeaseSplitEventsTest {
     @Test
     void lagListsTheShardsBeingReadWithKclsLastReading() throws Exception {
         LeaseKinesisSource source = source();
-        assertEquals(List.of(), source.lag().splits(), "nothing leased yet");
         ShardHandoff reading = source.register("shardId-000000000005");
         ShardHandoff ending = source.register("shardId-000000000006");
         ShardHandoff silent = source.register("shardId-000000000007");
@@ -134,6 +133,32 @@ class LeaseSplitEventsTest {
         assertEquals(List.of("s/shardId-000000000005"), source.lag().splits().stream().map(SplitLag::split).toList(),
                 "an ended shard and a lost one leave the view");
         assertEquals(1_200, source.lag().total().orElseThrow());
+        source.close();
+    }
+
+    /**
+     * Before KCL's first lease the lag is unknown, one entry named after the stream (not an empty, "drained"
+     * view); once a lease was taken, no shard is a true "nothing to read" (another worker holds every lease).
+     */
+    @Test
+    void lagBeforeTheFirstLeaseIsUnknownNamedAfterTheStreamAfterItNoShardIsNothingToRead() {
+        LeaseKinesisSource source = source();
+        SourceLag before = source.lag();
+        assertEquals(List.of(SplitLag.unknown("s", null, "no lease taken yet")), before.splits());
+        assertFalse(before.isKnown());
+        assertFalse(before.total().isPresent(), "not 0 behind: nothing was measured");
+        source.poll(Duration.ZERO);
+        assertFalse(source.lag().isKnown(), "a poll without a lease changes nothing");
+
+        ShardHandoff leased = source.register("shardId-000000000008");
+        source.poll(Duration.ZERO);
+        assertEquals(List.of("s/shardId-000000000008"), source.lag().splits().stream().map(SplitLag::split).toList());
+        leased.lost();
+        source.poll(Duration.ZERO);
+        SourceLag after = source.lag();
+        assertEquals(List.of(), after.splits(), "the lease went to another worker: no shard to read");
+        assertTrue(after.isKnown());
+        assertEquals(0, after.total().orElseThrow());
         source.close();
     }
 
