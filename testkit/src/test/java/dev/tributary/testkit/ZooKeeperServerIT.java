@@ -46,7 +46,16 @@ class ZooKeeperServerIT {
 
         Await.await("the replica of merged leader and writable", Duration.ofSeconds(20), () -> sql.rows(
                 "SELECT is_leader, is_readonly FROM system.replicas WHERE table = 'merged'").equals(List.of(List.of("1", "0"))));
-        sql.execute("OPTIMIZE TABLE merged FINAL");
+        try {
+            sql.execute("OPTIMIZE TABLE merged FINAL");
+        } catch (IllegalStateException e) {
+            // 18.16 answers code 49 "Unknown log entry type: 0" when a background merge had already taken the
+            // parts, so that OPTIMIZE made no log entry and waited for an empty one (ClickHouse #3611, fixed in
+            // 19.4 by #4683; seen in CI). The merge is then under way: the wait below still checks it.
+            if (!String.valueOf(e.getMessage()).contains("Unknown log entry type: 0")) {
+                throw e;
+            }
+        }
         Await.await("the parts of merged merged into one", Duration.ofSeconds(20), () -> sql.longValue(
                 "SELECT count() FROM system.parts WHERE table = 'merged' AND database = currentDatabase() AND active") == 1);
         assertEquals(3, sql.longValue("SELECT count() FROM merged"));
