@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.tributary.testkit.PrometheusText.samples;
 import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,18 +143,6 @@ class PrometheusQuickstartIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The samples of a Prometheus text exposition: {@code name{labels}} to value. */
-    private static Map<String, Double> samples(String text) {
-        Map<String, Double> samples = new TreeMap<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            }
-        }
-        return samples;
     }
 
     /** {@code count} records that are not JSON: DECODE errors. */

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.tributary.testkit.ConfigurationDocs.assertEverySetterIsDocumented;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -225,24 +226,6 @@ class KinesisSourceProviderTest {
                 throw new AssertionError(ex);
             }
         }
-    }
-
-    /**
-     * Every public setter of {@code builder} (a method returning a builder) but those in {@code code} is a
-     * builder call of docs/configuration.md: a builder setting added without a key fails here.
-     */
-    static void assertEverySetterIsDocumented(Class<?> builder, java.util.Set<String> code) throws Exception {
-        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
-        java.util.Set<String> missing = new java.util.TreeSet<>();
-        for (java.lang.reflect.Method method : builder.getMethods()) {
-            boolean setter = method.getDeclaringClass() != Object.class && !method.getName().startsWith("build")
-                    && method.getReturnType().getSimpleName().endsWith("Builder");
-            if (setter && !code.contains(method.getName())
-                    && !java.util.regex.Pattern.compile("[`.]" + method.getName() + "[`(]").matcher(doc).find()) {
-                missing.add(method.getName());
-            }
-        }
-        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(), missing, "builder settings without a key in docs/configuration.md");
     }
 
     @Test

@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static dev.tributary.testkit.PrometheusText.samples;
 import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -284,18 +285,6 @@ class TributaryMetricsTest {
             registry.scrape();
             assertEquals(6.0, samples(registry.scrape()).get("tributary_split_lag_records{pipeline=\"prom\",split=\"t-9\"}"));
         }
-    }
-
-    /** The samples of a Prometheus text exposition: {@code name{labels}} to value. */
-    private static Map<String, Double> samples(String text) {
-        Map<String, Double> samples = new TreeMap<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            }
-        }
-        return samples;
     }
 
     private static Pipeline.Builder builder(String name, Source source) {
