@@ -37,6 +37,9 @@ final class CheckpointQueue {
     private int failures;
     private long nextAttempt = System.nanoTime();
 
+    /** Read by {@code lag()} from any thread. */
+    private volatile String lastFailure;
+
     CheckpointQueue(String pipeline, StreamRef stream, CheckpointStore store, String application, Backoff backoff) {
         this.pipeline = pipeline;
         this.stream = stream;
@@ -51,6 +54,11 @@ final class CheckpointQueue {
     }
 
     /** Whether the shard's queued value (if any) is saved. */
+    /** Why the latest save failed, or null when it succeeded (or none was tried); safe from any thread. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
     boolean isSaved(String shardId) {
         return !unsaved.containsKey(shardId);
     }
@@ -77,6 +85,7 @@ final class CheckpointQueue {
         try {
             store.save(application, stream.name(), batch);
             unsaved.clear();
+            lastFailure = null;
             if (failures > 0) {
                 LOG.info("pipeline {}: checkpoints of stream {} saved again after {} failed attempts", pipeline, stream, failures);
             }
@@ -84,6 +93,7 @@ final class CheckpointQueue {
             return true;
         } catch (RuntimeException e) {
             failures++;
+            lastFailure = e.getMessage();
             long delay = backoff.delayMillis(failures - 1);
             nextAttempt = System.nanoTime() + delay * 1_000_000;
             String message = "checkpoints " + batch + " of stream " + stream + " not saved (attempt " + failures

@@ -315,7 +315,8 @@ public final class KinesisSource implements Source {
      * with the time of that reading, when the reader's latest call failed or the reading is older than
      * three poll intervals (three fan-out event intervals of 5 s), and never less than 10 s; shards read
      * to their end leave the view. Before the first shard listing is applied, one unknown entry named
-     * after the stream ("shards not listed yet"); after it, no entry means no shard to read. Safe from
+     * after the stream ("shards not listed yet"); a shard listed but waiting for its start marker to be
+     * saved is unknown ("start marker not saved yet"); after that, no entry means no shard to read. Safe from
      * any thread; it never calls Kinesis.
      */
     @Override
@@ -328,6 +329,14 @@ public final class KinesisSource implements Source {
             for (ActiveShard shard : current.shards()) {
                 if (!shard.reader.isEnded()) {
                     splits.add(shard.reader.lag());
+                }
+            }
+            List<String> waiting = current.waitingForStartMarker();
+            if (!waiting.isEmpty()) {
+                String failure = current.lastSaveFailure();
+                String because = "start marker not saved yet" + (failure == null ? "" : ": " + failure);
+                for (String shardId : waiting) {
+                    splits.add(SplitLag.unknown(KinesisPosition.split(config.common.stream().name(), shardId), null, because));
                 }
             }
         }

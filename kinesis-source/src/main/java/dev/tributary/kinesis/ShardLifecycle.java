@@ -44,6 +44,8 @@ final class ShardLifecycle implements AutoCloseable {
     private final Set<String> closedShards = new HashSet<>();
     /** Shards to start once their start marker is saved. */
     private final List<ShardStart> unsavedStarts = new ArrayList<>();
+    /** The shard ids of {@code unsavedStarts}, published for {@code lag()} on other threads. */
+    private volatile List<String> waitingForStartMarker = List.of();
     private int drainRotation;
 
     ShardLifecycle(String pipeline, StreamRef stream, FetchContext fetch, ShardTracker tracker, CheckpointQueue checkpoints,
@@ -97,6 +99,7 @@ final class ShardLifecycle implements AutoCloseable {
             now.addAll(unsavedStarts);
             unsavedStarts.clear();
         }
+        publishWaiting();
         launch(now);
     }
 
@@ -105,8 +108,26 @@ final class ShardLifecycle implements AutoCloseable {
         if (!unsavedStarts.isEmpty() && unsavedStarts.stream().allMatch(start -> checkpoints.isSaved(start.shardId()))) {
             List<ShardStart> saved = new ArrayList<>(unsavedStarts);
             unsavedStarts.clear();
+            publishWaiting();
             launch(saved);
         }
+    }
+
+    private void publishWaiting() {
+        waitingForStartMarker = unsavedStarts.stream().map(ShardStart::shardId).toList();
+    }
+
+    /**
+     * Shards listed and due to be read, waiting for their start marker to be saved: not read yet, so their
+     * lag is unknown (not absent). Safe from any thread.
+     */
+    List<String> waitingForStartMarker() {
+        return waitingForStartMarker;
+    }
+
+    /** Why the latest checkpoint save failed, or null. Safe from any thread. */
+    String lastSaveFailure() {
+        return checkpoints.lastFailure();
     }
 
     private void launch(List<ShardStart> starts) {

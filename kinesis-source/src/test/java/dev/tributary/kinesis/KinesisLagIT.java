@@ -173,6 +173,46 @@ class KinesisLagIT {
     }
 
     /** Two groups of records whose arrival times are a second apart: a fetch of the first is behind the second. */
+    /**
+     * A shard listed but not read yet, because its start marker could not be saved (the checkpoint store
+     * refuses writes), is unknown in the lag — not left out, which would make an empty, "drained" view.
+     */
+    @Test
+    void aShardWaitingForItsStartMarkerIsUnknownNotLeftOut(KinesisMock kinesis, ClickHouseServer clickhouse) throws Exception {
+        String stream = unique("lagmarker");
+        String table = unique("lag_marker");
+        createTable(clickhouse.sql(), table);
+        CheckpointStore refusing = new CheckpointStore() {
+            @Override
+            public java.util.Map<String, Checkpoint> load(String application, String streamName) {
+                return java.util.Map.of();
+            }
+
+            @Override
+            public void save(String application, String streamName, java.util.Map<String, Checkpoint> checkpoints) {
+                throw new IllegalStateException("this test's checkpoint store refuses every write");
+            }
+        };
+        try (KinesisClient client = client(kinesis)) {
+            createStream(client, stream, 2);
+            KinesisSource source = source(kinesis, kinesis.endpoint(), stream, Mode.POLLING, clickhouse)
+                    .checkpointStore(refusing).build();
+            try (Pipeline pipeline = pipeline(table.replace('_', '-'), source, clickhouse, table)) {
+                pipeline.start();
+                await("both shards in the lag, unknown until their start markers are saved", Duration.ofSeconds(30), () -> {
+                    SourceLag lag = pipeline.lag();
+                    return lag.splits().size() == 2 && lag.splits().stream().allMatch(split -> !split.isKnown()
+                            && split.unknownBecause().startsWith("start marker not saved yet"));
+                });
+                assertFalse(pipeline.lag().total().isPresent(), "not drained");
+                assertEquals(List.of(KinesisPosition.split(stream, KinesisTestData.shardId(0)),
+                                KinesisPosition.split(stream, KinesisTestData.shardId(1))),
+                        pipeline.lag().splits().stream().map(SplitLag::split).toList());
+                assertEquals(Pipeline.State.RUNNING, pipeline.state());
+            }
+        }
+    }
+
     private static void putInTwoGroupsASecondApart(KinesisClient client, String stream) throws InterruptedException {
         put(client, stream, 0, RECORDS / 2);
         long first = System.currentTimeMillis();
