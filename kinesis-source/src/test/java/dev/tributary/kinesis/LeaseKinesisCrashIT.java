@@ -21,7 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.tributary.kinesis.KinesisTestData.await;
 import static dev.tributary.kinesis.KinesisTestData.client;
@@ -35,12 +39,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Three lease-based instances, each a child JVM, share an 8-shard stream; the third is killed with
  * SIGKILL mid-run: its leases expire and the other two take its shards; every record lands
  * (duplicates are counted and printed).
+ *
+ * <p>Records keep arriving from the moment the second and third instance start until the killed
+ * one's shards have moved: with worker metrics off KCL 3 balances leases by throughput, so on an idle
+ * stream a joining instance may never be given a shard (a CI run timed out that way, after the first
+ * instance had read everything put before the others joined).
  */
 @ExtendWith(TestServers.class)
 class LeaseKinesisCrashIT {
 
     private static final int SHARDS = 8;
-    private static final int RECORDS = 12_000;
+    /** Put before the first instance starts. */
+    private static final int INITIAL_RECORDS = 2_000;
+    /** Then put every {@link #FEED_PERIOD} while the others join and one is killed: 250 records a second. */
+    private static final int FEED_RECORDS = 50;
+    private static final Duration FEED_PERIOD = Duration.ofMillis(200);
 
     @Test
     void threeInstancesOneSigkilledMidRunLoseNothing(KinesisMock kinesis, Dynalite dynamodb, ClickHouseServer clickhouse,
@@ -51,10 +64,12 @@ class LeaseKinesisCrashIT {
         sql.execute("CREATE TABLE " + table + " (id UInt64, name String, _sequence_number String) ENGINE = MergeTree ORDER BY id");
         Path logs = paths.newServerDir("lease-crash-test");
         long started = System.nanoTime();
+        long records;
         try (KinesisClient client = client(kinesis);
-             DynamoDbClient dynamo = dynamo(dynamodb)) {
+             DynamoDbClient dynamo = dynamo(dynamodb);
+             Feeder feeder = new Feeder(client, stream, INITIAL_RECORDS)) {
             createStream(client, stream, SHARDS);
-            put(client, stream, 0, RECORDS / 2);
+            put(client, stream, 0, INITIAL_RECORDS);
             // The first alone (KCL 3 workers starting together on a new lease table race; see docs/kinesis.md).
             Process a = startChild(kinesis, dynamodb, clickhouse, stream, table, "lease-crash-a", logs);
             Process b = null;
@@ -65,24 +80,29 @@ class LeaseKinesisCrashIT {
                 assertTrue(a.isAlive(), "instance A died by itself; see " + logs);
                 b = startChild(kinesis, dynamodb, clickhouse, stream, table, "lease-crash-b", logs);
                 c = startChild(kinesis, dynamodb, clickhouse, stream, table, "lease-crash-c", logs);
-                await("B and C to receive shards", Duration.ofSeconds(60), () -> {
+                feeder.start();
+                await("B and C to receive shards", Duration.ofSeconds(90), () -> {
+                    feeder.check();
                     Map<String, String> owners = owners(dynamo, table);
                     return owners.containsValue("lease-crash-b") && owners.containsValue("lease-crash-c");
                 });
-                put(client, stream, RECORDS / 2, RECORDS);
                 System.out.println("lease crash: before the kill, owners " + owners(dynamo, table));
                 Process victim = c;
                 assertTrue(victim.isAlive(), "instance C died by itself; see " + logs);
                 victim.destroyForcibly(); // SIGKILL: no flush, no commit, no hand-off
                 assertTrue(victim.waitFor(30, TimeUnit.SECONDS));
                 long atKill = sql.longValue("SELECT uniqExact(id) FROM " + table);
-                System.out.println("lease crash: C killed with " + atKill + " of " + RECORDS + " records landed");
-                assertTrue(atKill < RECORDS, "the kill came after everything had landed: it did not interrupt a run");
+                long putAtKill = feeder.putSoFar();
+                System.out.println("lease crash: C killed with " + atKill + " of the " + putAtKill + " records put so far landed");
+                assertTrue(atKill < putAtKill, "the kill came after everything put had landed: it did not interrupt a run");
 
-                await("A and B to take C's shards", Duration.ofSeconds(60),
-                        () -> !owners(dynamo, table).containsValue("lease-crash-c"));
+                await("A and B to take C's shards", Duration.ofSeconds(60), () -> {
+                    feeder.check();
+                    return !owners(dynamo, table).containsValue("lease-crash-c");
+                });
+                records = feeder.stop();
                 await("every record", Duration.ofSeconds(90),
-                        () -> sql.longValue("SELECT uniqExact(id) FROM " + table) == RECORDS);
+                        () -> sql.longValue("SELECT uniqExact(id) FROM " + table) == records);
             } finally {
                 for (Process child : new Process[] {a, b, c}) {
                     if (child != null) {
@@ -95,9 +115,66 @@ class LeaseKinesisCrashIT {
         List<String> counts = sql.rows("SELECT count(), uniqExact(id), min(id), max(id) FROM " + table).get(0);
         long duplicates = Long.parseLong(counts.get(0)) - Long.parseLong(counts.get(1));
         System.out.printf("RESULT kinesis lease crash instances=3 shards=%d records=%d rows=%s unique=%s lost=%d duplicates=%d"
-                        + " seconds=%.1f%n", SHARDS, RECORDS, counts.get(0), counts.get(1), RECORDS - Long.parseLong(counts.get(1)),
+                        + " seconds=%.1f%n", SHARDS, records, counts.get(0), counts.get(1), records - Long.parseLong(counts.get(1)),
                 duplicates, (System.nanoTime() - started) / 1e9);
-        assertEquals(List.of(Integer.toString(RECORDS), "0", Integer.toString(RECORDS - 1)), counts.subList(1, 4), "lost=0");
+        assertEquals(List.of(Long.toString(records), "0", Long.toString(records - 1)), counts.subList(1, 4), "lost=0");
+    }
+
+    /**
+     * Puts {@link #FEED_RECORDS} records with the next ids every {@link #FEED_PERIOD} on its own
+     * thread, from {@link #start} until {@link #stop}; a failed put fails the test at the next
+     * {@link #check}.
+     */
+    private static final class Feeder implements AutoCloseable {
+        private final KinesisClient client;
+        private final String stream;
+        private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicLong next;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Feeder(KinesisClient client, String stream, long firstId) {
+            this.client = client;
+            this.stream = stream;
+            this.next = new AtomicLong(firstId);
+        }
+
+        void start() {
+            executor.scheduleAtFixedRate(() -> {
+                try {
+                    long from = next.get();
+                    put(client, stream, from, from + FEED_RECORDS);
+                    next.set(from + FEED_RECORDS);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    throw e;
+                }
+            }, 0, FEED_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** How many records have been put so far (ids 0 to this, exclusive). */
+        long putSoFar() {
+            return next.get();
+        }
+
+        void check() {
+            Throwable e = failure.get();
+            if (e != null) {
+                throw new AssertionError("putting records failed", e);
+            }
+        }
+
+        /** Stops putting and returns how many records were put in all. */
+        long stop() throws InterruptedException {
+            executor.shutdown();
+            assertTrue(executor.awaitTermination(30, TimeUnit.SECONDS), "the last put did not end");
+            check();
+            return next.get();
+        }
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
     }
 
     /** The owner of each shard's lease, by shard id. */
