@@ -22,8 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -258,13 +258,8 @@ public final class TributaryMetrics implements MeterBinder {
             return unit == SourceLag.Unit.MILLIS ? behind / 1000.0 : behind;
         }
 
-        double splitLag(String split) {
-            for (SplitLag lag : pipeline.lag().splits()) {
-                if (lag.split().equals(split)) {
-                    return lag.isKnown() ? scaled(lag.behind()) : Double.NaN;
-                }
-            }
-            return Double.NaN;
+        double splitLag(SplitLag lag) {
+            return lag != null && lag.isKnown() ? scaled(lag.behind()) : Double.NaN;
         }
     }
 
@@ -272,12 +267,27 @@ public final class TributaryMetrics implements MeterBinder {
     private record Bound(MeterRegistry registry, List<Meter> meters, SplitGauges splits) {
     }
 
-    /** One pipeline's per-split lag gauges in one registry, kept to the source's splits. */
+    /**
+     * One pipeline's per-split lag gauges in one registry, kept to the source's splits.
+     *
+     * <p>A scrape reads every split's gauge; asking the source for its whole lag once per split would make
+     * a scrape square in the number of splits. So the gauges share one view of the lag: a split's gauge
+     * reads the latest view unless it has read that view already or the view is older than
+     * {@link #VIEW_REUSE} — then it takes a new one. Each scrape thereby sees a view taken during it, for
+     * about one {@link Pipeline#lag()} per scrape.
+     */
     private static final class SplitGauges {
+        /** How long a view may serve gauges that have not read it yet: a scrape, not the next one. */
+        static final long VIEW_REUSE = TimeUnit.SECONDS.toNanos(1);
+
         private final Watched watched;
         private final MultiGauge gauges;
         private Set<String> splits = Set.of();
         private boolean cleared;
+        private Map<String, SplitLag> view = Map.of();
+        private long viewNanos;
+        /** The splits whose gauge has read {@link #view}. */
+        private final Set<String> readView = new HashSet<>();
 
         SplitGauges(Watched watched, MultiGauge gauges) {
             this.watched = watched;
@@ -287,19 +297,31 @@ public final class TributaryMetrics implements MeterBinder {
         /** Reads the lag and, when the source's splits changed, registers a gauge per split now (and drops the rest). */
         synchronized SourceLag follow() {
             SourceLag lag = watched.pipeline.lag();
-            Set<String> now = new LinkedHashSet<>();
+            Map<String, SplitLag> now = new LinkedHashMap<>();
             for (SplitLag split : lag.splits()) {
-                now.add(split.split());
+                now.put(split.split(), split);
             }
-            if (!cleared && !now.equals(splits)) {
+            view = now;
+            viewNanos = System.nanoTime();
+            readView.clear();
+            if (!cleared && !now.keySet().equals(splits)) {
                 List<MultiGauge.Row<?>> rows = new ArrayList<>();
-                for (String split : now) {
-                    rows.add(MultiGauge.Row.of(Tags.of("split", split), watched, w -> w.splitLag(split)));
+                for (String split : now.keySet()) {
+                    rows.add(MultiGauge.Row.of(Tags.of("split", split), this, g -> g.splitLag(split)));
                 }
                 gauges.register(rows, false); // keeps the gauges of splits still there, drops the others
-                splits = Set.copyOf(now);
+                splits = Set.copyOf(now.keySet());
             }
             return lag;
+        }
+
+        /** One split's gauge value, from the shared view or a new one (see the class comment). */
+        synchronized double splitLag(String split) {
+            if (!readView.add(split) || System.nanoTime() - viewNanos > VIEW_REUSE) {
+                follow();
+                readView.add(split);
+            }
+            return watched.splitLag(view.get(split));
         }
 
         synchronized void clear() {

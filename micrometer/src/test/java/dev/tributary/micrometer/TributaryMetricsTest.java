@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static dev.tributary.testkit.PrometheusText.samples;
@@ -287,6 +288,39 @@ class TributaryMetricsTest {
         }
     }
 
+    @Test
+    void aScrapeAsksTheSourceForItsLagAFewTimesNotOncePerSplit() {
+        int splits = 500;
+        LaggingSource source = new LaggingSource(SourceLag.Unit.RECORDS);
+        source.lag = lagOfEverySplit(splits, 0);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (Pipeline pipeline = builder("many", source).build()) {
+            new TributaryMetrics().add(pipeline).bindTo(registry);
+            for (int round = 1; round <= 3; round++) {
+                source.lag = lagOfEverySplit(splits, round);
+                source.lagCalls.set(0);
+                Map<String, Double> samples = samples(registry.scrape());
+                int calls = source.lagCalls.get();
+                // The three pipeline-level gauges each take a view; the split gauges share one.
+                assertTrue(calls <= 5, splits + " split gauges asked for the lag " + calls + " times in one scrape");
+                for (int split = 0; split < splits; split++) {
+                    assertEquals(split * 10.0 + round, samples.get("tributary_split_lag_records{pipeline=\"many\",split=\"t-"
+                            + split + "\"}"), "split t-" + split + " in scrape " + round + ": this scrape's value");
+                }
+            }
+        }
+    }
+
+    /** Split {@code t-i} is {@code 10 i + offset} records behind. */
+    private static SourceLag lagOfEverySplit(int splits, int offset) {
+        Instant now = Instant.now();
+        List<SplitLag> lags = new java.util.ArrayList<>();
+        for (int split = 0; split < splits; split++) {
+            lags.add(SplitLag.known("t-" + split, split * 10L + offset, now));
+        }
+        return new SourceLag(SourceLag.Unit.RECORDS, lags, now);
+    }
+
     private static Pipeline.Builder builder(String name, Source source) {
         return Pipeline.builder().name(name).source(source).decoder(JsonDecoder.create()).sink(new RecordingSink(10))
                 .pollTimeout(Duration.ofMillis(20)).metricsLogInterval(Duration.ZERO).shutdownTimeout(Duration.ofSeconds(2));
@@ -316,6 +350,7 @@ class TributaryMetricsTest {
     private static final class LaggingSource implements Source {
         private final GeneratedSource records = new GeneratedSource(1, 0, 10, TributaryMetricsTest::value);
         volatile SourceLag lag;
+        final AtomicInteger lagCalls = new AtomicInteger();
 
         LaggingSource(SourceLag.Unit unit) {
             this.lag = SourceLag.notMeasured(unit);
@@ -323,6 +358,7 @@ class TributaryMetricsTest {
 
         @Override
         public SourceLag lag() {
+            lagCalls.incrementAndGet();
             return lag;
         }
 
