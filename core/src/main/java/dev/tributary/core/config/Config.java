@@ -85,8 +85,7 @@ public final class Config {
             copy.put(key.trim(), value);
         });
         Map<String, String> written = new TreeMap<>();
-        List<KeyedException> refused = new ArrayList<>();
-        List<String> refusedKeys = new ArrayList<>();
+        List<String> refused = new ArrayList<>(); // the first refusal's message, then the keys of the others
         copy.replaceAll((key, value) -> {
             try {
                 String resolved = resolver.resolve(key, value);
@@ -95,16 +94,14 @@ public final class Config {
                 }
                 return resolved;
             } catch (KeyedException e) {
-                refused.add(e);
-                refusedKeys.add(key);
+                refused.add(refused.isEmpty() ? e.getMessage() : key);
                 return value;
             }
         });
         if (!refused.isEmpty()) {
             // The first in full, the others by key: a new environment often lacks several variables at once.
-            List<String> others = refusedKeys.subList(1, refusedKeys.size());
-            throw new KeyedException(refused.get(0).getMessage() + (others.isEmpty() ? ""
-                    : " (and the references of " + String.join(", ", others) + ")"), null);
+            throw new KeyedException(refused.get(0) + (refused.size() == 1 ? ""
+                    : " (and the references of " + String.join(", ", refused.subList(1, refused.size())) + ")"), null);
         }
         return new Config(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(written), "",
                 ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
