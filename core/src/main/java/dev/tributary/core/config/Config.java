@@ -31,6 +31,11 @@ import java.util.regex.Pattern;
  * its {@link #prefix sub-views}, so that {@link #refuseUnknownKeys()} can refuse a key nothing reads —
  * a misspelt one would otherwise be silently ignored — with a "did you mean" for a near miss. Secret
  * values ({@link #isSecret}) never appear in {@link #toString()} or in a message.
+ *
+ * <p>A value may reference its text instead of holding it — {@code ${env:NAME}}, {@code ${env:NAME:-fallback}},
+ * {@code ${file:/path}}, {@code $${} for a literal {@code ${} ({@link ValueResolver}) — resolved when the
+ * configuration is made, so that a reference that cannot be resolved is refused before anything connects.
+ * {@link #toString()} shows such a value as written (the reference, not what it stands for).
  */
 public final class Config {
 
@@ -43,21 +48,34 @@ public final class Config {
             Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> values;
+    /** The text as written of the values that had references (or {@code $${}), for {@link #toString()} and messages. */
+    private final Map<String, String> written;
     /** The full key prefix of this view ("" or e.g. "sink."). */
     private final String prefix;
     /** Keys asked for, and key prefixes whose every key was taken (e.g. "sink.insert-setting."), shared by all views. */
     private final Set<String> asked;
     private final Set<String> askedPrefixes;
 
-    private Config(Map<String, String> values, String prefix, Set<String> asked, Set<String> askedPrefixes) {
+    private Config(Map<String, String> values, Map<String, String> written, String prefix, Set<String> asked,
+                   Set<String> askedPrefixes) {
         this.values = values;
+        this.written = written;
         this.prefix = prefix;
         this.asked = asked;
         this.askedPrefixes = askedPrefixes;
     }
 
-    /** A view over {@code map}'s entries (copied; keys and values must not be null). */
+    /**
+     * A view over {@code map}'s entries (copied; keys and values must not be null), their references
+     * ({@code ${env:NAME}}, {@code ${file:/path}}) resolved from this process's environment and files; a
+     * reference that cannot be resolved is refused here, naming its key.
+     */
     public static Config of(Map<String, String> map) {
+        return of(map, ValueResolver.SYSTEM);
+    }
+
+    /** {@link #of(Map)} with the references resolved by {@code resolver} (tests give their own environment). */
+    static Config of(Map<String, String> map, ValueResolver resolver) {
         Objects.requireNonNull(map, "configuration map");
         Map<String, String> copy = new TreeMap<>();
         map.forEach((key, value) -> {
@@ -66,10 +84,30 @@ public final class Config {
             }
             copy.put(key.trim(), value);
         });
-        return new Config(Collections.unmodifiableMap(copy), "", ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+        Map<String, String> written = new TreeMap<>();
+        List<String> refused = new ArrayList<>(); // the first refusal's message, then the keys of the others
+        copy.replaceAll((key, value) -> {
+            try {
+                String resolved = resolver.resolve(key, value);
+                if (!resolved.equals(value)) {
+                    written.put(key, value);
+                }
+                return resolved;
+            } catch (KeyedException e) {
+                refused.add(refused.isEmpty() ? e.getMessage() : key);
+                return value;
+            }
+        });
+        if (!refused.isEmpty()) {
+            // The first in full, the others by key: a new environment often lacks several variables at once.
+            throw new KeyedException(refused.get(0) + (refused.size() == 1 ? ""
+                    : " (and the references of " + String.join(", ", refused.subList(1, refused.size())) + ")"), null);
+        }
+        return new Config(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(written), "",
+                ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
     }
 
-    /** A view over the string entries of {@code properties} (its defaults included). */
+    /** A view over the string entries of {@code properties} (its defaults included), references resolved as by {@link #of(Map)}. */
     public static Config of(Properties properties) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
@@ -78,7 +116,7 @@ public final class Config {
         return of(map);
     }
 
-    /** Reads a properties file (UTF-8, the {@link Properties#load(Reader)} format). */
+    /** Reads a properties file (UTF-8, the {@link Properties#load(Reader)} format), references resolved as by {@link #of(Map)}. */
     public static Config load(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -91,7 +129,7 @@ public final class Config {
 
     /** The view of the keys under {@code name + "."}, e.g. {@code prefix("sink")}; messages still name full keys. */
     public Config prefix(String name) {
-        return new Config(values, prefix + name + ".", asked, askedPrefixes);
+        return new Config(values, written, prefix + name + ".", asked, askedPrefixes);
     }
 
     /** The full key of {@code name} in this view, as messages print it (e.g. {@code sink.max-rows}). */
@@ -343,7 +381,8 @@ public final class Config {
     public IllegalArgumentException invalid(String name, String problem, String example) {
         String full = key(name);
         String value = values.get(full);
-        String shown = value == null ? "(not set)" : isSecret(full) ? "(value hidden)" : "'" + value + "'";
+        String shown = value == null ? "(not set)" : isSecret(full) ? "(value hidden)" : "'" + value + "'"
+                + (written.containsKey(full) ? " (from " + written.get(full) + ")" : "");
         return new KeyedException(full + ": " + shown + " " + problem + "; e.g. " + full + "=" + example, null);
     }
 
@@ -488,7 +527,7 @@ public final class Config {
         return out.toString();
     }
 
-    /** The entries of this view, secrets masked. */
+    /** The entries of this view as written (references unresolved), secrets masked. */
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder("{");
@@ -497,7 +536,7 @@ public final class Config {
                 if (out.length() > 1) {
                     out.append(", ");
                 }
-                out.append(key).append('=').append(isSecret(key) ? "****" : value);
+                out.append(key).append('=').append(isSecret(key) ? "****" : written.getOrDefault(key, value));
             }
         });
         return out.append('}').toString();

@@ -259,6 +259,21 @@ class PipelineConfigTest {
     }
 
     @Test
+    void aSecretFromAFileReachesTheSinkAndAnUnreadableOneIsRefusedBeforeAnythingIsBuilt(@TempDir Path dir) throws Exception {
+        Map<String, String> p = everyCoreKey(dir);
+        Path secret = Files.writeString(dir.resolve("ch-password"), "file-s3cret\n");
+        p.put("sink.password", "${file:" + secret + "}");
+        Pipeline pipeline = PipelineConfig.fromMap(p);
+        Object lane = ((List<?>) field(pipeline, "lanes")).get(0);
+        Object target = field(field(field(lane, "sink"), "config"), "target");
+        assertEquals("file-s3cret", field(target, "password"), "the file's content less its line break");
+        assertFalse(target.toString().contains("s3cret"), target.toString());
+        Files.delete(secret);
+        assertEquals("sink.password: cannot read ${file:" + secret + "}: NoSuchFileException",
+                assertThrows(IllegalArgumentException.class, () -> PipelineConfig.fromMap(p)).getMessage());
+    }
+
+    @Test
     void schemaEvolutionNeedsADecoderThatHasOne() {
         Map<String, String> p = new LinkedHashMap<>(Map.of("pipeline.name", "p", "sink.endpoint", "http://127.0.0.1:8123",
                 "sink.table", "t", "decoder.type", "json", "source.type", "generated", "pipeline.schema-evolution", "false"));
