@@ -178,7 +178,7 @@ class LeaseKinesisCrashIT {
     }
 
     /** The owner of each shard's lease, by shard id. */
-    private static Map<String, String> owners(DynamoDbClient dynamo, String table) {
+    static Map<String, String> owners(DynamoDbClient dynamo, String table) {
         Map<String, String> owners = new TreeMap<>();
         try {
             for (Map<String, AttributeValue> item : dynamo.scan(b -> b.tableName(table).consistentRead(true)).items()) {
@@ -193,7 +193,7 @@ class LeaseKinesisCrashIT {
         return owners;
     }
 
-    private static DynamoDbClient dynamo(Dynalite dynamodb) {
+    static DynamoDbClient dynamo(Dynalite dynamodb) {
         return DynamoDbClient.builder().endpointOverride(dynamodb.endpoint()).region(Region.of(dynamodb.region()))
                 .httpClient(ApacheHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(dynamodb.accessKeyId(),

@@ -309,7 +309,7 @@ class LeaseKinesisSourceIT {
      * Each shard lease's checkpoint in the lease table, by shard id: the sequence number, with
      * {@code :<sub-sequence number>} when it is not 0.
      */
-    private static Map<String, String> checkpoints(Dynalite dynamodb, String leaseTable) {
+    static Map<String, String> checkpoints(Dynalite dynamodb, String leaseTable) {
         try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(dynamodb.endpoint())
                 .region(Region.of(dynamodb.region())).httpClient(ApacheHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(dynamodb.accessKeyId(),
