@@ -7,9 +7,9 @@ import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
 import dev.tributary.kafka.KafkaSource;
 import dev.tributary.kafka.StartingOffsets;
-import dev.tributary.testkit.Await;
 import dev.tributary.testkit.ChDb;
 import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.SideBySide;
 import dev.tributary.testkit.TestServers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -89,33 +89,16 @@ class ChDbFromPropertiesIT {
         try (Pipeline properties = PipelineConfig.fromFile(file); builders) {
             properties.start();
             builders.start();
-            for (String table : List.of(fromFile, fromBuilders)) {
-                Await.await(table + ": every record a row or an error row", Duration.ofMinutes(1),
-                        () -> count(chdb, table) == GOOD && count(chdb, table + "_errors") == bad);
-            }
+            SideBySide.awaitRowsAndErrors(GOOD, bad, chdb::rows, fromFile, fromBuilders);
         }
 
-        String rows = "SELECT id, login, qty, paid, at, env, kafka_offset FROM %s ORDER BY kafka_offset";
-        List<List<String>> expected = chdb.rows(String.format(rows, fromBuilders));
-        assertEquals(GOOD, expected.size());
+        List<List<String>> expected = SideBySide.assertSameRows(chdb::rows,
+                "SELECT id, login, qty, paid, at, env, kafka_offset FROM %s ORDER BY kafka_offset", fromBuilders, fromFile, GOOD);
         assertEquals(List.of("999", "user13", "99", "false", "2024-05-01 00:16:39.500", "prod", Integer.toString(GOOD + bad - 1)),
                 expected.get(GOOD - 1));
-        assertEquals(expected, chdb.rows(String.format(rows, fromFile)));
-        String errors = "SELECT pipeline, split, position, error_kind, replaceAll(message, '%s', '<table>'), raw_key, raw_value"
-                + " FROM %s_errors ORDER BY split, position";
-        List<List<String>> expectedErrors = chdb.rows(String.format(errors, fromBuilders, fromBuilders));
-        assertEquals(bad, expectedErrors.size());
-        assertEquals(expectedErrors, chdb.rows(String.format(errors, fromFile, fromFile)));
+        SideBySide.assertSameErrors(chdb::rows, fromBuilders, fromFile, bad);
         assertEquals(List.of(List.of("DECODE", "1"), List.of("MAPPING", "3")),
                 chdb.rows("SELECT error_kind, count() FROM " + fromFile + "_errors GROUP BY error_kind ORDER BY error_kind"));
-    }
-
-    private static long count(ChDb chdb, String table) {
-        try {
-            return Long.parseLong(chdb.queryText("SELECT count() FROM " + table, "TabSeparated").trim());
-        } catch (RuntimeException e) {
-            return -1; // the error table is created by the sink at start
-        }
     }
 
     /** {@value #GOOD} good records and four bad ones, in order on one partition; returns the number of bad ones. */

@@ -5,10 +5,10 @@ import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.config.PipelineConfig;
 import dev.tributary.core.json.JsonDecoder;
 import dev.tributary.core.mapping.DefaultSchemaMapper;
-import dev.tributary.testkit.Await;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.SideBySide;
 import dev.tributary.testkit.TestServers;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -92,34 +92,17 @@ class PipelineFromPropertiesIT {
         try (Pipeline properties = PipelineConfig.fromFile(file); builders) {
             properties.start();
             builders.start();
-            for (String table : List.of(fromFile, fromBuilders)) {
-                Await.await(table + ": every record a row or an error row", Duration.ofMinutes(1),
-                        () -> count(sql, table) == GOOD && count(sql, table + "_errors") == bad);
-            }
+            SideBySide.awaitRowsAndErrors(GOOD, bad, sql::rows, fromFile, fromBuilders);
         }
 
-        String rows = "SELECT id, login, qty, env, kafka_partition, kafka_offset FROM %s ORDER BY kafka_partition, kafka_offset";
-        List<List<String>> expected = sql.rows(String.format(rows, fromBuilders));
-        assertEquals(GOOD, expected.size());
-        assertEquals(expected, sql.rows(String.format(rows, fromFile)));
-        String errors = "SELECT pipeline, split, position, error_kind, replaceAll(message, '%s', '<table>'), raw_key, raw_value"
-                + " FROM %s_errors ORDER BY split, position";
-        List<List<String>> expectedErrors = sql.rows(String.format(errors, fromBuilders, fromBuilders));
-        assertEquals(bad, expectedErrors.size());
-        assertEquals(expectedErrors, sql.rows(String.format(errors, fromFile, fromFile)));
+        SideBySide.assertSameRows(sql::rows, "SELECT id, login, qty, env, kafka_partition, kafka_offset FROM %s"
+                + " ORDER BY kafka_partition, kafka_offset", fromBuilders, fromFile, GOOD);
+        List<List<String>> expectedErrors = SideBySide.assertSameErrors(sql::rows, fromBuilders, fromFile, bad);
         // Each kind of bad record is there: undecodable, nested beyond the depth, a value the column refuses, a field missing.
         assertEquals(List.of(List.of("DECODE", "2"), List.of("MAPPING", "2")),
                 sql.rows("SELECT error_kind, count() FROM " + fromFile + "_errors GROUP BY error_kind ORDER BY error_kind"));
         assertTrue(expectedErrors.stream().anyMatch(row -> row.get(4).contains("nesting depth")
                 || row.get(4).toLowerCase().contains("depth")), expectedErrors.toString());
-    }
-
-    private static long count(ClickHouseSql sql, String table) {
-        try {
-            return sql.longValue("SELECT count() FROM " + table);
-        } catch (RuntimeException e) {
-            return -1; // the error table is created by the sink at start
-        }
     }
 
     /** {@value #GOOD} good records, spread by key over the partitions, and four bad ones; returns the number of bad ones. */

@@ -8,6 +8,7 @@ import dev.tributary.testkit.Await;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KinesisMock;
+import dev.tributary.testkit.SideBySide;
 import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +25,6 @@ import static dev.tributary.kinesis.KinesisTestData.createStream;
 import static dev.tributary.kinesis.KinesisTestData.createTable;
 import static dev.tributary.kinesis.KinesisTestData.put;
 import static dev.tributary.kinesis.KinesisTestData.unique;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -87,29 +87,14 @@ class KinesisFromPropertiesIT {
         try (Pipeline properties = PipelineConfig.fromFile(file); builders) {
             properties.start();
             builders.start();
+            SideBySide.awaitRowsAndErrors(RECORDS - bad, bad, sql::rows, fromFile, fromBuilders);
             for (String table : List.of(fromFile, fromBuilders)) {
-                Await.await(table + ": every record a row or an error row", Duration.ofMinutes(1),
-                        () -> count(sql, table) == RECORDS - bad && count(sql, table + "_errors") == bad
-                                && count(sql, table + "_cp") > 0);
+                Await.await(table + "_cp: a checkpoint", Duration.ofMinutes(1), () -> SideBySide.count(sql::rows, table + "_cp") > 0);
             }
         }
-        String rows = "SELECT id, name, _key, _stream, _sequence_number, _raw_message FROM %s ORDER BY id";
-        List<List<String>> expected = sql.rows(String.format(rows, fromBuilders));
-        assertEquals(RECORDS - bad, expected.size());
-        assertEquals(expected, sql.rows(String.format(rows, fromFile)));
-        String errors = "SELECT pipeline, split, position, error_kind, message, raw_key, raw_value FROM %s_errors"
-                + " ORDER BY split, position";
-        List<List<String>> expectedErrors = sql.rows(String.format(errors, fromBuilders));
-        assertEquals(bad, expectedErrors.size());
+        SideBySide.assertSameRows(sql::rows, "SELECT id, name, _key, _stream, _sequence_number, _raw_message FROM %s ORDER BY id",
+                fromBuilders, fromFile, RECORDS - bad);
+        List<List<String>> expectedErrors = SideBySide.assertSameErrors(sql::rows, fromBuilders, fromFile, bad);
         assertTrue(expectedErrors.stream().allMatch(row -> row.get(3).equals("DECODE")), expectedErrors.toString());
-        assertEquals(expectedErrors, sql.rows(String.format(errors, fromFile)));
-    }
-
-    private static long count(ClickHouseSql sql, String table) {
-        try {
-            return sql.longValue("SELECT count() FROM " + table);
-        } catch (RuntimeException e) {
-            return -1; // created by the sink or the checkpoint store at start
-        }
     }
 }

@@ -4,11 +4,11 @@ import dev.tributary.core.Pipeline;
 import dev.tributary.core.clickhouse.ClickHouseSink;
 import dev.tributary.core.config.PipelineConfig;
 import dev.tributary.core.json.JsonDecoder;
-import dev.tributary.testkit.Await;
 import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.Dynalite;
 import dev.tributary.testkit.KinesisMock;
+import dev.tributary.testkit.SideBySide;
 import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -117,10 +117,7 @@ class LeaseKinesisFromPropertiesIT {
              Pipeline properties = PipelineConfig.fromFile(file); builders) {
             properties.start();
             builders.start();
-            for (String table : List.of(fromFile, fromBuilders)) {
-                Await.await(table + ": every record a row or an error row", Duration.ofMinutes(1),
-                        () -> count(sql, table) == RECORDS - bad && count(sql, table + "_errors") == bad);
-            }
+            SideBySide.awaitRowsAndErrors(RECORDS - bad, bad, sql::rows, fromFile, fromBuilders);
             // Each source holds every shard's lease in its own lease table, as its own worker.
             assertEquals(owners("file-worker"), LeaseKinesisCrashIT.owners(dynamo, fromFile + "_leases"));
             assertEquals(owners("builders-worker"), LeaseKinesisCrashIT.owners(dynamo, fromBuilders + "_leases"));
@@ -129,16 +126,10 @@ class LeaseKinesisFromPropertiesIT {
             assertTrue(properties.awaitTermination(Duration.ofSeconds(30)), "the pipeline from the file stopped");
             assertTrue(builders.awaitTermination(Duration.ofSeconds(30)), "the builder pipeline stopped");
         }
-        String rows = "SELECT id, name, _key, _stream, _sequence_number, _raw_message FROM %s ORDER BY id";
-        List<List<String>> expected = sql.rows(String.format(rows, fromBuilders));
-        assertEquals(RECORDS - bad, expected.size());
-        assertEquals(expected, sql.rows(String.format(rows, fromFile)));
-        String errors = "SELECT pipeline, split, position, error_kind, message, raw_key, raw_value FROM %s_errors"
-                + " ORDER BY split, position";
-        List<List<String>> expectedErrors = sql.rows(String.format(errors, fromBuilders));
-        assertEquals(bad, expectedErrors.size());
+        SideBySide.assertSameRows(sql::rows, "SELECT id, name, _key, _stream, _sequence_number, _raw_message FROM %s ORDER BY id",
+                fromBuilders, fromFile, RECORDS - bad);
+        List<List<String>> expectedErrors = SideBySide.assertSameErrors(sql::rows, fromBuilders, fromFile, bad);
         assertTrue(expectedErrors.stream().allMatch(row -> row.get(3).equals("DECODE")), expectedErrors.toString());
-        assertEquals(expectedErrors, sql.rows(String.format(errors, fromFile)));
         // Both checkpointed the last record of each shard, each in its own lease table.
         Map<String, String> last = new TreeMap<>();
         puts.forEach((id, put) -> last.merge(put.shardId(), put.sequenceNumber(),
@@ -154,13 +145,5 @@ class LeaseKinesisFromPropertiesIT {
             owners.put(KinesisTestData.shardId(shard), workerId);
         }
         return owners;
-    }
-
-    private static long count(ClickHouseSql sql, String table) {
-        try {
-            return sql.longValue("SELECT count() FROM " + table);
-        } catch (RuntimeException e) {
-            return -1; // the error table is created by the sink at start
-        }
     }
 }

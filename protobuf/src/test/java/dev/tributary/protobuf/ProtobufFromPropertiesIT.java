@@ -13,6 +13,7 @@ import dev.tributary.testkit.ClickHouseServer;
 import dev.tributary.testkit.ClickHouseSql;
 import dev.tributary.testkit.KafkaBroker;
 import dev.tributary.testkit.SchemaRegistry;
+import dev.tributary.testkit.SideBySide;
 import dev.tributary.testkit.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.tributary.protobuf.PbKafka.confluent;
-import static dev.tributary.protobuf.PbKafka.count;
-import static dev.tributary.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -101,13 +100,11 @@ class ProtobufFromPropertiesIT {
                         .columnFromVirtual("kafka_offset", "_offset").constant("env", "prod").build());
         runSideBySide(file, builders, sql, fromFile, fromBuilders, GOOD, bad);
 
-        String rows = "SELECT id, name, login, i32, units, env, kafka_offset FROM %s ORDER BY kafka_offset";
-        List<List<String>> expected = sql.rows(String.format(rows, fromBuilders));
-        assertEquals(GOOD, expected.size());
-        assertEquals(expected, sql.rows(String.format(rows, fromFile)));
+        SideBySide.assertSameRows(sql::rows, "SELECT id, name, login, i32, units, env, kafka_offset FROM %s ORDER BY kafka_offset",
+                fromBuilders, fromFile, GOOD);
         assertEquals(List.of(List.of("0", "0", "0", "prod")), sql.rows("SELECT countIf(login != concat('c', toString(id % 7))),"
                 + " countIf(units != id * 3), countIf(i32 != id % 100), any(env) FROM " + fromFile));
-        assertSameErrors(sql, fromFile, fromBuilders, bad);
+        SideBySide.assertSameErrors(sql::rows, fromBuilders, fromFile, bad);
         assertEquals(List.of(List.of("DECODE", "5"), List.of("MAPPING", "1")),
                 sql.rows("SELECT error_kind, count() FROM " + fromFile + "_errors GROUP BY error_kind ORDER BY error_kind"));
     }
@@ -147,12 +144,10 @@ class ProtobufFromPropertiesIT {
                 DefaultSchemaMapper.builder().columnFromVirtual("kafka_offset", "_offset").build());
         runSideBySide(file, builders, sql, fromFile, fromBuilders, good, 1);
 
-        String rows = "SELECT sku, qty, kafka_offset FROM %s ORDER BY kafka_offset";
-        List<List<String>> expected = sql.rows(String.format(rows, fromBuilders));
-        assertEquals(good, expected.size());
+        List<List<String>> expected = SideBySide.assertSameRows(sql::rows, "SELECT sku, qty, kafka_offset FROM %s ORDER BY kafka_offset",
+                fromBuilders, fromFile, good);
         assertEquals(List.of("S199", "199", Integer.toString(good)), expected.get(good - 1), "read as shop.Line");
-        assertEquals(expected, sql.rows(String.format(rows, fromFile)));
-        assertSameErrors(sql, fromFile, fromBuilders, 1);
+        SideBySide.assertSameErrors(sql::rows, fromBuilders, fromFile, 1);
     }
 
     /** An order: id {@code n}, customer {@code c<n % 7>}, total units {@code 3n}, {@code i32} as given. */
@@ -204,18 +199,7 @@ class ProtobufFromPropertiesIT {
         try (Pipeline properties = PipelineConfig.fromFile(file); builders) {
             properties.start();
             builders.start();
-            for (String table : List.of(fromFile, fromBuilders)) {
-                await(table + ": every record a row or an error row", Duration.ofMinutes(1),
-                        () -> count(sql, table) == good && count(sql, table + "_errors") == bad);
-            }
+            SideBySide.awaitRowsAndErrors(good, bad, sql::rows, fromFile, fromBuilders);
         }
-    }
-
-    private static void assertSameErrors(ClickHouseSql sql, String fromFile, String fromBuilders, int bad) {
-        String errors = "SELECT pipeline, split, position, error_kind, replaceAll(message, '%s', '<table>'), raw_key, raw_value"
-                + " FROM %s_errors ORDER BY split, position";
-        List<List<String>> expectedErrors = sql.rows(String.format(errors, fromBuilders, fromBuilders));
-        assertEquals(bad, expectedErrors.size());
-        assertEquals(expectedErrors, sql.rows(String.format(errors, fromFile, fromFile)));
     }
 }
