@@ -47,6 +47,17 @@ class ConfigReferencesTest {
     }
 
     @Test
+    void thePublicFactoriesReadThisProcesssEnvironment() {
+        // PATH is set in every process that runs the tests; the public Config.of resolves with the real environment.
+        String path = System.getenv("PATH");
+        assertTrue(path != null && !path.isEmpty(), "PATH is set");
+        assertEquals(Optional.of(path), Config.of(Map.of("source.property.x", "${env:PATH}")).string("source.property.x"));
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("sink.user", "u-${env:PATH}");
+        assertEquals(Optional.of("u-" + path), Config.of(properties).string("sink.user"));
+    }
+
+    @Test
     void referencesMayBePartOfAValue() {
         Config c = of("sink.endpoint", "https://${env:HOST}:${env:PORT}/?x=${env:EMPTY}", "sink.table", "t_${env:CH_USER}");
         assertEquals(Optional.of("https://ch.internal:8443/?x="), c.string("sink.endpoint"));
