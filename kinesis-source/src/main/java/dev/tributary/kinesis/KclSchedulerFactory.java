@@ -23,6 +23,7 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.leases.LeaseAssignmentStrategy;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.leases.dynamodb.DynamoDBLeaseSerializer;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
@@ -133,6 +134,8 @@ final class KclSchedulerFactory implements AutoCloseable {
                 .failoverTimeMillis(config.failoverTime.toMillis())
                 .shardSyncIntervalMillis(config.shardSyncInterval.toMillis())
                 .maxLeasesForWorker(config.maxLeasesPerWorker)
+                .leaseAssignmentStrategy(config.balancing == LeaseKinesisSource.Balancing.LEASE_COUNT
+                        ? LeaseAssignmentStrategy.LEASE_COUNT_BASED : LeaseAssignmentStrategy.WORKER_UTILIZATION_AWARE)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .leaseTablePitrEnabled(false)
                 .leaseTableDeletionProtectionEnabled(false)

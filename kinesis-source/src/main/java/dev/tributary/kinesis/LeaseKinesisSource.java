@@ -446,6 +446,21 @@ public final class LeaseKinesisSource implements Source {
         return "LeaseKinesisSource" + config;
     }
 
+    /** How KCL spreads the shards' leases over the instances of an application; see {@link Builder#balancing}. */
+    public enum Balancing {
+        /**
+         * The same number of leases on each instance (the extra ones on some), as Kafka spreads partitions
+         * over a consumer group: an instance that joins gets its share at once, busy stream or idle.
+         */
+        LEASE_COUNT,
+        /**
+         * KCL 3's utilization-aware assignment, here by each lease's throughput (the host metrics it could
+         * also use are off: on a shared host they measure the neighbours). Leases move only to even out
+         * throughput, so on an idle or quiet stream a joining instance may get no shard until records flow.
+         */
+        THROUGHPUT
+    }
+
     /** Immutable settings; see {@link Builder}. */
     static final class Config {
         final StreamSettings common;
@@ -456,6 +471,7 @@ public final class LeaseKinesisSource implements Source {
         final Duration leaderLeaseDuration;
         final Duration shardSyncInterval;
         final int maxLeasesPerWorker;
+        final Balancing balancing;
         final boolean createLeaseTable;
         final Duration shutdownTimeout;
 
@@ -468,6 +484,7 @@ public final class LeaseKinesisSource implements Source {
             this.leaderLeaseDuration = b.leaderLeaseDuration;
             this.shardSyncInterval = b.shardSyncInterval;
             this.maxLeasesPerWorker = b.maxLeasesPerWorker;
+            this.balancing = b.balancing;
             this.createLeaseTable = b.createLeaseTable;
             this.shutdownTimeout = b.shutdownTimeout;
         }
@@ -478,7 +495,7 @@ public final class LeaseKinesisSource implements Source {
                     + (leaseTableName == null ? "" : ", leaseTableName=" + leaseTableName)
                     + (workerId == null ? "" : ", workerId=" + workerId)
                     + ", failoverTime=" + failoverTime + ", leaderLeaseDuration=" + leaderLeaseDuration
-                    + ", maxLeasesPerWorker=" + maxLeasesPerWorker + ", createLeaseTable=" + createLeaseTable + "}";
+                    + ", maxLeasesPerWorker=" + maxLeasesPerWorker + ", balancing=" + balancing + ", createLeaseTable=" + createLeaseTable + "}";
         }
     }
 
@@ -501,6 +518,7 @@ public final class LeaseKinesisSource implements Source {
         private Duration leaderLeaseDuration = Duration.ofMinutes(2);
         private Duration shardSyncInterval = Duration.ofMinutes(1);
         private int maxLeasesPerWorker = Integer.MAX_VALUE;
+        private Balancing balancing = Balancing.LEASE_COUNT;
         private boolean createLeaseTable = true;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
 
@@ -559,6 +577,16 @@ public final class LeaseKinesisSource implements Source {
         }
 
         /**
+         * How the leases are spread over the instances (default {@link Balancing#LEASE_COUNT}: each instance
+         * holds its share of the shards, like a Kafka consumer group's members their partitions). Every
+         * instance of an application should use the same; KCL's leader applies its own.
+         */
+        public Builder balancing(Balancing balancing) {
+            this.balancing = balancing;
+            return this;
+        }
+
+        /**
          * Whether {@code open} creates the lease table (on demand, with KCL's lease-owner index) when it
          * is missing (default true). False for accounts whose tables are provisioned beforehand.
          */
@@ -605,6 +633,10 @@ public final class LeaseKinesisSource implements Source {
             }
             Checks.requirePositive(NAME, shardSyncInterval, "shardSyncInterval");
             Checks.requireRange(NAME, maxLeasesPerWorker, 1, Integer.MAX_VALUE, "maxLeasesPerWorker");
+            if (balancing == null) {
+                throw new IllegalArgumentException(NAME + ": balancing must not be null; use Balancing.LEASE_COUNT or"
+                        + " Balancing.THROUGHPUT");
+            }
             Checks.requirePositive(NAME, shutdownTimeout, "shutdownTimeout");
             return new LeaseKinesisSource(new Config(this, common, dynamoUri));
         }

@@ -31,6 +31,7 @@ public final class LeaseKinesisSourceProvider implements SourceProvider {
         Optional<Duration> leaderLease = source.duration("leader-lease-duration");
         Optional<Duration> shardSync = source.duration("shard-sync-interval");
         Optional<Integer> maxLeases = source.integer("max-leases-per-worker");
+        Optional<LeaseKinesisSource.Balancing> balancing = source.enumValue("balancing", LeaseKinesisSource.Balancing.class);
         Optional<Boolean> createLeaseTable = source.bool("create-lease-table");
         Optional<Duration> shutdownTimeout = source.duration("shutdown-timeout");
         dynamoDb.ifPresent(builder::dynamoDbEndpointOverride);
@@ -40,6 +41,7 @@ public final class LeaseKinesisSourceProvider implements SourceProvider {
         leaderLease.ifPresent(builder::leaderLeaseDuration);
         shardSync.ifPresent(builder::shardSyncInterval);
         maxLeases.ifPresent(builder::maxLeasesPerWorker);
+        balancing.ifPresent(builder::balancing);
         createLeaseTable.ifPresent(builder::createLeaseTable);
         shutdownTimeout.ifPresent(builder::shutdownTimeout);
         return builder.build();

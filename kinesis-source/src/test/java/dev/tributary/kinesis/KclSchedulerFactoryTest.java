@@ -1,6 +1,7 @@
 package dev.tributary.kinesis;
 
 import org.junit.jupiter.api.Test;
+import software.amazon.kinesis.leases.LeaseAssignmentStrategy;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
 
 import java.time.Duration;
@@ -12,10 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KclSchedulerFactoryTest {
 
     private static LeaseManagementConfig leases(Duration failoverTime) {
-        LeaseKinesisSource source = LeaseKinesisSource.builder().streamName("events").region("us-east-1")
+        return leases(LeaseKinesisSource.builder().failoverTime(failoverTime));
+    }
+
+    private static LeaseManagementConfig leases(LeaseKinesisSource.Builder builder) {
+        LeaseKinesisSource source = builder.streamName("events").region("us-east-1")
                 .endpointOverride("http://127.0.0.1:4568").dynamoDbEndpointOverride("http://127.0.0.1:8000")
                 .credentials(KinesisCredentials.staticKeys("id", "secret"))
-                .failoverTime(failoverTime)
                 .build();
         try (KclSchedulerFactory kcl = KclSchedulerFactory.create(source.config)) {
             return kcl.leaseManagement(kcl.configs("events-app", "worker-1", () -> null));
@@ -36,5 +40,16 @@ class KclSchedulerFactoryTest {
             assertTrue(deadAfter <= failover.toMillis(), "failoverTime " + failover + ": counted alive for " + deadAfter + " ms");
             assertEquals(failover.toMillis(), leases.failoverTimeMillis());
         }
+    }
+
+    /** Leases are spread by count unless throughput is asked for: a joining instance gets its share of a quiet stream. */
+    @Test
+    void leasesAreBalancedByCountUnlessThroughputIsAskedFor() {
+        assertEquals(LeaseAssignmentStrategy.LEASE_COUNT_BASED, leases(LeaseKinesisSource.builder()).leaseAssignmentStrategy());
+        assertEquals(LeaseAssignmentStrategy.WORKER_UTILIZATION_AWARE, leases(LeaseKinesisSource.builder()
+                .balancing(LeaseKinesisSource.Balancing.THROUGHPUT)).leaseAssignmentStrategy());
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> leases(LeaseKinesisSource.builder().balancing(null)));
+        assertTrue(refused.getMessage().contains("balancing"), refused.getMessage());
     }
 }

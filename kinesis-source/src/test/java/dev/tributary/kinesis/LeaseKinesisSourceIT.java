@@ -160,6 +160,39 @@ class LeaseKinesisSourceIT {
     }
 
     /**
+     * Scaling out while the stream is quiet: a second instance joining one that holds all 8 shards of an
+     * idle stream gets its share, 4, and reads what arrives on them. (KCL 3's default balances by
+     * throughput; with no throughput to balance the joiner got 1 shard or none.)
+     */
+    @Test
+    void aJoiningInstanceGetsItsShareOfTheShardsOfAnIdleStream(KinesisMock kinesis, Dynalite dynamodb, ClickHouseServer clickhouse)
+            throws Exception {
+        String stream = unique("lease");
+        String table = unique("lease_share");
+        ClickHouseSql sql = clickhouse.sql();
+        createTable(sql, table);
+        try (KinesisClient client = client(kinesis)) {
+            createStream(client, stream, SHARDS);
+            LeaseKinesisSource a = leaseSource(kinesis, dynamodb, stream, table).workerId("instance-a").build();
+            LeaseKinesisSource b = leaseSource(kinesis, dynamodb, stream, table).workerId("instance-b").build();
+            try (Pipeline first = pipeline("share-a", a, clickhouse, table);
+                 Pipeline second = pipeline("share-b", b, clickhouse, table)) {
+                first.start();
+                await("A to hold every lease", Duration.ofSeconds(60), () -> a.assignedSplits().size() == SHARDS);
+                second.start();
+                await("A and B to hold 4 shards each", Duration.ofSeconds(60),
+                        () -> a.assignedSplits().size() == SHARDS / 2 && b.assignedSplits().size() == SHARDS / 2);
+                System.out.println("lease share: A reads " + a.assignedSplits() + ", B reads " + b.assignedSplits());
+                put(client, stream, 0, 800);
+                await("800 records", Duration.ofSeconds(60), () -> sql.longValue("SELECT uniqExact(id) FROM " + table) == 800);
+                assertTrue(first.metrics().recordsRead() > 0 && second.metrics().recordsRead() > 0,
+                        "both read: A " + first.metrics().recordsRead() + ", B " + second.metrics().recordsRead());
+            }
+        }
+        assertEquals(800, sql.longValue("SELECT count() FROM " + table), "each record once");
+    }
+
+    /**
      * A split and then a merge mid-run: each parent is read to its end, committed and checkpointed
      * {@code SHARD_END} before its children are read, so the pipeline receives each key's records in
      * the order they were put, each once.
