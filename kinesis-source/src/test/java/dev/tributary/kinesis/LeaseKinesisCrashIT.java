@@ -41,9 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (duplicates are counted and printed).
  *
  * <p>Records keep arriving from the moment the second and third instance start until the killed
- * one's shards have moved: with worker metrics off KCL 3 balances leases by throughput, so on an idle
- * stream a joining instance may never be given a shard (a CI run timed out that way, after the first
- * instance had read everything put before the others joined).
+ * one's shards have moved, so that the kill interrupts a run whatever the timing. (Before leases were
+ * balanced by count, a CI run timed out here: balancing by throughput, KCL gave the joiners of a stream
+ * gone idle one shard between them.)
  */
 @ExtendWith(TestServers.class)
 class LeaseKinesisCrashIT {
