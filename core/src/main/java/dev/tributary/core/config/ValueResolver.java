@@ -60,8 +60,7 @@ final class ValueResolver {
             } else if (value.startsWith("${", i)) {
                 int end = value.indexOf('}', i + 2);
                 if (end < 0) {
-                    throw refused(key, Config.isSecret(key) ? "(value hidden) has a ${ without its closing }"
-                            : "'" + value + "' has a ${ without its closing }");
+                    throw refused(key, shown(key, "'" + value + "'") + " has a ${ without its closing }");
                 }
                 out.append(reference(key, value.substring(i, end + 1)));
                 i = end + 1;
